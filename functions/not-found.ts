@@ -1,0 +1,23 @@
+/** The catch-all route: unknown paths get 404, known paths with another method 405, as JSON errors. */
+import { ROUTES } from "../lib/api/routes.js";
+import { httpError } from "../lib/errors.js";
+import { handler } from "../lib/http/handler.js";
+import { allowedMethods } from "../lib/http/match.js";
+import { defineRoute } from "../lib/http/route.js";
+
+const route = defineRoute({
+  id: "notFound",
+  method: "GET",
+  path: "/{proxy+}",
+  root: true,
+  auth: "none",
+  summary: "Unknown routes",
+  responses: {},
+});
+
+export const main = handler(route, async ({ event }, { config }) => {
+  const path = event.rawPath ?? event.requestContext?.http?.path ?? "/";
+  const allowed = allowedMethods(ROUTES, config.service_prefix, path);
+  if (allowed.length > 0) throw httpError(405, { headers: { allow: allowed.join(", ") } });
+  throw httpError(404);
+});

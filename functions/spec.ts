@@ -1,0 +1,12 @@
+import { openApiDocument } from "../lib/api/openapi.js";
+import { ROUTES, spec } from "../lib/api/routes.js";
+import { handler } from "../lib/http/handler.js";
+import { ok } from "../lib/http/reply.js";
+import { SERVICE_VERSION } from "../lib/version.js";
+
+let document: unknown;
+
+export const main = handler(spec, async (_input, { config }) => {
+  document ??= openApiDocument(ROUTES, config.service_prefix, SERVICE_VERSION);
+  return ok(document);
+});

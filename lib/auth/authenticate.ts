@@ -1,0 +1,125 @@
+/** Gateway headers -> RegisteredUser | AnonymousUser, or a 401 (notebooks-api.md section 2, D8, D9, D14). */
+import { decodeJwt, type JWTPayload } from "jose";
+import { z } from "zod";
+import { authenticationError } from "../errors.js";
+import { escapeName } from "./escape.js";
+import type { AnonymousUser, RegisteredUser, User } from "./user.js";
+
+export const HEADERS = {
+  accessToken: "renku-auth-access-token",
+  idToken: "renku-auth-id-token",
+  refreshToken: "renku-auth-refresh-token",
+  gitCredentials: "renku-auth-git-credentials",
+  anonId: "renku-auth-anon-id",
+} as const;
+
+export const GIT_CREDENTIALS_MESSAGE =
+  "Your Gitlab credentials are invalid or expired, please login Renku, or fully log out and log back in.";
+
+const MISSING_HEADERS_DETAIL =
+  "The required authentication headers ['Renku-Auth-Access-Token', 'Renku-Auth-Id-Token', 'Renku-Auth-Git-Credentials'] are missing. If anonymous user sessions are supported then the header Renku-Auth-Anon-Id can also be used.";
+
+/** D9: the anonymous id must be usable as a Kubernetes label value. */
+const ANON_ID = /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
+
+export type IdTokenVerifier = (token: string) => Promise<JWTPayload>;
+
+export interface AuthOptions {
+  anonymousEnabled: boolean;
+  /** Set when a JWKS URL is configured; otherwise the gateway is trusted and claims are only decoded. */
+  verifyIdToken?: IdTokenVerifier | undefined;
+}
+
+const credentialsSchema = z.record(
+  z.string(),
+  z.looseObject({
+    AuthorizationHeader: z.string(),
+    AccessTokenExpiresAt: z.unknown().optional(),
+  }),
+);
+
+interface GitCredentials {
+  gitUrl: string;
+  gitToken: string;
+  gitTokenExpiresAt: number;
+}
+
+function parseGitCredentials(raw: string | undefined): GitCredentials {
+  if (!raw) throw authenticationError(GIT_CREDENTIALS_MESSAGE);
+  try {
+    const decoded = credentialsSchema.parse(
+      JSON.parse(Buffer.from(raw, "base64").toString("utf8")),
+    );
+    const first = Object.entries(decoded)[0];
+    if (!first) throw new Error("no credentials");
+    const [gitUrl, entry] = first;
+    const token = /^\S+\s+(\S+)$/.exec(entry.AuthorizationHeader.trim())?.[1];
+    if (!token) throw new Error("no token");
+    const exp = entry.AccessTokenExpiresAt;
+    const gitTokenExpiresAt =
+      typeof exp === "number" && Number.isFinite(exp) ? Math.floor(exp) : -1;
+    return { gitUrl, gitToken: token, gitTokenExpiresAt };
+  } catch {
+    // The decoded value may hold a token: never echo it or its parse error.
+    throw authenticationError(GIT_CREDENTIALS_MESSAGE);
+  }
+}
+
+const claimString = (claims: JWTPayload, key: string): string | undefined => {
+  const value = claims[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+};
+
+async function registeredUser(
+  headers: Record<string, string | undefined>,
+  opts: AuthOptions,
+): Promise<RegisteredUser> {
+  const idToken = headers[HEADERS.idToken] as string;
+  let claims: JWTPayload;
+  try {
+    claims = opts.verifyIdToken ? await opts.verifyIdToken(idToken) : decodeJwt(idToken);
+  } catch {
+    throw authenticationError(undefined, { detail: "The ID token is invalid or expired." });
+  }
+  const username = claimString(claims, "preferred_username");
+  const id = claimString(claims, "sub");
+  if (!username || !id) {
+    throw authenticationError(undefined, {
+      detail: "The ID token lacks the preferred_username or sub claim.",
+    });
+  }
+  const git = parseGitCredentials(headers[HEADERS.gitCredentials]);
+  return {
+    kind: "registered",
+    id,
+    username,
+    safeUsername: escapeName(username),
+    email: claimString(claims, "email"),
+    fullName: claimString(claims, "name"),
+    issuer: claimString(claims, "iss"),
+    accessToken: headers[HEADERS.accessToken] as string,
+    refreshToken: headers[HEADERS.refreshToken] || undefined,
+    ...git,
+  };
+}
+
+/** Headers must already be lower-cased (the header normaliser runs first). */
+export async function authenticate(
+  headers: Record<string, string | undefined>,
+  opts: AuthOptions,
+): Promise<User> {
+  if (headers[HEADERS.accessToken] && headers[HEADERS.idToken]) {
+    return registeredUser(headers, opts);
+  }
+  const anonId = headers[HEADERS.anonId];
+  if (opts.anonymousEnabled && anonId && ANON_ID.test(anonId)) {
+    const user: AnonymousUser = {
+      kind: "anonymous",
+      id: anonId,
+      username: anonId,
+      safeUsername: escapeName(anonId),
+    };
+    return user;
+  }
+  throw authenticationError(undefined, { detail: MISSING_HEADERS_DETAIL });
+}

@@ -1,0 +1,343 @@
+/**
+ * The only reader of process.env. NB_* variables nest with "__" (NB_SESSIONS__INGRESS__HOST ->
+ * sessions.ingress.host), as the reference service's configuration did. One zod schema turns them
+ * into a typed Config; a bad value fails the cold start with one error naming every bad variable.
+ */
+import { z } from "zod";
+
+const PREFIX = "NB_";
+
+const bool = (dflt: boolean) =>
+  z
+    .enum(["true", "false", "True", "False", "1", "0"])
+    .transform((v) => v === "true" || v === "True" || v === "1")
+    .prefault(dflt ? "true" : "false");
+
+const int = (dflt: number, min = 0) => z.coerce.number().int().min(min).default(dflt);
+
+/** Structured values (maps, lists) are given as JSON strings. */
+const json = <T extends z.ZodType>(schema: T, dflt: unknown) =>
+  z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "is not valid JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema)
+    .prefault(JSON.stringify(dflt));
+
+const str = (dflt: string) => z.string().min(1).default(dflt);
+const optionalStr = () => z.string().min(1).optional();
+const url = () => z.url({ protocol: /^https?$/ });
+const hostList = z.array(z.string().min(1));
+
+const cullingSchema = (idle: number, hibernated: number) =>
+  z
+    .strictObject({
+      idle_seconds: int(idle),
+      max_age_seconds: int(0),
+      pending_seconds: int(0),
+      failed_seconds: int(0),
+      hibernated_seconds: int(hibernated),
+    })
+    .prefault({});
+
+const choiceSchema = z.looseObject({
+  order: z.number().int().min(1),
+  displayName: z.string(),
+  type: z.enum(["enum", "boolean"]),
+  default: z.union([z.string(), z.number(), z.boolean()]),
+  options: z.array(z.union([z.string(), z.number()])).optional(),
+  allow_any_value: z.boolean().optional(),
+  value_range: z
+    .object({ min: z.union([z.string(), z.number()]), max: z.union([z.string(), z.number()]) })
+    .optional(),
+});
+
+export const DEFAULT_UI_CHOICES = {
+  defaultUrl: {
+    order: 1,
+    displayName: "Default Environment",
+    type: "enum",
+    default: "/lab",
+    options: ["/lab"],
+  },
+  cpu_request: {
+    order: 2,
+    displayName: "Number of CPUs",
+    type: "enum",
+    default: 0.5,
+    options: [0.5, 1.0],
+  },
+  mem_request: {
+    order: 3,
+    displayName: "Amount of Memory",
+    type: "enum",
+    default: "1G",
+    options: ["1G", "2G"],
+  },
+  disk_request: {
+    order: 4,
+    displayName: "Amount of Storage",
+    type: "enum",
+    default: "1G",
+    options: ["1G", "10G"],
+  },
+  gpu_request: { order: 5, displayName: "Number of GPUs", type: "enum", default: 0, options: [0] },
+  lfs_auto_fetch: {
+    order: 6,
+    displayName: "Automatically fetch LFS data",
+    type: "boolean",
+    default: false,
+  },
+} as const;
+
+export const DEFAULT_SERVER_DEFAULTS = {
+  defaultUrl: "/lab",
+  cpu_request: 0.5,
+  mem_request: "1G",
+  disk_request: "1G",
+  gpu_request: 0,
+  lfs_auto_fetch: false,
+} as const;
+
+const schema = z.strictObject({
+  service_prefix: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")
+    .default("/notebooks"),
+  log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  anonymous_sessions_enabled: bool(false),
+  keycloak_realm: str("Renku"),
+  renku_url: url().optional(),
+  /** Resource-pool service (D16a); static server options are used when unset. */
+  crc_url: url().optional(),
+  /** Timeout for each call to GitLab, the registry, the cluster and the resource-pool service. */
+  upstream_timeout_ms: int(8000, 100),
+  server_options: z
+    .strictObject({
+      ui_choices: json(z.record(z.string(), choiceSchema), DEFAULT_UI_CHOICES),
+      defaults: json(
+        z.looseObject({
+          defaultUrl: z.string(),
+          lfs_auto_fetch: z.boolean(),
+        }),
+        DEFAULT_SERVER_DEFAULTS,
+      ),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      /** When set, the ID token's signature, issuer, audience and expiry are verified (D14). */
+      jwks_url: url().optional(),
+      issuer: optionalStr(),
+      audience: optionalStr(),
+    })
+    .prefault({}),
+  sessions: z
+    .strictObject({
+      default_image: str("renku/singleuser:latest"),
+      enforce_cpu_limits: z.enum(["off", "lax", "strict"]).default("off"),
+      termination_grace_period_seconds: int(600),
+      termination_warning_duration_seconds: int(43200),
+      image_default_workdir: str("/home/jovyan"),
+      node_selector: json(z.record(z.string(), z.string()), {}),
+      affinity: json(z.record(z.string(), z.unknown()), {}),
+      tolerations: json(z.array(z.record(z.string(), z.unknown())), []),
+      init_containers: json(z.array(z.string()), [
+        "init-certificates",
+        "download-image",
+        "git-clone",
+      ]),
+      containers: z
+        .strictObject({
+          registered: json(z.array(z.string()), [
+            "jupyter-server",
+            "oauth2-proxy",
+            "git-proxy",
+            "git-sidecar",
+          ]),
+          anonymous: json(z.array(z.string()), [
+            "jupyter-server",
+            "passthrough-proxy",
+            "git-proxy",
+          ]),
+        })
+        .prefault({}),
+      culling: z
+        .strictObject({
+          registered: cullingSchema(86400, 259200),
+          anonymous: cullingSchema(43200, 1),
+        })
+        .prefault({}),
+      git_proxy: z
+        .strictObject({
+          port: int(8080, 1),
+          health_port: int(8081, 1),
+          image: str("renku/git-https-proxy:latest"),
+          renku_client_id: str("renku"),
+          renku_client_secret: z.string().default(""),
+        })
+        .prefault({}),
+      git_rpc_server: z
+        .strictObject({
+          host: str("0.0.0.0"),
+          port: int(4000, 1),
+          image: str("renku/git-rpc-server:latest"),
+        })
+        .prefault({}),
+      git_clone: z.strictObject({ image: str("renku/git-clone:latest") }).prefault({}),
+      ingress: z
+        .strictObject({
+          host: z
+            .string({ error: "is required" })
+            .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a host name without scheme"),
+          tls_secret: optionalStr(),
+          annotations: json(z.record(z.string(), z.string()), {}),
+        })
+        // Missing as a whole still reports the host as the missing setting.
+        .prefault({} as never),
+      ca_certs: z
+        .strictObject({
+          image: str("renku/certificates:latest"),
+          path: str("/usr/local/share/ca-certificates"),
+          secrets: json(z.array(z.record(z.string(), z.unknown())), []),
+        })
+        .prefault({}),
+      oidc: z
+        .strictObject({
+          client_id: str("renku-jupyterserver"),
+          client_secret: z.string().default(""),
+          allow_unverified_email: bool(false),
+        })
+        .prefault({}),
+      storage: z
+        .strictObject({
+          pvs_enabled: bool(true),
+          pvs_storage_class: optionalStr(),
+          use_empty_dir_size_limit: bool(false),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  amalthea: z
+    .strictObject({
+      group: str("amalthea.dev"),
+      version: str("v1alpha1"),
+      plural: str("jupyterservers"),
+    })
+    .prefault({}),
+  git: z
+    .strictObject({
+      url: url().default("https://gitlab.com"),
+      registry: str("registry.gitlab.com"),
+      /** Token of a GitLab service account, used only by the scheduled autosave clean-up. */
+      service_token: optionalStr(),
+    })
+    .prefault({}),
+  registry: z
+    .strictObject({
+      /** Hosts exempt from the SSRF guard (D15): the platform's own registry, local test registries. */
+      allowed_hosts: json(hostList, []),
+      /** Hosts spoken to over plain http (local registries only). */
+      plain_http_hosts: json(hostList, []),
+    })
+    .prefault({}),
+  k8s: z
+    .strictObject({
+      namespace: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label")
+        .max(63)
+        .default("renku"),
+      kubeconfig: optionalStr(),
+      eks: z.strictObject({ cluster_name: optionalStr(), region: optionalStr() }).prefault({}),
+    })
+    .prefault({}),
+  autosave: z
+    .strictObject({
+      retention_days: int(14, 1),
+      dry_run: bool(false),
+      concurrency: int(4, 1),
+      ledger_name: str("renku-notebooks-autosave-ledger"),
+    })
+    .prefault({}),
+});
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const envName = (path: readonly PropertyKey[]) =>
+  PREFIX + path.map((p) => String(p).toUpperCase()).join("__");
+
+/** NB_A__B_C=v -> {a: {b_c: v}}; empty values count as unset. Non-NB variables are ignored. */
+export function nestEnv(env: Record<string, string | undefined>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith(PREFIX) || value === undefined || value === "") continue;
+    const parts = key.slice(PREFIX.length).toLowerCase().split("__");
+    let node = out;
+    for (const part of parts.slice(0, -1)) {
+      const next = node[part];
+      if (typeof next === "object" && next !== null) node = next as Record<string, unknown>;
+      else node = node[part] = {};
+    }
+    node[parts[parts.length - 1] as string] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const nested = nestEnv(env);
+  // Standard variables that operators and tools already set.
+  if (env.KUBECONFIG) {
+    const k8s = (nested.k8s ?? {}) as Record<string, unknown>;
+    nested.k8s = { kubeconfig: env.KUBECONFIG, ...k8s };
+  }
+  const result = schema.safeParse(nested);
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => `${envName([...issue.path, k])}: unknown setting`);
+    }
+    return [`${envName(issue.path)}: ${issue.message}`];
+  });
+  throw new ConfigError(problems);
+}
+
+let cached: Config | undefined;
+/** The process's configuration, read once per warm container. */
+export function getConfig(): Config {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+/** Every NB_* variable the schema reads, for the docs and the serverless.yml check. */
+export function configVariables(): string[] {
+  const names: string[] = [];
+  const walk = (node: z.ZodType, path: string[]) => {
+    let inner: z.ZodType = node;
+    // Unwrap defaults and optionals to find nested objects.
+    for (;;) {
+      const def = (inner as unknown as { def: { type: string; innerType?: z.ZodType } }).def;
+      if ((def.type === "default" || def.type === "prefault" || def.type === "optional") && def.innerType) {
+        inner = def.innerType;
+      } else break;
+    }
+    if (inner instanceof z.ZodObject) {
+      for (const [key, child] of Object.entries(inner.shape)) walk(child as z.ZodType, [...path, key]);
+    } else names.push(envName(path));
+  };
+  walk(schema, []);
+  return names;
+}

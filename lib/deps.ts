@@ -1,0 +1,56 @@
+/**
+ * What a handler needs, built once per warm container on first use (never at import), so a cold
+ * start pays only for what the endpoint touches. Tests and `npm start` install their own with setDeps.
+ */
+
+import type { IdTokenVerifier } from "./auth/authenticate.js";
+import { jwksVerifier } from "./auth/jwks.js";
+import { type Config, getConfig } from "./config.js";
+import { createLogger, type Logger } from "./log.js";
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  verifyIdToken: IdTokenVerifier | undefined;
+}
+
+export interface DepsOptions {
+  log?: Logger;
+  now?: () => Date;
+}
+
+export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
+  const log = opts.log ?? createLogger(config.log_level);
+  const jwksUrl = config.auth.jwks_url;
+  if (!jwksUrl) {
+    log.warn(
+      "NB_AUTH__JWKS_URL is not set: ID tokens are decoded, not verified; the gateway is trusted",
+    );
+  }
+  return {
+    config,
+    log,
+    now: opts.now ?? (() => new Date()),
+    verifyIdToken: jwksUrl
+      ? jwksVerifier({
+          jwksUrl,
+          issuer: config.auth.issuer,
+          audience: config.auth.audience,
+          timeoutMs: config.upstream_timeout_ms,
+        })
+      : undefined,
+  };
+}
+
+let current: Deps | undefined;
+
+export function getDeps(): Deps {
+  current ??= buildDeps(getConfig());
+  return current;
+}
+
+/** Replace the container's dependencies (tests, local runs); undefined rebuilds from the environment. */
+export function setDeps(deps: Deps | undefined): void {
+  current = deps;
+}

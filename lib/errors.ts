@@ -1,0 +1,121 @@
+/** The service's error family: every failure the caller sees is one of these (notebooks-api.md 1.2). */
+export interface ErrorBody {
+  error: { code: number; message: string; detail?: string };
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: number;
+  readonly detail: string | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    code: number,
+    message: string,
+    options: { detail?: string; cause?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = "AppError";
+    this.status = status;
+    this.code = code;
+    this.detail = options.detail;
+    this.headers = options.headers ?? {};
+  }
+
+  toJSON(): ErrorBody {
+    const error: ErrorBody["error"] = { code: this.code, message: this.message };
+    if (this.detail !== undefined) error.detail = this.detail;
+    return { error };
+  }
+}
+
+type Opts = { detail?: string; cause?: unknown };
+
+// 1xxx: the caller's fault.
+export const userInputError = (message = "Invalid user input.", o: Opts = {}) =>
+  new AppError(422, 1000, message, o);
+export const imageParseError = (image: string, o: Opts = {}) =>
+  new AppError(422, 1002, `The image ${image} cannot be parsed.`, {
+    detail: "The provided image name cannot be parsed.",
+    ...o,
+  });
+export const overriddenEnvError = (name: string, o: Opts = {}) =>
+  new AppError(422, 1004, `Cannot override environment variable '${name}'`, o);
+export const invalidComputeResource = (
+  message = "The specified server options or resources are invalid or cannot be accessed.",
+  o: Opts = {},
+) => new AppError(422, 1005, message, o);
+export const AUTH_MESSAGE =
+  "Accessing the requested resource requires authentication, please log in.";
+export const authenticationError = (message = AUTH_MESSAGE, o: Opts = {}) =>
+  new AppError(401, 1401, message, o);
+export const missingResource = (message: string, o: Opts = {}) =>
+  new AppError(404, 1404, message, o);
+export const validationError = (detail?: string) =>
+  new AppError(
+    422,
+    1422,
+    "The request was well-formed but was unable to be followed due to semantic errors.",
+    {
+      ...(detail === undefined ? {} : { detail }),
+    },
+  );
+
+// 2xxx: bugs and misconfiguration.
+export const programmingError = (o: Opts = {}) =>
+  new AppError(500, 2000, "You have found a bug", {
+    detail: "Please report this to the Renku maintainers.",
+    cause: o.cause,
+  });
+export const configurationError = (
+  message = "There seems to to be a misconfiguration in Renku.",
+  o: Opts = {},
+) => new AppError(500, 2001, message, o);
+
+// 3xxx: infrastructure.
+const PERSIST = "If this problem persists please contact your administrator.";
+export const intermittentError = (
+  message = "We seem to be experiencing some technical difficulties, please try again later.",
+  o: Opts = {},
+) => new AppError(500, 3000, message, { detail: PERSIST, ...o });
+export const deleteServerError = (o: Opts = {}) =>
+  new AppError(
+    500,
+    3001,
+    "The server cannot be deleted, most likely due to problems with the underlying infrastructure.",
+    o,
+  );
+export const cannotStartServerError = (name: string, o: Opts = {}) =>
+  new AppError(500, 3002, `Cannot start the session ${name}`, o);
+export const retryTimeoutError = (o: Opts = {}) =>
+  new AppError(500, 3004, "Retrying the request timed out.", o);
+export const patchServerError = (o: Opts = {}) =>
+  new AppError(500, 3005, "The server cannot be patched.", o);
+export const anonymousPatchError = () =>
+  new AppError(422, 3007, "Cannot patch sessions of anonymous users.");
+/** An upstream (cluster, GitLab, registry) is unreachable or failing: 503 so clients may retry. */
+export const upstreamUnavailable = (message: string, o: Opts = {}) =>
+  new AppError(503, 3503, message, { detail: PERSIST, ...o });
+
+/** Framework-level HTTP errors, coded as the reference's werkzeug table did. */
+const HTTP_CODES: Record<number, [number, string]> = {
+  400: [1400, "The browser (or proxy) sent a request that this server could not understand."],
+  404: [
+    1404,
+    "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
+  ],
+  405: [1405, "The method is not allowed for the requested URL."],
+  413: [1413, "The data value transmitted exceeds the capacity limit."],
+  415: [1415, "The server does not support the media type transmitted in the request."],
+  422: [1422, "The request was well-formed but was unable to be followed due to semantic errors."],
+  501: [2501, "The server does not support the action requested by the browser."],
+};
+
+export const httpError = (
+  status: number,
+  o: Opts & { headers?: Record<string, string>; message?: string } = {},
+) => {
+  const [code, message] = HTTP_CODES[status] ?? [2500, "Internal Server Error"];
+  return new AppError(status, code, o.message ?? message, o);
+};

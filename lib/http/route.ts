@@ -1,0 +1,44 @@
+/** A route: its method and path, who may call it, and the zod schemas that validate and document it. */
+import type { z } from "zod";
+
+export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+export type AuthMode = "none" | "user";
+
+export interface ResponseDef {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  A extends AuthMode = AuthMode,
+> {
+  /** The function's name in serverless.yml. */
+  id: string;
+  method: Method;
+  /** API Gateway route syntax, under the service prefix unless `root`. */
+  path: string;
+  root?: boolean;
+  auth: A;
+  summary: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseDef>;
+}
+
+export const defineRoute = <
+  P extends z.ZodType,
+  Q extends z.ZodType,
+  B extends z.ZodType,
+  A extends AuthMode,
+>(
+  route: RouteDef<P, Q, B, A>,
+) => route;
+
+/** The public path of a route under a prefix. */
+export const routePath = (route: Pick<RouteDef, "path" | "root">, prefix: string) =>
+  route.root ? route.path : `${prefix}${route.path}`;

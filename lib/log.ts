@@ -1,0 +1,36 @@
+/** Structured JSON logs. Secrets are redacted by path, and handlers never log headers or users whole. */
+import { pino } from "pino";
+
+export type Logger = pino.Logger;
+
+/** Anything that could carry a token, wherever it sits in a log record. */
+const REDACT = [
+  "headers",
+  "*.headers",
+  "authorization",
+  "*.authorization",
+  "*.Authorization",
+  "token",
+  "*.token",
+  "*.accessToken",
+  "*.refreshToken",
+  "*.gitToken",
+  "*.idToken",
+  "*.password",
+  "*.secret",
+  "*.client_secret",
+  "*.service_token",
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: "renku-notebooks" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT, censor: "[redacted]" },
+    },
+    destination,
+  );
+}

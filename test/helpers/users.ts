@@ -1,0 +1,62 @@
+/** Gateway headers for test users. ID tokens are unsigned unless a key is given. */
+import { type CryptoKey, SignJWT, UnsecuredJWT } from "jose";
+
+export interface TestUser {
+  username: string;
+  sub?: string;
+  email?: string;
+  name?: string;
+  gitToken?: string;
+  accessToken?: string;
+  gitUrl?: string;
+  issuer?: string;
+}
+
+export const gitCredentials = (gitUrl: string, token: string, expiresAt: number | null = null) =>
+  Buffer.from(
+    JSON.stringify({
+      [gitUrl]: { AuthorizationHeader: `bearer ${token}`, AccessTokenExpiresAt: expiresAt, provider: "GitLab" },
+    }),
+  ).toString("base64");
+
+export function registeredHeaders(user: TestUser, idToken?: string): Record<string, string> {
+  const claims = {
+    preferred_username: user.username,
+    sub: user.sub ?? `sub-${user.username}`,
+    email: user.email ?? `${user.username}@example.org`,
+    name: user.name ?? user.username,
+  };
+  const token =
+    idToken ??
+    new UnsecuredJWT(claims)
+      .setIssuer(user.issuer ?? "https://renku.example.org/auth/realms/Renku")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .encode();
+  return {
+    "renku-auth-access-token": user.accessToken ?? `access-${user.username}-secret`,
+    "renku-auth-id-token": token,
+    "renku-auth-refresh-token": `refresh-${user.username}-secret`,
+    "renku-auth-git-credentials": gitCredentials(
+      user.gitUrl ?? "https://gitlab.example.org",
+      user.gitToken ?? `glpat-${user.username}-secret`,
+    ),
+  };
+}
+
+export const anonHeaders = (id: string) => ({ "renku-auth-anon-id": id });
+
+export async function signedIdToken(
+  key: CryptoKey,
+  kid: string,
+  claims: Record<string, unknown>,
+  opts: { issuer: string; audience?: string; expiresIn?: string | number },
+): Promise<string> {
+  let jwt = new SignJWT(claims)
+    .setProtectedHeader({ alg: "RS256", kid })
+    .setIssuer(opts.issuer)
+    .setIssuedAt()
+    .setExpirationTime(opts.expiresIn ?? "1h");
+  if (opts.audience) jwt = jwt.setAudience(opts.audience);
+  return jwt.sign(key);
+}
