@@ -1,0 +1,227 @@
+/**
+ * Cluster access by configuration (D18): a kubeconfig file (local runs, serverless-offline) or an
+ * EKS cluster by name and region (in AWS). Nothing is read or fetched until the first call, and the
+ * result is cached per warm container; EKS tokens are renewed well before their 15-minute expiry.
+ */
+import type { EKSClient } from "@aws-sdk/client-eks";
+// Deep imports keep watch/exec/cp/websocket code out of every function's bundle.
+import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
+import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
+import { AppsV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { Config } from "../config.js";
+import { AppError, configurationError, upstreamUnavailable } from "../errors.js";
+import { describeEksCluster, type EksClusterInfo, type EksToken, eksToken } from "./eks.js";
+
+export interface K8sApis {
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  custom: CustomObjectsApi;
+}
+
+export interface ClusterAccess {
+  /** Names the cluster in error messages, e.g. `EKS cluster "renku" (eu-central-1)`. */
+  readonly label: string;
+  /** API clients with valid credentials; rebuilt when the EKS token is renewed. */
+  apis(): Promise<K8sApis>;
+  kubeConfig(): Promise<KubeConfig>;
+  /** Forget cached credentials (after the API server answered 401), so the next call renews them. */
+  invalidate(): void;
+}
+
+export interface ClusterAccessOptions {
+  /** Injected in tests; built lazily from the region otherwise. */
+  eksClient?: EKSClient;
+  credentials?: AwsCredentialIdentityProvider;
+  now?: () => Date;
+  /** Renew an EKS token this long before it expires (default 5 minutes). */
+  renewBeforeMs?: number;
+}
+
+const DEFAULT_RENEW_BEFORE_MS = 5 * 60 * 1000;
+
+/** Plain-http servers (local stand-ins) are refused by client-node unless skipTLSVerify is set. */
+function allowPlainHttp(kc: KubeConfig): KubeConfig {
+  if (!kc.clusters.some((c) => c.server.startsWith("http:") && !c.skipTLSVerify)) return kc;
+  const out = new KubeConfig();
+  out.loadFromOptions({
+    clusters: kc.clusters.map((c) =>
+      c.server.startsWith("http:") ? { ...c, skipTLSVerify: true } : c,
+    ),
+    users: kc.users,
+    contexts: kc.contexts,
+    currentContext: kc.currentContext,
+  });
+  return out;
+}
+
+export function kubeConfigFromFile(path: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(path);
+  if (!kc.getCurrentCluster()) throw new Error("the kubeconfig has no current context or cluster");
+  return allowPlainHttp(kc);
+}
+
+/** A one-cluster kubeconfig with a bearer token (the EKS case). */
+export function bearerKubeConfig(opts: {
+  name: string;
+  server: string;
+  caData?: string;
+  token: string;
+}): KubeConfig {
+  const cluster: Cluster = {
+    name: opts.name,
+    server: opts.server,
+    caData: opts.caData,
+    skipTLSVerify: opts.server.startsWith("http:"),
+  };
+  const user: User = { name: "renku-notebooks", token: opts.token };
+  const context: Context = { name: opts.name, cluster: opts.name, user: user.name };
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [cluster],
+    users: [user],
+    contexts: [context],
+    currentContext: context.name,
+  });
+  return kc;
+}
+
+export function apisFor(kc: KubeConfig): K8sApis {
+  return {
+    core: kc.makeApiClient(CoreV1Api),
+    apps: kc.makeApiClient(AppsV1Api),
+    custom: kc.makeApiClient(CustomObjectsApi),
+  };
+}
+
+/** "Name: message" of a failure, without stack or anything that looks like an AWS key. */
+export function describeCause(err: unknown): string {
+  const name = err instanceof Error ? err.name : "Error";
+  const raw = err instanceof Error ? err.message : String(err);
+  const message = raw
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "[key id]")
+    .replace(/[A-Za-z0-9+/=_-]{40,}/g, "[redacted]");
+  return `${name}: ${message}`;
+}
+
+export function clusterAccess(k8s: Config["k8s"], opts: ClusterAccessOptions = {}): ClusterAccess {
+  const { cluster_name: clusterName, region } = k8s.eks;
+  if (clusterName) return eksAccess(clusterName, region, opts);
+  if (k8s.kubeconfig) return kubeconfigAccess(k8s.kubeconfig);
+  return unconfiguredAccess();
+}
+
+function unconfiguredAccess(): ClusterAccess {
+  const fail = async (): Promise<never> => {
+    throw configurationError(
+      "No Kubernetes cluster is configured: set NB_K8S__EKS__CLUSTER_NAME and NB_K8S__EKS__REGION, or NB_K8S__KUBECONFIG.",
+    );
+  };
+  return { label: "no cluster", apis: fail, kubeConfig: fail, invalidate: () => {} };
+}
+
+function kubeconfigAccess(path: string): ClusterAccess {
+  let cached: { kc: KubeConfig; apis: K8sApis } | undefined;
+  const load = () => {
+    if (!cached) {
+      let kc: KubeConfig;
+      try {
+        kc = kubeConfigFromFile(path);
+      } catch (cause) {
+        throw configurationError(`The kubeconfig ${path} cannot be used.`, {
+          detail: describeCause(cause),
+          cause,
+        });
+      }
+      cached = { kc, apis: apisFor(kc) };
+    }
+    return cached;
+  };
+  return {
+    label: `kubeconfig ${path}`,
+    apis: async () => load().apis,
+    kubeConfig: async () => load().kc,
+    // File credentials (or exec plugins) are read per request by client-node; nothing to renew.
+    invalidate: () => {},
+  };
+}
+
+function eksAccess(
+  clusterName: string,
+  region: string | undefined,
+  opts: ClusterAccessOptions,
+): ClusterAccess {
+  const label = `EKS cluster "${clusterName}"${region ? ` (${region})` : ""}`;
+  const now = opts.now ?? (() => new Date());
+  const renewBefore = opts.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
+  let info: EksClusterInfo | undefined;
+  let eks = opts.eksClient;
+  let credentials = opts.credentials;
+  let current: { token: EksToken; kc: KubeConfig; apis: K8sApis } | undefined;
+  let pending: Promise<{ kc: KubeConfig; apis: K8sApis }> | undefined;
+
+  const unavailable = (step: string, cause: unknown) =>
+    upstreamUnavailable(
+      `The Kubernetes cluster cannot be reached: ${label}, ${step} failed (${describeCause(cause)}).`,
+      { cause },
+    );
+
+  const refresh = async () => {
+    if (!region) {
+      throw configurationError(`NB_K8S__EKS__REGION must be set to reach the ${label}.`);
+    }
+    eks ??= await defaultEksClient(region);
+    if (!info) {
+      try {
+        info = await describeEksCluster(eks, clusterName);
+      } catch (cause) {
+        throw unavailable("DescribeCluster", cause);
+      }
+    }
+    let token: EksToken;
+    try {
+      credentials ??= await defaultCredentials();
+      token = await eksToken({ clusterName, region, credentials, now: now() });
+    } catch (cause) {
+      throw cause instanceof AppError ? cause : unavailable("signing the access token", cause);
+    }
+    const kc = bearerKubeConfig({
+      name: clusterName,
+      server: info.endpoint,
+      caData: info.caData,
+      token: token.token,
+    });
+    current = { token, kc, apis: apisFor(kc) };
+    return current;
+  };
+
+  const get = async () => {
+    if (current && now().getTime() < current.token.expiresAt.getTime() - renewBefore)
+      return current;
+    // Concurrent callers of a warm container share one renewal.
+    pending ??= refresh().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+
+  return {
+    label,
+    apis: async () => (await get()).apis,
+    kubeConfig: async () => (await get()).kc,
+    invalidate: () => {
+      current = undefined;
+    },
+  };
+}
+
+async function defaultEksClient(region: string): Promise<EKSClient> {
+  const { EKSClient } = await import("@aws-sdk/client-eks");
+  return new EKSClient({ region });
+}
+
+async function defaultCredentials(): Promise<AwsCredentialIdentityProvider> {
+  const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
+  return defaultProvider();
+}
