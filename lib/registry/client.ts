@@ -1,0 +1,319 @@
+/**
+ * Does an image exist, is it private, and what is its working directory (notebooks-api.md 7.2)?
+ * Speaks the registry v2 API: manifest GET with every manifest media type accepted, an index or
+ * manifest list resolved to linux/amd64 and fetched by digest, the 401 challenge answered with
+ * the Bearer token flow or Basic credentials, and the config blob read for `config.WorkingDir`.
+ * For the GitLab registry host the 1.18 rule applies: anonymous first, then the user's GitLab
+ * token as `oauth2:<token>`; an image only the user's token can see is "private".
+ * Every request, token realms and redirects included, goes through the SSRF guard (guard.ts).
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { AppError, upstreamUnavailable } from "../errors.js";
+import { parseChallenge } from "./challenge.js";
+import { createGuard, type Guard, HostNotFoundError, type Lookup } from "./guard.js";
+import {
+  type Agents,
+  createAgents,
+  type HttpResponse,
+  RegistryNetworkError,
+  send,
+} from "./http.js";
+import type { ImageRef } from "./reference.js";
+
+export const MEDIA = {
+  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+  ociManifest: "application/vnd.oci.image.manifest.v1+json",
+  ociIndex: "application/vnd.oci.image.index.v1+json",
+} as const;
+
+const ACCEPT = [MEDIA.dockerManifest, MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerList].join(
+  ", ",
+);
+const MANIFESTS = new Set<string>([MEDIA.dockerManifest, MEDIA.ociManifest]);
+const INDEXES = new Set<string>([MEDIA.dockerList, MEDIA.ociIndex]);
+const MAX_REDIRECTS = 5;
+
+export interface ImageCheck {
+  exists: boolean;
+  /** True when only the user's GitLab token gave access (an image pull secret is then needed). */
+  private: boolean;
+  /** `config.WorkingDir` of the image, when it sets one. */
+  workdir?: string;
+  /** Digest of the (linux/amd64) image manifest. */
+  digest?: string;
+}
+
+export interface RegistryCredentials {
+  /** The user's GitLab token; used only for the GitLab registry host. */
+  gitlabToken?: string;
+}
+
+export interface CheckOptions {
+  /** Read the config blob for the working directory (default true). */
+  workdir?: boolean;
+}
+
+export interface RegistryClientOptions {
+  /** Hosts exempt from the SSRF guard ("host" or "host:port"). */
+  allowedHosts: readonly string[];
+  /** Hosts spoken to over plain http ("host" or "host:port"); everything else is https. */
+  plainHttpHosts: readonly string[];
+  /** config.git.registry: where the user's GitLab token may be sent. */
+  gitlabRegistryHost: string;
+  /** Per-request timeout. */
+  timeoutMs: number;
+  /** DNS resolution, replaceable in tests. */
+  lookup?: Lookup;
+  /** Static Basic credentials per registry host, for registries the platform itself pulls from. */
+  credentials?: Record<string, { username: string; password: string }>;
+}
+
+export interface RegistryClient {
+  check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<ImageCheck>;
+}
+
+const descriptor = z.looseObject({ mediaType: z.string().optional(), digest: z.string() });
+const manifestSchema = z.looseObject({ mediaType: z.string().optional(), config: descriptor });
+const indexSchema = z.looseObject({
+  mediaType: z.string().optional(),
+  manifests: z.array(
+    descriptor.extend({
+      platform: z
+        .looseObject({ os: z.string().optional(), architecture: z.string().optional() })
+        .optional(),
+    }),
+  ),
+});
+const configSchema = z.looseObject({
+  config: z.looseObject({ WorkingDir: z.string().optional() }).nullish(),
+});
+
+const basicHeader = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+
+const parseJson = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+};
+
+const header = (res: HttpResponse, name: string): string | undefined => {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+const mediaTypeOf = (res: HttpResponse, json: unknown): string | undefined => {
+  const type = header(res, "content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type && (MANIFESTS.has(type) || INDEXES.has(type))) return type;
+  const declared = (json as { mediaType?: unknown } | undefined)?.mediaType;
+  return typeof declared === "string" ? declared : type;
+};
+
+const unavailable = (status: number) => status === 429 || status >= 500;
+
+/** What every request of one check shares. */
+interface Context {
+  guard: Guard;
+  agents: Agents;
+  timeoutMs: number;
+  isPlain: (url: URL) => boolean;
+  repository: string;
+}
+
+/**
+ * One set of credentials talking to one repository: answers 401 challenges once per request and
+ * keeps the Authorization it obtained for the following requests (manifest, index child, blob).
+ */
+class AuthSession {
+  private authorization: string | undefined;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly basic: string | undefined,
+  ) {}
+
+  async get(url: URL, headers: Record<string, string> = {}): Promise<HttpResponse> {
+    const first = await this.follow(url, headers, this.authorization);
+    if (first.status !== 401) return first;
+    const challenge = parseChallenge(header(first, "www-authenticate"));
+    if (challenge?.scheme === "bearer" && challenge.params.realm) {
+      const token = await this.token(challenge.params);
+      if (!token) return first;
+      this.authorization = `Bearer ${token}`;
+    } else if (challenge?.scheme === "basic" && this.basic && this.authorization !== this.basic) {
+      this.authorization = this.basic;
+    } else return first;
+    return this.follow(url, headers, this.authorization);
+  }
+
+  /** `GET <realm>?service=&scope=` with the session's Basic credentials, if any. */
+  private async token(params: Record<string, string>): Promise<string | undefined> {
+    const realm = this.checkedUrl(params.realm as string, undefined);
+    if (params.service) realm.searchParams.set("service", params.service);
+    realm.searchParams.set("scope", params.scope ?? `repository:${this.ctx.repository}:pull`);
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.basic) headers.authorization = this.basic;
+    const res = await this.follow(realm, headers, undefined, 64 * 1024);
+    if (unavailable(res.status)) throw new UpstreamStatus(res);
+    if (res.status !== 200) return undefined;
+    const body = parseJson(res.body) as { token?: unknown; access_token?: unknown } | undefined;
+    const token = body?.token ?? body?.access_token;
+    return typeof token === "string" && token !== "" ? token : undefined;
+  }
+
+  /** A realm or redirect target; plain http only towards hosts configured for it. */
+  private checkedUrl(raw: string, base: URL | undefined): URL {
+    let url: URL;
+    try {
+      url = new URL(raw, base);
+    } catch (cause) {
+      throw new RegistryNetworkError(`the registry sent an invalid URL`, "network", { cause });
+    }
+    if (url.protocol === "https:") return url;
+    if (url.protocol === "http:" && this.ctx.isPlain(url)) return url;
+    throw new RegistryNetworkError(`the registry sent an insecure URL (${url.host})`, "network");
+  }
+
+  /** A GET that follows redirects, each through the guard; credentials stay with their origin. */
+  private async follow(
+    start: URL,
+    headers: Record<string, string>,
+    authorization: string | undefined,
+    maxBytes?: number,
+  ): Promise<HttpResponse> {
+    let url = start;
+    const origin = start.origin;
+    for (let hop = 0; ; hop++) {
+      const h = { ...headers };
+      if (authorization && url.origin === origin) h.authorization = authorization;
+      else if (url.origin !== origin) delete h.authorization;
+      const res = await send(
+        this.ctx.guard,
+        url,
+        { headers: h, maxBytes },
+        this.ctx.timeoutMs,
+        this.ctx.agents,
+      );
+      const location = header(res, "location");
+      if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+      if (hop >= MAX_REDIRECTS) throw new RegistryNetworkError("too many redirects", "network");
+      url = this.checkedUrl(location, url);
+    }
+  }
+}
+
+class UpstreamStatus extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(`registry answered ${response.status}`);
+  }
+}
+
+const hostMatcher = (hosts: readonly string[]) => {
+  const set = new Set(hosts.map((h) => h.trim().toLowerCase()).filter(Boolean));
+  return (url: URL) => {
+    const port = url.port || (url.protocol === "http:" ? "80" : "443");
+    return set.has(url.hostname.toLowerCase()) || set.has(`${url.hostname.toLowerCase()}:${port}`);
+  };
+};
+
+export function createRegistryClient(opts: RegistryClientOptions): RegistryClient {
+  const guard = createGuard({ allowedHosts: opts.allowedHosts, lookup: opts.lookup });
+  const agents = createAgents();
+  const plainHosts = new Set(opts.plainHttpHosts.map((h) => h.trim().toLowerCase()));
+  const isPlainHost = (host: string, hostname: string) =>
+    plainHosts.has(host) || plainHosts.has(hostname);
+  const isPlain = hostMatcher(opts.plainHttpHosts);
+  const gitlabHost = opts.gitlabRegistryHost.trim().toLowerCase();
+
+  async function checkOnce(
+    ref: ImageRef,
+    creds: RegistryCredentials,
+    checkOpts: CheckOptions,
+  ): Promise<ImageCheck> {
+    const scheme = isPlainHost(ref.host, ref.hostname) ? "http" : "https";
+    const base = `${scheme}://${ref.host}/v2/${ref.repository}`;
+    const ctx: Context = {
+      guard,
+      agents,
+      timeoutMs: opts.timeoutMs,
+      isPlain,
+      repository: ref.repository,
+    };
+    const manifestUrl = (reference: string) => new URL(`${base}/manifests/${reference}`);
+    const accept = { accept: ACCEPT };
+
+    const fixed = opts.credentials?.[ref.host];
+    let session = new AuthSession(ctx, fixed && basicHeader(fixed.username, fixed.password));
+    let res = await session.get(manifestUrl(ref.reference), accept);
+    let isPrivate = false;
+    const isGitlab = ref.host === gitlabHost || ref.hostname === gitlabHost;
+    if ([401, 403, 404].includes(res.status) && isGitlab && creds.gitlabToken) {
+      // 1.18: the anonymous attempt failed; the user's own token may see a private image.
+      session = new AuthSession(ctx, basicHeader("oauth2", creds.gitlabToken));
+      res = await session.get(manifestUrl(ref.reference), accept);
+      isPrivate = res.status === 200;
+    }
+    if (unavailable(res.status)) throw new UpstreamStatus(res);
+    if (res.status !== 200) return { exists: false, private: false };
+
+    let json = parseJson(res.body);
+    let type = mediaTypeOf(res, json);
+    if (type && INDEXES.has(type)) {
+      const index = indexSchema.safeParse(json);
+      const amd64 = index.success
+        ? index.data.manifests.find(
+            (m) => m.platform?.os === "linux" && m.platform?.architecture === "amd64",
+          )
+        : undefined;
+      if (!amd64) return { exists: false, private: false };
+      res = await session.get(manifestUrl(amd64.digest), accept);
+      if (unavailable(res.status)) throw new UpstreamStatus(res);
+      if (res.status !== 200) return { exists: false, private: false };
+      json = parseJson(res.body);
+      type = mediaTypeOf(res, json);
+    }
+    if (!type || !MANIFESTS.has(type)) return { exists: false, private: false };
+
+    const digest =
+      header(res, "docker-content-digest") ??
+      `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
+    const result: ImageCheck = { exists: true, private: isPrivate, digest };
+    const manifest = manifestSchema.safeParse(json);
+    if (checkOpts.workdir !== false && manifest.success) {
+      const blob = await session.get(new URL(`${base}/blobs/${manifest.data.config.digest}`));
+      if (unavailable(blob.status)) throw new UpstreamStatus(blob);
+      const config = blob.status === 200 ? configSchema.safeParse(parseJson(blob.body)) : undefined;
+      const workdir = config?.success ? config.data.config?.WorkingDir : undefined;
+      if (workdir) result.workdir = workdir;
+    }
+    return result;
+  }
+
+  return {
+    async check(ref, creds = {}, checkOpts = {}) {
+      try {
+        return await checkOnce(ref, creds, checkOpts);
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        const message = `The image registry ${ref.host} could not be reached.`;
+        if (error instanceof HostNotFoundError) {
+          // The registry's own name does not resolve: there is no such image to be found.
+          if (error.host === ref.hostname) return { exists: false, private: false };
+          throw upstreamUnavailable(message, { cause: error });
+        }
+        if (error instanceof UpstreamStatus) {
+          throw upstreamUnavailable(`The image registry ${ref.host} is unavailable.`, {
+            cause: new Error(`HTTP ${error.response.status} from ${error.response.url.host}`),
+          });
+        }
+        if (error instanceof RegistryNetworkError)
+          throw upstreamUnavailable(message, { cause: error });
+        throw upstreamUnavailable(message, { cause: error });
+      }
+    },
+  };
+}
