@@ -6,6 +6,8 @@
 import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
 import { type Config, getConfig } from "./config.js";
+import { createGitLabClient } from "./gitlab/client.js";
+import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
 
 export interface Deps {
@@ -13,6 +15,8 @@ export interface Deps {
   log: Logger;
   now: () => Date;
   verifyIdToken: IdTokenVerifier | undefined;
+  /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
+  gitlab: (token?: string) => GitLab;
 }
 
 export interface DepsOptions {
@@ -40,6 +44,14 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
           timeoutMs: config.upstream_timeout_ms,
         })
       : undefined,
+    // Cheap to build: no connection is opened until a call is made.
+    gitlab: (token?: string) =>
+      createGitLabClient({
+        baseUrl: config.git.url,
+        token,
+        timeoutMs: config.upstream_timeout_ms,
+        log,
+      }),
   };
 }
 

@@ -1,0 +1,58 @@
+/** The narrow view of GitLab the service needs; every adapter and handler codes against this. */
+
+/** GitLab's access levels (Developer is the threshold for autosave). */
+export const ACCESS_LEVEL = {
+  none: 0,
+  minimal: 5,
+  guest: 10,
+  planner: 15,
+  reporter: 20,
+  developer: 30,
+  maintainer: 40,
+  owner: 50,
+} as const;
+
+export interface GitLabProject {
+  id: number;
+  path_with_namespace: string;
+  http_url_to_repo: string;
+  web_url: string;
+  visibility: "public" | "internal" | "private";
+  default_branch?: string | null;
+  /** Max of permissions.project_access / group_access access_level; 0 when neither (or anonymous). */
+  accessLevel: number;
+}
+
+export interface GitLabBranch {
+  name: string;
+  commit: { id: string; committed_date: string; parent_ids?: string[] };
+}
+
+export interface GitLabCommit {
+  id: string;
+  short_id: string;
+  committed_date: string;
+  parent_ids: string[];
+}
+
+export interface GitLabUser {
+  id: number;
+  username: string;
+  name: string;
+  email?: string | null;
+}
+
+export interface GitLab {
+  /** `path` may include subgroups. undefined when missing, or when 401/403 (which look missing). */
+  getProject(path: string): Promise<GitLabProject | undefined>;
+  getBranch(projectId: number, name: string): Promise<GitLabBranch | undefined>;
+  getCommit(projectId: number, sha: string): Promise<GitLabCommit | undefined>;
+  /** Every branch matching GitLab's `search` (`^prefix`, `suffix$`), across all pages. */
+  listBranches(projectId: number, search: string): Promise<GitLabBranch[]>;
+  /** Throws 403 (code 1403) when GitLab refuses, so a caller can tell refusal from absence. */
+  deleteBranch(projectId: number, name: string): Promise<"deleted" | "missing">;
+  /** undefined when there is no common ancestor or a ref is unknown. */
+  mergeBase(projectId: number, refs: [string, string]): Promise<GitLabCommit | undefined>;
+  /** Throws 401 (code 1401) when the token is missing, invalid or expired. */
+  currentUser(): Promise<GitLabUser>;
+}
