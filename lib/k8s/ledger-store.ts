@@ -1,0 +1,58 @@
+/**
+ * The autosave ledger (D17) kept as JSON in one ConfigMap of the sessions namespace, with optimistic
+ * concurrency on its resourceVersion. Satisfies lib/autosave's LedgerStore structurally.
+ */
+import { z } from "zod";
+import type { SessionsRepository } from "./sessions-repository.js";
+
+export const LEDGER_KEY = "ledger.json";
+
+const entrySchema = z.object({
+  projectId: z.number().int(),
+  projectPath: z.string(),
+  lastLaunch: z.string(),
+});
+export type LedgerEntry = z.infer<typeof entrySchema>;
+
+export interface ConfigMapLedgerStore {
+  /** version "" means the ConfigMap does not exist yet; writing at "" creates it. */
+  read(): Promise<{ entries: LedgerEntry[]; version: string }>;
+  /** Throws ConflictError (name "ConflictError") when `version` is stale. */
+  write(entries: LedgerEntry[], version: string): Promise<void>;
+}
+
+export function configMapLedgerStore(
+  repo: Pick<SessionsRepository, "getConfigMap" | "putConfigMap">,
+  name: string,
+): ConfigMapLedgerStore {
+  return {
+    async read() {
+      const cm = await repo.getConfigMap(name);
+      if (!cm) return { entries: [], version: "" };
+      return { entries: parseEntries(cm.data[LEDGER_KEY]), version: cm.resourceVersion };
+    },
+    async write(entries, version) {
+      await repo.putConfigMap(
+        name,
+        { [LEDGER_KEY]: JSON.stringify(entries) },
+        version === "" ? undefined : version,
+      );
+    },
+  };
+}
+
+/** Malformed entries (hand edits) are dropped rather than failing every launch. */
+function parseEntries(raw: string | undefined): LedgerEntry[] {
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((e) => {
+    const r = entrySchema.safeParse(e);
+    return r.success ? [r.data] : [];
+  });
+}

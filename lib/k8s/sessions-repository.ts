@@ -1,0 +1,323 @@
+/**
+ * Everything the endpoints ask of the cluster, over the real @kubernetes/client-node: JupyterServer
+ * custom objects (Amalthea), the session's pod, its logs and events, its StatefulSet, child Secrets
+ * and the autosave ledger ConfigMap, all in the one sessions namespace (D13). Expected outcomes (404,
+ * 409) come back as values; everything else as AppErrors (see api-errors.ts).
+ */
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Pod,
+  V1Secret,
+  V1StatefulSet,
+} from "@kubernetes/client-node/dist/gen/index.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";
+import type { ClusterAccess, K8sApis } from "./cluster.js";
+import { JSON_PATCH, MERGE_PATCH, requestOptions } from "./request-options.js";
+
+export interface JsonPatchOp {
+  op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+/** The least a JupyterServer has; lib/sessions' JupyterServer type fits it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; resourceVersion?: string; [key: string]: unknown };
+}
+
+export type CreateResult<S> =
+  | { created: true; server: S }
+  /** 409: a server of that name exists (a concurrent identical POST); `existing` is its current state. */
+  | { created: false; reason: "AlreadyExists"; existing: S | undefined };
+
+export interface ConfigMapData {
+  data: Record<string, string>;
+  resourceVersion: string;
+}
+
+export interface SessionsRepository<S extends KubeObject = KubeObject> {
+  /** The user's JupyterServers, by the label `renku.io/safe-username` (D12). */
+  listForUser(safeUsername: string): Promise<S[]>;
+  /** All JupyterServers matching a label selector (scheduled jobs). */
+  list(labelSelector?: string): Promise<S[]>;
+  get(name: string): Promise<S | undefined>;
+  create(manifest: S): Promise<CreateResult<S>>;
+  /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */
+  delete(name: string, opts?: { forced?: boolean }): Promise<boolean>;
+  /** undefined when the server does not exist. */
+  patchJson(name: string, ops: JsonPatchOp[]): Promise<S | undefined>;
+  patchMerge(name: string, body: Record<string, unknown>): Promise<S | undefined>;
+  getStatefulSet(name: string): Promise<V1StatefulSet | undefined>;
+  /** A missing StatefulSet is ignored (undefined), as the reference did. */
+  patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
+  getPod(name: string): Promise<V1Pod | undefined>;
+  /** undefined when the pod or container is missing or the container has not started (400). */
+  readLogs(
+    pod: string,
+    container: string,
+    opts?: { tailLines?: number; timestamps?: boolean },
+  ): Promise<string | undefined>;
+  /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
+  listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
+  getSecret(name: string): Promise<V1Secret | undefined>;
+  /** Replaces the whole Secret; pass metadata.resourceVersion to guard against lost updates (409 -> ConflictError). */
+  replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
+  deleteSecret(name: string): Promise<boolean>;
+  getConfigMap(name: string): Promise<ConfigMapData | undefined>;
+  /**
+   * Writes a ConfigMap's data: creates it when resourceVersion is undefined, otherwise replaces it
+   * at that version. Losing the race either way throws ConflictError.
+   */
+  putConfigMap(
+    name: string,
+    data: Record<string, string>,
+    resourceVersion: string | undefined,
+  ): Promise<ConfigMapData>;
+}
+
+export interface RepositoryOptions {
+  access: ClusterAccess;
+  config: Pick<Config, "k8s" | "amalthea" | "upstream_timeout_ms">;
+  log: Logger;
+}
+
+export function createSessionsRepository<S extends KubeObject = KubeObject>(
+  opts: RepositoryOptions,
+): SessionsRepository<S> {
+  const { access, log } = opts;
+  const namespace = opts.config.k8s.namespace;
+  const crd = opts.config.amalthea;
+  const timeoutMs = opts.config.upstream_timeout_ms;
+  const custom = { group: crd.group, version: crd.version, namespace, plural: crd.plural };
+  const plain = requestOptions({ timeoutMs });
+  const jsonPatch = requestOptions({ timeoutMs, contentType: JSON_PATCH });
+  const mergePatch = requestOptions({ timeoutMs, contentType: MERGE_PATCH });
+
+  /** Runs one call; `expected` maps an HTTP status to a value instead of an error. */
+  async function call<T, E = never>(
+    op: string,
+    fn: (apis: K8sApis) => Promise<T>,
+    expected: Partial<Record<number, () => E>> = {},
+  ): Promise<T | E> {
+    try {
+      const apis = await access.apis();
+      return await fn(apis);
+    } catch (err) {
+      const code = apiStatusCode(err);
+      const handle = code === undefined ? undefined : expected[code];
+      if (handle) return handle();
+      throw translateK8sError(err, {
+        op,
+        cluster: access.label,
+        log,
+        onUnauthorized: () => access.invalidate(),
+      });
+    }
+  }
+  const none = () => undefined;
+
+  const list = async (labelSelector?: string): Promise<S[]> => {
+    const res = (await call(`list ${crd.plural}`, ({ custom: api }) =>
+      api.listNamespacedCustomObject({ ...custom, labelSelector }, plain),
+    )) as { items?: S[] };
+    return res.items ?? [];
+  };
+
+  const get = (name: string): Promise<S | undefined> =>
+    call(
+      `get ${crd.plural}/${name}`,
+      ({ custom: api }) => api.getNamespacedCustomObject({ ...custom, name }, plain) as Promise<S>,
+      { 404: none },
+    );
+
+  const putConfigMap = async (
+    name: string,
+    data: Record<string, string>,
+    resourceVersion: string | undefined,
+  ): Promise<ConfigMapData> => {
+    const body: V1ConfigMap = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name,
+        namespace,
+        labels: { "app.kubernetes.io/managed-by": "renku-notebooks" },
+        ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      },
+      data,
+    };
+    const lost = (): never => {
+      throw new ConflictError(`configmap ${name}`);
+    };
+    const written =
+      resourceVersion === undefined
+        ? await call(
+            `create configmaps/${name}`,
+            ({ core }) => core.createNamespacedConfigMap({ namespace, body }, plain),
+            { 409: lost },
+          )
+        : await call(
+            `update configmaps/${name}`,
+            ({ core }) => core.replaceNamespacedConfigMap({ namespace, name, body }, plain),
+            // 404: deleted since it was read; that is a lost race too.
+            { 409: lost, 404: lost },
+          );
+    return { data: written.data ?? {}, resourceVersion: written.metadata?.resourceVersion ?? "" };
+  };
+
+  return {
+    list,
+    listForUser: (safeUsername) => list(`renku.io/safe-username=${safeUsername}`),
+    get,
+
+    async create(manifest) {
+      const name = manifest.metadata.name;
+      const result = await call(
+        `create ${crd.plural}/${name}`,
+        async ({ custom: api }) =>
+          ({
+            created: true,
+            server: (await api.createNamespacedCustomObject(
+              { ...custom, body: manifest },
+              plain,
+            )) as S,
+          }) as const,
+        { 409: () => undefined },
+      );
+      if (result) return result;
+      return { created: false, reason: "AlreadyExists", existing: await get(name) };
+    },
+
+    async delete(name, opts = {}) {
+      const gracePeriodSeconds = opts.forced ? 0 : undefined;
+      const propagationPolicy = "Foreground";
+      const done = await call(
+        `delete ${crd.plural}/${name}`,
+        async ({ custom: api }) => {
+          await api.deleteNamespacedCustomObject(
+            {
+              ...custom,
+              name,
+              propagationPolicy,
+              gracePeriodSeconds,
+              body: { propagationPolicy, gracePeriodSeconds },
+            },
+            plain,
+          );
+          return true;
+        },
+        { 404: () => false },
+      );
+      return done;
+    },
+
+    patchJson: (name, ops) =>
+      call(
+        `patch ${crd.plural}/${name}`,
+        ({ custom: api }) =>
+          api.patchNamespacedCustomObject({ ...custom, name, body: ops }, jsonPatch) as Promise<S>,
+        { 404: none },
+      ),
+
+    patchMerge: (name, body) =>
+      call(
+        `patch ${crd.plural}/${name}`,
+        ({ custom: api }) =>
+          api.patchNamespacedCustomObject({ ...custom, name, body }, mergePatch) as Promise<S>,
+        { 404: none },
+      ),
+
+    getStatefulSet: (name) =>
+      call(
+        `get statefulsets/${name}`,
+        ({ apps }) => apps.readNamespacedStatefulSet({ namespace, name }, plain),
+        { 404: none },
+      ),
+
+    patchStatefulSetJson: (name, ops) =>
+      call(
+        `patch statefulsets/${name}`,
+        ({ apps }) => apps.patchNamespacedStatefulSet({ namespace, name, body: ops }, jsonPatch),
+        { 404: none },
+      ),
+
+    getPod: (name) =>
+      call(`get pods/${name}`, ({ core }) => core.readNamespacedPod({ namespace, name }, plain), {
+        404: none,
+      }),
+
+    readLogs: (pod, container, o = {}) =>
+      call(
+        `get pods/${pod}/log`,
+        ({ core }) =>
+          core.readNamespacedPodLog(
+            {
+              namespace,
+              name: pod,
+              container,
+              tailLines: o.tailLines,
+              timestamps: o.timestamps ?? true,
+            },
+            plain,
+          ),
+        { 404: none, 400: none },
+      ),
+
+    async listEvents(involvedObjectName) {
+      const res = await call(`list events`, ({ core }) =>
+        core.listNamespacedEvent(
+          { namespace, fieldSelector: `involvedObject.name=${involvedObjectName}` },
+          plain,
+        ),
+      );
+      return res.items;
+    },
+
+    getSecret: (name) =>
+      call(
+        `get secrets/${name}`,
+        ({ core }) => core.readNamespacedSecret({ namespace, name }, plain),
+        { 404: none },
+      ),
+
+    replaceSecret: (name, secret) =>
+      call(
+        `update secrets/${name}`,
+        ({ core }) => core.replaceNamespacedSecret({ namespace, name, body: secret }, plain),
+        {
+          404: none,
+          409: () => {
+            throw new ConflictError(`secret ${name}`);
+          },
+        },
+      ),
+
+    deleteSecret: (name) =>
+      call(
+        `delete secrets/${name}`,
+        async ({ core }) => {
+          await core.deleteNamespacedSecret({ namespace, name }, plain);
+          return true;
+        },
+        { 404: () => false },
+      ),
+
+    async getConfigMap(name) {
+      const cm = await call(
+        `get configmaps/${name}`,
+        ({ core }) => core.readNamespacedConfigMap({ namespace, name }, plain),
+        { 404: none },
+      );
+      if (!cm) return undefined;
+      return { data: cm.data ?? {}, resourceVersion: cm.metadata?.resourceVersion ?? "" };
+    },
+
+    putConfigMap,
+  };
+}
