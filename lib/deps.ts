@@ -8,6 +8,8 @@ import { jwksVerifier } from "./auth/jwks.js";
 import { type Config, getConfig } from "./config.js";
 import { createGitLabClient } from "./gitlab/client.js";
 import type { GitLab } from "./gitlab/types.js";
+import { clusterAccess } from "./k8s/cluster.js";
+import { createSessionsRepository, type SessionsRepository } from "./k8s/sessions-repository.js";
 import { createLogger, type Logger } from "./log.js";
 
 export interface Deps {
@@ -17,11 +19,14 @@ export interface Deps {
   verifyIdToken: IdTokenVerifier | undefined;
   /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
   gitlab: (token?: string) => GitLab;
+  /** The sessions namespace of the configured cluster (kubeconfig or EKS, D18). */
+  k8s: SessionsRepository;
 }
 
 export interface DepsOptions {
   log?: Logger;
   now?: () => Date;
+  k8s?: SessionsRepository;
 }
 
 export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
@@ -52,6 +57,8 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
         timeoutMs: config.upstream_timeout_ms,
         log,
       }),
+    // Cheap too: the kubeconfig is read, or EKS asked, on the first Kubernetes call.
+    k8s: opts.k8s ?? createSessionsRepository({ access: clusterAccess(config.k8s), config, log }),
   };
 }
 

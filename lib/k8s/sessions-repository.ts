@@ -28,7 +28,7 @@ export interface JsonPatchOp {
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; resourceVersion?: string; [key: string]: unknown };
+  metadata: { name: string; resourceVersion?: string };
 }
 
 export type CreateResult<S> =
