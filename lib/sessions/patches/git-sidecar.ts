@@ -1,0 +1,102 @@
+/** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
+import type { AmaltheaPatch } from "../types.js";
+import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
+import { autosaveAllowed } from "./jupyter-server.js";
+
+export const GIT_SIDECAR_CONTAINER = "git-sidecar";
+const OAUTH2_PROXY_IMAGE = "bitnami/oauth2-proxy:7.3.0";
+
+/** Registered users only: JSON-RPC git service at /sessions/<name>/sidecar/, autosave on stop. */
+export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
+  if (ctx.user.kind !== "registered") return [];
+  const rpc = ctx.config.sessions.git_rpc_server;
+  const prefix = `/sessions/${ctx.name}/sidecar/`;
+  const mountPath = `/work/${ctx.projectPath}/`;
+  const probe = (failureThreshold: number) => ({
+    httpGet: { port: rpc.port, path: `${prefix}health` },
+    periodSeconds: 10,
+    failureThreshold,
+  });
+  return [
+    jsonPatch(
+      add(`${STS}/containers/-`, {
+        name: GIT_SIDECAR_CONTAINER,
+        image: rpc.image,
+        ports: [{ containerPort: rpc.port, name: "git-port", protocol: "TCP" }],
+        env: [
+          envVar("GIT_RPC_MOUNT_PATH", mountPath),
+          envVar("GIT_RPC_PORT", rpc.port),
+          envVar("GIT_RPC_HOST", rpc.host),
+          envVar("GIT_RPC_URL_PREFIX", prefix),
+          envVar("GIT_RPC_GIT_PROXY_HEALTH_PORT", ctx.config.sessions.git_proxy.health_port),
+          envVar("GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
+          envVar("RENKU_USERNAME", ctx.user.username),
+          envVar("AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES", 1_000_000),
+        ],
+        lifecycle: {
+          preStop: {
+            exec: {
+              command: [
+                "poetry",
+                "run",
+                "python",
+                "-m",
+                "git_services.sidecar.run_command",
+                "autosave",
+              ],
+            },
+          },
+        },
+        resources: { requests: { memory: "84Mi", cpu: "100m" } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          runAsGroup: 100,
+          runAsUser: 1000,
+          runAsNonRoot: true,
+        },
+        volumeMounts: [{ mountPath, name: "workspace", subPath: `${ctx.projectPath}/` }],
+        livenessProbe: probe(2),
+        readinessProbe: probe(6),
+        startupProbe: probe(30),
+      }),
+    ),
+    jsonPatch(
+      add(`/rpc_server_service`, {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: `${ctx.name}-rpc-server`, namespace: ctx.config.k8s.namespace },
+        spec: {
+          ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: rpc.port }],
+          selector: { app: ctx.name },
+        },
+      }),
+    ),
+    jsonPatch(
+      { op: "replace", path: `${STS}/containers/1/image`, value: OAUTH2_PROXY_IMAGE },
+      ...[
+        `--upstream=http://127.0.0.1:8888/sessions/${ctx.name}/`,
+        `--upstream=http://127.0.0.1:${rpc.port}${prefix}`,
+        `--skip-auth-route=^${prefix}health/?$`,
+        `--skip-auth-route=^${prefix}jsonrpc/map$`,
+        "--skip-jwt-bearer-tokens=true",
+        "--oidc-extra-audience=renku",
+      ].map((arg) => add(`${STS}/containers/1/args/-`, arg)),
+    ),
+  ];
+}
+
+/** Registered: let oauth2-proxy accept unverified e-mails when configured (dev setups). */
+export function oidcUnverifiedEmail(ctx: PatchContext): AmaltheaPatch[] {
+  if (ctx.user.kind !== "registered") return [];
+  return [
+    jsonPatch(
+      add(
+        `${STS}/containers/1/env/-`,
+        envVar(
+          "OAUTH2_PROXY_INSECURE_OIDC_ALLOW_UNVERIFIED_EMAIL",
+          String(ctx.config.sessions.oidc.allow_unverified_email),
+        ),
+      ),
+    ),
+  ];
+}

@@ -1,0 +1,115 @@
+/** Init containers, in the order the status steps report them (section 4, rows 19-22). */
+import type { AmaltheaPatch } from "../types.js";
+import {
+  add,
+  CA_BUNDLE,
+  ETC_CERTS_VOLUME,
+  envVar,
+  etcCertsMount,
+  jsonPatch,
+  type PatchContext,
+  STS,
+} from "./context.js";
+import { autosaveAllowed } from "./jupyter-server.js";
+
+const CUSTOM_CERTS_VOLUME = "custom-ca-certs";
+
+/** Builds /etc/ssl/certs from the system bundle plus the configured custom CA secrets. */
+export function initCertificates(ctx: PatchContext): AmaltheaPatch[] {
+  const ca = ctx.config.sessions.ca_certs;
+  const sources = ca.secrets
+    .map((s) => s.secret)
+    .filter((name): name is string => typeof name === "string" && name.length > 0)
+    .map((name) => ({ secret: { name } }));
+  return [
+    jsonPatch(
+      add(`${STS}/initContainers/-`, {
+        name: "init-certificates",
+        image: ca.image,
+        resources: { requests: { cpu: "50m", memory: "50Mi" } },
+        volumeMounts: [
+          etcCertsMount(false),
+          { name: CUSTOM_CERTS_VOLUME, mountPath: ca.path, readOnly: true },
+        ],
+      }),
+    ),
+    jsonPatch(add(`${STS}/volumes/-`, { name: ETC_CERTS_VOLUME, emptyDir: { medium: "Memory" } })),
+    jsonPatch(
+      add(`${STS}/volumes/-`, {
+        name: CUSTOM_CERTS_VOLUME,
+        projected: { defaultMode: 0o440, sources },
+      }),
+    ),
+  ];
+}
+
+/** Pulls the session image as its own visible step. */
+export function downloadImage(ctx: PatchContext): AmaltheaPatch[] {
+  return [
+    jsonPatch(
+      add(`${STS}/initContainers/-`, {
+        name: "download-image",
+        image: ctx.image.image,
+        command: ["sh", "-c"],
+        args: ["exit 0"],
+        resources: { requests: { cpu: "50m", memory: "50Mi" } },
+      }),
+    ),
+  ];
+}
+
+/** Clones the project into the workspace (a no-op when the volume already holds it). */
+export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
+  const { user } = ctx;
+  const registered = user.kind === "registered";
+  const env = [
+    envVar("GIT_CLONE_MOUNT_PATH", `/work/${ctx.projectPath}`),
+    envVar("GIT_CLONE_REPOSITORY_URL", ctx.project.http_url_to_repo),
+    envVar("GIT_CLONE_LFS_AUTO_FETCH", ctx.resources.lfsAutoFetch ? "1" : "0"),
+    envVar("GIT_CLONE_COMMIT_SHA", ctx.request.commitSha),
+    envVar("GIT_CLONE_BRANCH", ctx.request.branch),
+    envVar("GIT_CLONE_USER__USERNAME", user.username),
+    envVar("GIT_CLONE_GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
+    envVar("GIT_CLONE_GIT_URL", ctx.gitUrl),
+    envVar("GIT_CLONE_USER__OAUTH_TOKEN", registered ? user.gitToken : ""),
+    envVar("GIT_CLONE_USER__RENKU_TOKEN", registered ? user.accessToken : ""),
+    envVar("REQUESTS_CA_BUNDLE", CA_BUNDLE),
+    envVar("SSL_CERT_FILE", CA_BUNDLE),
+  ];
+  if (registered) {
+    env.push(
+      envVar("GIT_CLONE_USER__EMAIL", ctx.gitlabUser?.email ?? user.email),
+      envVar("GIT_CLONE_USER__FULL_NAME", ctx.gitlabUser?.name ?? user.fullName),
+    );
+  }
+  return [
+    jsonPatch(
+      add(`${STS}/initContainers/-`, {
+        name: "git-clone",
+        image: ctx.config.sessions.git_clone.image,
+        resources: { requests: { cpu: "100m", memory: "100Mi" } },
+        securityContext: {
+          allowPrivilegeEscalation: false,
+          runAsGroup: 100,
+          runAsUser: 1000,
+          runAsNonRoot: true,
+        },
+        volumeMounts: [{ mountPath: "/work", name: "workspace" }, etcCertsMount(true)],
+        env,
+      }),
+    ),
+  ];
+}
+
+/** The auth proxy (container 1) trusts the same CA bundle as the session. */
+export function proxyCertificates(ctx: PatchContext): AmaltheaPatch[] {
+  const patches = [jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true)))];
+  if (ctx.user.kind === "registered") {
+    patches.push(
+      jsonPatch(
+        add(`${STS}/containers/1/env/-`, envVar("OAUTH2_PROXY_PROVIDER_CA_FILES", CA_BUNDLE)),
+      ),
+    );
+  }
+  return patches;
+}

@@ -1,0 +1,208 @@
+/**
+ * Structural input types of the sessions domain. Declared here (not imported from the GitLab,
+ * registry or Kubernetes adapters) so this layer stays pure and the adapters stay free to grow.
+ */
+
+/** The GitLab project fields a launch needs. `accessLevel` is the caller's (0 when unknown). */
+export interface GitlabProject {
+  id: number;
+  path_with_namespace: string;
+  /** The project's path slug (last segment); derived from path_with_namespace when absent. */
+  path?: string;
+  http_url_to_repo: string;
+  web_url: string;
+  visibility: "public" | "internal" | "private";
+  accessLevel: number;
+}
+
+/** The GitLab user of a registered caller (for git config and the pull secret). */
+export interface GitlabUser {
+  email?: string | null;
+  name?: string | null;
+}
+
+/** The outcome of the image check (section 7): what the session will run. */
+export interface ImageCheck {
+  image: string;
+  /** True when the image needed the user's GitLab token: the session gets a pull secret. */
+  private: boolean;
+  /** The image's WorkingDir, or the configured fallback. */
+  workdir: string;
+  /** True when the commit image was missing and the default image was taken instead (D6). */
+  usedDefault: boolean;
+}
+
+/** The validated launch request (section 6.1) after parsing. */
+export interface LaunchRequest {
+  namespace: string;
+  project: string;
+  branch: string;
+  commitSha: string;
+  /** The image the caller asked for, if any (annotation renku.io/requested-image). */
+  requestedImage: string | null;
+  environmentVariables: Record<string, string>;
+}
+
+/** Compute resources and session options resolved from server options or a resource class. */
+export interface ResolvedResources {
+  /** CPU cores. */
+  cpu: number;
+  /** Memory in bytes. */
+  memory: number;
+  /** Storage in bytes. */
+  storage: number;
+  gpu: number;
+  defaultUrl: string;
+  lfsAutoFetch: boolean;
+  /** Resource-pool quota id, used as the pod's priority class and the renku.io/quota label. */
+  priorityClass: string | null;
+  resourceClassId: number | null;
+  /** Pool overrides of the culling thresholds (seconds), when the pool sets them. */
+  idleThreshold?: number | null;
+  hibernationThreshold?: number | null;
+  /** Resource-class scheduling hints. */
+  tolerations?: string[];
+  nodeAffinities?: NodeAffinity[];
+}
+
+export interface NodeAffinity {
+  key: string;
+  required_during_scheduling: boolean;
+}
+
+/** One RFC 6902 operation. */
+export interface JsonPatchOp {
+  op: "add" | "remove" | "replace" | "test" | "move" | "copy";
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+export interface AmaltheaPatch {
+  type: "application/json-patch+json" | "application/merge-patch+json";
+  patch: JsonPatchOp[] | Record<string, unknown>;
+}
+
+export type StepStatus = "ready" | "waiting" | "executing" | "failed";
+export type ServerState = "starting" | "running" | "stopping" | "failed" | "hibernated";
+
+export interface ContainerStateInfo {
+  running?: { startedAt?: string } | null;
+  waiting?: { reason?: string; message?: string } | null;
+  terminated?: { exitCode?: number; reason?: string; message?: string } | null;
+}
+
+export interface ContainerStatus {
+  name: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: ContainerStateInfo | null;
+  lastState?: ContainerStateInfo | null;
+}
+
+export interface PodCondition {
+  type: string;
+  status: string;
+  reason?: string | null;
+  message?: string | null;
+  lastTransitionTime?: string | null;
+  lastProbeTime?: string | null;
+}
+
+export interface PodStatus {
+  phase?: string;
+  conditions?: PodCondition[] | null;
+  containerStatuses?: ContainerStatus[] | null;
+  initContainerStatuses?: ContainerStatus[] | null;
+}
+
+/** What the operator writes on the custom resource (amalthea.md A.5). */
+export interface JupyterServerStatus {
+  state?: ServerState;
+  startingSince?: string;
+  failedSince?: string | null;
+  containerStates?: {
+    init?: Record<string, StepStatus>;
+    regular?: Record<string, StepStatus>;
+  };
+  mainPod?: {
+    name?: string;
+    status?: PodStatus;
+    resourceUsage?: {
+      cpuMillicores?: number | null;
+      memoryBytes?: number | null;
+      disk?: {
+        usedBytes?: number | null;
+        availableBytes?: number | null;
+        totalBytes?: number | null;
+      };
+    };
+  };
+  events?: Record<string, { message?: string | null; timestamp?: string | null } | null>;
+  /** Amalthea 0.8 idle counter. */
+  idleSeconds?: number;
+  [key: string]: unknown;
+}
+
+export interface ResourceList {
+  cpu?: number | string;
+  memory?: number | string;
+  "nvidia.com/gpu"?: number | string;
+  [key: string]: number | string | undefined;
+}
+
+export interface JupyterServerSpec {
+  auth: {
+    token: string;
+    oidc: {
+      enabled: boolean;
+      clientId?: string;
+      clientSecret?: { value: string } | { secretKeyRef: { name: string; key: string } };
+      issuerUrl?: string;
+      authorizedEmails?: string[];
+    };
+  };
+  culling: {
+    idleSecondsThreshold: number;
+    maxAgeSecondsThreshold: number;
+    hibernatedSecondsThreshold?: number;
+    startingSecondsThreshold?: number;
+    failedSecondsThreshold?: number;
+  };
+  jupyterServer: {
+    image: string;
+    defaultUrl: string;
+    rootDir: string;
+    resources: { requests: ResourceList; limits?: ResourceList };
+    hibernated?: boolean;
+  };
+  routing: {
+    host: string;
+    path: string;
+    ingressAnnotations: Record<string, string>;
+    tls: { enabled: boolean; secretName?: string };
+  };
+  storage: {
+    size: number | string;
+    pvc: { enabled: boolean; storageClassName?: string; mountPath: string };
+  };
+  patches: AmaltheaPatch[];
+}
+
+/** The JupyterServer custom resource as this service reads and writes it. */
+export interface JupyterServer {
+  apiVersion: string;
+  kind: "JupyterServer";
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    resourceVersion?: string;
+    labels: Record<string, string | null>;
+    annotations: Record<string, string | null>;
+  };
+  spec: JupyterServerSpec;
+  status?: JupyterServerStatus;
+}
