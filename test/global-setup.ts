@@ -1,6 +1,21 @@
 /** Starts what the whole suite shares. Each stand-in registers its own start here as it lands. */
-export default async function setup(): Promise<() => Promise<void>> {
+import type { TestProject } from "vitest/node";
+import { startSuiteRegistries } from "./local/registry/suite.js";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
+  try {
+    // The real docker-registry in three setups (open, Basic, bearer token), seeded with images;
+    // test files read their URLs with inject("registries").
+    const registries = await startSuiteRegistries();
+    stops.push(registries.stop);
+    project.provide("registries", registries.registries);
+  } catch (e) {
+    for (const stop of stops.reverse()) await stop();
+    throw new Error(`test setup: the local registries did not start: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
   return async () => {
     for (const stop of stops.reverse()) await stop();
   };
