@@ -1,0 +1,2 @@
+export * from "./server.js";
+export { GitLabState, type ProjectRecord } from "./state.js";
