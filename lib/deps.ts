@@ -11,6 +11,7 @@ import type { GitLab } from "./gitlab/types.js";
 import { clusterAccess } from "./k8s/cluster.js";
 import { createSessionsRepository, type SessionsRepository } from "./k8s/sessions-repository.js";
 import { createLogger, type Logger } from "./log.js";
+import { createRegistryClient, type RegistryClient } from "./registry/client.js";
 
 export interface Deps {
   config: Config;
@@ -21,12 +22,15 @@ export interface Deps {
   gitlab: (token?: string) => GitLab;
   /** The sessions namespace of the configured cluster (kubeconfig or EKS, D18). */
   k8s: SessionsRepository;
+  /** Image checks against container registries, behind the SSRF guard (D15). */
+  registry: RegistryClient;
 }
 
 export interface DepsOptions {
   log?: Logger;
   now?: () => Date;
   k8s?: SessionsRepository;
+  registry?: RegistryClient;
 }
 
 export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
@@ -59,6 +63,15 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
       }),
     // Cheap too: the kubeconfig is read, or EKS asked, on the first Kubernetes call.
     k8s: opts.k8s ?? createSessionsRepository({ access: clusterAccess(config.k8s), config, log }),
+    // No I/O until the first check.
+    registry:
+      opts.registry ??
+      createRegistryClient({
+        allowedHosts: config.registry.allowed_hosts,
+        plainHttpHosts: config.registry.plain_http_hosts,
+        gitlabRegistryHost: config.git.registry,
+        timeoutMs: config.upstream_timeout_ms,
+      }),
   };
 }
 
