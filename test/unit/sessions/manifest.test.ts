@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
-import jsonpatch from "fast-json-patch";
+import jsonpatch, { type Operation } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { AppError } from "../../../lib/errors.js";
@@ -91,7 +91,7 @@ function applyAll(patches: AmaltheaPatch[], registered: boolean) {
   const doc = renderedChildren(registered);
   for (const p of patches) {
     expect(p.type).toBe("application/json-patch+json");
-    jsonpatch.applyPatch(doc, p.patch as jsonpatch.Operation[], true, true);
+    jsonpatch.applyPatch(doc, p.patch as Operation[], true, true);
   }
   return doc as unknown as {
     statefulset: { spec: { template: { spec: Record<string, unknown> } } };
