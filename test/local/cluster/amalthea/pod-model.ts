@@ -1,0 +1,407 @@
+/**
+ * A kubelet stand-in for one pod: each `step()` makes one realistic transition (scheduled, init
+ * containers run one after another, regular containers start, become ready) and keeps per-container
+ * log lines. Failures follow the scripted fault: exit codes, CrashLoopBackOff and restart counts.
+ */
+import { createHash } from "node:crypto";
+import { CLONE_ERRORS, type Fault, UNSCHEDULABLE_MESSAGE } from "./faults.js";
+
+export const INIT_RESTART_LIMIT = 1;
+export const REGULAR_RESTART_LIMIT = 3;
+
+export interface LogLine {
+  time: string; // RFC3339 with nanoseconds, as `kubectl logs --timestamps` shows
+  text: string;
+}
+
+type State =
+  | { waiting: { reason: string; message?: string } }
+  | { running: { startedAt: string } }
+  | {
+      terminated: {
+        exitCode: number;
+        reason: string;
+        message?: string;
+        startedAt: string;
+        finishedAt: string;
+        containerID: string;
+      };
+    };
+
+export interface ContainerSim {
+  name: string;
+  image: string;
+  init: boolean;
+  state: State;
+  lastState: State | Record<string, never>;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  containerID?: string;
+  logs: LogLine[];
+  previousLogs: LogLine[];
+}
+
+export interface PodEvent {
+  reason: string;
+  message: string;
+  type: "Normal" | "Warning";
+  container?: string;
+}
+
+interface Condition {
+  type: string;
+  status: "True" | "False";
+  lastProbeTime: null;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
+}
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+export class PodModel {
+  readonly containers: ContainerSim[];
+  scheduled = false;
+  private unschedulableReported = false;
+  private readonly conditions = new Map<string, Condition>();
+  startTime?: string;
+  readonly events: PodEvent[] = [];
+
+  constructor(
+    readonly podName: string,
+    readonly namespace: string,
+    spec: {
+      initContainers?: Array<{ name: string; image: string }>;
+      containers: Array<{ name: string; image: string }>;
+    },
+    readonly fault: Fault | undefined,
+    private readonly now: () => string,
+  ) {
+    const mk = (c: { name: string; image: string }, init: boolean): ContainerSim => ({
+      name: c.name,
+      image: c.image,
+      init,
+      state: { waiting: { reason: "ContainerCreating" } },
+      lastState: {},
+      ready: false,
+      started: false,
+      restartCount: 0,
+      logs: [],
+      previousLogs: [],
+    });
+    this.containers = [
+      ...(spec.initContainers ?? []).map((c) => mk(c, true)),
+      ...spec.containers.map((c) => mk(c, false)),
+    ];
+  }
+
+  get init(): ContainerSim[] {
+    return this.containers.filter((c) => c.init);
+  }
+  get regular(): ContainerSim[] {
+    return this.containers.filter((c) => !c.init);
+  }
+
+  private setCondition(
+    type: string,
+    status: "True" | "False",
+    reason?: string,
+    message?: string,
+  ): void {
+    const prev = this.conditions.get(type);
+    if (prev && prev.status === status && prev.reason === reason && prev.message === message)
+      return;
+    const c: Condition = { type, status, lastProbeTime: null, lastTransitionTime: this.now() };
+    if (reason) c.reason = reason;
+    if (message) c.message = message;
+    this.conditions.set(type, c);
+  }
+
+  private log(c: ContainerSim, ...lines: string[]): void {
+    for (const text of lines) c.logs.push({ time: this.now().replace("Z", ".000000000Z"), text });
+  }
+
+  private failureFor(c: ContainerSim): { exitCode: number; lines: string[] } | undefined {
+    const f = this.fault;
+    if (!f) return undefined;
+    if (f.kind === "clone" && c.name === "git-clone")
+      return {
+        exitCode: f.exitCode,
+        lines: [`Cloning repository...`, CLONE_ERRORS[f.exitCode] ?? "git error"],
+      };
+    if (f.kind === "missing-command" && c.name === "jupyter-server")
+      return { exitCode: 127, lines: ["/bin/bash: line 1: jupyter: command not found"] };
+    if (f.kind === "crashloop" && c.name === "jupyter-server")
+      return {
+        exitCode: 1,
+        lines: [
+          "Traceback (most recent call last):",
+          '  File "/opt/conda/bin/jupyter-server", line 5, in <module>',
+          "ModuleNotFoundError: No module named 'jupyter_server'",
+        ],
+      };
+    return undefined;
+  }
+
+  private limit(c: ContainerSim): number {
+    return c.init ? INIT_RESTART_LIMIT : REGULAR_RESTART_LIMIT;
+  }
+
+  /** Has this container given up (restarted more often than Amalthea tolerates)? */
+  exhausted(c: ContainerSim): boolean {
+    return (
+      c.restartCount > this.limit(c) &&
+      !("terminated" in c.state && c.state.terminated.exitCode === 0)
+    );
+  }
+
+  private start(c: ContainerSim): void {
+    c.containerID = `containerd://${sha(`${this.podName}/${c.name}/${c.restartCount}`)}`;
+    c.state = { running: { startedAt: this.now() } };
+    c.started = true;
+    if (c.restartCount === 0) {
+      this.events.push({
+        reason: "Pulled",
+        message: `Container image "${c.image}" already present on machine`,
+        type: "Normal",
+        container: c.name,
+      });
+      this.events.push({
+        reason: "Created",
+        message: `Created container ${c.name}`,
+        type: "Normal",
+        container: c.name,
+      });
+    }
+    this.events.push({
+      reason: "Started",
+      message: `Started container ${c.name}`,
+      type: "Normal",
+      container: c.name,
+    });
+    if (c.name === "git-clone") this.log(c, `Cloning into '/work'...`);
+    else if (c.name === "jupyter-server")
+      this.log(
+        c,
+        "[I ServerApp] jupyter_server | extension was successfully loaded.",
+        "[I ServerApp] Serving notebooks from local directory: /home/jovyan/work",
+      );
+    else this.log(c, `${c.name} starting`);
+  }
+
+  private terminate(c: ContainerSim, exitCode: number, lines: string[]): void {
+    this.log(c, ...lines);
+    const startedAt = "running" in c.state ? c.state.running.startedAt : this.now();
+    c.state = {
+      terminated: {
+        exitCode,
+        reason: exitCode === 0 ? "Completed" : "Error",
+        startedAt,
+        finishedAt: this.now(),
+        containerID: c.containerID ?? "",
+      },
+    };
+    c.ready = exitCode === 0 && c.init;
+    c.started = false;
+  }
+
+  private backOff(c: ContainerSim): void {
+    c.lastState = c.state;
+    c.previousLogs = c.logs;
+    c.logs = [];
+    c.restartCount += 1;
+    c.ready = false;
+    c.state = {
+      waiting: {
+        reason: "CrashLoopBackOff",
+        message: `back-off ${10 * 2 ** (c.restartCount - 1)}s restarting failed container=${c.name} pod=${this.podName}_${this.namespace}`,
+      },
+    };
+    this.events.push({
+      reason: "BackOff",
+      message: "Back-off restarting failed container",
+      type: "Warning",
+      container: c.name,
+    });
+  }
+
+  /** Moves one container one transition; false when it has nothing left to do. */
+  private stepContainer(c: ContainerSim): boolean {
+    if ("waiting" in c.state) {
+      if (c.state.waiting.reason === "CrashLoopBackOff" && c.restartCount > this.limit(c))
+        return false;
+      const failure = this.failureFor(c);
+      if (failure && failure.exitCode === 127) {
+        // The runtime cannot exec the command: the container ends without ever running.
+        this.start(c);
+        this.terminate(c, 127, failure.lines);
+        return true;
+      }
+      this.start(c);
+      return true;
+    }
+    if ("running" in c.state) {
+      const failure = this.failureFor(c);
+      if (failure) {
+        this.terminate(c, failure.exitCode, failure.lines);
+        return true;
+      }
+      if (c.init) {
+        if (c.name === "git-clone")
+          this.log(c, "Checking out the requested commit.", "Repository cloned.");
+        this.terminate(c, 0, [`${c.name} done`]);
+        return true;
+      }
+      if (c.ready) return false;
+      c.ready = true;
+      if (c.name === "jupyter-server")
+        this.log(c, "[I ServerApp] Jupyter Server is running at: http://127.0.0.1:8888/");
+      return true;
+    }
+    if (c.state.terminated.exitCode !== 0) {
+      this.backOff(c);
+      return true;
+    }
+    return false;
+  }
+
+  step(): boolean {
+    if (!this.scheduled) {
+      if (this.fault?.kind === "unschedulable") {
+        if (this.unschedulableReported) return false;
+        this.unschedulableReported = true;
+        this.setCondition("PodScheduled", "False", "Unschedulable", UNSCHEDULABLE_MESSAGE);
+        this.events.push({
+          reason: "FailedScheduling",
+          message: UNSCHEDULABLE_MESSAGE,
+          type: "Warning",
+        });
+        return true;
+      }
+      this.scheduled = true;
+      this.startTime = this.now();
+      this.setCondition("PodScheduled", "True");
+      this.events.push({
+        reason: "Scheduled",
+        message: `Successfully assigned ${this.namespace}/${this.podName} to local-node-1`,
+        type: "Normal",
+      });
+      const waitReason = this.init.length ? "PodInitializing" : "ContainerCreating";
+      for (const c of this.regular) c.state = { waiting: { reason: waitReason } };
+      for (const [i, c] of this.init.entries())
+        c.state = { waiting: { reason: i === 0 ? "ContainerCreating" : "PodInitializing" } };
+      this.refreshConditions();
+      return true;
+    }
+    const pendingInit = this.init.find(
+      (c) => !("terminated" in c.state && c.state.terminated.exitCode === 0),
+    );
+    let changed = false;
+    if (pendingInit) {
+      changed = this.stepContainer(pendingInit);
+      if ("terminated" in pendingInit.state && pendingInit.state.terminated.exitCode === 0) {
+        const next = this.init.find((c) => !("terminated" in c.state));
+        if (next) next.state = { waiting: { reason: "ContainerCreating" } };
+        else for (const c of this.regular) c.state = { waiting: { reason: "ContainerCreating" } };
+      }
+    } else {
+      for (const c of this.regular) changed = this.stepContainer(c) || changed;
+    }
+    this.refreshConditions();
+    return changed;
+  }
+
+  private refreshConditions(): void {
+    const initDone = this.init.every(
+      (c) => "terminated" in c.state && c.state.terminated.exitCode === 0,
+    );
+    const waitingInit = this.init
+      .filter((c) => !("terminated" in c.state && c.state.terminated.exitCode === 0))
+      .map((c) => c.name);
+    this.setCondition("PodReadyToStartContainers", this.scheduled ? "True" : "False");
+    this.setCondition(
+      "Initialized",
+      initDone ? "True" : "False",
+      initDone ? undefined : "ContainersNotInitialized",
+      initDone ? undefined : `containers with incomplete status: [${waitingInit.join(" ")}]`,
+    );
+    const notReady = this.regular.filter((c) => !c.ready).map((c) => c.name);
+    const ready = notReady.length === 0;
+    const msg = ready ? undefined : `containers with unready status: [${notReady.join(" ")}]`;
+    this.setCondition(
+      "ContainersReady",
+      ready ? "True" : "False",
+      ready ? undefined : "ContainersNotReady",
+      msg,
+    );
+    this.setCondition(
+      "Ready",
+      ready ? "True" : "False",
+      ready ? undefined : "ContainersNotReady",
+      msg,
+    );
+  }
+
+  phase(): "Pending" | "Running" {
+    const initDone = this.init.every(
+      (c) => "terminated" in c.state && c.state.terminated.exitCode === 0,
+    );
+    const anyStarted = this.regular.some(
+      (c) => c.started || "terminated" in c.state || c.restartCount > 0,
+    );
+    return this.scheduled && initDone && anyStarted ? "Running" : "Pending";
+  }
+
+  private containerStatus(c: ContainerSim): Record<string, unknown> {
+    const s: Record<string, unknown> = {
+      name: c.name,
+      image: c.image,
+      imageID: c.containerID
+        ? `docker.io/library/${c.image.split(":")[0]}@sha256:${sha(c.image)}`
+        : "",
+      ready: c.ready,
+      restartCount: c.restartCount,
+      started: c.started,
+      state: c.state,
+      lastState: c.lastState,
+    };
+    if (c.containerID) s.containerID = c.containerID;
+    return s;
+  }
+
+  status(): Record<string, unknown> {
+    const order = [
+      "PodReadyToStartContainers",
+      "Initialized",
+      "Ready",
+      "ContainersReady",
+      "PodScheduled",
+    ];
+    const conditions = order
+      .map((t) => this.conditions.get(t))
+      .filter((c): c is Condition => c !== undefined);
+    const phase = this.phase();
+    const out: Record<string, unknown> = { phase, conditions, qosClass: "Burstable" };
+    if (this.scheduled) {
+      Object.assign(out, {
+        hostIP: "10.0.0.11",
+        hostIPs: [{ ip: "10.0.0.11" }],
+        podIP: "10.244.1.17",
+        podIPs: [{ ip: "10.244.1.17" }],
+        startTime: this.startTime,
+        initContainerStatuses: this.init.map((c) => this.containerStatus(c)),
+        containerStatuses: this.regular.map((c) => this.containerStatus(c)),
+      });
+    }
+    return out;
+  }
+
+  /** Amalthea's per-container step status (amalthea.md A.5 / notebooks-api 5.1). */
+  stepStatus(c: ContainerSim): "ready" | "failed" | "executing" | "waiting" {
+    if ("terminated" in c.state && c.state.terminated.exitCode === 0) return "ready";
+    if (this.exhausted(c)) return "failed";
+    if ("running" in c.state) return c.ready ? "ready" : "executing";
+    return "waiting";
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The JupyterServer CRD's openAPIV3Schema, applied the way kube-apiserver applies a structural
+ * schema: prune unknown fields, apply `default`s, validate (ajv), report causes by field path.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { parse } from "yaml";
+import type { StatusCause } from "./status.js";
+
+export interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  default?: unknown;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-int-or-string"?: boolean;
+  [key: string]: unknown;
+}
+
+/** A copy of shared/spec/jupyterserver-crd.yaml ships beside this file so the stand-in is self-contained. */
+export const CRD_PATH = fileURLToPath(new URL("./crd/jupyterserver-crd.yaml", import.meta.url));
+
+interface CrdDoc {
+  spec: {
+    versions: Array<{
+      name: string;
+      schema: { openAPIV3Schema: Schema };
+      additionalPrinterColumns?: PrinterColumn[];
+    }>;
+  };
+}
+
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  description?: string;
+  jsonPath: string;
+  priority?: number;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** int-or-string has no `type`; ajv needs it spelled out. */
+function forAjv(schema: Schema): Schema {
+  const out: Schema = { ...schema };
+  if (schema["x-kubernetes-int-or-string"]) out.anyOf = [{ type: "integer" }, { type: "string" }];
+  if (schema.properties) {
+    out.properties = Object.fromEntries(
+      Object.entries(schema.properties).map(([k, v]) => [k, forAjv(v)]),
+    );
+  }
+  if (schema.items) out.items = forAjv(schema.items);
+  if (Array.isArray(schema.oneOf)) out.oneOf = (schema.oneOf as Schema[]).map(forAjv);
+  return out;
+}
+
+/** Removes fields the schema does not know, unless it preserves unknown fields there. */
+export function prune(value: unknown, schema: Schema, root = false): void {
+  if (Array.isArray(value)) {
+    if (schema.items) for (const v of value) prune(v, schema.items);
+    return;
+  }
+  if (!isObj(value) || schema["x-kubernetes-preserve-unknown-fields"]) return;
+  const props = schema.properties;
+  if (!props) return;
+  for (const key of Object.keys(value)) {
+    if (root && (key === "apiVersion" || key === "kind" || key === "metadata")) continue;
+    const sub = props[key];
+    if (!sub) delete value[key];
+    else prune(value[key], sub);
+  }
+}
+
+/** Fills absent properties from the schema's `default`s, depth first, like apiserver's defaulting. */
+export function applyDefaults(value: unknown, schema: Schema): void {
+  if (Array.isArray(value)) {
+    if (schema.items) for (const v of value) applyDefaults(v, schema.items);
+    return;
+  }
+  if (!isObj(value) || !schema.properties) return;
+  for (const [key, sub] of Object.entries(schema.properties)) {
+    if (value[key] === undefined && sub.default !== undefined)
+      value[key] = structuredClone(sub.default);
+    if (value[key] !== undefined) applyDefaults(value[key], sub);
+  }
+}
+
+/** "/spec/patches/0/type" -> "spec.patches[0].type" */
+function fieldPath(instancePath: string, extra?: string): string {
+  const parts = instancePath.split("/").slice(1);
+  if (extra) parts.push(extra);
+  let out = "";
+  for (const p of parts) {
+    const seg = p.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (/^\d+$/.test(seg)) out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out;
+}
+
+function jsType(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  if (typeof v === "number") return Number.isInteger(v) ? "integer" : "number";
+  return typeof v;
+}
+
+function toCause(e: ErrorObject): StatusCause | undefined {
+  const field = fieldPath(e.instancePath);
+  const v = e.data;
+  switch (e.keyword) {
+    case "type":
+      return {
+        reason: "FieldValueTypeInvalid",
+        message: `Invalid value: "${jsType(v)}": ${field} in body must be of type ${String(e.params.type)}: "${jsType(v)}"`,
+        field,
+      };
+    case "anyOf": // only int-or-string uses anyOf here
+      return {
+        reason: "FieldValueTypeInvalid",
+        message: `Invalid value: "${jsType(v)}": ${field} in body must be of type integer,string: "${jsType(v)}"`,
+        field,
+      };
+    case "minimum":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body should be greater than or equal to ${String(e.params.limit)}`,
+        field,
+      };
+    case "enum":
+      return {
+        reason: "FieldValueNotSupported",
+        message: `Unsupported value: ${JSON.stringify(v)}: supported values: ${(e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}`,
+        field,
+      };
+    case "required": {
+      const f = fieldPath(e.instancePath, String(e.params.missingProperty));
+      return { reason: "FieldValueRequired", message: "Required value", field: f };
+    }
+    case "oneOf":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body must validate one and only one schema (oneOf)`,
+        field,
+      };
+    default:
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${e.message ?? "invalid"}`,
+        field,
+      };
+  }
+}
+
+export class CrdSchema {
+  readonly schema: Schema;
+  readonly printerColumns: PrinterColumn[];
+  private readonly validateFn: ValidateFunction;
+
+  constructor(path = CRD_PATH) {
+    const doc = parse(readFileSync(path, "utf8")) as CrdDoc;
+    const version = doc.spec.versions[0];
+    if (!version) throw new Error(`no version in ${path}`);
+    this.schema = version.schema.openAPIV3Schema;
+    this.printerColumns = version.additionalPrinterColumns ?? [];
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    ajv.addKeyword("x-kubernetes-preserve-unknown-fields");
+    ajv.addKeyword("x-kubernetes-int-or-string");
+    this.validateFn = ajv.compile(forAjv(this.schema));
+  }
+
+  /** Prunes and defaults `obj` in place, then returns the validation causes (empty when valid). */
+  admit(obj: Record<string, unknown>): StatusCause[] {
+    prune(obj, this.schema, true);
+    applyDefaults(obj, this.schema);
+    if (this.validateFn(obj)) return [];
+    const errors = this.validateFn.errors ?? [];
+    const causes: StatusCause[] = [];
+    for (const e of errors) {
+      // Branch failures inside oneOf/anyOf are summarised by the oneOf/anyOf error itself.
+      if (/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath)) continue;
+      const c = toCause(e);
+      if (c && !causes.some((x) => x.field === c.field && x.message === c.message)) causes.push(c);
+    }
+    return causes;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * A local Kubernetes API server with a simulated Amalthea, for tests and `npm start`.
+ * See docs/local-cluster.md for what it emulates and where it differs from kube-apiserver.
+ */
+
+import { randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AmaltheaSimulator } from "./amalthea/simulator.js";
+import { KubeApi } from "./api.js";
+import { GarbageCollector } from "./gc.js";
+import { FaultInjector, type FaultRule } from "./http-faults.js";
+import { kubeconfigYaml } from "./kubeconfig.js";
+import { resourceByKind } from "./resources.js";
+import { handler } from "./server.js";
+import type { KObject, RecordedRequest, Timing } from "./types.js";
+
+export {
+  FAULT_ANNOTATION,
+  QUOTA_EXCEEDED_MESSAGE,
+  UNSCHEDULABLE_MESSAGE,
+} from "./amalthea/faults.js";
+export type { FaultKind, FaultRule } from "./http-faults.js";
+export { LOCAL_TOKEN } from "./kubeconfig.js";
+export type { RecordedRequest, Timing } from "./types.js";
+
+export interface LocalClusterOptions {
+  port?: number;
+  host?: string;
+  /** "instant": the simulation settles after every write (tests); {stepMs}: one step per tick (demos). */
+  timing?: Timing;
+  /** Namespaces to create besides renku, default and kube-system. */
+  namespaces?: string[];
+  /** Where to write the kubeconfig on start (optional). */
+  kubeconfigPath?: string;
+}
+
+export interface LocalCluster {
+  url: string;
+  kubeconfig(): string;
+  writeKubeconfig(path: string): Promise<void>;
+  stop(): Promise<void>;
+  requests: RecordedRequest[];
+  amalthea: {
+    /** Manual timing: one reconcile/kubelet step for one session (or all). */
+    advance(ns?: string, name?: string): Promise<void>;
+    /** Runs steps until nothing changes. */
+    settle(): Promise<void>;
+  };
+  faults: { inject(rule: FaultRule): void; clear(): void };
+  /** Stores objects as given (plus server metadata), without validation or simulation. */
+  bulkLoad(objects: object[]): void;
+}
+
+export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+  const api = new KubeApi();
+  for (const ns of ["default", "kube-system", "renku", ...(opts.namespaces ?? [])])
+    api.ensureNamespace(ns);
+  const gc = new GarbageCollector(api);
+  const sim = new AmaltheaSimulator(api, gc);
+  const faults = new FaultInjector();
+  const requests: RecordedRequest[] = [];
+  const watches = new Set<ServerResponse>();
+  const timing = opts.timing ?? "instant";
+  const host = opts.host ?? "127.0.0.1";
+  let url = "";
+
+  const server = createServer(
+    handler({
+      api,
+      sim,
+      faults,
+      requests,
+      watches,
+      afterWrite: () => {
+        if (timing === "instant") sim.settle();
+      },
+      serverAddress: () => url.replace(/^https?:\/\//, ""),
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  let ticker: NodeJS.Timeout | undefined;
+  if (typeof timing === "object") ticker = setInterval(() => sim.advance(), timing.stepMs);
+
+  const kubeconfig = () => kubeconfigYaml(url);
+  if (opts.kubeconfigPath) await writeFile(opts.kubeconfigPath, kubeconfig(), { mode: 0o600 });
+
+  return {
+    url,
+    kubeconfig,
+    writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
+    requests,
+    amalthea: {
+      advance: async (ns, name) => {
+        sim.advance(ns, name);
+      },
+      settle: async () => sim.settle(),
+    },
+    faults: { inject: (rule) => faults.inject(rule), clear: () => faults.clear() },
+    bulkLoad(objects) {
+      sim.bulkLoading = true;
+      try {
+        for (const raw of objects) {
+          const obj = structuredClone(raw) as KObject;
+          const def = resourceByKind(obj.apiVersion, obj.kind);
+          if (!def) throw new Error(`bulkLoad: unknown kind ${obj.apiVersion}/${obj.kind}`);
+          obj.metadata.uid ||= randomUUID();
+          obj.metadata.creationTimestamp ||= api.timestamp();
+          if (def.namespaced) obj.metadata.namespace ||= "renku";
+          obj.metadata.generation ??= 1;
+          api.store.put(def, obj);
+        }
+      } finally {
+        sim.bulkLoading = false;
+      }
+    },
+    async stop() {
+      if (ticker) clearInterval(ticker);
+      for (const w of watches) w.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,367 @@
+/** The HTTP front: routing, body parsing, content negotiation, watch, faults and request recording. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AmaltheaSimulator } from "./amalthea/simulator.js";
+import type { KubeApi, PropagationPolicy } from "./api.js";
+import * as discovery from "./discovery.js";
+import type { FaultInjector } from "./http-faults.js";
+import { podLogs } from "./logs.js";
+import { route } from "./router.js";
+import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
+import {
+  badRequest,
+  internalError,
+  KubeError,
+  methodNotAllowed,
+  pathNotFound,
+  type StatusBody,
+  serviceUnavailable,
+  tooManyRequests,
+} from "./status.js";
+import { toTable } from "./table.js";
+import type { KObject, RecordedRequest, ResourceDef } from "./types.js";
+
+export interface ServerContext {
+  api: KubeApi;
+  sim: AmaltheaSimulator;
+  faults: FaultInjector;
+  requests: RecordedRequest[];
+  /** Called after each successful mutation (instant timing settles the simulation here). */
+  afterWrite: () => void;
+  /** Open watch streams, closed on stop. */
+  watches: Set<ServerResponse>;
+  serverAddress: () => string;
+}
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = "application/json",
+): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendStatus(res: ServerResponse, err: KubeError): void {
+  const headers: Record<string, string> = {};
+  if (err.body.details?.retryAfterSeconds)
+    headers["Retry-After"] = String(err.body.details.retryAfterSeconds);
+  const text = JSON.stringify(err.body);
+  res.writeHead(err.code, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+function intParam(q: URLSearchParams, key: string): number | undefined {
+  const v = q.get(key);
+  if (v === null || v === "") return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw badRequest(`invalid value for ${key}: ${v}`);
+  return n;
+}
+
+function verbOf(method: string, name: string | undefined, q: URLSearchParams): string {
+  switch (method) {
+    case "GET":
+      return name ? "get" : q.get("watch") === "true" || q.get("watch") === "1" ? "watch" : "list";
+    case "POST":
+      return "create";
+    case "PUT":
+      return "update";
+    case "PATCH":
+      return "patch";
+    case "DELETE":
+      return name ? "delete" : "deletecollection";
+    default:
+      return method.toLowerCase();
+  }
+}
+
+async function applyFault(
+  kind: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  switch (kind) {
+    case "500":
+      sendStatus(res, internalError("injected fault"));
+      return true;
+    case "503":
+      sendStatus(res, serviceUnavailable());
+      return true;
+    case "429":
+      sendStatus(res, tooManyRequests());
+      return true;
+    case "reset":
+      req.socket.destroy();
+      return true;
+    case "stall":
+      // Never answer; the socket closes when the client gives up or the cluster stops.
+      return true;
+    default:
+      return false;
+  }
+}
+
+export function handler(ctx: ServerContext) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://local");
+    const method = (req.method ?? "GET").toUpperCase();
+    const fault = ctx.faults.take(method, url.pathname + url.search);
+    if (fault && (await applyFault(fault, req, res))) return;
+    let slow = fault === "slow-body";
+    const respond = (code: number, body: unknown, ct?: string) => {
+      if (!slow) return send(res, code, body, ct);
+      slow = false;
+      const text = typeof body === "string" ? body : JSON.stringify(body);
+      res.writeHead(code, {
+        "Content-Type": ct ?? "application/json",
+        "Content-Length": Buffer.byteLength(text),
+      });
+      const half = Math.floor(text.length / 2);
+      res.write(text.slice(0, half));
+      setTimeout(() => res.end(text.slice(half)), 300).unref();
+    };
+    try {
+      const body = await readBody(req);
+      await serve(ctx, req, res, method, url, body, respond);
+    } catch (err) {
+      if (err instanceof KubeError) sendStatus(res, err);
+      else sendStatus(res, internalError(err instanceof Error ? err.message : String(err)));
+    }
+  };
+}
+
+async function serve(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  url: URL,
+  rawBody: string,
+  respond: (code: number, body: unknown, ct?: string) => void,
+): Promise<void> {
+  const r = route(url.pathname);
+  const q = url.searchParams;
+  const discoveryDoc = (doc: object | undefined) => {
+    if (method !== "GET") throw methodNotAllowed(method);
+    if (!doc) throw pathNotFound();
+    respond(200, doc);
+  };
+  switch (r.kind) {
+    case "version":
+      return discoveryDoc(discovery.version());
+    case "api":
+      return discoveryDoc(discovery.coreVersions(ctx.serverAddress()));
+    case "apis":
+      return discoveryDoc(discovery.groupList());
+    case "group":
+      return discoveryDoc(discovery.group(r.group));
+    case "resources":
+      return discoveryDoc(discovery.resourceList(r.group, r.version));
+    case "unknown":
+      throw pathNotFound();
+  }
+  const def = ctx.api.resource(r.group, r.version, r.resource);
+  if (!def) throw pathNotFound();
+  const verb = verbOf(method, r.name, q);
+  const rec: RecordedRequest = {
+    method,
+    path: url.pathname,
+    verb,
+    group: r.group,
+    resource: r.resource,
+  };
+  if (r.subresource) rec.subresource = r.subresource;
+  if (r.namespace) rec.namespace = r.namespace;
+  if (r.name) rec.name = r.name;
+  ctx.requests.push(rec);
+
+  // A namespaced path for a cluster-scoped kind (or the reverse for a single object) does not exist.
+  if (!def.namespaced && r.namespace) throw pathNotFound();
+  const ns = def.namespaced ? r.namespace : undefined;
+  if (def.namespaced && !r.namespace && r.name) throw pathNotFound();
+
+  if (r.subresource) {
+    if (def.resource === "pods" && r.subresource === "log" && method === "GET" && r.name) {
+      const pod = ctx.api.get(def, ns, r.name);
+      const text = podLogs(pod, ctx.sim.logs(ns ?? "", r.name), {
+        container: q.get("container") ?? undefined,
+        tailLines: intParam(q, "tailLines"),
+        timestamps: q.get("timestamps") === "true",
+        previous: q.get("previous") === "true",
+        limitBytes: intParam(q, "limitBytes"),
+      });
+      return respond(200, text, "text/plain");
+    }
+    throw pathNotFound();
+  }
+
+  const wantsTable = (req.headers.accept ?? "").includes("as=Table");
+  const tableOf = (items: KObject[], meta: object) =>
+    toTable(
+      def,
+      items,
+      ctx.api.now(),
+      ctx.api.crd.printerColumns,
+      meta,
+      q.get("includeObject") ?? "Metadata",
+    );
+
+  switch (verb) {
+    case "get": {
+      const obj = ctx.api.get(def, ns, r.name as string);
+      return respond(
+        200,
+        wantsTable ? tableOf([obj], { resourceVersion: obj.metadata.resourceVersion }) : obj,
+      );
+    }
+    case "list": {
+      const result = ctx.api.list(def, {
+        ...(ns ? { namespace: ns } : {}),
+        labels: parseLabelSelector(q.get("labelSelector") ?? undefined),
+        fields: parseFieldSelector(q.get("fieldSelector") ?? undefined, def.kind),
+        ...(intParam(q, "limit") !== undefined ? { limit: intParam(q, "limit") } : {}),
+        ...(q.get("continue") ? { continueToken: q.get("continue") as string } : {}),
+      });
+      const meta: Record<string, unknown> = { resourceVersion: result.resourceVersion };
+      if (result.continueToken) meta.continue = result.continueToken;
+      if (result.remainingItemCount !== undefined)
+        meta.remainingItemCount = result.remainingItemCount;
+      if (wantsTable) return respond(200, tableOf(result.items, meta));
+      return respond(200, {
+        kind: `${def.kind}List`,
+        apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+        metadata: meta,
+        items: result.items,
+      });
+    }
+    case "watch":
+      return watch(ctx, def, ns, q, res);
+    case "create": {
+      const obj = ctx.api.create(def, ns, parseJson(rawBody));
+      respond(201, obj);
+      break;
+    }
+    case "update": {
+      const obj = ctx.api.update(def, ns, r.name as string, parseJson(rawBody));
+      respond(200, obj);
+      break;
+    }
+    case "patch": {
+      const obj = ctx.api.patch(
+        def,
+        ns,
+        r.name as string,
+        parseJson(rawBody),
+        req.headers["content-type"] ?? "",
+      );
+      respond(200, obj);
+      break;
+    }
+    case "delete": {
+      const body = (parseJson(rawBody) ?? {}) as {
+        gracePeriodSeconds?: number;
+        propagationPolicy?: PropagationPolicy;
+        preconditions?: { uid?: string; resourceVersion?: string };
+      };
+      const grace = intParam(q, "gracePeriodSeconds") ?? body.gracePeriodSeconds;
+      const policy = (q.get("propagationPolicy") ?? body.propagationPolicy) as
+        | PropagationPolicy
+        | undefined;
+      if (policy && !["Foreground", "Background", "Orphan"].includes(policy))
+        throw badRequest(
+          `propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`,
+        );
+      const out = ctx.api.delete(def, ns, r.name as string, {
+        ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+        ...(policy ? { propagationPolicy: policy } : {}),
+        ...(body.preconditions ? { preconditions: body.preconditions } : {}),
+      });
+      respond(200, out.body);
+      break;
+    }
+    case "deletecollection": {
+      const result = ctx.api.list(def, {
+        ...(ns ? { namespace: ns } : {}),
+        labels: parseLabelSelector(q.get("labelSelector") ?? undefined),
+        fields: parseFieldSelector(q.get("fieldSelector") ?? undefined, def.kind),
+      });
+      const grace = intParam(q, "gracePeriodSeconds");
+      const policy = q.get("propagationPolicy") as PropagationPolicy | null;
+      const items: unknown[] = [];
+      for (const o of result.items) {
+        const out = ctx.api.delete(def, o.metadata.namespace, o.metadata.name, {
+          ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+          ...(policy ? { propagationPolicy: policy } : {}),
+        });
+        items.push((out.body as StatusBody).kind === "Status" ? o : out.body);
+      }
+      respond(200, {
+        kind: `${def.kind}List`,
+        apiVersion: def.group ? `${def.group}/${def.version}` : def.version,
+        metadata: { resourceVersion: ctx.api.store.currentResourceVersion() },
+        items,
+      });
+      break;
+    }
+    default:
+      throw methodNotAllowed(method, def);
+  }
+  if (MUTATING.has(method)) ctx.afterWrite();
+}
+
+/** A watch stream: ADDED for what matches now, then changes, one JSON event per line. */
+function watch(
+  ctx: ServerContext,
+  def: ResourceDef,
+  ns: string | undefined,
+  q: URLSearchParams,
+  res: ServerResponse,
+): void {
+  const labels = parseLabelSelector(q.get("labelSelector") ?? undefined);
+  const fields = parseFieldSelector(q.get("fieldSelector") ?? undefined, def.kind);
+  res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
+  const write = (type: string, obj: KObject) =>
+    res.write(`${JSON.stringify({ type, object: obj })}\n`);
+  const since = q.get("resourceVersion");
+  if (!since || since === "0") {
+    for (const o of ctx.api.list(def, { ...(ns ? { namespace: ns } : {}), labels, fields }).items)
+      write("ADDED", o);
+  }
+  ctx.watches.add(res);
+  const unsubscribe = ctx.api.store.subscribe((type, d, obj) => {
+    if (d !== def || (ns && obj.metadata.namespace !== ns)) return;
+    const matches = ctx.api.store.matches(obj, labels, fields);
+    if (matches) write(type, structuredClone(obj));
+  });
+  const timeout = intParam(q, "timeoutSeconds");
+  const close = () => {
+    unsubscribe();
+    ctx.watches.delete(res);
+    if (!res.writableEnded) res.end();
+  };
+  if (timeout !== undefined) setTimeout(close, timeout * 1000).unref();
+  res.on("close", close);
+}
