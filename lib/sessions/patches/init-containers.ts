@@ -101,15 +101,17 @@ export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
   ];
 }
 
-/** The auth proxy (container 1) trusts the same CA bundle as the session. */
+/**
+ * The auth proxy (container 1) of registered sessions trusts the same CA bundle as the session,
+ * for its calls to the identity provider. The anonymous passthrough proxy makes no outbound TLS
+ * calls, so it is left alone.
+ */
 export function proxyCertificates(ctx: PatchContext): AmaltheaPatch[] {
-  const patches = [jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true)))];
-  if (ctx.user.kind === "registered") {
-    patches.push(
-      jsonPatch(
-        add(`${STS}/containers/1/env/-`, envVar("OAUTH2_PROXY_PROVIDER_CA_FILES", CA_BUNDLE)),
-      ),
-    );
-  }
-  return patches;
+  if (ctx.user.kind !== "registered") return [];
+  return [
+    jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true))),
+    jsonPatch(
+      add(`${STS}/containers/1/env/-`, envVar("OAUTH2_PROXY_PROVIDER_CA_FILES", CA_BUNDLE)),
+    ),
+  ];
 }

@@ -60,20 +60,45 @@ function strictCrdSchema(): Schema {
 const ajv = new Ajv({ strict: false, allErrors: true });
 const validate = ajv.compile(strictCrdSchema());
 
-/** A stand-in for the children Amalthea renders before applying patches (amalthea.md A.6/A.8). */
+/**
+ * A stand-in for the children Amalthea 0.24 renders before applying patches (amalthea.md A.6/A.8):
+ * which arrays exist on which container matters, since `add .../-` needs the array.
+ */
 function renderedChildren(registered: boolean) {
   const proxy = registered
-    ? { name: "oauth2-proxy", image: "oauth2-proxy:7.6.0", args: [], env: [], volumeMounts: [] }
-    : { name: "passthrough-proxy", image: "traefik:v2.5", args: [], env: [], volumeMounts: [] };
+    ? {
+        name: "oauth2-proxy",
+        image: "oauth2-proxy:7.6.0",
+        args: ["--provider=oidc"],
+        env: [{ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: {} }],
+        volumeMounts: [
+          { name: "oauth2-proxy-config", mountPath: "/etc/oauth2-proxy/authorized-users.txt" },
+        ],
+      }
+    : {
+        name: "passthrough-proxy",
+        image: "traefik:v2.5",
+        args: ["--entryPoints.web.address=:4180"],
+        volumeMounts: [
+          { name: "traefik-dynamic-config", mountPath: "/traefik/traefik-dynamic-config.yaml" },
+        ],
+      };
   return {
     statefulset: {
       spec: {
         template: {
           spec: {
-            containers: [{ name: "jupyter-server", env: [], volumeMounts: [] }, proxy],
+            containers: [
+              {
+                name: "jupyter-server",
+                env: [{ name: "JUPYTER_CONFIG_PATH", value: "/home/jovyan/work/.jupyter_config" }],
+                volumeMounts: [{ name: "workspace", mountPath: "/home/jovyan/work" }],
+              },
+              proxy,
+            ],
             initContainers: [],
             imagePullSecrets: [],
-            volumes: [],
+            volumes: [{ name: "workspace", persistentVolumeClaim: { claimName: "x" } }],
             terminationGracePeriodSeconds: 30,
             enableServiceLinks: true,
           },
@@ -271,7 +296,9 @@ describe("buildManifest: registered user", () => {
     expect(pod.priorityClassName).toBeUndefined();
     expect(pod.imagePullSecrets).toEqual([]);
     expect(containers[0]?.args).toEqual(["jupyter", "notebook"]);
+    // Amalthea's own variables stay first; ours follow in the reference order.
     expect(env(containers[0])).toEqual({
+      JUPYTER_CONFIG_PATH: "/home/jovyan/work/.jupyter_config",
       GIT_AUTOSAVE: "1",
       RENKU_USERNAME: "john.doe",
       CI_COMMIT_SHA: "0123456789abcdef0123456789abcdef01234567",
@@ -298,6 +325,7 @@ describe("buildManifest: registered user", () => {
       "--upstream=http://127.0.0.1:4000/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/",
     );
     expect(env(containers[1])).toEqual({
+      OAUTH2_PROXY_COOKIE_SECRET: undefined,
       OAUTH2_PROXY_INSECURE_OIDC_ALLOW_UNVERIFIED_EMAIL: "false",
       OAUTH2_PROXY_PROVIDER_CA_FILES: "/etc/ssl/certs/ca-certificates.crt",
     });
@@ -373,6 +401,9 @@ describe("buildManifest: anonymous user", () => {
     });
     expect(env(containers[1])).toEqual({});
     expect(containers[1]?.image).toBe("traefik:v2.5");
+    expect(containers[1]?.volumeMounts).toEqual([
+      { name: "traefik-dynamic-config", mountPath: "/traefik/traefik-dynamic-config.yaml" },
+    ]);
     const clone = env((pod.initContainers as Container[])[2]);
     expect(clone.GIT_CLONE_USER__OAUTH_TOKEN).toBe("");
     expect(clone.GIT_CLONE_GIT_AUTOSAVE).toBe("0");
@@ -427,7 +458,7 @@ describe("buildManifest: options", () => {
       metadata: { name: "john-2edoe-my-project-1a2b3c4d-renviron" },
       stringData: { ".Renviron": "FOO=bar\nPROJECT_NAME=my-project" },
     });
-    expect((pod.containers as Container[])[0]?.volumeMounts).toEqual([
+    expect(((pod.containers as Container[])[0]?.volumeMounts as unknown[]).slice(1)).toEqual([
       {
         name: "john-2edoe-my-project-1a2b3c4d-renviron",
         mountPath: "/home/jovyan/.Renviron",
