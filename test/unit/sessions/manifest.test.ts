@@ -458,7 +458,9 @@ describe("buildManifest: options", () => {
       metadata: { name: "john-2edoe-my-project-1a2b3c4d-renviron" },
       stringData: { ".Renviron": "FOO=bar\nPROJECT_NAME=my-project" },
     });
-    expect(((pod.containers as Container[])[0]?.volumeMounts as unknown[]).slice(1)).toEqual([
+    expect(
+      ((pod.containers as Container[])[0]?.volumeMounts as unknown[] | undefined)?.slice(1),
+    ).toEqual([
       {
         name: "john-2edoe-my-project-1a2b3c4d-renviron",
         mountPath: "/home/jovyan/.Renviron",
