@@ -3,6 +3,7 @@
  * (ownerReferences, Foreground/Orphan finalizers), graceful pod removal, namespace clean-up.
  * One `step()` is one pass; it reports whether it changed anything.
  */
+import { randomBytes } from "node:crypto";
 import type { KubeApi } from "./api.js";
 import { RESOURCES } from "./resources.js";
 import type { KObject, ResourceDef } from "./types.js";
@@ -156,7 +157,7 @@ export function recordEvent(
     apiVersion: "v1",
     kind: "Event",
     metadata: {
-      name: `${involved.metadata.name}.${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`,
+      name: `${involved.metadata.name}.${randomBytes(8).toString("hex")}`,
       namespace: ns,
     },
     involvedObject,

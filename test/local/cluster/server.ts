@@ -86,11 +86,11 @@ function verbOf(method: string, name: string | undefined, q: URLSearchParams): s
     case "GET":
       return name ? "get" : q.get("watch") === "true" || q.get("watch") === "1" ? "watch" : "list";
     case "POST":
-      return "create";
+      return name ? "unsupported" : "create";
     case "PUT":
-      return "update";
+      return name ? "update" : "unsupported";
     case "PATCH":
-      return "patch";
+      return name ? "patch" : "unsupported";
     case "DELETE":
       return name ? "delete" : "deletecollection";
     default:
