@@ -49,7 +49,9 @@ describe("create and read", () => {
     expect(Number(created.metadata.resourceVersion)).toBeGreaterThan(0);
     expect(created.metadata.generation).toBe(1);
     expect(Date.parse(String(created.metadata.creationTimestamp))).not.toBeNaN();
-    expect((created.spec?.culling as Record<string, number>).startingSecondsThreshold).toBe(0);
+    expect(
+      (created.spec?.culling as Record<string, number> | undefined)?.startingSecondsThreshold,
+    ).toBe(0);
     expect(created.status).toEqual({ children: {}, mainPod: {} });
     const got = await getJs("create-1");
     expect(got.metadata.uid).toBe(created.metadata.uid);
@@ -202,8 +204,10 @@ describe("patch", () => {
       },
       merge,
     )) as Obj;
-    expect((out.spec?.jupyterServer as Record<string, unknown>).hibernated).toBe(true);
-    expect((out.spec?.jupyterServer as Record<string, unknown>).image).toBe("renku/py:3.10");
+    expect((out.spec?.jupyterServer as Record<string, unknown> | undefined)?.hibernated).toBe(true);
+    expect((out.spec?.jupyterServer as Record<string, unknown> | undefined)?.image).toBe(
+      "renku/py:3.10",
+    );
     expect(out.metadata.generation).toBe(2);
   });
 
