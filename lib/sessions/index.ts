@@ -15,6 +15,17 @@ export {
   statefulSetTokenPatch,
 } from "./hibernation.js";
 export {
+  commitImage,
+  isOwnedBy,
+  type LaunchResourceRequest,
+  logContainers,
+  type MissingResources,
+  missingResourcesError,
+  ownerSelector,
+  podName,
+  resolveLaunchResources,
+} from "./launch.js";
+export {
   ANNOTATION_KEYS,
   buildManifest,
   buildPatches,

@@ -80,15 +80,23 @@ function parseField(key: QuantityKey, value: Raw, field: string): number {
   }
 }
 
-/** Parses the legacy options, filling absent ones from the configured defaults. */
-export function parseServerOptions(config: Config, request: ResourceRequest): ParsedServerOptions {
+/**
+ * Parses the legacy options, filling absent quantities from the configured defaults, or, with
+ * `builtinDefaults` (resource-pool mode, as 1.18), from the request schema's own (0 CPU, 0 memory,
+ * 1 GB disk, 0 GPU).
+ */
+export function parseServerOptions(
+  config: Config,
+  request: ResourceRequest,
+  builtinDefaults = false,
+): ParsedServerOptions {
   const given = request.serverOptions ?? {};
   const out: Partial<ParsedServerOptions> = {};
   for (const key of QUANTITY_KEYS) {
     const raw = given[key];
     if (raw !== undefined) out[key] = parseField(key, raw, `serverOptions.${key}`);
     else {
-      const dflt = defaultRaw(config, key);
+      const dflt = builtinDefaults ? undefined : defaultRaw(config, key);
       out[key] = dflt === undefined ? BUILTIN[key] : parseField(key, dflt, `serverOptions.${key}`);
     }
   }

@@ -1,0 +1,105 @@
+/**
+ * Small pure pieces of the launch and lookup flows (sections 3, 4.1, 7.3, 9) that the endpoints
+ * combine with the clients.
+ */
+import type { User } from "../auth/user.js";
+import type { Config } from "../config.js";
+import { missingResource } from "../errors.js";
+import { SAFE_USERNAME_LABEL } from "./manifest.js";
+import {
+  type ClassSelection,
+  type ResourcePool,
+  selectBestMatch,
+  selectByClassId,
+  selectDefault,
+} from "./resource-classes.js";
+import {
+  parseServerOptions,
+  type ResourceRequest,
+  resolveStaticResources,
+} from "./server-options.js";
+import type { GitlabProject, JupyterServer, ResolvedResources } from "./types.js";
+
+/** The image GitLab CI builds per commit: `<registry>/<path_with_namespace>:<sha[:7]>` (D6). */
+export function commitImage(
+  config: Config,
+  project: Pick<GitlabProject, "path_with_namespace">,
+  commitSha: string,
+): string {
+  return `${config.git.registry}/${project.path_with_namespace.toLowerCase()}:${commitSha.slice(0, 7)}`;
+}
+
+export interface MissingResources {
+  /** `namespace/project` as requested. */
+  project?: string | undefined;
+  branch?: string | undefined;
+  commit?: string | undefined;
+  image?: string | undefined;
+}
+
+/** All failed existence checks in the one 404 of section 4.1 (undefined when nothing is missing). */
+export function missingResourcesError(missing: MissingResources) {
+  const items = [
+    missing.project !== undefined ? `project ${missing.project} does not exist` : undefined,
+    missing.branch !== undefined ? `branch ${missing.branch} does not exist` : undefined,
+    missing.commit !== undefined ? `commit ${missing.commit} does not exist` : undefined,
+    missing.image !== undefined
+      ? `image ${missing.image} does not exist or cannot be accessed`
+      : undefined,
+  ].filter((s): s is string => s !== undefined);
+  if (items.length === 0) return undefined;
+  return missingResource(
+    `Cannot start the session because the following Git or Docker resources are missing: ${items.join(", ")}`,
+  );
+}
+
+export interface LaunchResourceRequest extends ResourceRequest {
+  resourceClassId?: number | null | undefined;
+}
+
+/**
+ * Resources for a launch (D16): with a resource-pool service, by class id, else legacy best
+ * match, else the default class; without one, the static server options. `pools` is what the
+ * resource-pool service returned (ignored in static mode).
+ */
+export function resolveLaunchResources(
+  config: Config,
+  request: LaunchResourceRequest,
+  pools: readonly ResourcePool[] | undefined,
+): ResolvedResources {
+  if (!config.crc_url || pools === undefined) return resolveStaticResources(config, request);
+  const parsed = parseServerOptions(config, { ...request, storageGb: undefined }, true);
+  const opts: ClassSelection = {
+    defaultUrl: parsed.defaultUrl,
+    lfsAutoFetch: parsed.lfs_auto_fetch,
+  };
+  if (request.resourceClassId != null) {
+    return selectByClassId(pools, request.resourceClassId, request.storageGb, opts);
+  }
+  if (request.serverOptions) {
+    const asked =
+      request.serverOptions.disk_request === undefined && request.storageGb !== undefined
+        ? { ...parsed, disk_request: Math.round(request.storageGb * 1e9) }
+        : parsed;
+    return selectBestMatch(pools, asked, opts);
+  }
+  return selectDefault(pools, request.storageGb, opts);
+}
+
+/** Ownership: a session belongs to the caller iff its safe-username label is theirs (else 404). */
+export function isOwnedBy(js: JupyterServer, user: Pick<User, "safeUsername">): boolean {
+  return js.metadata.labels?.[SAFE_USERNAME_LABEL] === user.safeUsername;
+}
+
+/** The label selector that lists a user's sessions (D12). */
+export const ownerSelector = (user: Pick<User, "safeUsername">) =>
+  `${SAFE_USERNAME_LABEL}=${user.safeUsername}`;
+
+/** Containers whose logs GET /logs reads: init then regular, as the operator reported them (9). */
+export function logContainers(js: JupyterServer): string[] {
+  const states = js.status?.containerStates;
+  return [...Object.keys(states?.init ?? {}), ...Object.keys(states?.regular ?? {})];
+}
+
+/** The session's pod: always `<name>-0` (Amalthea StatefulSet). */
+export const podName = (name: string) => `${name}-0`;
