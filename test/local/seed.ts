@@ -37,6 +37,8 @@ export const seedUserSchema = z.strictObject({
   email: z.string().min(3),
   /** OAuth / personal access tokens that authenticate as this user. */
   tokens: z.array(z.string().min(1)).default([]),
+  /** A GitLab administrator sees and may change every project (a service account's token). */
+  admin: z.boolean().default(false),
 });
 
 export const seedMemberSchema = z.strictObject({

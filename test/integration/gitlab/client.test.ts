@@ -178,6 +178,20 @@ describe("deleting branches", () => {
   });
 });
 
+describe("the service account", () => {
+  it("sees private projects' autosaves and may delete them, as a GitLab administrator", async () => {
+    const bot = client(SERVICE);
+    const autosaves = await bot.listBranches(1002, "^renku/autosave/");
+    expect(autosaves.map((b) => b.name)).toEqual([
+      expect.stringMatching(/^renku\/autosave\/alice\/master\/[0-9a-f]{7}\/[0-9a-f]{7}$/),
+    ]);
+    const name = autosaves[0]?.name ?? "";
+    expect(await bot.deleteBranch(1002, name)).toBe("deleted");
+    expect(await client(ALICE).getBranch(1002, name)).toBeUndefined();
+    expect(gl.calls.at(-2)).toMatchObject({ method: "DELETE", user: "renku-bot" });
+  });
+});
+
 describe("the current user", () => {
   it("answers who the token belongs to", async () => {
     expect(await client(ALICE).currentUser()).toEqual({

@@ -129,7 +129,7 @@ export function userEntity(base: string, user: SeedUser): Record<string, unknown
     public_email: null,
     email: user.email,
     commit_email: user.email,
-    is_admin: false,
+    is_admin: user.admin,
     can_create_project: true,
     two_factor_enabled: false,
     external: false,
