@@ -20,6 +20,7 @@ import {
   send,
 } from "./http.js";
 import type { ImageRef } from "./reference.js";
+import { TokenCache } from "./token-cache.js";
 
 export const MEDIA = {
   dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
@@ -113,6 +114,12 @@ const mediaTypeOf = (res: HttpResponse, json: unknown): string | undefined => {
   return typeof declared === "string" ? declared : type;
 };
 
+const matchesDigest = (body: Buffer, digest: string) => {
+  const [algorithm, hex] = digest.split(":");
+  if (algorithm !== "sha256" && algorithm !== "sha512") return true;
+  return createHash(algorithm).update(body).digest("hex") === hex;
+};
+
 const unavailable = (status: number) => status === 429 || status >= 500;
 
 /** What every request of one check shares. */
@@ -122,6 +129,9 @@ interface Context {
   timeoutMs: number;
   isPlain: (url: URL) => boolean;
   repository: string;
+  /** Origin of the registry (scheme://host:port), for the token cache key. */
+  origin: string;
+  tokens: TokenCache;
 }
 
 /**
@@ -130,17 +140,23 @@ interface Context {
  */
 class AuthSession {
   private authorization: string | undefined;
+  private readonly cacheKey: string;
 
   constructor(
     private readonly ctx: Context,
     private readonly basic: string | undefined,
-  ) {}
+  ) {
+    this.cacheKey = TokenCache.key(ctx.origin, ctx.repository, basic);
+    const cached = ctx.tokens.get(this.cacheKey);
+    if (cached) this.authorization = `Bearer ${cached}`;
+  }
 
   async get(url: URL, headers: Record<string, string> = {}): Promise<HttpResponse> {
     const first = await this.follow(url, headers, this.authorization);
     if (first.status !== 401) return first;
     const challenge = parseChallenge(header(first, "www-authenticate"));
     if (challenge?.scheme === "bearer" && challenge.params.realm) {
+      this.ctx.tokens.delete(this.cacheKey);
       const token = await this.token(challenge.params);
       if (!token) return first;
       this.authorization = `Bearer ${token}`;
@@ -160,9 +176,14 @@ class AuthSession {
     const res = await this.follow(realm, headers, undefined, 64 * 1024);
     if (unavailable(res.status)) throw new UpstreamStatus(res);
     if (res.status !== 200) return undefined;
-    const body = parseJson(res.body) as { token?: unknown; access_token?: unknown } | undefined;
+    const body = parseJson(res.body) as
+      | { token?: unknown; access_token?: unknown; expires_in?: unknown }
+      | undefined;
     const token = body?.token ?? body?.access_token;
-    return typeof token === "string" && token !== "" ? token : undefined;
+    if (typeof token !== "string" || token === "") return undefined;
+    const expiresIn = typeof body?.expires_in === "number" ? body.expires_in : undefined;
+    this.ctx.tokens.set(this.cacheKey, token, expiresIn);
+    return token;
   }
 
   /** A realm or redirect target; plain http only towards hosts configured for it. */
@@ -223,6 +244,7 @@ const hostMatcher = (hosts: readonly string[]) => {
 export function createRegistryClient(opts: RegistryClientOptions): RegistryClient {
   const guard = createGuard({ allowedHosts: opts.allowedHosts, lookup: opts.lookup });
   const agents = createAgents();
+  const tokens = new TokenCache();
   const plainHosts = new Set(opts.plainHttpHosts.map((h) => h.trim().toLowerCase()));
   const isPlainHost = (host: string, hostname: string) =>
     plainHosts.has(host) || plainHosts.has(hostname);
@@ -242,6 +264,8 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       timeoutMs: opts.timeoutMs,
       isPlain,
       repository: ref.repository,
+      origin: `${scheme}://${ref.host}`,
+      tokens,
     };
     const manifestUrl = (reference: string) => new URL(`${base}/manifests/${reference}`);
     const accept = { accept: ACCEPT };
@@ -260,6 +284,9 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     if (unavailable(res.status)) throw new UpstreamStatus(res);
     if (res.status !== 200) return { exists: false, private: false };
 
+    // A manifest asked for by digest must hash to it (the registry could be lying or broken).
+    if (ref.digest && !matchesDigest(res.body, ref.digest))
+      return { exists: false, private: false };
     let json = parseJson(res.body);
     let type = mediaTypeOf(res, json);
     if (type && INDEXES.has(type)) {
@@ -272,7 +299,9 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       if (!amd64) return { exists: false, private: false };
       res = await session.get(manifestUrl(amd64.digest), accept);
       if (unavailable(res.status)) throw new UpstreamStatus(res);
-      if (res.status !== 200) return { exists: false, private: false };
+      if (res.status !== 200 || !matchesDigest(res.body, amd64.digest)) {
+        return { exists: false, private: false };
+      }
       json = parseJson(res.body);
       type = mediaTypeOf(res, json);
     }

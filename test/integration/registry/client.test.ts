@@ -184,3 +184,26 @@ describe("bearer-token registry", () => {
     expect((error as AppError).status).toBe(422);
   });
 });
+
+describe("token reuse", () => {
+  it("asks the token server once for repeated checks of the same repository", async () => {
+    const client = clientFor([token.host, new URL(token.tokenUrl).host]);
+    // demo/noworkdir on this registry is used by no other test file.
+    const scope = "repository:demo/noworkdir:pull";
+    const count = async () =>
+      (await tokenRequests()).filter((r) => r.scopes.includes(scope)).length;
+    const before = await count();
+    const ref = parseImageRef(`${token.host}/demo/noworkdir:1.0`);
+    expect((await client.check(ref)).exists).toBe(true);
+    expect((await client.check(ref)).exists).toBe(true);
+    expect((await count()) - before).toBe(1);
+  });
+});
+
+describe("digest references", () => {
+  it("says a digest the registry does not hold does not exist", async () => {
+    const client = clientFor([open.host]);
+    const ref = parseImageRef(`${open.host}/demo/oci@sha256:${"0".repeat(64)}`);
+    expect(await client.check(ref)).toEqual({ exists: false, private: false });
+  });
+});
