@@ -124,7 +124,14 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
         if (res.status !== 200) throw unexpected(res, "branches");
         branches.push(...parse(branchListSchema, res, "branch list"));
         const next = nextPage(res.headers, transport.apiOrigin);
-        if (!next || pages >= MAX_PAGES) return branches;
+        if (!next) return branches;
+        if (pages >= MAX_PAGES) {
+          opts.log?.warn(
+            { gitlab: { projectId, pages } },
+            "branch list truncated at the page limit",
+          );
+          return branches;
+        }
         if ("url" in next) target = next.url;
         else {
           query.set("page", String(next.page));
