@@ -88,6 +88,7 @@ export class AmaltheaSimulator {
     for (const s of selected) changed = this.reconcile(s) || changed;
     for (const s of selected) changed = this.statefulSetController(s) || changed;
     for (const s of selected) changed = this.kubelet(s) || changed;
+    for (const s of selected) changed = this.statefulSetStatus(s) || changed;
     changed = this.gc.step() || changed;
     for (const s of selected) changed = this.updateServerState(s) || changed;
     return changed;
@@ -370,6 +371,16 @@ export class AmaltheaSimulator {
       );
       changed = true;
     }
+    return changed;
+  }
+
+  /** The StatefulSet controller's status, written after the kubelet moved. */
+  private statefulSetStatus(s: Session): boolean {
+    const sts = this.sts(s);
+    if (!sts || sts.metadata.deletionTimestamp) return false;
+    const podName = `${s.name}-0`;
+    const pod = this.api.store.peek(PODS, s.ns, podName);
+    let changed = false;
     const model = this.pods.get(`${s.ns}/${podName}`);
     const ready =
       model?.regular.every((c) => c.ready) && pod && !pod.metadata.deletionTimestamp ? 1 : 0;
