@@ -135,6 +135,15 @@ function strings(map: Record<string, string | null | undefined>): Record<string,
   return out;
 }
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * Informational labels whose value is not a valid label value (an identity provider's `sub` may
+ * hold any character) are left out rather than failing the launch; the annotation keeps the value.
+ */
+const optionalLabel = (value: string | null) =>
+  value !== null && value.length <= 63 && LABEL_VALUE.test(value) ? value : null;
+
 export function buildManifest(input: ManifestInput): JupyterServer {
   const { config, user, name, request, project, image, resources } = input;
   const path = projectPath(project);
@@ -162,8 +171,8 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     "renku.io/commit-sha": request.commitSha,
     "renku.io/gitlabProjectId": String(project.id),
     [SAFE_USERNAME_LABEL]: user.safeUsername,
-    "renku.io/quota": resources.priorityClass,
-    "renku.io/userId": user.id,
+    "renku.io/quota": optionalLabel(resources.priorityClass),
+    "renku.io/userId": optionalLabel(user.id),
   });
   const annotations = strings({
     "renku.io/commit-sha": request.commitSha,

@@ -216,12 +216,13 @@ function warnings(
         });
     } else {
       const idleFor = secondsSince(annotations["renku.io/lastActivityDate"], now);
-      if (idleFor !== undefined) {
-        const remaining = idleThreshold - idleFor;
+      // The operator stamps lastActivityDate at creation and on activity: warn only near the end,
+      // or every fresh session would read as idle.
+      if (idleFor !== undefined && idleThreshold - idleFor < warnWithin) {
         const action = anonymous ? "deleted" : "hibernated";
         out.push({
-          message: `Server is idle and will be ${action} in ${whole(remaining)} seconds.`,
-          critical: remaining < warnWithin,
+          message: `Server is idle and will be ${action} in ${whole(idleThreshold - idleFor)} seconds.`,
+          critical: true,
         });
       }
     }

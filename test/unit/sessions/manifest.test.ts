@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { AppError } from "../../../lib/errors.js";
 import { buildManifest } from "../../../lib/sessions/manifest.js";
 import type { AmaltheaPatch, JsonPatchOp, JupyterServer } from "../../../lib/sessions/types.js";
-import { anonymous, manifestInput, testConfig } from "./fixtures.js";
+import { anonymous, manifestInput, registered, testConfig } from "./fixtures.js";
 
 type Schema = Record<string, unknown>;
 
@@ -575,6 +575,13 @@ describe("buildManifest: options", () => {
       manifestInput({ config: testConfig({ NB_SESSIONS__STORAGE__PVS_STORAGE_CLASS: "fast" }) }),
     );
     expect(classed.spec.storage.pvc.storageClassName).toBe("fast");
+  });
+
+  it("a user id that is no valid label value stays an annotation only", () => {
+    const m = buildManifest(manifestInput({ user: { ...registered, id: "auth0|12345" } }));
+    expect(m.metadata.labels).not.toHaveProperty("renku.io/userId");
+    expect(m.metadata.annotations["renku.io/userId"]).toBe("auth0|12345");
+    expect(validate(m) ? [] : validate.errors).toEqual([]);
   });
 
   it("the requested image and an image workdir are recorded", () => {

@@ -264,14 +264,12 @@ describe("warnings", () => {
     expect(status({ state: "running", idleSeconds: 1000 }).warnings).toEqual([]);
   });
 
-  it("idle (lastActivityDate) counts down to hibernation, critical inside the window", () => {
-    const s = status(
+  it("idle (lastActivityDate) warns near hibernation, not while far from it", () => {
+    const fresh = status(
       { state: "running" },
       { annotations: { "renku.io/lastActivityDate": "2026-01-01T11:00:00Z" } },
     );
-    expect(s.warnings).toEqual([
-      { message: "Server is idle and will be hibernated in 82800 seconds.", critical: false },
-    ]);
+    expect(fresh.warnings).toEqual([]);
     const late = status(
       { state: "running" },
       { annotations: { "renku.io/lastActivityDate": "2025-12-31T14:00:00Z" } },
@@ -283,7 +281,16 @@ describe("warnings", () => {
       { state: "running" },
       { anonymous: true, annotations: { "renku.io/lastActivityDate": "2026-01-01T11:00:00Z" } },
     );
-    expect(anon.warnings[0]?.message).toBe("Server is idle and will be deleted in 39600 seconds.");
+    expect(anon.warnings).toEqual([
+      { message: "Server is idle and will be deleted in 39600 seconds.", critical: true },
+    ]);
+    const overdue = status(
+      { state: "running" },
+      { annotations: { "renku.io/lastActivityDate": "2025-12-30T00:00:00Z" } },
+    );
+    expect(overdue.warnings[0]?.message).toBe(
+      "Server is idle and will be hibernated in 0 seconds.",
+    );
   });
 
   it("hibernated: prints the remaining time (D11), registered only", () => {
