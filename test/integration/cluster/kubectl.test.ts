@@ -1,0 +1,128 @@
+/** The real kubectl against the local cluster: proof that it speaks enough of the Kubernetes API. */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Clients, JS, jupyterServer, startWithClients } from "./clients.js";
+
+const run = promisify(execFile);
+const kubectlPath = (process.env.PATH ?? "")
+  .split(delimiter)
+  .map((d) => join(d, "kubectl"))
+  .find((p) => existsSync(p));
+
+describe.runIf(kubectlPath)("kubectl against the local cluster", () => {
+  let c: Clients;
+  let dir: string;
+  let kubeconfig: string;
+
+  const kubectl = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(
+        kubectlPath as string,
+        ["--cache-dir", join(dir, "cache"), ...args],
+        {
+          env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+          timeout: 20_000,
+        },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string; stderr?: string };
+      return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+    }
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "local-cluster-kubectl-"));
+    kubeconfig = join(dir, "kubeconfig");
+    c = await startWithClients({ timing: "instant", kubeconfigPath: kubeconfig });
+    await c.custom.createNamespacedCustomObject({
+      ...JS,
+      namespace: "renku",
+      body: jupyterServer("demo"),
+    });
+  });
+  afterAll(async () => {
+    await c.cluster.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("gets jupyterservers with the CRD's printer columns", async () => {
+    const out = await kubectl("get", "jupyterservers");
+    expect(out.code).toBe(0);
+    const [header, row] = out.stdout.trim().split("\n");
+    expect(header?.split(/\s{2,}/)).toEqual(["NAME", "IMAGE", "URL", "POD STATUS", "AGE"]);
+    expect(row?.split(/\s{2,}/).slice(0, 4)).toEqual([
+      "demo",
+      "renku/py:3.10",
+      "https://renku.example/sessions/demo",
+      "Running",
+    ]);
+    const short = await kubectl("get", "js", "demo");
+    expect(short.stdout).toContain("demo");
+  });
+
+  it("gets -o json", async () => {
+    const out = await kubectl("get", "jupyterserver", "demo", "-o", "json");
+    expect(out.code).toBe(0);
+    const obj = JSON.parse(out.stdout) as {
+      kind: string;
+      status: { state: string; mainPod: { name: string } };
+    };
+    expect(obj.kind).toBe("JupyterServer");
+    expect(obj.status.state).toBe("running");
+    expect(obj.status.mainPod.name).toBe("demo-0");
+  });
+
+  it("describes a jupyterserver and a pod with its events", async () => {
+    const js = await kubectl("describe", "jupyterserver", "demo");
+    expect(js.code).toBe(0);
+    expect(js.stdout).toMatch(/^Name:\s+demo$/m);
+    expect(js.stdout).toMatch(/^Kind:\s+JupyterServer$/m);
+    expect(js.stdout).toMatch(/State:\s+running/);
+    const pod = await kubectl("describe", "pod", "demo-0");
+    expect(pod.code).toBe(0);
+    expect(pod.stdout).toMatch(/^Status:\s+Running$/m);
+    expect(pod.stdout).toContain("Successfully assigned renku/demo-0 to local-node-1");
+    expect(pod.stdout).toContain("Started container jupyter-server");
+  });
+
+  it("gets pods", async () => {
+    const out = await kubectl("get", "pods");
+    expect(out.code).toBe(0);
+    const row = out.stdout
+      .trim()
+      .split("\n")[1]
+      ?.split(/\s{2,}/);
+    expect(row?.slice(0, 4)).toEqual(["demo-0", "4/4", "Running", "0"]);
+  });
+
+  it("shows logs, by container and by the default container", async () => {
+    const one = await kubectl("logs", "demo-0", "-c", "jupyter-server", "--tail=1");
+    expect(one.code).toBe(0);
+    expect(one.stdout.trim()).toBe(
+      "[I ServerApp] Jupyter Server is running at: http://127.0.0.1:8888/",
+    );
+    const dflt = await kubectl("logs", "demo-0");
+    expect(dflt.stdout).toContain("Serving notebooks from local directory");
+    const init = await kubectl("logs", "demo-0", "-c", "git-clone", "--timestamps");
+    expect(init.stdout).toMatch(/^\S+Z Cloning into/m);
+  });
+
+  it("deletes a jupyterserver, after which it is not found", async () => {
+    const del = await kubectl("delete", "jupyterserver", "demo");
+    expect(del.code).toBe(0);
+    expect(del.stdout.trim()).toBe('jupyterserver.amalthea.dev "demo" deleted');
+    const get = await kubectl("get", "jupyterserver", "demo");
+    expect(get.code).not.toBe(0);
+    expect(get.stderr).toContain(
+      'Error from server (NotFound): jupyterservers.amalthea.dev "demo" not found',
+    );
+    const pods = await kubectl("get", "pods");
+    expect(`${pods.stdout}${pods.stderr}`).toContain("No resources found in renku namespace.");
+  });
+});
