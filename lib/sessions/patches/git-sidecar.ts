@@ -4,7 +4,6 @@ import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
 import { autosaveAllowed } from "./jupyter-server.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";
-const OAUTH2_PROXY_IMAGE = "bitnami/oauth2-proxy:7.3.0";
 
 /** Registered users only: JSON-RPC git service at /sessions/<name>/sidecar/, autosave on stop. */
 export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
@@ -71,10 +70,10 @@ export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
         },
       }),
     ),
+    // Amalthea's proxy already sends everything else to Jupyter; the reference also pinned an
+    // older oauth2-proxy image, which current Amalthea templates no longer need.
     jsonPatch(
-      { op: "replace", path: `${STS}/containers/1/image`, value: OAUTH2_PROXY_IMAGE },
       ...[
-        `--upstream=http://127.0.0.1:8888/sessions/${ctx.name}/`,
         `--upstream=http://127.0.0.1:${rpc.port}${prefix}`,
         `--skip-auth-route=^${prefix}health/?$`,
         `--skip-auth-route=^${prefix}jsonrpc/map$`,

@@ -268,7 +268,7 @@ describe("buildManifest: registered user", () => {
       `add ${sts}/containers/- git-proxy`,
       `add ${sts}/containers/- git-sidecar`,
       "add /rpc_server_service",
-      `replace ${sts}/containers/1/image`,
+      `add ${sts}/containers/1/args/-`,
       `add ${sts}/containers/1/env/- OAUTH2_PROXY_INSECURE_OIDC_ALLOW_UNVERIFIED_EMAIL`,
       `add ${sts}/initContainers/- init-certificates`,
       `add ${sts}/volumes/- etc-ssl-certs`,
@@ -320,10 +320,15 @@ describe("buildManifest: registered user", () => {
     expect(containers[3]?.volumeMounts).toEqual([
       { mountPath: "/work/my-project/", name: "workspace", subPath: "my-project/" },
     ]);
-    expect(containers[1]?.image).toBe("bitnami/oauth2-proxy:7.3.0");
-    expect(containers[1]?.args).toContain(
+    expect(containers[1]?.image).toBe("oauth2-proxy:7.6.0");
+    expect(containers[1]?.args).toEqual([
+      "--provider=oidc",
       "--upstream=http://127.0.0.1:4000/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/",
-    );
+      "--skip-auth-route=^/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/health/?$",
+      "--skip-auth-route=^/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/jsonrpc/map$",
+      "--skip-jwt-bearer-tokens=true",
+      "--oidc-extra-audience=renku",
+    ]);
     expect(env(containers[1])).toEqual({
       OAUTH2_PROXY_COOKIE_SECRET: undefined,
       OAUTH2_PROXY_INSECURE_OIDC_ALLOW_UNVERIFIED_EMAIL: "false",
