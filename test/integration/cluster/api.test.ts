@@ -1,6 +1,6 @@
 /** The Kubernetes API semantics of the local cluster, driven through @kubernetes/client-node. */
-import { PatchStrategy, setHeaderOptions, VersionApi } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PatchStrategy, setHeaderOptions, VersionApi, Watch } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Clients, failure, JS, jupyterServer, startWithClients } from "./clients.js";
 
 let c: Clients;
@@ -560,6 +560,70 @@ describe("delete", () => {
     );
     expect(code).toBe(404);
     expect(status.reason).toBe("NotFound");
+  });
+});
+
+describe("collections, namespaces and watch", () => {
+  it("deletes a collection by label selector", async () => {
+    for (const n of ["dc-1", "dc-2", "dc-3"])
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: n, labels: { batch: n === "dc-3" ? "keep" : "drop" } } },
+      });
+    await c.core.deleteCollectionNamespacedConfigMap({
+      namespace: ns,
+      labelSelector: "batch=drop",
+    });
+    const left = await c.core.listNamespacedConfigMap({ namespace: ns, labelSelector: "batch" });
+    expect(left.items.map((x) => x.metadata?.name)).toEqual(["dc-3"]);
+  });
+
+  it("empties a namespace before it goes", async () => {
+    await c.core.createNamespacedConfigMap({
+      namespace: "other",
+      body: { metadata: { name: "in-other" } },
+    });
+    await c.core.deleteNamespace({ name: "other" });
+    expect((await c.core.readNamespace({ name: "other" })).status?.phase).toBe("Terminating");
+    await c.cluster.amalthea.settle();
+    expect((await failure(c.core.readNamespace({ name: "other" }))).code).toBe(404);
+    expect(
+      (await failure(c.core.readNamespacedConfigMap({ name: "in-other", namespace: "other" })))
+        .code,
+    ).toBe(404);
+  });
+
+  it("streams ADDED, MODIFIED and DELETED to a watch with a label selector", async () => {
+    const seen: Array<[string, string]> = [];
+    const w = await new Watch(c.kc).watch(
+      `/api/v1/namespaces/${ns}/configmaps`,
+      { labelSelector: "watched=yes" },
+      (type, obj: { metadata: { name: string } }) => seen.push([type, obj.metadata.name]),
+      () => undefined,
+    );
+    try {
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: "w-1", labels: { watched: "yes" } } },
+      });
+      await c.core.createNamespacedConfigMap({
+        namespace: ns,
+        body: { metadata: { name: "w-2" } },
+      });
+      await c.core.patchNamespacedConfigMap(
+        { name: "w-1", namespace: ns, body: { data: { a: "b" } } },
+        merge,
+      );
+      await c.core.deleteNamespacedConfigMap({ name: "w-1", namespace: ns });
+      await vi.waitFor(() => expect(seen).toHaveLength(3));
+      expect(seen).toEqual([
+        ["ADDED", "w-1"],
+        ["MODIFIED", "w-1"],
+        ["DELETED", "w-1"],
+      ]);
+    } finally {
+      w.abort();
+    }
   });
 });
 

@@ -343,6 +343,7 @@ function watch(
   const labels = parseLabelSelector(q.get("labelSelector") ?? undefined);
   const fields = parseFieldSelector(q.get("fieldSelector") ?? undefined, def.kind);
   res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked" });
+  res.flushHeaders(); // a watch with nothing to report yet must still answer
   const write = (type: string, obj: KObject) =>
     res.write(`${JSON.stringify({ type, object: obj })}\n`);
   const since = q.get("resourceVersion");
