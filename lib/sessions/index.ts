@@ -34,6 +34,7 @@ export {
   projectPath,
   SAFE_USERNAME_LABEL,
 } from "./manifest.js";
+export type { PatchContext } from "./patches/context.js";
 export { dockerConfigJson, imagePullSecretName } from "./patches/jupyter-server.js";
 export {
   bytesFromQuantity,
