@@ -32,6 +32,12 @@ const getJs = (name: string) =>
   c.custom.getNamespacedCustomObject({ ...JS, namespace: ns, name }) as Promise<Obj>;
 
 describe("discovery", () => {
+  it("hands out a kubeconfig client-node accepts for plain http, with a token user", () => {
+    expect(c.kc.getCurrentCluster()).toMatchObject({ server: c.cluster.url, skipTLSVerify: true });
+    expect(c.kc.getCurrentUser()?.token).toBeTruthy();
+    expect(c.kc.getContextObject(c.kc.getCurrentContext())?.namespace).toBe("renku");
+  });
+
   it("answers /version and the amalthea.dev resource list", async () => {
     const v = await c.kc.makeApiClient(VersionApi).getCode();
     expect(v.major).toBe("1");
@@ -715,6 +721,20 @@ describe("injected faults", () => {
     await expect(c.core.listNamespacedConfigMap({ namespace: ns })).rejects.toThrow();
     const ok = await c.core.listNamespacedConfigMap({ namespace: ns });
     expect(Array.isArray(ok.items)).toBe(true);
+  });
+
+  it("stalls: no answer until the client gives up", async () => {
+    c.cluster.faults.inject({ pathPattern: /\/version$/, kind: "stall" });
+    const controller = new AbortController();
+    const pending = fetch(`${c.cluster.url}/version`, { signal: controller.signal });
+    const outcome = await Promise.race([
+      pending.then(() => "answered"),
+      new Promise((r) => setTimeout(() => r("no answer"), 300)),
+    ]);
+    controller.abort();
+    await pending.catch(() => undefined);
+    expect(outcome).toBe("no answer");
+    expect((await fetch(`${c.cluster.url}/version`)).status).toBe(200);
   });
 
   it("delivers a slow body intact, and clear() drops pending faults", async () => {
