@@ -330,12 +330,16 @@ export function configVariables(): string[] {
     // Unwrap defaults and optionals to find nested objects.
     for (;;) {
       const def = (inner as unknown as { def: { type: string; innerType?: z.ZodType } }).def;
-      if ((def.type === "default" || def.type === "prefault" || def.type === "optional") && def.innerType) {
+      if (
+        (def.type === "default" || def.type === "prefault" || def.type === "optional") &&
+        def.innerType
+      ) {
         inner = def.innerType;
       } else break;
     }
     if (inner instanceof z.ZodObject) {
-      for (const [key, child] of Object.entries(inner.shape)) walk(child as z.ZodType, [...path, key]);
+      for (const [key, child] of Object.entries(inner.shape))
+        walk(child as z.ZodType, [...path, key]);
     } else names.push(envName(path));
   };
   walk(schema, []);

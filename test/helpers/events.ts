@@ -1,6 +1,11 @@
 /** API Gateway v2 events as the gateway (and serverless-offline) sends them, and a way to invoke. */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+
 import { randomUUID } from "node:crypto";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
 
 export interface EventInput {
   method?: string;
@@ -36,7 +41,13 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
       apiId: "local",
       domainName: "127.0.0.1",
       domainPrefix: "127",
-      http: { method, path: input.path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" },
+      http: {
+        method,
+        path: input.path,
+        protocol: "HTTP/1.1",
+        sourceIp: "127.0.0.1",
+        userAgent: "test",
+      },
       requestId: randomUUID(),
       routeKey: `${method} ${input.path}`,
       stage: "$default",
@@ -74,7 +85,10 @@ export interface Response {
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
 export async function invoke(main: Handler, input: EventInput): Promise<Response> {
-  const result = (await main(apiEvent(input), lambdaContext())) as APIGatewayProxyStructuredResultV2;
+  const result = (await main(
+    apiEvent(input),
+    lambdaContext(),
+  )) as APIGatewayProxyStructuredResultV2;
   const text = result.body ?? "";
   let json: unknown;
   try {

@@ -15,7 +15,11 @@ export interface TestUser {
 export const gitCredentials = (gitUrl: string, token: string, expiresAt: number | null = null) =>
   Buffer.from(
     JSON.stringify({
-      [gitUrl]: { AuthorizationHeader: `bearer ${token}`, AccessTokenExpiresAt: expiresAt, provider: "GitLab" },
+      [gitUrl]: {
+        AuthorizationHeader: `bearer ${token}`,
+        AccessTokenExpiresAt: expiresAt,
+        provider: "GitLab",
+      },
     }),
   ).toString("base64");
 

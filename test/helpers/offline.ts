@@ -1,0 +1,63 @@
+/** Starts `serverless offline` for real on free loopback ports and waits until it answers. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Offline {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startOffline(
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<Offline> {
+  const port = await freePort();
+  const lambdaPort = await freePort();
+  let output = "";
+  const child: ChildProcess = spawn("npx", ["serverless", "offline", "start"], {
+    env: { ...process.env, ...env, PORT: String(port), LAMBDA_PORT: String(lambdaPort) },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout?.on("data", (d) => {
+    output += d;
+  });
+  child.stderr?.on("data", (d) => {
+    output += d;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    // The whole process group: npx, serverless and its workers.
+    if (child.pid) process.kill(-child.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`serverless offline exited:\n${output}`);
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.status === 200) return { url, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await stop();
+  throw new Error(`serverless offline did not start in time:\n${output}`);
+}

@@ -1,0 +1,109 @@
+/** D14: with a JWKS URL configured, ID tokens are verified against the realm's keys over HTTP. */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type CryptoKey, exportJWK, generateKeyPair } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { setDeps } from "../../../lib/deps.js";
+import { handler } from "../../../lib/http/handler.js";
+import { ok } from "../../../lib/http/reply.js";
+import { defineRoute } from "../../../lib/http/route.js";
+import { useTestDeps } from "../../helpers/deps.js";
+import { invoke } from "../../helpers/events.js";
+import { registeredHeaders, signedIdToken } from "../../helpers/users.js";
+
+const ISSUER = "https://renku.example.org/auth/realms/Renku";
+const whoami = handler(
+  defineRoute({
+    id: "whoami",
+    method: "GET",
+    path: "/whoami",
+    auth: "user",
+    summary: "test",
+    query: z.object({}),
+    responses: {},
+  }),
+  async ({ user }) => ok({ username: user.username }),
+);
+
+describe("ID token verification with a JWKS", () => {
+  let server: Server;
+  let good: CryptoKey;
+  let other: CryptoKey;
+  let fetches = 0;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair("RS256");
+    good = pair.privateKey;
+    other = (await generateKeyPair("RS256")).privateKey;
+    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+    server = createServer((_req, res) => {
+      fetches++;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    useTestDeps({
+      NB_AUTH__JWKS_URL: `http://127.0.0.1:${port}/realms/Renku/protocol/openid-connect/certs`,
+      NB_AUTH__ISSUER: ISSUER,
+      NB_AUTH__AUDIENCE: "renku",
+    });
+  });
+  afterAll(async () => {
+    setDeps(undefined);
+    await new Promise((r) => server.close(r));
+  });
+
+  const call = async (idToken: string) =>
+    invoke(whoami, {
+      path: "/notebooks/whoami",
+      headers: registeredHeaders({ username: "carol" }, idToken),
+    });
+  const claims = { preferred_username: "carol", sub: "c-1", email: "carol@example.org" };
+
+  it("accepts a token signed by the realm's key", async () => {
+    const token = await signedIdToken(good, "k1", claims, { issuer: ISSUER, audience: "renku" });
+    const r = await call(token);
+    expect(r.status).toBe(200);
+    expect(r.json.username).toBe("carol");
+    expect(fetches).toBeGreaterThan(0);
+  });
+
+  it("rejects a token signed by another key", async () => {
+    const token = await signedIdToken(other, "k1", claims, { issuer: ISSUER, audience: "renku" });
+    expect((await call(token)).status).toBe(401);
+  });
+
+  it("rejects an expired token", async () => {
+    const token = await signedIdToken(good, "k1", claims, {
+      issuer: ISSUER,
+      audience: "renku",
+      expiresIn: Math.floor(Date.now() / 1000) - 120,
+    });
+    const r = await call(token);
+    expect(r.status).toBe(401);
+    expect(r.json.error.detail).toBe("The ID token is invalid or expired.");
+  });
+
+  it("rejects a token from another issuer", async () => {
+    const token = await signedIdToken(good, "k1", claims, {
+      issuer: "https://evil.example.org/realms/Renku",
+      audience: "renku",
+    });
+    expect((await call(token)).status).toBe(401);
+  });
+
+  it("rejects a token for another audience", async () => {
+    const token = await signedIdToken(good, "k1", claims, { issuer: ISSUER, audience: "other" });
+    expect((await call(token)).status).toBe(401);
+  });
+
+  it("rejects an unsigned token once verification is on", async () => {
+    const r = await invoke(whoami, {
+      path: "/notebooks/whoami",
+      headers: registeredHeaders({ username: "carol" }),
+    });
+    expect(r.status).toBe(401);
+  });
+});

@@ -1,0 +1,121 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ConfigError, configVariables, loadConfig, nestEnv } from "../../lib/config.js";
+
+const HOST = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("configuration", () => {
+  it("nests NB_ variables on double underscores and ignores others", () => {
+    expect(nestEnv({ NB_A__B_C: "1", NB_D: "x", PATH: "/bin", NB_E: "" })).toEqual({
+      a: { b_c: "1" },
+      d: "x",
+    });
+  });
+
+  it("fills the reference defaults", () => {
+    const c = loadConfig(HOST);
+    expect(c.service_prefix).toBe("/notebooks");
+    expect(c.anonymous_sessions_enabled).toBe(false);
+    expect(c.sessions.default_image).toBe("renku/singleuser:latest");
+    expect(c.sessions.culling.registered).toMatchObject({
+      idle_seconds: 86400,
+      hibernated_seconds: 259200,
+    });
+    expect(c.sessions.culling.anonymous).toMatchObject({
+      idle_seconds: 43200,
+      hibernated_seconds: 1,
+    });
+    expect(c.sessions.containers.registered).toEqual([
+      "jupyter-server",
+      "oauth2-proxy",
+      "git-proxy",
+      "git-sidecar",
+    ]);
+    expect(c.amalthea).toEqual({
+      group: "amalthea.dev",
+      version: "v1alpha1",
+      plural: "jupyterservers",
+    });
+    expect(c.autosave.retention_days).toBe(14);
+    expect(c.server_options.defaults.defaultUrl).toBe("/lab");
+  });
+
+  it("parses booleans, numbers and JSON values", () => {
+    const c = loadConfig({
+      ...HOST,
+      NB_ANONYMOUS_SESSIONS_ENABLED: "true",
+      NB_SESSIONS__CULLING__ANONYMOUS__IDLE_SECONDS: "600",
+      NB_SESSIONS__NODE_SELECTOR: '{"pool":"sessions"}',
+      NB_REGISTRY__ALLOWED_HOSTS: '["127.0.0.1:5000"]',
+    });
+    expect(c.anonymous_sessions_enabled).toBe(true);
+    expect(c.sessions.culling.anonymous.idle_seconds).toBe(600);
+    expect(c.sessions.node_selector).toEqual({ pool: "sessions" });
+    expect(c.registry.allowed_hosts).toEqual(["127.0.0.1:5000"]);
+  });
+
+  it("reads KUBECONFIG unless NB_K8S__KUBECONFIG is set", () => {
+    expect(loadConfig({ ...HOST, KUBECONFIG: "/k" }).k8s.kubeconfig).toBe("/k");
+    expect(
+      loadConfig({ ...HOST, KUBECONFIG: "/k", NB_K8S__KUBECONFIG: "/nb" }).k8s.kubeconfig,
+    ).toBe("/nb");
+  });
+
+  it("names every bad variable and why, in one error", () => {
+    const problems = problemsOf({
+      NB_ANONYMOUS_SESSIONS_ENABLED: "yes",
+      NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS: "-3",
+      NB_SESSIONS__NODE_SELECTOR: "{not json",
+      NB_GIT__URL: "ftp://gitlab",
+      NB_K8S__NAMESPACE: "Not_A_Label",
+      NB_SERVICE_PREFX: "/typo",
+    });
+    const named = problems.map((p) => p.split(":")[0]);
+    expect(named.sort()).toEqual(
+      [
+        "NB_ANONYMOUS_SESSIONS_ENABLED",
+        "NB_GIT__URL",
+        "NB_K8S__NAMESPACE",
+        "NB_SERVICE_PREFX",
+        "NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS",
+        "NB_SESSIONS__INGRESS__HOST",
+        "NB_SESSIONS__NODE_SELECTOR",
+      ].sort(),
+    );
+    expect(problems).toContain("NB_SESSIONS__INGRESS__HOST: is required");
+    expect(problems).toContain("NB_SESSIONS__NODE_SELECTOR: is not valid JSON");
+    expect(problems).toContain("NB_SERVICE_PREFX: unknown setting");
+  });
+
+  it("never echoes a secret value in its errors", () => {
+    const problems = problemsOf({
+      ...HOST,
+      NB_GIT__SERVICE_TOKEN: "",
+      NB_SESSIONS__OIDC__NOPE: "s3cr3t-value",
+    });
+    expect(problems.join(" ")).not.toContain("s3cr3t-value");
+  });
+
+  it("is listed whole in serverless.yml's environment block", () => {
+    const yml = parse(readFileSync("serverless.yml", "utf8")) as {
+      provider: { environment: Record<string, string> };
+    };
+    const declared = Object.keys(yml.provider.environment);
+    for (const name of configVariables()) expect(declared, name).toContain(name);
+    // And nothing there that the service would reject as unknown.
+    for (const name of declared.filter((n) => n.startsWith("NB_"))) {
+      expect(configVariables(), name).toContain(name);
+    }
+  });
+});
