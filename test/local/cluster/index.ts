@@ -53,6 +53,17 @@ export interface LocalCluster {
   bulkLoad(objects: object[]): void;
 }
 
+/** A bug in the simulation must not take the API (or the process, from a timer) down with it. */
+function safely(step: () => void): void {
+  try {
+    step();
+  } catch (err) {
+    process.stderr.write(
+      `local cluster: simulation step failed: ${err instanceof Error ? err.stack : String(err)}\n`,
+    );
+  }
+}
+
 export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
   const api = new KubeApi();
   for (const ns of ["default", "kube-system", "renku", ...(opts.namespaces ?? [])])
@@ -74,7 +85,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       requests,
       watches,
       afterWrite: () => {
-        if (timing === "instant") sim.settle();
+        if (timing === "instant") safely(() => sim.settle());
       },
       serverAddress: () => url.replace(/^https?:\/\//, ""),
     }),
@@ -87,7 +98,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let ticker: NodeJS.Timeout | undefined;
-  if (typeof timing === "object") ticker = setInterval(() => sim.advance(), timing.stepMs);
+  if (typeof timing === "object")
+    ticker = setInterval(() => safely(() => sim.advance()), timing.stepMs);
 
   const kubeconfig = () => kubeconfigYaml(url);
   if (opts.kubeconfigPath) await writeFile(opts.kubeconfigPath, kubeconfig(), { mode: 0o600 });
