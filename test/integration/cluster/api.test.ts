@@ -713,6 +713,9 @@ describe("injected faults", () => {
     expect([e429.code, e429.status.reason]).toEqual([429, "TooManyRequests"]);
     expect(e429.headers["retry-after"]).toBe("1");
     expect((await getJs("create-1")).metadata.name).toBe("create-1");
+    // Faulted requests are recorded too, so a test can count the service's retries.
+    const gets = c.cluster.requests.filter((r) => r.verb === "get" && r.name === "create-1");
+    expect(gets.length).toBeGreaterThanOrEqual(4);
   });
 
   it("resets the connection, `times` times", async () => {

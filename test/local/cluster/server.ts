@@ -124,10 +124,28 @@ async function applyFault(
   }
 }
 
+/** Every API request (failed and faulted ones too), for RBAC checks and retry counting. */
+function record(ctx: ServerContext, method: string, url: URL): void {
+  const r = route(url.pathname);
+  if (r.kind !== "object") return;
+  const rec: RecordedRequest = {
+    method,
+    path: url.pathname,
+    verb: verbOf(method, r.name, url.searchParams),
+    group: r.group,
+    resource: r.resource,
+  };
+  if (r.subresource) rec.subresource = r.subresource;
+  if (r.namespace) rec.namespace = r.namespace;
+  if (r.name) rec.name = r.name;
+  ctx.requests.push(rec);
+}
+
 export function handler(ctx: ServerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://local");
     const method = (req.method ?? "GET").toUpperCase();
+    record(ctx, method, url);
     const fault = ctx.faults.take(method, url.pathname + url.search);
     if (fault && (await applyFault(fault, req, res))) return;
     let slow = fault === "slow-body";
@@ -186,17 +204,6 @@ async function serve(
   const def = ctx.api.resource(r.group, r.version, r.resource);
   if (!def) throw pathNotFound();
   const verb = verbOf(method, r.name, q);
-  const rec: RecordedRequest = {
-    method,
-    path: url.pathname,
-    verb,
-    group: r.group,
-    resource: r.resource,
-  };
-  if (r.subresource) rec.subresource = r.subresource;
-  if (r.namespace) rec.namespace = r.namespace;
-  if (r.name) rec.name = r.name;
-  ctx.requests.push(rec);
 
   // A namespaced path for a cluster-scoped kind (or the reverse for a single object) does not exist.
   if (!def.namespaced && r.namespace) throw pathNotFound();
