@@ -68,7 +68,9 @@ function authSection(auth: RegistryAuth, dir: string): string {
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited early: ${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`docker-registry exited early: ${output()}`);
+    }
     try {
       const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
       // 200 when open, 401 behind auth: either way it is serving.
@@ -109,7 +111,19 @@ async function startOnce(auth: RegistryAuth, binary: string): Promise<RunningReg
   ].join("\n");
   const configPath = join(dir, "config.yml");
   await writeFile(configPath, config);
-  const child = spawn(binary, ["serve", configPath], { stdio: ["ignore", "pipe", "pipe"] });
+  // A small shell keeps the registry tied to this process: when our end of its stdin closes (stop,
+  // or this process dying without a teardown, e.g. a killed test run) it kills the registry, so no
+  // orphan keeps a port. The shell exits with the registry's own status.
+  const child = spawn(
+    "/bin/sh",
+    [
+      "-c",
+      'exec 3<&0; "$0" serve "$1" </dev/null & pid=$!; (read _ <&3; kill $pid 2>/dev/null) & wait $pid',
+      binary,
+      configPath,
+    ],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -118,9 +132,9 @@ async function startOnce(auth: RegistryAuth, binary: string): Promise<RunningReg
   child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
+      child.stdin?.end();
       const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
       await exited;
       clearTimeout(timer);
