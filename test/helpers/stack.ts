@@ -1,0 +1,71 @@
+/**
+ * The whole service in one test process: the local cluster (simulated Amalthea), the GitLab double
+ * seeded from test/local/seed.json, and the suite's real registries (global setup), with the
+ * service's dependencies built from NB_* settings pointing at them, as a deployment would be.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { setDeps } from "../../lib/deps.js";
+import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
+import { pushSeedImages } from "../local/registry/index.js";
+import { loadSeed, type Seed } from "../local/seed.js";
+import { type TestDeps, useTestDeps } from "./deps.js";
+
+export interface SessionStack extends TestDeps {
+  cluster: LocalCluster;
+  gitlab: GitLabDouble;
+  seed: Seed;
+  /** The registry that plays the GitLab registry (NB_GIT__REGISTRY): open, seeded with commit images. */
+  registryHost: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  timing?: "instant" | "manual" | { stepMs: number };
+  env?: Record<string, string>;
+}
+
+export async function startSessionStack(opts: StackOptions = {}): Promise<SessionStack> {
+  const registries = inject("registries");
+  const seed = loadSeed();
+  const [cluster, gitlab] = await Promise.all([
+    startLocalCluster({ timing: opts.timing ?? "instant" }),
+    startGitLabDouble({ seed }),
+  ]);
+  const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
+  const kubeconfig = join(dir, "kubeconfig");
+  await cluster.writeKubeconfig(kubeconfig);
+  // Content-addressed pushes: harmless when several test files seed the same registry.
+  await pushSeedImages(registries.open.url, seed.images ?? []);
+  const hosts = [registries.open.host, registries.basic.host, registries.token.host];
+  const env: Record<string, string> = {
+    NB_ANONYMOUS_SESSIONS_ENABLED: "true",
+    NB_K8S__KUBECONFIG: kubeconfig,
+    NB_K8S__NAMESPACE: "renku",
+    NB_GIT__URL: gitlab.url,
+    NB_GIT__REGISTRY: registries.open.host,
+    NB_REGISTRY__ALLOWED_HOSTS: JSON.stringify(hosts),
+    NB_REGISTRY__PLAIN_HTTP_HOSTS: JSON.stringify(hosts),
+    NB_SESSIONS__DEFAULT_IMAGE: `${registries.open.host}/renku/singleuser:latest`,
+    NB_UPSTREAM_TIMEOUT_MS: "5000",
+    ...opts.env,
+  };
+  const testDeps = useTestDeps(env);
+  return {
+    ...testDeps,
+    cluster,
+    gitlab,
+    seed,
+    registryHost: registries.open.host,
+    env,
+    stop: async () => {
+      setDeps(undefined);
+      await Promise.all([cluster.stop(), gitlab.stop()]);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
