@@ -75,7 +75,11 @@ export interface RegistryClient {
   check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<ImageCheck>;
 }
 
-const descriptor = z.looseObject({ mediaType: z.string().optional(), digest: z.string() });
+// Digests end up in URL paths: accept only the digest grammar, nothing that could walk the path.
+const descriptor = z.looseObject({
+  mediaType: z.string().optional(),
+  digest: z.string().regex(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/),
+});
 const manifestSchema = z.looseObject({ mediaType: z.string().optional(), config: descriptor });
 const indexSchema = z.looseObject({
   mediaType: z.string().optional(),
@@ -339,8 +343,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
             cause: new Error(`HTTP ${error.response.status} from ${error.response.url.host}`),
           });
         }
-        if (error instanceof RegistryNetworkError)
-          throw upstreamUnavailable(message, { cause: error });
+        // Timeouts, refused or reset connections, and anything else on the wire.
         throw upstreamUnavailable(message, { cause: error });
       }
     },
