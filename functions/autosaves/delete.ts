@@ -1,5 +1,24 @@
+/**
+ * DELETE /notebooks/{namespace_project}/autosave/{autosave_name} (notebooks-api.md 8): the project
+ * as the caller sees it (404 otherwise); a malformed name or another user's autosave is the
+ * reference's 404; otherwise the branch is deleted and the answer is 204 even if it was gone.
+ */
 import { deleteAutosave } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { autosaveNotFound, deleteOwnAutosave, findProjectOr404 } from "../../lib/autosave/index.js";
+import { handler } from "../../lib/http/handler.js";
+import { noContent } from "../../lib/http/reply.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(deleteAutosave);
+export const main = handler(deleteAutosave, async ({ params, user, log }, deps) => {
+  // Anonymous sessions never autosave, so no name can be theirs.
+  if (user.kind !== "registered") throw autosaveNotFound(params.autosave_name);
+  const gitlab = deps.gitlab(user.gitToken);
+  const project = await findProjectOr404(gitlab, params.namespace_project);
+  const outcome = await deleteOwnAutosave(gitlab, {
+    projectId: project.id,
+    username: user.username,
+    name: params.autosave_name,
+    log,
+  });
+  log.info({ projectId: project.id, outcome }, "autosave delete");
+  return noContent();
+});

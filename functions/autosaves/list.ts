@@ -1,5 +1,21 @@
+/**
+ * GET /notebooks/{namespace_project}/autosave (notebooks-api.md 8): the caller's own, well-formed
+ * autosave branches. The project is looked up with the caller's token, so one they cannot see is a
+ * 404; anonymous callers get an empty list without any GitLab call. The dates come from the branch
+ * list itself (one paged call, no request per branch).
+ */
 import { listAutosaves } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { autosavesForCaller } from "../../lib/autosave/index.js";
+import { handler } from "../../lib/http/handler.js";
+import { ok } from "../../lib/http/reply.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(listAutosaves);
+export const main = handler(listAutosaves, async ({ params, user, log }, deps) => {
+  const gitlab = deps.gitlab(user.kind === "registered" ? user.gitToken : undefined);
+  const answer = await autosavesForCaller(gitlab, {
+    user,
+    projectPath: params.namespace_project,
+    pvsSupport: deps.config.sessions.storage.pvs_enabled,
+  });
+  log.debug({ project: params.namespace_project, count: answer.autosaves.length }, "autosaves");
+  return ok(answer);
+});
