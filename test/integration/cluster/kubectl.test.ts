@@ -1,7 +1,7 @@
 /** The real kubectl against the local cluster: proof that it speaks enough of the Kubernetes API. */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
@@ -113,6 +113,29 @@ describe.runIf(kubectlPath)("kubectl against the local cluster", () => {
     expect(init.stdout).toMatch(/^\S+Z Cloning into/m);
   });
 
+  it("creates and applies from a manifest, with the server doing the validation", async () => {
+    const manifest = join(dir, "session.yaml");
+    await writeFile(
+      manifest,
+      [
+        "apiVersion: amalthea.dev/v1alpha1",
+        "kind: JupyterServer",
+        "metadata: {name: from-file, namespace: renku}",
+        'spec: {jupyterServer: {image: "renku/py:1"}, routing: {host: renku.example, path: /sessions/from-file}}',
+        "",
+      ].join("\n"),
+    );
+    const created = await kubectl("create", "-f", manifest);
+    expect(created.stderr).toBe("");
+    expect(created.stdout.trim()).toBe("jupyterserver.amalthea.dev/from-file created");
+    const applied = await kubectl("apply", "-f", manifest);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout.trim()).toBe("jupyterserver.amalthea.dev/from-file configured");
+    const again = await kubectl("create", "-f", manifest);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("Error from server (AlreadyExists): error when creating");
+  });
+
   it("deletes a jupyterserver, after which it is not found", async () => {
     const del = await kubectl("delete", "jupyterserver", "demo");
     expect(del.code).toBe(0);
@@ -122,7 +145,7 @@ describe.runIf(kubectlPath)("kubectl against the local cluster", () => {
     expect(get.stderr).toContain(
       'Error from server (NotFound): jupyterservers.amalthea.dev "demo" not found',
     );
-    const pods = await kubectl("get", "pods");
-    expect(`${pods.stdout}${pods.stderr}`).toContain("No resources found in renku namespace.");
+    const pods = await kubectl("get", "pods", "demo-0");
+    expect(pods.stderr).toContain('Error from server (NotFound): pods "demo-0" not found');
   });
 });

@@ -83,3 +83,47 @@ export function resourceList(groupName: string, version: string): object | undef
     resources: rs.flatMap(resourceEntry),
   };
 }
+
+const gvKey = (group: string, version: string) =>
+  group ? `apis/${group}/${version}` : `api/${version}`;
+
+/** /openapi/v3: the group-versions whose documents can be fetched. */
+export function openapiV3Root(): object {
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const r of RESOURCES) {
+    const key = gvKey(r.group, r.version);
+    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=local` };
+  }
+  return { paths };
+}
+
+/**
+ * A minimal OpenAPI v3 document per group-version. It declares the `fieldValidation` parameter
+ * on each kind's PATCH, which is how kubectl decides that the server validates (so it does not
+ * need the full schemas for client-side validation). Schemas themselves are not published.
+ */
+export function openapiV3GroupVersion(path: string): object | undefined {
+  const rs = RESOURCES.filter((r) => gvKey(r.group, r.version) === path);
+  if (!rs.length) return undefined;
+  const paths: Record<string, object> = {};
+  for (const r of rs) {
+    const prefix = `/${path}${r.namespaced ? "/namespaces/{namespace}" : ""}/${r.resource}`;
+    const gvk = { group: r.group, version: r.version, kind: r.kind };
+    const op = (action: string) => ({
+      "x-kubernetes-action": action,
+      "x-kubernetes-group-version-kind": gvk,
+      parameters: [
+        { name: "fieldValidation", in: "query", schema: { type: "string", uniqueItems: true } },
+      ],
+      responses: {},
+    });
+    paths[prefix] = { post: op("post") };
+    paths[`${prefix}/{name}`] = { put: op("put"), patch: op("patch") };
+  }
+  return {
+    openapi: "3.0.0",
+    info: { title: "Kubernetes", version: "v1.32.0" },
+    paths,
+    components: { schemas: {} },
+  };
+}

@@ -187,6 +187,9 @@ async function serve(
     if (!doc) throw pathNotFound();
     respond(200, doc);
   };
+  if (url.pathname === "/openapi/v3") return discoveryDoc(discovery.openapiV3Root());
+  if (url.pathname.startsWith("/openapi/v3/"))
+    return discoveryDoc(discovery.openapiV3GroupVersion(url.pathname.slice("/openapi/v3/".length)));
   switch (r.kind) {
     case "version":
       return discoveryDoc(discovery.version());

@@ -75,6 +75,14 @@ function statefulSet(name: string, spec: JupyterServerSpec): Obj {
           },
         ],
         resources: { requests: { cpu: "50m", memory: "32Mi" } },
+        // Amalthea 0.24 mounts the allow-list from the ConfigMap; patches append to this array.
+        volumeMounts: [
+          {
+            name: "jupyter-config",
+            mountPath: "/etc/oauth2-proxy/authorized-users.txt",
+            subPath: "authorized-users.txt",
+          },
+        ],
       }
     : {
         name: "passthrough-proxy",
@@ -85,6 +93,13 @@ function statefulSet(name: string, spec: JupyterServerSpec): Obj {
         ],
         ports: [{ name: "http", containerPort: 4180, protocol: "TCP" }],
         resources: { requests: { cpu: "20m", memory: "32Mi" } },
+        volumeMounts: [
+          {
+            name: "jupyter-config",
+            mountPath: "/etc/traefik/traefik-dynamic-config.yaml",
+            subPath: "traefik-dynamic-config.yaml",
+          },
+        ],
       };
   const workspace = spec.storage.pvc.enabled
     ? { name: "workspace", persistentVolumeClaim: { claimName: name } }
