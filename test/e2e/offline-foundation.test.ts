@@ -7,7 +7,7 @@ describe("serverless offline", () => {
   let offline: Offline;
   beforeAll(async () => {
     offline = await startOffline({ NB_ANONYMOUS_SESSIONS_ENABLED: "true", NB_LOG_LEVEL: "warn" });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => offline?.stop());
 
   const get = (path: string, headers: Record<string, string> = {}) =>

@@ -1,5 +1,7 @@
 /** Starts `serverless offline` for real on free loopback ports and waits until it answers. */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 
 export async function freePort(): Promise<number> {
@@ -27,8 +29,16 @@ export async function startOffline(
   const port = await freePort();
   const lambdaPort = await freePort();
   let output = "";
+  // Its own build folder: other runs may be building at the same time.
+  const workFolder = `.esbuild-${randomUUID().slice(0, 8)}`;
   const child: ChildProcess = spawn("npx", ["serverless", "offline", "start"], {
-    env: { ...process.env, ...env, PORT: String(port), LAMBDA_PORT: String(lambdaPort) },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      LAMBDA_PORT: String(lambdaPort),
+      ESBUILD_WORK_FOLDER: workFolder,
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -40,12 +50,14 @@ export async function startOffline(
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    // The whole process group: npx, serverless and its workers.
-    if (child.pid) process.kill(-child.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      // The whole process group: npx, serverless and its workers.
+      if (child.pid) process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
+    }
+    await rm(workFolder, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
