@@ -1,5 +1,9 @@
+/** GET /notebooks/logs/{name}?max_lines= (section 9): the session's logs keyed by container. */
 import { logs } from "../lib/api/routes.js";
-import { notImplemented } from "../lib/http/not-implemented.js";
+import { handler } from "../lib/http/handler.js";
+import { ok } from "../lib/http/reply.js";
+import { readSessionLogs } from "../lib/session-access/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(logs);
+export const main = handler(logs, async ({ params, query, user }, deps) =>
+  ok(await readSessionLogs(deps, user, params.server_name, query.max_lines)),
+);

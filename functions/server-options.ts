@@ -1,5 +1,9 @@
+/** GET /notebooks/server_options (section 6.2): the configured choices; no upstream calls. */
 import { serverOptions } from "../lib/api/routes.js";
-import { notImplemented } from "../lib/http/not-implemented.js";
+import { handler } from "../lib/http/handler.js";
+import { ok } from "../lib/http/reply.js";
+import { serverOptionsResponse } from "../lib/sessions/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(serverOptions);
+export const main = handler(serverOptions, async (_input, deps) =>
+  ok(serverOptionsResponse(deps.config)),
+);

@@ -1,5 +1,13 @@
+/**
+ * DELETE /notebooks/servers/{name}?forced= (section 4.2): 204 once the deletion is accepted;
+ * the session shows as stopping until the operator has removed it.
+ */
 import { deleteServer } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { handler } from "../../lib/http/handler.js";
+import { noContent } from "../../lib/http/reply.js";
+import { stopSession } from "../../lib/session-access/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(deleteServer);
+export const main = handler(deleteServer, async ({ params, query, user }, deps) => {
+  await stopSession(deps, user, params.server_name, { forced: query.forced });
+  return noContent();
+});

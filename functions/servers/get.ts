@@ -1,5 +1,12 @@
+/** GET /notebooks/servers/{name}: one of the caller's sessions; anyone else's is 404. One GET. */
 import { getServer } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { handler } from "../../lib/http/handler.js";
+import { ok } from "../../lib/http/reply.js";
+import { notFoundMessages, requireOwnedServer } from "../../lib/session-access/index.js";
+import { serializeServer } from "../../lib/sessions/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(getServer);
+export const main = handler(getServer, async ({ params, user }, deps) => {
+  const name = params.server_name;
+  const js = await requireOwnedServer(deps, user, name, notFoundMessages.get(name));
+  return ok(serializeServer(js, deps.config, deps.now()));
+});

@@ -1,5 +1,14 @@
+/**
+ * GET /notebooks/servers (section 3.4): the caller's sessions, found by the safe-username label
+ * (D12), filtered by project, namespace, branch and commit_sha. One Kubernetes list call.
+ */
 import { listServers } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { handler } from "../../lib/http/handler.js";
+import { ok } from "../../lib/http/reply.js";
+import { jupyterServers } from "../../lib/session-access/index.js";
+import { filterServers, serializeServers } from "../../lib/sessions/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(listServers);
+export const main = handler(listServers, async ({ query, user }, deps) => {
+  const servers = await jupyterServers(deps).listForUser(user.safeUsername);
+  return ok(serializeServers(filterServers(servers, query), deps.config, deps.now()));
+});

@@ -1,5 +1,11 @@
+/** PATCH /notebooks/servers/{name} (section 10): hibernate, resume, change the resource class. */
 import { patchServer } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { handler } from "../../lib/http/handler.js";
+import { ok } from "../../lib/http/reply.js";
+import { patchSession } from "../../lib/session-access/index.js";
+import { serializeServer } from "../../lib/sessions/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(patchServer);
+export const main = handler(patchServer, async ({ params, body, user }, deps) => {
+  const js = await patchSession(deps, user, params.server_name, body);
+  return ok(serializeServer(js, deps.config, deps.now()));
+});

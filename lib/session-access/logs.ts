@@ -1,0 +1,44 @@
+/** GET /logs/<name> (section 9): the session pod's logs, keyed by container. */
+import type { User } from "../auth/user.js";
+import type { Deps } from "../deps.js";
+import { AppError, intermittentError } from "../errors.js";
+import { logContainers, podName } from "../sessions/index.js";
+import { notFoundMessages, requireOwnedServer } from "./lookup.js";
+import { jupyterServers } from "./repository.js";
+
+/**
+ * One GET of the JupyterServer, then one pods/log read per container the operator reported, all
+ * in parallel. Containers that have not started (400/404) or have no output are left out.
+ */
+export async function readSessionLogs(
+  deps: Pick<Deps, "k8s">,
+  user: Pick<User, "safeUsername">,
+  name: string,
+  maxLines: number,
+): Promise<Record<string, string>> {
+  const js = await requireOwnedServer(
+    deps,
+    user,
+    name,
+    notFoundMessages.logs(name, user.safeUsername),
+  );
+  // tailLines=0 reads nothing; skip the calls (the answer is {} either way).
+  if (maxLines === 0) return {};
+  const pod = js.status?.mainPod?.name ?? podName(name);
+  const repo = jupyterServers(deps);
+  const entries = await Promise.all(
+    logContainers(js).map(async (container) => {
+      try {
+        const text = await repo.readLogs(pod, container, { tailLines: maxLines, timestamps: true });
+        return [container, text] as const;
+      } catch (err) {
+        throw intermittentError(`Logs cannot be read for pod ${pod}, container ${container}.`, {
+          cause: err instanceof AppError ? (err.cause ?? err) : err,
+        });
+      }
+    }),
+  );
+  const out: Record<string, string> = {};
+  for (const [container, text] of entries) if (text) out[container] = text;
+  return out;
+}
