@@ -143,6 +143,12 @@ describe("a session's life, step by step (manual timing)", () => {
       pod.status?.initContainerStatuses?.every((x) => x.state?.terminated?.exitCode === 0),
     ).toBe(true);
     expect(pod.metadata?.labels?.["amalthea.dev/main-pod"]).toBe("true");
+    expect(pod.spec?.nodeName).toBe("local-node-1");
+    const onNode = await c.core.listNamespacedPod({
+      namespace: ns,
+      fieldSelector: "spec.nodeName=local-node-1,status.phase=Running",
+    });
+    expect(onNode.items.map((p) => p.metadata?.name)).toContain("life-1-0");
     const stsAfter = await c.apps.readNamespacedStatefulSet({ name: "life-1", namespace: ns });
     expect(stsAfter.status?.readyReplicas).toBe(1);
   });

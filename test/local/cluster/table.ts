@@ -133,7 +133,7 @@ export function toTable(
         String(restarts),
         age(o.metadata.creationTimestamp, now),
         (o.status as { podIP?: string })?.podIP ?? "<none>",
-        "local-node-1",
+        (o.spec as { nodeName?: string } | undefined)?.nodeName ?? "<none>",
       ];
     };
   } else if (def.resource === "events") {

@@ -421,9 +421,12 @@ export class AmaltheaSimulator {
       recordEvent(this.api, pod, e.reason, e.message, opts);
     }
     const status = model.status();
-    if (JSON.stringify(pod.status) !== JSON.stringify(status)) {
+    const spec = pod.spec as { nodeName?: string };
+    const bind = model.scheduled && !spec.nodeName;
+    if (bind || JSON.stringify(pod.status) !== JSON.stringify(status)) {
       const next = structuredClone(pod);
       next.status = status;
+      if (bind) (next.spec as { nodeName?: string }).nodeName = "local-node-1";
       this.api.store.put(PODS, next);
       return true;
     }
