@@ -6,6 +6,7 @@
 import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
 import { type Config, getConfig } from "./config.js";
+import { type CrcClient, createCrcClient } from "./crc/client.js";
 import { createGitLabClient } from "./gitlab/client.js";
 import type { GitLab } from "./gitlab/types.js";
 import { clusterAccess } from "./k8s/cluster.js";
@@ -24,6 +25,8 @@ export interface Deps {
   k8s: SessionsRepository;
   /** Image checks against container registries, behind the SSRF guard (D15). */
   registry: RegistryClient;
+  /** The resource-pool service (D16a); undefined when config.crc_url is unset (static options). */
+  crc?: CrcClient | undefined;
 }
 
 export interface DepsOptions {
@@ -31,6 +34,7 @@ export interface DepsOptions {
   now?: () => Date;
   k8s?: SessionsRepository;
   registry?: RegistryClient;
+  crc?: CrcClient;
 }
 
 export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
@@ -72,6 +76,12 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
         gitlabRegistryHost: config.git.registry,
         timeoutMs: config.upstream_timeout_ms,
       }),
+    // No I/O until the first launch that needs resource pools.
+    crc:
+      opts.crc ??
+      (config.crc_url
+        ? createCrcClient({ baseUrl: config.crc_url, timeoutMs: config.upstream_timeout_ms })
+        : undefined),
   };
 }
 

@@ -1,5 +1,13 @@
+/**
+ * POST /notebooks/servers (notebooks-api.md 4.1): 201 with the new session, 200 with the caller's
+ * existing one of the same name. The flow lives in lib/launch.
+ */
 import { createServer } from "../../lib/api/routes.js";
-import { notImplemented } from "../../lib/http/not-implemented.js";
+import { handler } from "../../lib/http/handler.js";
+import { created, ok } from "../../lib/http/reply.js";
+import { launchSession } from "../../lib/launch/index.js";
 
-// The logic of this endpoint lands with its issue; until then the stack answers 501.
-export const main = notImplemented(createServer);
+export const main = handler(createServer, async ({ body, user, log }, deps) => {
+  const outcome = await launchSession(deps, user, body, log);
+  return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
+});

@@ -1,0 +1,6 @@
+export {
+  CRC_UNEXPECTED_MESSAGE,
+  type CrcClient,
+  type CrcClientOptions,
+  createCrcClient,
+} from "./client.js";

@@ -1,0 +1,40 @@
+/**
+ * Step 4 of the launch (notebooks-api.md 4.1, D16): the session's resources, from the resource-pool
+ * service when one is configured, else from the static server options. Errors are the reference's
+ * 422s (code 1005 for classes and storage, 1000 for legacy matching, 1422 for static options).
+ */
+import type { User } from "../auth/user.js";
+import type { Deps } from "../deps.js";
+import { configurationError } from "../errors.js";
+import { type LaunchResourceRequest, resolveLaunchResources } from "../sessions/index.js";
+import type { ResolvedResources } from "../sessions/types.js";
+import type { LaunchBody } from "./types.js";
+
+export function resourceRequest(body: LaunchBody): LaunchResourceRequest {
+  return {
+    serverOptions: body.serverOptions,
+    defaultUrl: body.default_url,
+    lfsAutoFetch: body.lfs_auto_fetch,
+    storageGb: body.storage,
+    resourceClassId: body.resource_class_id,
+  };
+}
+
+/** One call to the resource-pool service when it is configured (with the caller's token), else none. */
+export async function launchResources(
+  deps: Pick<Deps, "config" | "crc">,
+  user: User,
+  body: LaunchBody,
+): Promise<ResolvedResources> {
+  const request = resourceRequest(body);
+  if (!deps.config.crc_url) return resolveLaunchResources(deps.config, request, undefined);
+  if (!deps.crc) {
+    throw configurationError(undefined, {
+      cause: new Error("crc_url is set but no resource-pool client was built"),
+    });
+  }
+  const pools = await deps.crc.resourcePools(
+    user.kind === "registered" ? user.accessToken : undefined,
+  );
+  return resolveLaunchResources(deps.config, request, pools);
+}

@@ -1,0 +1,2 @@
+export { CRC_SEED, type CrcPoolSeed } from "./seed.js";
+export * from "./server.js";
