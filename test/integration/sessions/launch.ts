@@ -1,0 +1,100 @@
+/**
+ * Creates a JupyterServer through the repository exactly as POST builds it (buildManifest from the
+ * caller, a seeded project and the registry's commit image), for tests of the endpoints that act
+ * on existing sessions. A fault of the simulator can be scripted with an annotation.
+ */
+import { authenticate } from "../../../lib/auth/authenticate.js";
+import type { User } from "../../../lib/auth/user.js";
+import type { Deps } from "../../../lib/deps.js";
+import { jupyterServers } from "../../../lib/session-access/index.js";
+import { buildManifest, serverName } from "../../../lib/sessions/index.js";
+import type { JupyterServer } from "../../../lib/sessions/types.js";
+import type { SessionStack } from "../../helpers/stack.js";
+
+export const HELLO = {
+  id: 1001,
+  path: "renku-demo/hello-world",
+  master: "f1ea33570b1b86af316b85539c1b5d5c07949a82",
+  feature: "4800fe13623630e5d59a42b4d28079714ace0edc",
+};
+export const CLIMATE = {
+  id: 1003,
+  path: "renku-demo/analysis/climate-model",
+  main: "7d9d32a883c845e52067fa681ad8f3c38acbddcd",
+};
+
+export const userOf = (deps: Deps, headers: Record<string, string>): Promise<User> =>
+  authenticate(headers, {
+    anonymousEnabled: deps.config.anonymous_sessions_enabled,
+    verifyIdToken: deps.verifyIdToken,
+  });
+
+export interface LaunchOptions {
+  headers: Record<string, string>;
+  project?: { id: number; path: string };
+  branch?: string;
+  commitSha?: string;
+  /** Scripted fault of the simulated Amalthea (docs/local-cluster.md). */
+  fault?: string;
+  image?: string;
+  /** Resource class id recorded on the session (annotation). */
+  resourceClassId?: number;
+  /** A private GitLab-registry image: the session gets a pull secret with the user's token. */
+  privateImage?: boolean;
+}
+
+export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<JupyterServer> {
+  const { deps } = stack;
+  const user = await userOf(deps, opts.headers);
+  const project = opts.project ?? HELLO;
+  const branch = opts.branch ?? "master";
+  const commitSha = opts.commitSha ?? HELLO.master;
+  const segments = project.path.split("/");
+  const slug = segments.pop() ?? "";
+  const namespace = segments.join("/");
+  const name = serverName(user.safeUsername, namespace, slug, branch, commitSha);
+  const image = opts.image ?? `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`;
+  const manifest = buildManifest({
+    config: deps.config,
+    user,
+    gitlabUser: user.kind === "registered" ? { email: user.email, name: user.fullName } : undefined,
+    name,
+    request: {
+      namespace,
+      project: slug,
+      branch,
+      commitSha,
+      requestedImage: null,
+      environmentVariables: {},
+    },
+    project: {
+      id: project.id,
+      path_with_namespace: project.path,
+      path: slug,
+      http_url_to_repo: `${deps.config.git.url}/${project.path}.git`,
+      web_url: `${deps.config.git.url}/${project.path}`,
+      visibility: "public",
+      accessLevel: 40,
+    },
+    image: {
+      image,
+      private: opts.privateImage ?? false,
+      workdir: "/home/jovyan/work",
+      usedDefault: false,
+    },
+    resources: {
+      cpu: 0.5,
+      memory: 1_000_000_000,
+      storage: 1_000_000_000,
+      gpu: 0,
+      defaultUrl: "/lab",
+      lfsAutoFetch: false,
+      priorityClass: null,
+      resourceClassId: opts.resourceClassId ?? null,
+    },
+  });
+  if (opts.fault) manifest.metadata.annotations["local.renku.io/fault"] = opts.fault;
+  const result = await jupyterServers(deps).create(manifest);
+  if (!result.created) throw new Error(`session ${name} already exists`);
+  return result.server;
+}
