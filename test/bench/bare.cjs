@@ -1,0 +1,2 @@
+// The baseline "function": imports nothing, answers a trivial handler.
+exports.main = async () => ({ statusCode: 200, body: "{}" });

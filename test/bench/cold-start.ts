@@ -1,0 +1,146 @@
+/**
+ * Cold start: a fresh `node` process that requires a function's bundle and serves its first request
+ * (its sample event, against the stand-ins), against a fresh `node` process that requires a bare
+ * handler. Runs alternate between the two so load on the machine hits both alike.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { registeredHeaders } from "../helpers/users.js";
+import { dominantModules, type FunctionBundle, ROOT } from "./bundles.js";
+import { kb, median, ms } from "./stats.js";
+import { type Row, verdict } from "./table.js";
+
+const HARNESS = join(import.meta.dirname, "harness.cjs");
+const BARE = join(import.meta.dirname, "bare.cjs");
+const SIZE_LIMIT = 400 * 1024;
+const OVER_BARE_MS = 60;
+
+export interface ChildResult {
+  ms: number;
+  report: Record<string, unknown>;
+}
+
+/** Spawns a fresh node running the harness; the wall time from spawn to exit. */
+export function runChild(
+  bundle: string,
+  eventsFile: string,
+  env: Record<string, string>,
+  opts: { repeat?: number; nodeArgs?: string[] } = {},
+): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(
+      process.execPath,
+      [...(opts.nodeArgs ?? []), HARNESS, bundle, eventsFile, String(opts.repeat ?? 1)],
+      { env, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      err += c.toString();
+    });
+    child.on("error", reject);
+    child.on("close", () => {
+      const elapsed = performance.now() - t0;
+      const line = out.split("\n").find((l) => l.startsWith("BENCH "));
+      if (!line) {
+        reject(new Error(`no result from ${bundle}: ${err.slice(0, 300)}`));
+        return;
+      }
+      resolve({ ms: elapsed, report: JSON.parse(line.slice(6)) as Record<string, unknown> });
+    });
+  });
+}
+
+/** A function's sample event (events/<fn>.json), signed in as the seed's alice. */
+export function sampleEvent(name: string): Record<string, unknown> {
+  const event = JSON.parse(readFileSync(join(ROOT, "events", `${name}.json`), "utf8")) as {
+    headers?: Record<string, string>;
+  };
+  if (event.headers?.["renku-auth-id-token"]) {
+    event.headers = { ...event.headers, ...registeredHeaders({ username: "alice" }) };
+  }
+  return event;
+}
+
+export function writeEvents(name: string, events: unknown[]): string {
+  const file = join(tmpdir(), `nb-bench-events-${process.pid}-${name}.json`);
+  writeFileSync(file, JSON.stringify(events));
+  return file;
+}
+
+/** The environment of a deployed function (serverless.yml's provider.environment essentials). */
+export function lambdaEnv(standIns: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("NB_") && k !== "NODE_OPTIONS") env[k] = v;
+  }
+  return {
+    ...env,
+    ...standIns,
+    NODE_OPTIONS: "--enable-source-maps",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+}
+
+export async function coldStarts(
+  bundles: FunctionBundle[],
+  standInsEnv: Record<string, string>,
+  runs: number,
+  say: (line: string) => void,
+): Promise<Row[]> {
+  const env = lambdaEnv(standInsEnv);
+  const bareEvents = writeEvents("bare", [{}]);
+  const rows: Row[] = [];
+  const bareTimes: number[] = [];
+  const results: Array<{ bundle: FunctionBundle; times: number[]; statuses: string }> = [];
+  for (const bundle of bundles) {
+    const eventsFile = writeEvents(bundle.name, [sampleEvent(bundle.name)]);
+    const times: number[] = [];
+    let statuses = "";
+    for (let i = 0; i < runs; i++) {
+      bareTimes.push((await runChild(BARE, bareEvents, env)).ms);
+      const r = await runChild(bundle.file, eventsFile, env);
+      times.push(r.ms);
+      statuses = r.report.error
+        ? `error: ${String(r.report.error)}`
+        : Object.keys((r.report.statuses as object) ?? {}).join(",");
+    }
+    say(`  cold start ${bundle.name}: median ${ms(median(times))} (status ${statuses})`);
+    results.push({ bundle, times, statuses });
+  }
+  const bare = median(bareTimes);
+  rows.push({
+    section: "1 cold start",
+    measure: "bare node process (require nothing, trivial handler)",
+    value: ms(bare),
+    versus: `${bareTimes.length} runs`,
+  });
+  for (const { bundle, times, statuses } of results) {
+    const fn = median(times);
+    const over = fn - bare;
+    const modules = await dominantModules(bundle.handler);
+    rows.push({
+      section: "1 cold start",
+      measure: `${bundle.name} (first response ${statuses})`,
+      value: ms(fn),
+      versus: `+${ms(over)} over bare`,
+      target: `<= +${OVER_BARE_MS} ms`,
+      verdict: verdict(over <= OVER_BARE_MS),
+    });
+    rows.push({
+      section: "1 bundle size",
+      measure: `${bundle.name}: ${modules}`,
+      value: kb(bundle.bytes),
+      target: "< 400 KB",
+      verdict: verdict(bundle.bytes < SIZE_LIMIT),
+    });
+  }
+  return rows;
+}

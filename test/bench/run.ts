@@ -1,0 +1,98 @@
+/**
+ * `npm run bench`: cold start and bundle size, warm GET /servers against a bare list, warm POST
+ * against its critical path, scaling, memory and the autosave clean-up. Prints one table and writes
+ * it to test/bench/results.md. Figures only: nothing here asserts a timing.
+ *
+ * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { setDeps } from "../../lib/deps.js";
+import { packageFunctions, unzipBundles } from "./bundles.js";
+import { coldStarts } from "./cold-start.js";
+import { machineDescription } from "./machine.js";
+import { memory } from "./memory.js";
+import { startStandIns } from "./stand-ins.js";
+import { type Row, renderTable } from "./table.js";
+import { fillTo, listAndGet, listVersusBare, postWithDelays, setUpWarm } from "./warm.js";
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const runs = Math.max(10, Number(process.env.BENCH_RUNS ?? 10));
+const rows: Row[] = [];
+
+async function section(name: string, fn: () => Promise<Row[]>): Promise<void> {
+  say(`[bench] ${name}`);
+  try {
+    rows.push(...(await fn()));
+  } catch (err) {
+    rows.push({ section: name, measure: "not available", value: String(err).slice(0, 160) });
+  }
+}
+
+async function autosaveCleanup(): Promise<Row[]> {
+  const file = join(import.meta.dirname, "autosave-cleanup.ts");
+  if (!existsSync(file)) {
+    return [
+      {
+        section: "6 autosave clean-up",
+        measure: "not available",
+        value: "no autosave-cleanup.ts yet",
+      },
+    ];
+  }
+  const mod = (await import(pathToFileURL(file).href)) as { run?: () => Promise<unknown> };
+  if (typeof mod.run !== "function") {
+    return [{ section: "6 autosave clean-up", measure: "not available", value: "no run() export" }];
+  }
+  const result = await mod.run();
+  if (Array.isArray(result)) return result as Row[];
+  return [{ section: "6 autosave clean-up", measure: "result", value: JSON.stringify(result) }];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = machineDescription();
+  packageFunctions(say);
+  const bundles = unzipBundles();
+  const standIns = await startStandIns();
+  try {
+    await section("1 cold start", () => coldStarts(bundles, standIns.env, runs, say));
+    let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
+    await section("warm set-up", async () => {
+      bench = await setUpWarm(standIns);
+      return [];
+    });
+    if (bench) {
+      const b = bench;
+      fillTo(standIns, b, 200);
+      await section("4 scaling", () => listAndGet(b, 50));
+      fillTo(standIns, b, 2000);
+      await section("2 GET /servers warm", () => listVersusBare(b, 300));
+      await section("4 scaling", () => listAndGet(b, 50));
+      fillTo(standIns, b, 20000);
+      await section("4 scaling", () => listAndGet(b, 50));
+      await section("5 memory", () =>
+        memory(bundles, standIns.env, b.template.metadata.name, 1000),
+      );
+      await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
+    }
+    await section("6 autosave clean-up", autosaveCleanup);
+  } finally {
+    setDeps(undefined);
+    await standIns.stop();
+  }
+  const table = renderTable(rows);
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const doc = `Machine: ${machine}\n\nRun: ${new Date().toISOString()}, ${minutes} min, ${runs} cold starts per function.\n\n${table}\n`;
+  writeFileSync(join(import.meta.dirname, "results.md"), `# Benchmark results\n\n${doc}`);
+  process.stdout.write(`${doc}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    say(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);
