@@ -66,7 +66,13 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
         log,
       }),
     // Cheap too: the kubeconfig is read, or EKS asked, on the first Kubernetes call.
-    k8s: opts.k8s ?? createSessionsRepository({ access: clusterAccess(config.k8s), config, log }),
+    k8s:
+      opts.k8s ??
+      createSessionsRepository({
+        access: clusterAccess(config.k8s, { timeoutMs: config.upstream_timeout_ms }),
+        config,
+        log,
+      }),
     // No I/O until the first check.
     registry:
       opts.registry ??

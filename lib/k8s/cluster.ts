@@ -36,6 +36,10 @@ export interface ClusterAccessOptions {
   now?: () => Date;
   /** Renew an EKS token this long before it expires (default 5 minutes). */
   renewBeforeMs?: number;
+  /** Bounds each DescribeCluster attempt, so a hung connection cannot outlive API Gateway. */
+  timeoutMs?: number;
+  /** Another EKS endpoint for the default client (moto, tests). */
+  eksEndpoint?: string;
 }
 
 const DEFAULT_RENEW_BEFORE_MS = 5 * 60 * 1000;
@@ -171,7 +175,14 @@ function eksAccess(
     if (!region) {
       throw configurationError(`NB_K8S__EKS__REGION must be set to reach the ${label}.`);
     }
-    eks ??= await defaultEksClient(region);
+    // One credential provider for DescribeCluster and the token, so both act as the same identity.
+    credentials ??= await defaultCredentials();
+    eks ??= await defaultEksClient({
+      region,
+      credentials,
+      timeoutMs: opts.timeoutMs ?? 8000,
+      endpoint: opts.eksEndpoint,
+    });
     if (!info) {
       try {
         info = await describeEksCluster(eks, clusterName);
@@ -181,7 +192,6 @@ function eksAccess(
     }
     let token: EksToken;
     try {
-      credentials ??= await defaultCredentials();
       token = await eksToken({ clusterName, region, credentials, now: now() });
     } catch (cause) {
       throw cause instanceof AppError ? cause : unavailable("signing the access token", cause);
@@ -216,9 +226,25 @@ function eksAccess(
   };
 }
 
-async function defaultEksClient(region: string): Promise<EKSClient> {
+async function defaultEksClient(o: {
+  region: string;
+  credentials: AwsCredentialIdentityProvider;
+  timeoutMs: number;
+  endpoint: string | undefined;
+}): Promise<EKSClient> {
   const { EKSClient } = await import("@aws-sdk/client-eks");
-  return new EKSClient({ region });
+  return new EKSClient({
+    region: o.region,
+    credentials: o.credentials,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    maxAttempts: 2,
+    requestHandler: {
+      requestTimeout: o.timeoutMs,
+      connectionTimeout: Math.min(o.timeoutMs, 3000),
+      // Without this the SDK only logs a warning and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
+  });
 }
 
 async function defaultCredentials(): Promise<AwsCredentialIdentityProvider> {

@@ -1,0 +1,68 @@
+/**
+ * The default EKS client over real HTTP: a DescribeCluster that never gets an answer ends in a 503
+ * naming the cluster instead of holding the function until API Gateway gives up.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../../lib/config.js";
+import { AppError } from "../../../lib/errors.js";
+import { clusterAccess } from "../../../lib/k8s/cluster.js";
+
+let silent: Server;
+let failing: Server;
+const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+const listen = (s: Server) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
+
+beforeAll(async () => {
+  silent = createServer(() => {});
+  failing = createServer((_req, res) => {
+    res.writeHead(403, {
+      "content-type": "application/json",
+      "x-amzn-errortype": "AccessDeniedException",
+    });
+    res.end(JSON.stringify({ message: "User is not authorized to perform: eks:DescribeCluster" }));
+  });
+  await Promise.all([listen(silent), listen(failing)]);
+});
+
+afterAll(async () => {
+  for (const s of [silent, failing]) {
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+});
+
+const k8s = loadConfig({
+  NB_SESSIONS__INGRESS__HOST: "h.example.org",
+  NB_K8S__EKS__CLUSTER_NAME: "renku",
+  NB_K8S__EKS__REGION: "eu-central-1",
+}).k8s;
+const credentials = async () => ({
+  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  secretAccessKey: "s3cr3t",
+});
+
+async function failure(endpoint: string): Promise<AppError> {
+  const access = clusterAccess(k8s, { eksEndpoint: endpoint, credentials, timeoutMs: 300 });
+  const err = await access.apis().catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe("the default EKS client", () => {
+  it("gives up on a DescribeCluster that never answers, with a 503 naming the cluster", async () => {
+    const err = await failure(url(silent));
+    expect([err.status, err.code]).toEqual([503, 3503]);
+    expect(err.message).toContain('EKS cluster "renku" (eu-central-1), DescribeCluster failed');
+    expect(err.message).toContain("TimeoutError");
+  });
+
+  it("reports an IAM refusal as the cause, without the credentials", async () => {
+    const err = await failure(url(failing));
+    expect(err.code).toBe(3503);
+    expect(err.message).toContain("AccessDeniedException");
+    expect(JSON.stringify(err.toJSON())).not.toContain("AKIAIOSFODNN7EXAMPLE");
+    expect(JSON.stringify(err.toJSON())).not.toContain("s3cr3t");
+  });
+});
