@@ -1,0 +1,143 @@
+/**
+ * Nothing half-made: faults injected at each step of POST /notebooks/servers. Before the create
+ * nothing exists to remove; a failed create (or one whose answer was lost) is looked up and this
+ * launch's object removed, never a concurrent launch's; the ledger and the autosave clean-up
+ * never fail a launch.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { SessionsRepository } from "../../../lib/k8s/sessions-repository.js";
+import { LAUNCH_ID_ANNOTATION } from "../../../lib/launch/index.js";
+import type { JupyterServer } from "../../../lib/sessions/types.js";
+import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { registeredHeaders } from "../../helpers/users.js";
+import { helloBody, launch } from "./helpers.js";
+
+let stack: SessionStack;
+let realK8s: SessionsRepository;
+const alice = registeredHeaders({ username: "alice" });
+
+beforeAll(async () => {
+  stack = await startSessionStack();
+  realK8s = stack.deps.k8s;
+});
+afterEach(() => {
+  stack.cluster.faults.clear();
+  stack.gitlab.clearFaults();
+  stack.deps.k8s = realK8s;
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const servers = async () => (await realK8s.list()) as JupyterServer[];
+const errorOf = (json: unknown) => (json as { error: { code: number; message: string } }).error;
+const since = (n: number) => stack.cluster.requests.slice(n).map((r) => `${r.verb} ${r.resource}`);
+
+describe("faults before anything is created", () => {
+  it("the lookup of an existing session fails: an error, and no create is attempted", async () => {
+    stack.cluster.faults.inject({ method: "GET", pathPattern: /jupyterservers\//, kind: "500" });
+    const before = stack.cluster.requests.length;
+    const res = await launch(alice, helloBody({ branch: "main" }));
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(since(before)).not.toContain("create jupyterservers");
+    expect(await servers()).toEqual([]);
+  });
+});
+
+describe("faults at the create", () => {
+  it("a refused create answers 500 code 3002 and leaves nothing", async () => {
+    stack.cluster.faults.inject({ method: "POST", pathPattern: /jupyterservers/, kind: "500" });
+    const before = stack.cluster.requests.length;
+    const res = await launch(alice, helloBody());
+    expect(res.status).toBe(500);
+    const err = errorOf(res.json);
+    expect(err.code).toBe(3002);
+    expect(err.message).toMatch(/^Cannot start the session alice-hello-2dworld-[0-9a-f]{8}$/);
+    // The clean-up looked, found nothing of this launch, and deleted nothing.
+    expect(since(before)).toEqual([
+      "get jupyterservers",
+      "create jupyterservers",
+      "get jupyterservers",
+    ]);
+    expect(await servers()).toEqual([]);
+  });
+
+  it("a reset connection during the create answers 3002 and leaves nothing", async () => {
+    stack.cluster.faults.inject({ method: "POST", pathPattern: /jupyterservers/, kind: "reset" });
+    const res = await launch(alice, helloBody());
+    expect(res.status).toBe(500);
+    expect(errorOf(res.json).code).toBe(3002);
+    expect(await servers()).toEqual([]);
+  });
+
+  it("a create that reached the cluster but whose answer was lost is removed", async () => {
+    stack.deps.k8s = {
+      ...realK8s,
+      create: async (manifest) => {
+        await realK8s.create(manifest);
+        throw new Error("socket hang up");
+      },
+    };
+    const before = stack.cluster.requests.length;
+    const res = await launch(alice, helloBody());
+    expect(res.status).toBe(500);
+    expect(errorOf(res.json).code).toBe(3002);
+    expect(since(before)).toEqual([
+      "get jupyterservers",
+      "create jupyterservers",
+      "get jupyterservers",
+      "delete jupyterservers",
+    ]);
+    const left = await servers();
+    expect(left.every((s) => s.metadata.deletionTimestamp !== undefined)).toBe(true);
+    await stack.cluster.amalthea.settle();
+    expect(await servers()).toEqual([]);
+  });
+
+  it("a failed create never removes a concurrent identical launch's session", async () => {
+    // Another launch's object appears under the same name while this create fails.
+    stack.deps.k8s = {
+      ...realK8s,
+      create: async (manifest) => {
+        const js = manifest as unknown as JupyterServer;
+        const other = {
+          ...js,
+          metadata: {
+            ...js.metadata,
+            annotations: { ...js.metadata.annotations, [LAUNCH_ID_ANNOTATION]: "someone-else" },
+          },
+        };
+        await realK8s.create(other as typeof manifest);
+        throw new Error("socket hang up");
+      },
+    };
+    const res = await launch(alice, helloBody());
+    expect(res.status).toBe(500);
+    const left = await servers();
+    expect(left).toHaveLength(1);
+    expect(left[0]?.metadata.deletionTimestamp).toBeUndefined();
+    // The next identical POST finds it: 200, no further checks.
+    stack.deps.k8s = realK8s;
+    const again = await launch(alice, helloBody());
+    expect(again.status).toBe(200);
+    await realK8s.delete(left[0]?.metadata.name ?? "", { forced: true });
+    await stack.cluster.amalthea.settle();
+  });
+});
+
+describe("faults after the create never fail the launch", () => {
+  it("the ledger cannot be read: 201, and the failure is logged", async () => {
+    stack.cluster.faults.inject({ method: "GET", pathPattern: /configmaps\//, kind: "500" });
+    const res = await launch(alice, helloBody({ branch: "feature/plots" }));
+    expect(res.status).toBe(201);
+    expect(stack.logs.join("\n")).toContain("could not record the launch in the autosave ledger");
+    expect(await servers()).toHaveLength(1);
+  });
+
+  it("the autosave listing fails: 201 all the same", async () => {
+    stack.gitlab.injectFault({ method: "GET", pathPattern: /branches\?search=/, kind: "500" });
+    const res = await launch(alice, helloBody({ branch: "master" }));
+    expect(res.status).toBe(201);
+    expect(stack.logs.join("\n")).toContain("autosave clean-up on launch: listing failed");
+  });
+});
