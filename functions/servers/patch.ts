@@ -2,10 +2,13 @@
 import { patchServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { patchSession } from "../../lib/session-access/index.js";
+import { type PoolSource, patchSession } from "../../lib/session-access/index.js";
 import { serializeServer } from "../../lib/sessions/index.js";
 
 export const main = handler(patchServer, async ({ params, body, user }, deps) => {
-  const js = await patchSession(deps, user, params.server_name, body);
+  const crc = deps.crc;
+  // The pools this caller may use, asked with their own token (D16a).
+  const pools: PoolSource | undefined = crc ? (u) => crc.resourcePools(u.accessToken) : undefined;
+  const js = await patchSession(deps, user, params.server_name, body, pools);
   return ok(serializeServer(js, deps.config, deps.now()));
 });
