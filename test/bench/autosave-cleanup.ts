@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runScheduledCleanup } from "../../functions/scheduled/autosave-cleanup.js";
@@ -168,6 +168,9 @@ export async function run(opts: AutosaveBenchOptions = {}): Promise<Row[]> {
       section: SECTION,
       measure: "shape",
       value: `${projects} projects x ${perProject} branches, ${latencyMs} ms per GitLab call`,
+      versus: `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} at the end (the machine's other work slows every figure)`,
     });
   } finally {
     await Promise.all([cluster.stop(), gitlab.stop()]);
