@@ -19,7 +19,7 @@ const report = (o) => process.stdout.write(`BENCH ${JSON.stringify(o)}\n`);
   for (let i = 0; i < repeat; i++) {
     for (const event of events) {
       const res = await handler(event, context);
-      const status = (res && res.statusCode) || 0;
+      const status = res?.statusCode || 0;
       statuses[status] = (statuses[status] || 0) + 1;
     }
     peakRss = Math.max(peakRss, process.memoryUsage().rss);

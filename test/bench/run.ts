@@ -3,7 +3,8 @@
  * against its critical path, scaling, memory and the autosave clean-up. Prints one table and writes
  * it to test/bench/results.md. Figures only: nothing here asserts a timing.
  *
- * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip.
+ * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
+ * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines).
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -57,7 +58,9 @@ async function main(): Promise<void> {
   const bundles = unzipBundles();
   const standIns = await startStandIns();
   try {
-    await section("1 cold start", () => coldStarts(bundles, standIns.env, runs, say));
+    const only = process.env.BENCH_FUNCTIONS?.split(",").filter(Boolean);
+    const cold = only ? bundles.filter((b) => only.includes(b.name)) : bundles;
+    await section("1 cold start", () => coldStarts(cold, standIns.env, runs, say));
     let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
     await section("warm set-up", async () => {
       bench = await setUpWarm(standIns);
