@@ -87,6 +87,10 @@ export interface RepositoryOptions {
   log: Logger;
 }
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** Whether a string may be a Kubernetes label value (and so appear in a selector). */
+export const isLabelValue = (value: string) => value.length <= 63 && LABEL_VALUE.test(value);
+
 export function createSessionsRepository<S extends KubeObject = KubeObject>(
   opts: RepositoryOptions,
 ): SessionsRepository<S> {
@@ -173,7 +177,10 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
 
   return {
     list,
-    listForUser: (safeUsername) => list(`renku.io/safe-username=${safeUsername}`),
+    // A safe username that is no valid label value (escaped leading/trailing character, > 63
+    // characters) cannot label any session; asking the API would be a 400 selector error.
+    listForUser: async (safeUsername) =>
+      isLabelValue(safeUsername) ? list(`renku.io/safe-username=${safeUsername}`) : [],
     get,
 
     async create(manifest) {
