@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { registeredHeaders } from "../helpers/users.js";
 import { dominantModules, type FunctionBundle, ROOT } from "./bundles.js";
+import { launchBody } from "./launch-body.js";
 import { kb, median, ms } from "./stats.js";
 import { type Row, verdict } from "./table.js";
 
@@ -66,6 +67,8 @@ export function sampleEvent(name: string): Record<string, unknown> {
   if (event.headers?.["renku-auth-id-token"]) {
     event.headers = { ...event.headers, ...registeredHeaders({ username: "alice" }) };
   }
+  // The sample event names a commit the seed lacks; launch one the stand-ins can serve.
+  if (name === "serversCreate") Object.assign(event, { body: JSON.stringify(launchBody) });
   return event;
 }
 

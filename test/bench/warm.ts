@@ -14,6 +14,7 @@ import { buildDeps, setDeps } from "../../lib/deps.js";
 import { createLogger } from "../../lib/log.js";
 import { type EventInput, invoke } from "../helpers/events.js";
 import { registeredHeaders } from "../helpers/users.js";
+import { launchBody } from "./launch-body.js";
 import type { StandIns } from "./stand-ins.js";
 import { median, ms, percentile, ratio, sample } from "./stats.js";
 import { type Row, verdict } from "./table.js";
@@ -28,12 +29,7 @@ type KObject = { metadata: { name: string; labels?: Record<string, string> } } &
   unknown
 >;
 
-export const launchBody = {
-  namespace: "renku-demo",
-  project: "hello-world",
-  branch: "master",
-  commit_sha: "5f8a3e1c9b2d4e6f8a0b1c2d3e4f5a6b7c8d9e0f",
-};
+export { launchBody };
 
 export const listEvent: EventInput = { path: "/notebooks/servers", headers: ALICE };
 export const getEvent = (name: string): EventInput => ({
