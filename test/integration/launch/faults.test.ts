@@ -44,6 +44,30 @@ describe("faults before anything is created", () => {
   });
 });
 
+describe("a foreign session under the caller's session name", () => {
+  it("is never shown: 500 code 3002 without its details, and nothing is created", async () => {
+    const foreign = {
+      apiVersion: "amalthea.dev/v1alpha1",
+      kind: "JupyterServer",
+      metadata: {
+        name: "x",
+        labels: { "renku.io/safe-username": "mallory" },
+        annotations: { "renku.io/username": "mallory" },
+      },
+    };
+    stack.deps.k8s = {
+      ...realK8s,
+      get: async (name) => ({ ...foreign, metadata: { ...foreign.metadata, name } }),
+    };
+    const before = stack.cluster.requests.length;
+    const res = await launch(alice, helloBody());
+    expect(res.status).toBe(500);
+    expect(errorOf(res.json).code).toBe(3002);
+    expect(res.text).not.toContain("mallory");
+    expect(since(before)).toEqual([]);
+  });
+});
+
 describe("faults at the create", () => {
   it("a refused create answers 500 code 3002 and leaves nothing", async () => {
     stack.cluster.faults.inject({ method: "POST", pathPattern: /jupyterservers/, kind: "500" });
