@@ -6,9 +6,12 @@ import { listServers } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
 import { jupyterServers } from "../../lib/session-access/index.js";
-import { filterServers, serializeServers } from "../../lib/sessions/index.js";
+import { filterServers, isOwnedBy, serializeServers } from "../../lib/sessions/index.js";
 
 export const main = handler(listServers, async ({ query, user }, deps) => {
-  const servers = await jupyterServers(deps).listForUser(user.safeUsername);
+  // The label narrows the list; ownership (same identity, not just the same safe username) decides.
+  const servers = (await jupyterServers(deps).listForUser(user.safeUsername)).filter((js) =>
+    isOwnedBy(js, user),
+  );
   return ok(serializeServers(filterServers(servers, query), deps.config, deps.now()));
 });

@@ -62,7 +62,7 @@ export async function createServer(
   repo: Repo,
   manifest: JupyterServer,
   launchId: string,
-  user: Pick<User, "safeUsername">,
+  user: Pick<User, "safeUsername" | "id">,
   log: Logger,
 ): Promise<Created> {
   const name = manifest.metadata.name;

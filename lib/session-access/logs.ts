@@ -12,7 +12,7 @@ import { jupyterServers } from "./repository.js";
  */
 export async function readSessionLogs(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername">,
+  user: Pick<User, "safeUsername" | "id">,
   name: string,
   maxLines: number,
 ): Promise<Record<string, string>> {

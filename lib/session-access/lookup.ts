@@ -21,7 +21,7 @@ export const notFoundMessages = {
 /** The session if it exists and belongs to the caller; one Kubernetes GET. */
 export async function findOwnedServer(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername">,
+  user: Pick<User, "safeUsername" | "id">,
   name: string,
 ): Promise<JupyterServer | undefined> {
   const js = await jupyterServers(deps).get(name);
@@ -31,7 +31,7 @@ export async function findOwnedServer(
 /** As findOwnedServer, but a missing or foreign session is a 404 with `message`. */
 export async function requireOwnedServer(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername">,
+  user: Pick<User, "safeUsername" | "id">,
   name: string,
   message: string,
 ): Promise<JupyterServer> {

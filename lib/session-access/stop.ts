@@ -8,7 +8,7 @@ import { jupyterServers } from "./repository.js";
 /** Two sequential Kubernetes calls: GET (ownership), DELETE. */
 export async function stopSession(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername">,
+  user: Pick<User, "safeUsername" | "id">,
   name: string,
   opts: { forced: boolean },
 ): Promise<void> {

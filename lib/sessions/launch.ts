@@ -86,9 +86,19 @@ export function resolveLaunchResources(
   return selectDefault(pools, request.storageGb, opts);
 }
 
-/** Ownership: a session belongs to the caller iff its safe-username label is theirs (else 404). */
-export function isOwnedBy(js: JupyterServer, user: Pick<User, "safeUsername">): boolean {
-  return js.metadata.labels?.[SAFE_USERNAME_LABEL] === user.safeUsername;
+/** Always set at creation (the label of that name is left out when the id is no label value). */
+const USER_ID_ANNOTATION = "renku.io/userId";
+
+/**
+ * Ownership: a session belongs to the caller iff its safe-username label is theirs (else 404) and
+ * it was made for the same identity. The safe username alone is not enough: escaping lower-cases,
+ * so "Alice", "alice" and an anonymous id "alice" (which any client can send) all share one.
+ */
+export function isOwnedBy(js: JupyterServer, user: Pick<User, "safeUsername" | "id">): boolean {
+  return (
+    js.metadata.labels?.[SAFE_USERNAME_LABEL] === user.safeUsername &&
+    js.metadata.annotations?.[USER_ID_ANNOTATION] === user.id
+  );
 }
 
 /** The label selector that lists a user's sessions (D12). */
