@@ -3,6 +3,7 @@
  * image exists, 404 when it does not or cannot be accessed, 422 when the reference cannot be
  * parsed (code 1002) or its registry resolves to a non-public address (D15).
  */
+import "../lib/adapters/registry.js";
 import { images } from "../lib/api/routes.js";
 import { handler } from "../lib/http/handler.js";
 import { empty } from "../lib/http/reply.js";

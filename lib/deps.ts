@@ -1,24 +1,21 @@
 /**
  * What a handler needs, built once per warm container on first use (never at import), so a cold
- * start pays only for what the endpoint touches. Tests and `npm start` install their own with setDeps.
+ * start pays only for what the endpoint touches. The heavy clients (Kubernetes, GitLab, registry,
+ * resource pools) are adapters: a module that uses one imports its registration from
+ * lib/adapters/, so only the functions that need a client bundle it. Tests and `npm start`
+ * install their own dependencies with setDeps.
  */
 
 import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
 import { type Config, getConfig } from "./config.js";
-import { type CrcClient, createCrcClient } from "./crc/client.js";
-import { createGitLabClient } from "./gitlab/client.js";
+import type { CrcClient } from "./crc/client.js";
 import type { GitLab } from "./gitlab/types.js";
-import { clusterAccess } from "./k8s/cluster.js";
-import { createSessionsRepository, type SessionsRepository } from "./k8s/sessions-repository.js";
+import type { SessionsRepository } from "./k8s/sessions-repository.js";
 import { createLogger, type Logger } from "./log.js";
-import { createRegistryClient, type RegistryClient } from "./registry/client.js";
+import type { RegistryClient } from "./registry/client.js";
 
-export interface Deps {
-  config: Config;
-  log: Logger;
-  now: () => Date;
-  verifyIdToken: IdTokenVerifier | undefined;
+export interface Adapters {
   /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
   gitlab: (token?: string) => GitLab;
   /** The sessions namespace of the configured cluster (kubeconfig or EKS, D18). */
@@ -26,15 +23,30 @@ export interface Deps {
   /** Image checks against container registries, behind the SSRF guard (D15). */
   registry: RegistryClient;
   /** The resource-pool service (D16a); undefined when config.crc_url is unset (static options). */
-  crc?: CrcClient | undefined;
+  crc: CrcClient | undefined;
 }
 
-export interface DepsOptions {
+export type AdapterName = keyof Adapters;
+const ADAPTERS: readonly AdapterName[] = ["gitlab", "k8s", "registry", "crc"];
+
+export interface Deps extends Adapters {
+  config: Config;
+  log: Logger;
+  now: () => Date;
+  verifyIdToken: IdTokenVerifier | undefined;
+}
+
+type Factory<K extends AdapterName> = (config: Config, log: Logger) => Adapters[K];
+const factories: { [K in AdapterName]?: Factory<K> } = {};
+
+/** Called by lib/adapters/<name>.ts when a module that needs the adapter is loaded. */
+export function provideAdapter<K extends AdapterName>(name: K, factory: Factory<K>): void {
+  (factories as Record<K, Factory<K>>)[name] = factory;
+}
+
+export interface DepsOptions extends Partial<Adapters> {
   log?: Logger;
   now?: () => Date;
-  k8s?: SessionsRepository;
-  registry?: RegistryClient;
-  crc?: CrcClient;
 }
 
 export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
@@ -45,7 +57,7 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
       "NB_AUTH__JWKS_URL is not set: ID tokens are decoded, not verified; the gateway is trusted",
     );
   }
-  return {
+  const deps = {
     config,
     log,
     now: opts.now ?? (() => new Date()),
@@ -57,38 +69,29 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
           timeoutMs: config.upstream_timeout_ms,
         })
       : undefined,
-    // Cheap to build: no connection is opened until a call is made.
-    gitlab: (token?: string) =>
-      createGitLabClient({
-        baseUrl: config.git.url,
-        token,
-        timeoutMs: config.upstream_timeout_ms,
-        log,
-      }),
-    // Cheap too: the kubeconfig is read, or EKS asked, on the first Kubernetes call.
-    k8s:
-      opts.k8s ??
-      createSessionsRepository({
-        access: clusterAccess(config.k8s, { timeoutMs: config.upstream_timeout_ms }),
-        config,
-        log,
-      }),
-    // No I/O until the first check.
-    registry:
-      opts.registry ??
-      createRegistryClient({
-        allowedHosts: config.registry.allowed_hosts,
-        plainHttpHosts: config.registry.plain_http_hosts,
-        gitlabRegistryHost: config.git.registry,
-        timeoutMs: config.upstream_timeout_ms,
-      }),
-    // No I/O until the first launch that needs resource pools.
-    crc:
-      opts.crc ??
-      (config.crc_url
-        ? createCrcClient({ baseUrl: config.crc_url, timeoutMs: config.upstream_timeout_ms })
-        : undefined),
-  };
+  } as Deps;
+  // Adapters are built on first use: no connection, file read or AWS call before a request needs it.
+  const built = new Map<AdapterName, unknown>();
+  for (const name of ADAPTERS) {
+    if (opts[name] !== undefined) built.set(name, opts[name]);
+    Object.defineProperty(deps, name, {
+      enumerable: true,
+      get: () => {
+        if (!built.has(name)) {
+          const factory = factories[name];
+          if (!factory) {
+            throw new Error(`the ${name} adapter is not wired: import lib/adapters/${name}.js`);
+          }
+          built.set(name, factory(config, log));
+        }
+        return built.get(name);
+      },
+      set: (value: unknown) => {
+        built.set(name, value);
+      },
+    });
+  }
+  return deps;
 }
 
 let current: Deps | undefined;

@@ -3,6 +3,7 @@
  * as the caller sees it (404 otherwise); a malformed name or another user's autosave is the
  * reference's 404; otherwise the branch is deleted and the answer is 204 even if it was gone.
  */
+import "../../lib/adapters/gitlab.js";
 import { deleteAutosave } from "../../lib/api/routes.js";
 import { autosaveNotFound, deleteOwnAutosave, findProjectOr404 } from "../../lib/autosave/index.js";
 import { handler } from "../../lib/http/handler.js";

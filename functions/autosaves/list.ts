@@ -4,6 +4,7 @@
  * 404; anonymous callers get an empty list without any GitLab call. The dates come from the branch
  * list itself (one paged call, no request per branch).
  */
+import "../../lib/adapters/gitlab.js";
 import { listAutosaves } from "../../lib/api/routes.js";
 import { autosavesForCaller } from "../../lib/autosave/index.js";
 import { handler } from "../../lib/http/handler.js";

@@ -4,6 +4,8 @@
  * runAutosaveCleanup with config.autosave's settings. New work stops shortly before the Lambda
  * would be killed, so a run cut short leaves the ledger intact and the next run finishes the job.
  */
+import "../../lib/adapters/k8s.js";
+import "../../lib/adapters/gitlab.js";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import {
   type CleanupSummary,
@@ -40,9 +42,12 @@ export function safetyMargin(remainingMs: number, upstreamTimeoutMs: number, ret
   return Math.min(needed, Math.floor(remainingMs / 2));
 }
 
+/** What the job uses; only the Kubernetes client is built (the GitLab one acts with its own token). */
+export type CleanupDeps = Pick<Deps, "config" | "log" | "now" | "k8s">;
+
 /** One clean-up run with these dependencies; throws on a missing service token or unreadable ledger. */
 export async function runScheduledCleanup(
-  deps: Deps,
+  deps: CleanupDeps,
   opts: CleanupRunOptions = {},
 ): Promise<CleanupSummary> {
   const { config, log } = deps;
@@ -110,8 +115,9 @@ export const main = async (
     scheduledAt: event?.time,
   });
   const remainingMs = context?.getRemainingTimeInMillis?.();
+  // Picked, not spread: spreading would build every client the deps can make.
   return runScheduledCleanup(
-    { ...deps, log },
+    { config: deps.config, now: deps.now, k8s: deps.k8s, log },
     { remainingMs: typeof remainingMs === "number" && remainingMs > 0 ? remainingMs : undefined },
   );
 };

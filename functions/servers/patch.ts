@@ -1,4 +1,5 @@
 /** PATCH /notebooks/servers/{name} (section 10): hibernate, resume, change the resource class. */
+import "../../lib/adapters/crc.js";
 import { patchServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";

@@ -3,6 +3,8 @@
  * the autosave ledger and the caller's superseded autosaves are deleted. Both run concurrently,
  * are awaited (a Lambda may freeze once it answers) and never fail the launch: failures are logged.
  */
+import "../adapters/k8s.js";
+import "../adapters/gitlab.js";
 import type { User } from "../auth/user.js";
 import { cleanupAutosavesOnLaunch, recordLaunchInLedger } from "../autosave/index.js";
 import type { Deps } from "../deps.js";

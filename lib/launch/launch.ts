@@ -8,6 +8,7 @@
  *   registry: the image (manifest, plus the config blob for its working directory), started as soon
  *     as the project resolves (an explicit image: at once).
  */
+import "../adapters/k8s.js";
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { cannotStartServerError } from "../errors.js";

@@ -1,4 +1,5 @@
 /** The sessions repository typed for JupyterServers (deps.k8s is generic over the stored kind). */
+import "../adapters/k8s.js";
 import type { Deps } from "../deps.js";
 import type { SessionsRepository } from "../k8s/sessions-repository.js";
 import type { JupyterServer } from "../sessions/types.js";

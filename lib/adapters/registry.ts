@@ -1,0 +1,12 @@
+/** Wires deps.registry: the guarded registry client (allow-list, plain-http hosts, GitLab registry). */
+import { provideAdapter } from "../deps.js";
+import { createRegistryClient } from "../registry/client.js";
+
+provideAdapter("registry", (config) =>
+  createRegistryClient({
+    allowedHosts: config.registry.allowed_hosts,
+    plainHttpHosts: config.registry.plain_http_hosts,
+    gitlabRegistryHost: config.git.registry,
+    timeoutMs: config.upstream_timeout_ms,
+  }),
+);
