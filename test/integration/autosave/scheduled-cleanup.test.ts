@@ -6,6 +6,7 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  type CleanupDeps,
   main,
   runScheduledCleanup,
   safetyMargin,
@@ -45,14 +46,13 @@ afterEach(() => {
 });
 
 /** The stack's deps with this test's ledger ConfigMap and job settings. */
-function jobDeps(ledgerName: string, autosave: Partial<Config["autosave"]> = {}): Deps {
-  const { config } = stack.deps;
+function jobDeps(ledgerName: string, autosave: Partial<Config["autosave"]> = {}): CleanupDeps {
+  const { config, log, now, k8s } = stack.deps;
   return {
-    ...stack.deps,
-    config: {
-      ...config,
-      autosave: { ...config.autosave, ledger_name: ledgerName, ...autosave },
-    },
+    config: { ...config, autosave: { ...config.autosave, ledger_name: ledgerName, ...autosave } },
+    log,
+    now,
+    k8s,
   };
 }
 
@@ -132,10 +132,10 @@ describe("the scheduled autosave clean-up", () => {
 
   it("fails the invocation with a clear configuration error when no service token is set", async () => {
     const { config } = stack.deps;
-    setDeps({
-      ...stack.deps,
-      config: { ...config, git: { ...config.git, service_token: undefined } },
-    });
+    // The stack's deps with one setting changed (not spread: that would build every client).
+    const deps: Deps = Object.create(stack.deps);
+    deps.config = { ...config, git: { ...config.git, service_token: undefined } };
+    setDeps(deps);
     const before = stack.gitlab.calls.length;
     await expect(main(scheduledEvent, lambdaContext())).rejects.toMatchObject({
       status: 500,
