@@ -4,6 +4,8 @@
  * runAutosaveCleanup with config.autosave's settings. New work stops shortly before the Lambda
  * would be killed, so a run cut short leaves the ledger intact and the next run finishes the job.
  */
+import "../../lib/adapters/k8s.js";
+import "../../lib/adapters/gitlab.js";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import {
   type CleanupSummary,
