@@ -41,4 +41,68 @@ const whatwgUrlFromNode = {
   },
 };
 
-module.exports = [zodEnglishOnly, whatwgUrlFromNode];
+const CLIENT_NODE_CONFIG = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/;
+
+/**
+ * client-node's KubeConfig imports `./gen/index.js` for two small things (createConfiguration,
+ * ServerConfiguration, both only for makeApiClient), and that index re-exports every generated API
+ * and model (~1.2 MB minified). The service makes its REST calls itself (lib/k8s/kube-client.ts),
+ * so KubeConfig gets just those two from their own files.
+ */
+const kubeConfigWithoutGeneratedApis = {
+  name: "kubeconfig-without-generated-apis",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) => {
+      if (!CLIENT_NODE_CONFIG.test(args.importer)) return undefined;
+      return { path: path.join(path.dirname(args.importer), "gen"), namespace: "kc-gen" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "kc-gen" }, (args) => ({
+      contents:
+        'export { createConfiguration } from "./configuration.js";\n' +
+        'export { ServerConfiguration } from "./servers.js";\n',
+      resolveDir: args.path,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * Legacy kubeconfig auth providers (oidc, azure, gcp: removed from kubectl since 1.26 in favour of
+ * exec plugins) and SOCKS proxies pull openid-client, jsonpath-plus and socks (~140 KB). The service
+ * reaches its cluster with a token (EKS), an exec plugin or client certificates, so these resolve
+ * to stand-ins that recognise such a kubeconfig and refuse it with a clear error, never silently.
+ */
+const unsupported = (what) =>
+  `throw new Error(${JSON.stringify(`${what} is not supported by the notebooks service's bundle; use a token, client certificates or an exec plugin`)});`;
+const authProviderStub = (className, name) => `
+export class ${className} {
+  isAuthProvider(user) { return Boolean(user && user.authProvider && user.authProvider.name === ${JSON.stringify(name)}); }
+  async applyAuthentication() { ${unsupported(`The kubeconfig auth-provider "${name}"`)} }
+}
+`;
+const KUBECONFIG_STUBS = {
+  "./oidc_auth.js": authProviderStub("OpenIDConnectAuth", "oidc"),
+  "./azure_auth.js": authProviderStub("AzureAuth", "azure"),
+  "./gcp_auth.js": authProviderStub("GoogleCloudPlatformAuth", "gcp"),
+  "socks-proxy-agent": `export class SocksProxyAgent { constructor() { ${unsupported("A SOCKS proxy-url")} } }\n`,
+};
+const kubeConfigEssentials = {
+  name: "kubeconfig-essentials",
+  setup(build) {
+    build.onResolve({ filter: /^(\.\/(oidc|azure|gcp)_auth\.js|socks-proxy-agent)$/ }, (args) => {
+      if (!CLIENT_NODE_CONFIG.test(args.importer)) return undefined;
+      return { path: args.path, namespace: "kc-stub" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "kc-stub" }, (args) => ({
+      contents: KUBECONFIG_STUBS[args.path],
+      loader: "js",
+    }));
+  },
+};
+
+module.exports = [
+  zodEnglishOnly,
+  whatwgUrlFromNode,
+  kubeConfigWithoutGeneratedApis,
+  kubeConfigEssentials,
+];

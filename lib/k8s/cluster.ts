@@ -7,17 +7,14 @@ import type { EKSClient } from "@aws-sdk/client-eks";
 // Deep imports keep watch/exec/cp/websocket code out of every function's bundle.
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
-import { AppsV1Api, CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Config } from "../config.js";
 import { AppError, configurationError, upstreamUnavailable } from "../errors.js";
 import { describeEksCluster, type EksClusterInfo, type EksToken, eksToken } from "./eks.js";
+import { type KubeClient, kubeClient } from "./kube-client.js";
 
-export interface K8sApis {
-  core: CoreV1Api;
-  apps: AppsV1Api;
-  custom: CustomObjectsApi;
-}
+/** The REST client for the cluster (lib/k8s/kube-client.ts). */
+export type K8sApis = KubeClient;
 
 export interface ClusterAccess {
   /** Names the cluster in error messages, e.g. `EKS cluster "renku" (eu-central-1)`. */
@@ -92,11 +89,7 @@ export function bearerKubeConfig(opts: {
 }
 
 export function apisFor(kc: KubeConfig): K8sApis {
-  return {
-    core: kc.makeApiClient(CoreV1Api),
-    apps: kc.makeApiClient(AppsV1Api),
-    custom: kc.makeApiClient(CustomObjectsApi),
-  };
+  return kubeClient(kc);
 }
 
 /** "Name: message" of a failure, without stack or anything that looks like an AWS key. */

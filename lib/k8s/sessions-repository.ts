@@ -1,5 +1,6 @@
 /**
- * Everything the endpoints ask of the cluster, over the real @kubernetes/client-node: JupyterServer
+ * Everything the endpoints ask of the cluster, over HTTP with @kubernetes/client-node's KubeConfig
+ * (kube-client.ts): JupyterServer
  * custom objects (Amalthea), the session's pod, its logs and events, its StatefulSet, child Secrets
  * and the autosave ledger ConfigMap, all in the one sessions namespace (D13). Expected outcomes (404,
  * 409) come back as values; everything else as AppErrors (see api-errors.ts).
@@ -15,7 +16,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";
 import type { ClusterAccess, K8sApis } from "./cluster.js";
-import { JSON_PATCH, MERGE_PATCH, requestOptions } from "./request-options.js";
+import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "./kube-client.js";
 
 export interface JsonPatchOp {
   op: "add" | "remove" | "replace" | "move" | "copy" | "test";
@@ -98,10 +99,18 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
   const namespace = opts.config.k8s.namespace;
   const crd = opts.config.amalthea;
   const timeoutMs = opts.config.upstream_timeout_ms;
-  const custom = { group: crd.group, version: crd.version, namespace, plural: crd.plural };
-  const plain = requestOptions({ timeoutMs });
-  const jsonPatch = requestOptions({ timeoutMs, contentType: JSON_PATCH });
-  const mergePatch = requestOptions({ timeoutMs, contentType: MERGE_PATCH });
+  const servers = kubePath`/apis/${crd.group}/${crd.version}/namespaces/${namespace}/${crd.plural}`;
+  const server = (name: string) => `${servers}/${encodeURIComponent(name)}`;
+  const core = kubePath`/api/v1/namespaces/${namespace}`;
+  const coreObject = (resource: string, name: string) =>
+    `${core}/${resource}/${encodeURIComponent(name)}`;
+  const statefulSet = (name: string) =>
+    kubePath`/apis/apps/v1/namespaces/${namespace}/statefulsets/${name}`;
+  /** One REST call with the service's timeout. */
+  const send =
+    <T>(req: Omit<KubeRequest, "timeoutMs">) =>
+    (api: K8sApis) =>
+      api.request<T>({ ...req, timeoutMs });
 
   /** Runs one call; `expected` maps an HTTP status to a value instead of an error. */
   async function call<T, E = never>(
@@ -127,18 +136,17 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
   const none = () => undefined;
 
   const list = async (labelSelector?: string): Promise<S[]> => {
-    const res = (await call(`list ${crd.plural}`, ({ custom: api }) =>
-      api.listNamespacedCustomObject({ ...custom, labelSelector }, plain),
-    )) as { items?: S[] };
+    const res = await call(
+      `list ${crd.plural}`,
+      send<{ items?: S[] }>({ method: "GET", path: servers, query: { labelSelector } }),
+    );
     return res.items ?? [];
   };
 
   const get = (name: string): Promise<S | undefined> =>
-    call(
-      `get ${crd.plural}/${name}`,
-      ({ custom: api }) => api.getNamespacedCustomObject({ ...custom, name }, plain) as Promise<S>,
-      { 404: none },
-    );
+    call(`get ${crd.plural}/${name}`, send<S>({ method: "GET", path: server(name) }), {
+      404: none,
+    });
 
   const putConfigMap = async (
     name: string,
@@ -163,12 +171,12 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
       resourceVersion === undefined
         ? await call(
             `create configmaps/${name}`,
-            ({ core }) => core.createNamespacedConfigMap({ namespace, body }, plain),
+            send<V1ConfigMap>({ method: "POST", path: `${core}/configmaps`, body }),
             { 409: lost },
           )
         : await call(
             `update configmaps/${name}`,
-            ({ core }) => core.replaceNamespacedConfigMap({ namespace, name, body }, plain),
+            send<V1ConfigMap>({ method: "PUT", path: coreObject("configmaps", name), body }),
             // 404: deleted since it was read; that is a lost race too.
             { 409: lost, 404: lost },
           );
@@ -187,13 +195,10 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
       const name = manifest.metadata.name;
       const result = await call(
         `create ${crd.plural}/${name}`,
-        async ({ custom: api }) =>
+        async (api) =>
           ({
             created: true,
-            server: (await api.createNamespacedCustomObject(
-              { ...custom, body: manifest },
-              plain,
-            )) as S,
+            server: await send<S>({ method: "POST", path: servers, body: manifest })(api),
           }) as const,
         { 409: () => undefined },
       );
@@ -206,17 +211,13 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
       const propagationPolicy = "Foreground";
       const done = await call(
         `delete ${crd.plural}/${name}`,
-        async ({ custom: api }) => {
-          await api.deleteNamespacedCustomObject(
-            {
-              ...custom,
-              name,
-              propagationPolicy,
-              gracePeriodSeconds,
-              body: { propagationPolicy, gracePeriodSeconds },
-            },
-            plain,
-          );
+        async (api) => {
+          await send({
+            method: "DELETE",
+            path: server(name),
+            query: { gracePeriodSeconds, propagationPolicy },
+            body: { propagationPolicy, gracePeriodSeconds },
+          })(api);
           return true;
         },
         { 404: () => false },
@@ -227,76 +228,75 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     patchJson: (name, ops) =>
       call(
         `patch ${crd.plural}/${name}`,
-        ({ custom: api }) =>
-          api.patchNamespacedCustomObject({ ...custom, name, body: ops }, jsonPatch) as Promise<S>,
+        send<S>({ method: "PATCH", path: server(name), body: ops, contentType: JSON_PATCH }),
         { 404: none },
       ),
 
     patchMerge: (name, body) =>
       call(
         `patch ${crd.plural}/${name}`,
-        ({ custom: api }) =>
-          api.patchNamespacedCustomObject({ ...custom, name, body }, mergePatch) as Promise<S>,
+        send<S>({ method: "PATCH", path: server(name), body, contentType: MERGE_PATCH }),
         { 404: none },
       ),
 
     getStatefulSet: (name) =>
       call(
         `get statefulsets/${name}`,
-        ({ apps }) => apps.readNamespacedStatefulSet({ namespace, name }, plain),
+        send<V1StatefulSet>({ method: "GET", path: statefulSet(name) }),
         { 404: none },
       ),
 
     patchStatefulSetJson: (name, ops) =>
       call(
         `patch statefulsets/${name}`,
-        ({ apps }) => apps.patchNamespacedStatefulSet({ namespace, name, body: ops }, jsonPatch),
+        send<V1StatefulSet>({
+          method: "PATCH",
+          path: statefulSet(name),
+          body: ops,
+          contentType: JSON_PATCH,
+        }),
         { 404: none },
       ),
 
     getPod: (name) =>
-      call(`get pods/${name}`, ({ core }) => core.readNamespacedPod({ namespace, name }, plain), {
+      call(`get pods/${name}`, send<V1Pod>({ method: "GET", path: coreObject("pods", name) }), {
         404: none,
       }),
 
     readLogs: (pod, container, o = {}) =>
       call(
         `get pods/${pod}/log`,
-        ({ core }) =>
-          core.readNamespacedPodLog(
-            {
-              namespace,
-              name: pod,
-              container,
-              tailLines: o.tailLines,
-              timestamps: o.timestamps ?? true,
-            },
-            plain,
-          ),
+        send<string>({
+          method: "GET",
+          path: `${coreObject("pods", pod)}/log`,
+          query: { container, tailLines: o.tailLines, timestamps: o.timestamps ?? true },
+        }),
         { 404: none, 400: none },
       ),
 
     async listEvents(involvedObjectName) {
-      const res = await call(`list events`, ({ core }) =>
-        core.listNamespacedEvent(
-          { namespace, fieldSelector: `involvedObject.name=${involvedObjectName}` },
-          plain,
-        ),
+      const res = await call(
+        `list events`,
+        send<{ items?: CoreV1Event[] }>({
+          method: "GET",
+          path: `${core}/events`,
+          query: { fieldSelector: `involvedObject.name=${involvedObjectName}` },
+        }),
       );
-      return res.items;
+      return res.items ?? [];
     },
 
     getSecret: (name) =>
       call(
         `get secrets/${name}`,
-        ({ core }) => core.readNamespacedSecret({ namespace, name }, plain),
+        send<V1Secret>({ method: "GET", path: coreObject("secrets", name) }),
         { 404: none },
       ),
 
     replaceSecret: (name, secret) =>
       call(
         `update secrets/${name}`,
-        ({ core }) => core.replaceNamespacedSecret({ namespace, name, body: secret }, plain),
+        send<V1Secret>({ method: "PUT", path: coreObject("secrets", name), body: secret }),
         {
           404: none,
           409: () => {
@@ -308,8 +308,8 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     deleteSecret: (name) =>
       call(
         `delete secrets/${name}`,
-        async ({ core }) => {
-          await core.deleteNamespacedSecret({ namespace, name }, plain);
+        async (api) => {
+          await send({ method: "DELETE", path: coreObject("secrets", name) })(api);
           return true;
         },
         { 404: () => false },
@@ -318,7 +318,7 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     async getConfigMap(name) {
       const cm = await call(
         `get configmaps/${name}`,
-        ({ core }) => core.readNamespacedConfigMap({ namespace, name }, plain),
+        send<V1ConfigMap>({ method: "GET", path: coreObject("configmaps", name) }),
         { 404: none },
       );
       if (!cm) return undefined;
