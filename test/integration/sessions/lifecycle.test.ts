@@ -5,12 +5,14 @@
  */
 import { Buffer } from "node:buffer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as createServer } from "../../../functions/servers/create.js";
 import { jupyterServers } from "../../../lib/session-access/index.js";
 import { imagePullSecretName } from "../../../lib/sessions/index.js";
+import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";
-import { launch } from "./launch.js";
+import { HELLO, launch } from "./launch.js";
 
 const REGISTERED_STEPS = [
   "Initialization",
@@ -256,10 +258,18 @@ describe("an anonymous user's session", () => {
   const api = sessionsApi(anon);
   let name: string;
 
-  it("starts with the anonymous steps and a tokenised URL", async () => {
-    name = (await launch(stack, { headers: anon })).metadata.name;
+  it("starts through POST with the anonymous steps and a tokenised URL", async () => {
+    const created = await invoke(createServer, {
+      method: "POST",
+      path: "/notebooks/servers",
+      headers: anon,
+      body: { namespace: "renku-demo", project: "hello-world", commit_sha: HELLO.master },
+    });
+    expect(created.status).toBe(201);
+    name = created.json.name;
     expect(name.startsWith("anon-")).toBe(true);
     const first = await api.get(name);
+    expect(first.json).toEqual(created.json);
     expectConsistentStarting(first.json.status, ANONYMOUS_STEPS);
     // Jupyter's token auth: the anonymous id is the token (section 4).
     expect(first.json.url).toBe(
