@@ -1,4 +1,5 @@
 /** deps.gitlab(token) reaches the configured GitLab as the given user, or anonymously. */
+import "../../../lib/adapters/gitlab.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setDeps } from "../../../lib/deps.js";
 import { useTestDeps } from "../../helpers/deps.js";
