@@ -366,3 +366,51 @@ describe("GET /server_options", () => {
     }
   });
 });
+
+describe("status warnings end to end", () => {
+  const dave = registeredHeaders({ username: "dave" });
+  const asDave = sessionsApi(dave);
+  let name: string;
+  const warnings = async () => (await asDave.get(name)).json.status.warnings as unknown[];
+
+  it("says when the default image was used", async () => {
+    name = (await launch(stack, { headers: dave, image: stack.env.NB_SESSIONS__DEFAULT_IMAGE }))
+      .metadata.name;
+    const r = await asDave.get(name);
+    expect(r.json.annotations["renku.io/default_image_used"]).toBe("True");
+    expect(r.json.status.warnings).toEqual([
+      { message: "Server was started using the default image.", critical: false },
+    ]);
+  });
+
+  it("warns of idle hibernation once inside the warning window (D11)", async () => {
+    // A warning window longer than the idle threshold (86400 s): a fresh session is inside it.
+    useTestDeps({ ...stack.env, NB_SESSIONS__TERMINATION_WARNING_DURATION_SECONDS: "90000" });
+    try {
+      const idle = (await warnings()).find((w) =>
+        String((w as { message: string }).message).startsWith("Server is idle"),
+      ) as { message: string; critical: boolean } | undefined;
+      expect(idle?.critical).toBe(true);
+      const seconds = Number(
+        /will be hibernated in (\d+) seconds\.$/.exec(idle?.message ?? "")?.[1],
+      );
+      expect(seconds).toBeGreaterThan(80000);
+      expect(seconds).toBeLessThanOrEqual(86400);
+    } finally {
+      setDeps(stack.deps);
+    }
+  });
+
+  it("tells a hibernated session's remaining time, not the threshold (D11)", async () => {
+    expect((await asDave.patch(name, { state: "hibernated" })).status).toBe(200);
+    const hibernated = (await warnings()).find((w) =>
+      String((w as { message: string }).message).startsWith("Server is hibernated"),
+    ) as { message: string; critical: boolean } | undefined;
+    expect(hibernated?.critical).toBe(false);
+    const seconds = Number(
+      /will be terminated in (\d+) seconds\.$/.exec(hibernated?.message ?? "")?.[1],
+    );
+    expect(seconds).toBeGreaterThan(250000);
+    expect(seconds).toBeLessThanOrEqual(259200);
+  });
+});
