@@ -100,9 +100,24 @@ const kubeConfigEssentials = {
   },
 };
 
+/**
+ * @smithy/signature-v4's CommonJS build require()s whole @smithy/core submodules (~130 KB); its ES
+ * build imports the few helpers it uses, which esbuild can tree-shake. Only EKS access signs.
+ */
+const signatureV4AsEsm = {
+  name: "signature-v4-as-esm",
+  setup(build) {
+    build.onResolve({ filter: /^@smithy\/signature-v4$/ }, (args) => ({
+      path: require.resolve("@smithy/signature-v4/package.json", { paths: [args.resolveDir] })
+        .replace(/package\.json$/, path.join("dist-es", "index.js")),
+    }));
+  },
+};
+
 module.exports = [
   zodEnglishOnly,
   whatwgUrlFromNode,
   kubeConfigWithoutGeneratedApis,
   kubeConfigEssentials,
+  signatureV4AsEsm,
 ];

@@ -345,3 +345,26 @@ export function configVariables(): string[] {
   walk(schema, []);
   return names;
 }
+
+/**
+ * The function role's AWS credentials from the standard variables the Lambda runtime sets (EKS
+ * access signs with them); undefined when they are absent. Not NB_* settings: nobody configures them.
+ */
+export function awsEnvCredentials(
+  env: Record<string, string | undefined> = process.env,
+):
+  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }
+  | undefined {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const expires = env.AWS_CREDENTIAL_EXPIRATION
+    ? new Date(env.AWS_CREDENTIAL_EXPIRATION)
+    : undefined;
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    ...(expires && !Number.isNaN(expires.getTime()) ? { expiration: expires } : {}),
+  };
+}

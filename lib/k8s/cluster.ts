@@ -3,14 +3,20 @@
  * EKS cluster by name and region (in AWS). Nothing is read or fetched until the first call, and the
  * result is cached per warm container; EKS tokens are renewed well before their 15-minute expiry.
  */
-import type { EKSClient } from "@aws-sdk/client-eks";
 // Deep imports keep watch/exec/cp/websocket code out of every function's bundle.
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import type { Config } from "../config.js";
+import { awsEnvCredentials, type Config } from "../config.js";
 import { AppError, configurationError, upstreamUnavailable } from "../errors.js";
-import { describeEksCluster, type EksClusterInfo, type EksToken, eksToken } from "./eks.js";
+import {
+  describeEksCluster,
+  type EksClusterInfo,
+  type EksClusterSource,
+  type EksToken,
+  eksToken,
+} from "./eks.js";
+import { signedEksClient } from "./eks-describe.js";
 import { type KubeClient, kubeClient } from "./kube-client.js";
 
 /** The REST client for the cluster (lib/k8s/kube-client.ts). */
@@ -27,8 +33,8 @@ export interface ClusterAccess {
 }
 
 export interface ClusterAccessOptions {
-  /** Injected in tests; built lazily from the region otherwise. */
-  eksClient?: EKSClient;
+  /** Injected in tests (eks-sdk.ts wraps an EKSClient); a signed fetch for the region otherwise. */
+  eksClient?: EksClusterSource;
   credentials?: AwsCredentialIdentityProvider;
   now?: () => Date;
   /** Renew an EKS token this long before it expires (default 5 minutes). */
@@ -169,12 +175,12 @@ function eksAccess(
       throw configurationError(`NB_K8S__EKS__REGION must be set to reach the ${label}.`);
     }
     // One credential provider for DescribeCluster and the token, so both act as the same identity.
-    credentials ??= await defaultCredentials();
-    eks ??= await defaultEksClient({
+    credentials ??= environmentCredentials;
+    eks ??= signedEksClient({
       region,
       credentials,
       timeoutMs: opts.timeoutMs ?? 8000,
-      endpoint: opts.eksEndpoint,
+      ...(opts.eksEndpoint ? { endpoint: opts.eksEndpoint } : {}),
     });
     if (!info) {
       try {
@@ -219,28 +225,13 @@ function eksAccess(
   };
 }
 
-async function defaultEksClient(o: {
-  region: string;
-  credentials: AwsCredentialIdentityProvider;
-  timeoutMs: number;
-  endpoint: string | undefined;
-}): Promise<EKSClient> {
-  const { EKSClient } = await import("@aws-sdk/client-eks");
-  return new EKSClient({
-    region: o.region,
-    credentials: o.credentials,
-    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
-    maxAttempts: 2,
-    requestHandler: {
-      requestTimeout: o.timeoutMs,
-      connectionTimeout: Math.min(o.timeoutMs, 3000),
-      // Without this the SDK only logs a warning and keeps waiting.
-      throwOnRequestTimeout: true,
-    },
-  });
-}
-
-async function defaultCredentials(): Promise<AwsCredentialIdentityProvider> {
-  const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
-  return defaultProvider();
-}
+/** The function role's credentials, which the Lambda runtime puts in the environment. */
+const environmentCredentials: AwsCredentialIdentityProvider = async () => {
+  const creds = awsEnvCredentials();
+  if (!creds) {
+    throw new Error(
+      "Could not load credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set",
+    );
+  }
+  return creds;
+};

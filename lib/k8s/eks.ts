@@ -4,7 +4,6 @@
  * carrying the signed header `x-k8s-aws-id: <cluster>`, as `k8s-aws-v1.` + unpadded base64url.
  */
 import { Sha256 } from "@aws-crypto/sha256-js";
-import { DescribeClusterCommand, type EKSClient } from "@aws-sdk/client-eks";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 
@@ -26,8 +25,21 @@ export interface EksToken {
   expiresAt: Date;
 }
 
-export async function describeEksCluster(client: EKSClient, name: string): Promise<EksClusterInfo> {
-  const out = await client.send(new DescribeClusterCommand({ name }));
+/** What DescribeCluster answers, as far as the service reads it. */
+export interface DescribeClusterOutput {
+  cluster?: { endpoint?: string; certificateAuthority?: { data?: string }; status?: string };
+}
+
+/** DescribeCluster, by whatever client: the signed fetch (eks-describe.ts) or the SDK (eks-sdk.ts). */
+export interface EksClusterSource {
+  describeCluster(name: string): Promise<DescribeClusterOutput>;
+}
+
+export async function describeEksCluster(
+  client: EksClusterSource,
+  name: string,
+): Promise<EksClusterInfo> {
+  const out = await client.describeCluster(name);
   const endpoint = out.cluster?.endpoint;
   const caData = out.cluster?.certificateAuthority?.data;
   if (!endpoint || !caData) {

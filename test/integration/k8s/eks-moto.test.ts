@@ -36,8 +36,9 @@ describe("EKS access against moto", () => {
         NB_K8S__EKS__CLUSTER_NAME: name,
         NB_K8S__EKS__REGION: region,
       });
+      // The functions' own signed DescribeCluster (eks-describe.ts), against moto's endpoint.
       const access = clusterAccess(config.k8s, {
-        eksClient: eks,
+        eksEndpoint: MOTO_URL,
         credentials: async () => credentials,
       });
       const kc = await access.kubeConfig();

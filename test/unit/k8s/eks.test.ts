@@ -7,6 +7,7 @@ import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { decodeEksToken, eksToken, stsHost } from "../../../lib/k8s/eks.js";
+import { sdkEksClient } from "../../../lib/k8s/eks-sdk.js";
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -175,7 +176,7 @@ describe("EKS cluster access", () => {
     describeOk();
     const { provider } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     const kc = await access.kubeConfig();
@@ -197,7 +198,7 @@ describe("EKS cluster access", () => {
     const { provider, calls } = countingCredentials();
     const c = clock("2025-01-02T03:00:00Z");
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
       now: c.now,
     });
@@ -222,7 +223,7 @@ describe("EKS cluster access", () => {
     describeOk();
     const { provider, calls } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     const all = await Promise.all([access.apis(), access.apis(), access.apis()]);
@@ -235,7 +236,7 @@ describe("EKS cluster access", () => {
     describeOk();
     const { provider, calls } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     await access.apis();
@@ -250,7 +251,7 @@ describe("EKS cluster access", () => {
     eksMock.on(DescribeClusterCommand).rejects(notFound);
     const { provider } = countingCredentials({ sessionToken: SESSION_TOKEN });
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     const err = await errorOf(access.apis());
@@ -273,7 +274,7 @@ describe("EKS cluster access", () => {
       });
     const { provider } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     await expect(access.apis()).rejects.toMatchObject({ status: 503 });
@@ -285,7 +286,7 @@ describe("EKS cluster access", () => {
   it("answers 503 when the cluster is not ready (no endpoint yet)", async () => {
     eksMock.on(DescribeClusterCommand).resolves({ cluster: { name: "renku", status: "CREATING" } });
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: countingCredentials().provider,
     });
     const err = await errorOf(access.apis());
@@ -296,7 +297,7 @@ describe("EKS cluster access", () => {
   it("answers 503 naming the cluster, not the keys, when no credentials can be loaded", async () => {
     describeOk();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: new EKSClient({ region: "eu-central-1" }),
+      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: async () => {
         throw new Error(`Could not load credentials from any providers (${ACCESS_KEY_ID})`);
       },
