@@ -6,6 +6,8 @@ import { parse } from "yaml";
 import { AppError } from "../../../lib/errors.js";
 import { buildManifest } from "../../../lib/sessions/manifest.js";
 import type { AmaltheaPatch, JsonPatchOp, JupyterServer } from "../../../lib/sessions/types.js";
+// The copy of shared/spec/jupyterserver-crd.yaml the local cluster ships (checked equal there).
+import { CRD_PATH } from "../../local/cluster/crd-schema.js";
 import { anonymous, manifestInput, registered, testConfig } from "./fixtures.js";
 
 type Schema = Record<string, unknown>;
@@ -15,7 +17,7 @@ type Schema = Record<string, unknown>;
  * an undeclared field in our manifest would silently vanish. Forbid them instead.
  */
 function strictCrdSchema(): Schema {
-  const crd = parse(readFileSync("/work/shared/spec/jupyterserver-crd.yaml", "utf8")) as {
+  const crd = parse(readFileSync(CRD_PATH, "utf8")) as {
     spec: { versions: { schema: { openAPIV3Schema: Schema } }[] };
   };
   const root = crd.spec.versions[0]?.schema.openAPIV3Schema as Schema;
