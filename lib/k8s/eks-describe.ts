@@ -4,10 +4,11 @@
  * Failures keep the SDK's shape: an Error named by x-amzn-ErrorType with the service's message, a
  * TimeoutError when the bound passes.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
+
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { DescribeClusterOutput, EksClusterSource } from "./eks.js";
+import { NodeSha256 } from "./node-sha256.js";
 
 /** The regional EKS API; China regions live under amazonaws.com.cn. */
 export function eksEndpoint(region: string): string {
@@ -26,7 +27,7 @@ export function signedEksClient(o: {
     credentials: o.credentials,
     region: o.region,
     service: "eks",
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   return {
     async describeCluster(name) {

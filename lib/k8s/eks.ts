@@ -3,9 +3,10 @@
  * way aws-iam-authenticator and `aws eks get-token` make it: a presigned STS GetCallerIdentity URL
  * carrying the signed header `x-k8s-aws-id: <cluster>`, as `k8s-aws-v1.` + unpadded base64url.
  */
-import { Sha256 } from "@aws-crypto/sha256-js";
+
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { NodeSha256 } from "./node-sha256.js";
 
 /** Presigned URLs are signed for 60 s; the API server accepts the token for 15 minutes after signing. */
 export const PRESIGN_EXPIRES_SECONDS = 60;
@@ -68,7 +69,7 @@ export async function eksToken(opts: {
     credentials: creds,
     region: opts.region,
     service: "sts",
-    sha256: Sha256,
+    sha256: NodeSha256,
   });
   const signed = await signer.presign(
     {

@@ -11,6 +11,8 @@ import { clusterAccess } from "../../../lib/k8s/cluster.js";
 
 let silent: Server;
 let failing: Server;
+let answering: Server;
+const seen: Array<{ method?: string; url?: string; headers: Record<string, unknown> }> = [];
 const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 const listen = (s: Server) => new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
 
@@ -23,11 +25,25 @@ beforeAll(async () => {
     });
     res.end(JSON.stringify({ message: "User is not authorized to perform: eks:DescribeCluster" }));
   });
-  await Promise.all([listen(silent), listen(failing)]);
+  answering = createServer((req, res) => {
+    seen.push({ method: req.method, url: req.url, headers: req.headers });
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        cluster: {
+          name: "renku",
+          status: "ACTIVE",
+          endpoint: "https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+          certificateAuthority: { data: "Q0EK" },
+        },
+      }),
+    );
+  });
+  await Promise.all([listen(silent), listen(failing), listen(answering)]);
 });
 
 afterAll(async () => {
-  for (const s of [silent, failing]) {
+  for (const s of [silent, failing, answering]) {
     s.closeAllConnections();
     await new Promise<void>((r) => s.close(() => r()));
   }
@@ -64,5 +80,27 @@ describe("the default EKS client", () => {
     expect(err.message).toContain("AccessDeniedException");
     expect(JSON.stringify(err.toJSON())).not.toContain("AKIAIOSFODNN7EXAMPLE");
     expect(JSON.stringify(err.toJSON())).not.toContain("s3cr3t");
+  });
+
+  it("sends DescribeCluster as a SigV4-signed GET /clusters/{name} for the eks service", async () => {
+    const access = clusterAccess(k8s, {
+      eksEndpoint: url(answering),
+      credentials,
+      timeoutMs: 2000,
+    });
+    const kc = await access.kubeConfig();
+    expect(kc.getCurrentCluster()?.server).toBe(
+      "https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+    );
+    expect(kc.getCurrentCluster()?.caData).toBe("Q0EK");
+    const req = seen.at(-1);
+    expect(req?.method).toBe("GET");
+    expect(req?.url).toBe("/clusters/renku");
+    const auth = String(req?.headers.authorization);
+    expect(auth).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-central-1\/eks\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+    );
+    expect(req?.headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
+    expect(JSON.stringify(req?.headers)).not.toContain("s3cr3t");
   });
 });
