@@ -30,4 +30,12 @@ export function assertSafeUsernameLength(safeUsername: string): void {
       { detail: "This can occur if your username has been changed manually or by an admin." },
     );
   }
+  // Escaping leaves [a-z0-9-]; a leading or trailing escaped character makes "-" an end, which
+  // Kubernetes refuses in the safe-username label (the create would fail as a 500).
+  if (safeUsername.startsWith("-") || safeUsername.endsWith("-")) {
+    throw userInputError(
+      "A username must start and end with a letter or a digit to start a session.",
+      { detail: "This can occur if your username has been changed manually or by an admin." },
+    );
+  }
 }

@@ -28,3 +28,23 @@ describe("usernames whose safe form is no Kubernetes label value", () => {
     });
   }
 });
+
+describe("launching as a user whose safe username is no label value", () => {
+  // The create was refused by Kubernetes (invalid label) and answered 500 "Cannot start the session".
+  for (const username of ["é", ".alice", "_alice"]) {
+    it(`${username}: 422 in the error format, nothing created`, async () => {
+      const before = stack.cluster.requests.filter((r) => r.method === "POST").length;
+      const res = await call(endpoint("serversCreate"), {
+        headers: registeredHeaders({ username, gitToken: "glpat-alice-secret" }),
+        body: {
+          namespace: "renku-demo",
+          project: "hello-world",
+          commit_sha: "f1ea33570b1b86af316b85539c1b5d5c07949a82",
+        },
+      });
+      expect(res.status, res.text).toBe(422);
+      expect(res.json.error.code).toBe(1000);
+      expect(stack.cluster.requests.filter((r) => r.method === "POST").length).toBe(before);
+    });
+  }
+});
