@@ -92,31 +92,48 @@ export function lambdaEnv(standIns: Record<string, string>): Record<string, stri
   };
 }
 
+/** Node options without --enable-source-maps (which parses each bundle's map at load). */
+function withoutSourceMaps(env: Record<string, string>): Record<string, string> {
+  const options = (env.NODE_OPTIONS ?? "").replace("--enable-source-maps", "").trim();
+  return { ...env, NODE_OPTIONS: options };
+}
+
 export async function coldStarts(
   bundles: FunctionBundle[],
   standInsEnv: Record<string, string>,
   runs: number,
   say: (line: string) => void,
+  opts: { compareSourceMaps?: boolean } = {},
 ): Promise<Row[]> {
   const env = lambdaEnv(standInsEnv);
+  const noMapsEnv = withoutSourceMaps(env);
   const bareEvents = writeEvents("bare", [{}]);
   const rows: Row[] = [];
   const bareTimes: number[] = [];
-  const results: Array<{ bundle: FunctionBundle; times: number[]; statuses: string }> = [];
+  const results: Array<{
+    bundle: FunctionBundle;
+    times: number[];
+    noMaps: number[];
+    statuses: string;
+  }> = [];
   for (const bundle of bundles) {
     const eventsFile = writeEvents(bundle.name, [sampleEvent(bundle.name)]);
     const times: number[] = [];
+    const noMaps: number[] = [];
     let statuses = "";
     for (let i = 0; i < runs; i++) {
       bareTimes.push((await runChild(BARE, bareEvents, env)).ms);
       const r = await runChild(bundle.file, eventsFile, env);
       times.push(r.ms);
+      // Alternating with the run above, so the machine's load hits both alike.
+      if (opts.compareSourceMaps)
+        noMaps.push((await runChild(bundle.file, eventsFile, noMapsEnv)).ms);
       statuses = r.report.error
         ? `error: ${String(r.report.error)}`
         : Object.keys((r.report.statuses as object) ?? {}).join(",");
     }
     say(`  cold start ${bundle.name}: median ${ms(median(times))} (status ${statuses})`);
-    results.push({ bundle, times, statuses });
+    results.push({ bundle, times, noMaps, statuses });
   }
   const bare = median(bareTimes);
   rows.push({
@@ -125,7 +142,7 @@ export async function coldStarts(
     value: ms(bare),
     versus: `${bareTimes.length} runs`,
   });
-  for (const { bundle, times, statuses } of results) {
+  for (const { bundle, times, noMaps, statuses } of results) {
     const fn = median(times);
     const over = fn - bare;
     const modules = await dominantModules(bundle.handler);
@@ -137,6 +154,15 @@ export async function coldStarts(
       target: `<= +${OVER_BARE_MS} ms`,
       verdict: verdict(over <= OVER_BARE_MS),
     });
+    if (noMaps.length > 0) {
+      const plain = median(noMaps);
+      rows.push({
+        section: "1 cold start",
+        measure: `${bundle.name} without --enable-source-maps`,
+        value: ms(plain),
+        versus: `+${ms(plain - bare)} over bare; source maps cost ${ms(fn - plain)}`,
+      });
+    }
     rows.push({
       section: "1 bundle size",
       measure: `${bundle.name}: ${modules}`,

@@ -4,7 +4,9 @@
  * it to test/bench/results.md. Figures only: nothing here asserts a timing.
  *
  * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
- * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines).
+ * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
+ * BENCH_SOURCE_MAPS=compare also times each cold start without --enable-source-maps;
+ * BENCH_ONLY=cold stops after the cold starts and bundle sizes.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -60,27 +62,32 @@ async function main(): Promise<void> {
   try {
     const only = process.env.BENCH_FUNCTIONS?.split(",").filter(Boolean);
     const cold = only ? bundles.filter((b) => only.includes(b.name)) : bundles;
-    await section("1 cold start", () => coldStarts(cold, standIns.env, runs, say));
-    let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
-    await section("warm set-up", async () => {
-      bench = await setUpWarm(standIns);
-      return [];
-    });
-    if (bench) {
-      const b = bench;
-      fillTo(standIns, b, 200);
-      await section("4 scaling", () => listAndGet(b, 50));
-      fillTo(standIns, b, 2000);
-      await section("2 GET /servers warm", () => listVersusBare(b, 300));
-      await section("4 scaling", () => listAndGet(b, 50));
-      fillTo(standIns, b, 20000);
-      await section("4 scaling", () => listAndGet(b, 50));
-      await section("5 memory", () =>
-        memory(bundles, standIns.env, b.template.metadata.name, 1000),
-      );
-      await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
+    const compareSourceMaps = process.env.BENCH_SOURCE_MAPS === "compare";
+    await section("1 cold start", () =>
+      coldStarts(cold, standIns.env, runs, say, { compareSourceMaps }),
+    );
+    if (process.env.BENCH_ONLY !== "cold") {
+      let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
+      await section("warm set-up", async () => {
+        bench = await setUpWarm(standIns);
+        return [];
+      });
+      if (bench) {
+        const b = bench;
+        fillTo(standIns, b, 200);
+        await section("4 scaling", () => listAndGet(b, 50));
+        fillTo(standIns, b, 2000);
+        await section("2 GET /servers warm", () => listVersusBare(b, 300));
+        await section("4 scaling", () => listAndGet(b, 50));
+        fillTo(standIns, b, 20000);
+        await section("4 scaling", () => listAndGet(b, 50));
+        await section("5 memory", () =>
+          memory(bundles, standIns.env, b.template.metadata.name, 1000),
+        );
+        await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
+      }
+      await section("6 autosave clean-up", autosaveCleanup);
     }
-    await section("6 autosave clean-up", autosaveCleanup);
   } finally {
     setDeps(undefined);
     await standIns.stop();
