@@ -46,6 +46,8 @@ export async function startStandIns(): Promise<StandIns> {
     NB_K8S__NAMESPACE: "renku",
     NB_GIT__URL: gitlab.url,
     NB_GIT__REGISTRY: registryProxy.host,
+    // The scheduled clean-up acts as the seed's service account.
+    NB_GIT__SERVICE_TOKEN: "glpat-service-secret",
     NB_REGISTRY__ALLOWED_HOSTS: hosts,
     NB_REGISTRY__PLAIN_HTTP_HOSTS: hosts,
     NB_SESSIONS__DEFAULT_IMAGE: `${registryProxy.host}/renku/singleuser:latest`,
