@@ -98,6 +98,12 @@ export const anonymousPatchError = () =>
 export const upstreamUnavailable = (message: string, o: Opts = {}) =>
   new AppError(503, 3503, message, { detail: PERSIST, ...o });
 
+/** The function is about to hit its Lambda (and API Gateway) time limit: answer before it does. */
+export const deadlineError = () =>
+  new AppError(504, 3504, "The request could not be completed in time, please try again later.", {
+    detail: PERSIST,
+  });
+
 /** Framework-level HTTP errors, coded as the reference's werkzeug table did. */
 const HTTP_CODES: Record<number, [number, string]> = {
   400: [1400, "The browser (or proxy) sent a request that this server could not understand."],

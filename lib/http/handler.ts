@@ -19,6 +19,7 @@ import { type Deps, getDeps } from "../deps.js";
 import {
   AppError,
   configurationError,
+  deadlineError,
   httpError,
   programmingError,
   validationError,
@@ -32,6 +33,11 @@ export type Event = APIGatewayProxyEventV2;
 export type Result = APIGatewayProxyStructuredResultV2;
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;.*)?$/i;
+/**
+ * Answer this long before the Lambda's own time limit, so a slow chain of upstream calls still
+ * gets the documented error instead of API Gateway's bare 503.
+ */
+export const DEADLINE_MARGIN_MS = 1500;
 /** Lambda's own payload limit is 6 MB; nothing this API takes comes close to this. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -236,7 +242,12 @@ export function handler<
     return toResult(reply, s.requestId);
   };
   const r = route as unknown as RouteDef;
-  return middy<Event, Result, Error, Context>(base)
+  return middy<Event, Result, Error, Context>(base, {
+    timeoutEarlyInMillis: DEADLINE_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      throw deadlineError();
+    },
+  })
     .use(accessLog())
     .use(requestContext(r))
     .use(httpHeaderNormalizer())

@@ -9,7 +9,7 @@ import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";
 import { defineRoute } from "../../../lib/http/route.js";
 import { useTestDeps } from "../../helpers/deps.js";
-import { invoke } from "../../helpers/events.js";
+import { apiEvent, invoke, lambdaContext } from "../../helpers/events.js";
 import { anonHeaders, gitCredentials, registeredHeaders } from "../../helpers/users.js";
 
 const AUTH_MESSAGE = "Accessing the requested resource requires authentication, please log in.";
@@ -272,6 +272,24 @@ describe("the shared HTTP stack", () => {
         if (saved === undefined) delete process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS;
         else process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS = saved;
       }
+    });
+
+    it("answers with the documented error before the Lambda time limit", async () => {
+      const slow = handler({ ...echoRoute, id: "slow" }, async () => {
+        await new Promise((r) => setTimeout(r, 5000));
+        return ok({});
+      });
+      const context = { ...lambdaContext(), getRemainingTimeInMillis: () => 1600 };
+      const event = apiEvent({
+        method: "POST",
+        path: "/notebooks/echo/abc",
+        pathParameters: { thing: "abc" },
+        headers: alice,
+        body: { word: "x" },
+      });
+      const result = (await slow(event, context)) as { statusCode: number; body: string };
+      expect(result.statusCode).toBe(504);
+      expect(JSON.parse(result.body).error.code).toBe(3504);
     });
 
     it("tags every response with the request id", async () => {
