@@ -24,7 +24,7 @@ import {
   programmingError,
   validationError,
 } from "../errors.js";
-import type { Logger } from "../log.js";
+import { createLogger, type Logger } from "../log.js";
 import type { Reply } from "./reply.js";
 import type { AuthMode, RouteDef } from "./route.js";
 import { describeIssues } from "./validation.js";
@@ -130,8 +130,15 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, root: string) 
   return result.data;
 }
 
+/** Before the dependencies exist (a bad configuration) errors still reach the log, on stderr. */
+let bootLog: Logger | undefined;
+const fallbackLog = () => {
+  bootLog ??= createLogger("info", process.stderr);
+  return bootLog;
+};
+
 function errorResult(error: unknown, s: State | undefined): Result {
-  const log = s?.log;
+  const log = s?.log ?? fallbackLog();
   let appError: AppError;
   if (error instanceof AppError) appError = error;
   else if (error instanceof ConfigError) {

@@ -1,5 +1,5 @@
 /** Every error path of the shared middy stack, through real handlers and API Gateway v2 events. */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { main as notFound } from "../../../functions/not-found.js";
 import { main as createServer } from "../../../functions/servers/create.js";
@@ -265,9 +265,15 @@ describe("the shared HTTP stack", () => {
       try {
         const { getConfig } = await import("../../../lib/config.js");
         expect(() => getConfig()).toThrow(/NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS/);
+        const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
         const r = await invoke(listServers, { path: "/notebooks/servers" });
+        const written = stderr.mock.calls.map((c) => String(c[0])).join("");
+        stderr.mockRestore();
         expect(r.status).toBe(500);
         expect(r.json.error.code).toBe(2001);
+        // The caller gets the generic message; the operator's log names the variable and why.
+        expect(r.text).not.toContain("NB_SESSIONS__CULLING");
+        expect(written).toContain("NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS");
       } finally {
         if (saved === undefined) delete process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS;
         else process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS = saved;
