@@ -2,6 +2,7 @@
 import { decodeJwt, type JWTPayload } from "jose";
 import { z } from "zod";
 import { authenticationError } from "../errors.js";
+import { isLabelValue } from "../k8s/labels.js";
 import { escapeName } from "./escape.js";
 import type { AnonymousUser, RegisteredUser, User } from "./user.js";
 
@@ -18,9 +19,6 @@ export const GIT_CREDENTIALS_MESSAGE =
 
 const MISSING_HEADERS_DETAIL =
   "The required authentication headers ['Renku-Auth-Access-Token', 'Renku-Auth-Id-Token', 'Renku-Auth-Git-Credentials'] are missing. If anonymous user sessions are supported then the header Renku-Auth-Anon-Id can also be used.";
-
-/** D9: the anonymous id must be usable as a Kubernetes label value. */
-const ANON_ID = /^[A-Za-z0-9]([-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
 
 export type IdTokenVerifier = (token: string) => Promise<JWTPayload>;
 
@@ -112,7 +110,8 @@ export async function authenticate(
     return registeredUser(headers, opts);
   }
   const anonId = headers[HEADERS.anonId];
-  if (opts.anonymousEnabled && anonId && ANON_ID.test(anonId)) {
+  // D9: the anonymous id becomes a label value, so it must be a valid one.
+  if (opts.anonymousEnabled && anonId && isLabelValue(anonId)) {
     const user: AnonymousUser = {
       kind: "anonymous",
       id: anonId,

@@ -17,6 +17,7 @@ import type { Logger } from "../log.js";
 import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";
 import type { ClusterAccess, K8sApis } from "./cluster.js";
 import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "./kube-client.js";
+import { isLabelValue } from "./labels.js";
 
 export interface JsonPatchOp {
   op: "add" | "remove" | "replace" | "move" | "copy" | "test";
@@ -87,10 +88,6 @@ export interface RepositoryOptions {
   config: Pick<Config, "k8s" | "amalthea" | "upstream_timeout_ms">;
   log: Logger;
 }
-
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-/** Whether a string may be a Kubernetes label value (and so appear in a selector). */
-export const isLabelValue = (value: string) => value.length <= 63 && LABEL_VALUE.test(value);
 
 export function createSessionsRepository<S extends KubeObject = KubeObject>(
   opts: RepositoryOptions,

@@ -5,6 +5,7 @@
  */
 import type { User } from "../auth/user.js";
 import type { Config } from "../config.js";
+import { isLabelValue } from "../k8s/labels.js";
 import type { PatchContext } from "./patches/context.js";
 import * as general from "./patches/general.js";
 import * as gitProxy from "./patches/git-proxy.js";
@@ -135,14 +136,12 @@ function strings(map: Record<string, string | null | undefined>): Record<string,
   return out;
 }
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
 /**
  * Informational labels whose value is not a valid label value (an identity provider's `sub` may
  * hold any character) are left out rather than failing the launch; the annotation keeps the value.
  */
 const optionalLabel = (value: string | null) =>
-  value !== null && value.length <= 63 && LABEL_VALUE.test(value) ? value : null;
+  value !== null && isLabelValue(value) ? value : null;
 
 export function buildManifest(input: ManifestInput): JupyterServer {
   const { config, user, name, request, project, image, resources } = input;
