@@ -14,12 +14,13 @@ import type { GitLab } from "./gitlab/types.js";
 import type { SessionsRepository } from "./k8s/sessions-repository.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RegistryClient } from "./registry/client.js";
+import type { JupyterServer } from "./sessions/types.js";
 
 export interface Adapters {
   /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
   gitlab: (token?: string) => GitLab;
   /** The sessions namespace of the configured cluster (kubeconfig or EKS, D18). */
-  k8s: SessionsRepository;
+  k8s: SessionsRepository<JupyterServer>;
   /** Image checks against container registries, behind the SSRF guard (D15). */
   registry: RegistryClient;
   /** The resource-pool service (D16a); undefined when config.crc_url is unset (static options). */

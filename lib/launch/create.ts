@@ -43,7 +43,7 @@ export async function removeOwnLaunch(
   log: Logger,
 ): Promise<"removed" | "absent" | "not-ours" | "failed"> {
   try {
-    const found = (await repo.get(name)) as JupyterServer | undefined;
+    const found = await repo.get(name);
     if (!found) return "absent";
     if (found.metadata.annotations?.[LAUNCH_ID_ANNOTATION] !== launchId) return "not-ours";
     await repo.delete(name, { forced: true });
@@ -75,8 +75,8 @@ export async function createServer(
     log.error({ server: name, cleanup, err: describe(err) }, "creating the JupyterServer failed");
     throw cannotStartServerError(name, { cause: err });
   }
-  if (result.created) return { status: 201, server: result.server as JupyterServer };
-  const existing = result.existing as JupyterServer | undefined;
+  if (result.created) return { status: 201, server: result.server };
+  const existing = result.existing;
   if (existing && isOwnedBy(existing, user)) return { status: 200, server: existing };
   // Gone again already, or (a name collision) someone else's: never show it.
   log.warn(

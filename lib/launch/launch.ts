@@ -21,7 +21,6 @@ import {
   serializeServer,
   serverName,
 } from "../sessions/index.js";
-import type { JupyterServer } from "../sessions/types.js";
 import { afterLaunch } from "./after-launch.js";
 import { checkLaunchResources } from "./checks.js";
 import { createServer, newLaunchId, removeOwnLaunch, withLaunchId } from "./create.js";
@@ -51,7 +50,7 @@ export async function launchSession(
   );
 
   // Idempotency: the caller's session of that name is the answer, whatever the body says.
-  const existing = (await deps.k8s.get(name)) as JupyterServer | undefined;
+  const existing = await deps.k8s.get(name);
   if (existing) {
     if (!isOwnedBy(existing, user)) {
       log.warn({ server: name }, "a foreign JupyterServer holds this session name");

@@ -3,7 +3,6 @@
 export { readSessionLogs } from "./logs.js";
 export { findOwnedServer, notFoundMessages, requireOwnedServer } from "./lookup.js";
 export { patchSession, pvDisabledError, type SessionPatch } from "./patch.js";
-export { jupyterServers } from "./repository.js";
 export { type PoolSource, resourcesForClass } from "./resource-class.js";
 export { reinjectTokens } from "./resume.js";
 export { stopSession } from "./stop.js";

@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
 import { logContainers, podName } from "../sessions/index.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import { jupyterServers } from "./repository.js";
+import "../adapters/k8s.js";
 
 /**
  * One GET of the JupyterServer, then one pods/log read per container the operator reported, all
@@ -25,7 +25,7 @@ export async function readSessionLogs(
   // tailLines=0 reads nothing; skip the calls (the answer is {} either way).
   if (maxLines === 0) return {};
   const pod = js.status?.mainPod?.name ?? podName(name);
-  const repo = jupyterServers(deps);
+  const repo = deps.k8s;
   const entries = await Promise.all(
     logContainers(js).map(async (container) => {
       try {

@@ -7,7 +7,7 @@ import type { Deps } from "../deps.js";
 import { missingResource } from "../errors.js";
 import { isOwnedBy } from "../sessions/index.js";
 import type { JupyterServer } from "../sessions/types.js";
-import { jupyterServers } from "./repository.js";
+import "../adapters/k8s.js";
 
 /** The reference's 404 messages, per endpoint (clients match on them). */
 export const notFoundMessages = {
@@ -24,7 +24,7 @@ export async function findOwnedServer(
   user: Pick<User, "safeUsername" | "id">,
   name: string,
 ): Promise<JupyterServer | undefined> {
-  const js = await jupyterServers(deps).get(name);
+  const js = await deps.k8s.get(name);
   return js && isOwnedBy(js, user) ? js : undefined;
 }
 

@@ -15,7 +15,7 @@ import {
 } from "../sessions/index.js";
 import type { JupyterServer } from "../sessions/types.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import { jupyterServers } from "./repository.js";
+import "../adapters/k8s.js";
 import { type PoolSource, resourcesForClass } from "./resource-class.js";
 import { reinjectTokens } from "./resume.js";
 
@@ -51,7 +51,7 @@ export async function patchSession(
 ): Promise<JupyterServer> {
   if (!deps.config.sessions.storage.pvs_enabled) throw pvDisabledError();
   if (user.kind !== "registered") throw anonymousPatchError();
-  const repo = jupyterServers(deps);
+  const repo = deps.k8s;
   const gone = () => missingResource(notFoundMessages.get(name));
   let js = await requireOwnedServer(deps, user, name, notFoundMessages.get(name));
 

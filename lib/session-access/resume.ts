@@ -10,7 +10,7 @@ import {
   refreshedDockerConfigJson,
   statefulSetTokenPatch,
 } from "../sessions/index.js";
-import { jupyterServers } from "./repository.js";
+import "../adapters/k8s.js";
 
 const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
@@ -23,7 +23,7 @@ export async function reinjectTokens(
   user: RegisteredUser,
   name: string,
 ): Promise<void> {
-  const repo = jupyterServers(deps);
+  const repo = deps.k8s;
   const secretName = imagePullSecretName(name);
   const [sts, secret] = await Promise.all([repo.getStatefulSet(name), repo.getSecret(secretName)]);
   const writes: Promise<unknown>[] = [];

@@ -3,7 +3,7 @@ import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { AppError, deleteServerError, missingResource } from "../errors.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import { jupyterServers } from "./repository.js";
+import "../adapters/k8s.js";
 
 /** Two sequential Kubernetes calls: GET (ownership), DELETE. */
 export async function stopSession(
@@ -16,7 +16,7 @@ export async function stopSession(
   await requireOwnedServer(deps, user, name, message);
   let deleted: boolean;
   try {
-    deleted = await jupyterServers(deps).delete(name, { forced: opts.forced });
+    deleted = await deps.k8s.delete(name, { forced: opts.forced });
   } catch (err) {
     // Whatever the cluster said (unavailable, refused), the caller sees the reference's 3001.
     throw deleteServerError({ cause: err instanceof AppError ? (err.cause ?? err) : err });

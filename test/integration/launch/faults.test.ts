@@ -5,7 +5,7 @@
  * never fail a launch.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { SessionsRepository } from "../../../lib/k8s/sessions-repository.js";
+import type { Deps } from "../../../lib/deps.js";
 import { LAUNCH_ID_ANNOTATION } from "../../../lib/launch/index.js";
 import type { JupyterServer } from "../../../lib/sessions/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -13,7 +13,7 @@ import { registeredHeaders } from "../../helpers/users.js";
 import { helloBody, launch } from "./helpers.js";
 
 let stack: SessionStack;
-let realK8s: SessionsRepository;
+let realK8s: Deps["k8s"];
 const alice = registeredHeaders({ username: "alice" });
 
 beforeAll(async () => {
@@ -57,7 +57,9 @@ describe("a foreign session under the caller's session name", () => {
     };
     stack.deps.k8s = {
       ...realK8s,
-      get: async (name) => ({ ...foreign, metadata: { ...foreign.metadata, name } }),
+      // Only what ownership reads: the service must stop there.
+      get: async (name) =>
+        ({ ...foreign, metadata: { ...foreign.metadata, name } }) as unknown as JupyterServer,
     };
     const before = stack.cluster.requests.length;
     const res = await launch(alice, helloBody());

@@ -6,7 +6,7 @@
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
 import type { Deps } from "../../../lib/deps.js";
-import { jupyterServers } from "../../../lib/session-access/index.js";
+import "../../../lib/adapters/k8s.js";
 import { buildManifest, serverName } from "../../../lib/sessions/index.js";
 import type { JupyterServer } from "../../../lib/sessions/types.js";
 import type { SessionStack } from "../../helpers/stack.js";
@@ -94,7 +94,7 @@ export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<
     },
   });
   if (opts.fault) manifest.metadata.annotations["local.renku.io/fault"] = opts.fault;
-  const result = await jupyterServers(deps).create(manifest);
+  const result = await deps.k8s.create(manifest);
   if (!result.created) throw new Error(`session ${name} already exists`);
   return result.server;
 }

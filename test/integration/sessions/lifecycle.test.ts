@@ -6,7 +6,6 @@
 import { Buffer } from "node:buffer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as createServer } from "../../../functions/servers/create.js";
-import { jupyterServers } from "../../../lib/session-access/index.js";
 import { imagePullSecretName } from "../../../lib/sessions/index.js";
 import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -172,7 +171,7 @@ describe("a registered user's session, step by step", () => {
       synchronized: false,
       date: a["renku.io/hibernationDate"],
     });
-    const stored = await jupyterServers(stack.deps).get(name);
+    const stored = await stack.deps.k8s.get(name);
     expect(stored?.spec.jupyterServer.hibernated).toBe(true);
 
     await stack.cluster.amalthea.settle();
@@ -202,7 +201,7 @@ describe("a registered user's session, step by step", () => {
     });
     const r = await sessionsApi(fresh).patch(name, { state: "running" });
     expect(r.status).toBe(200);
-    const repo = jupyterServers(stack.deps);
+    const repo = stack.deps.k8s;
     const sts = await repo.getStatefulSet(name);
     const containers = [
       ...(sts?.spec?.template.spec?.containers ?? []),
