@@ -1,9 +1,8 @@
-/** Wires deps.crc: the resource-pool service client when NB_CRC_URL is set (D16a). */
+/** The resource-pool service client when NB_CRC_URL is set (D16a); undefined means static options. */
 import { createCrcClient } from "../crc/client.js";
-import { provideAdapter } from "../deps.js";
+import type { Adapter } from "../deps.js";
 
-provideAdapter("crc", (config) =>
+export const crc: Adapter<"crc"> = ({ config }) =>
   config.crc_url
     ? createCrcClient({ baseUrl: config.crc_url, timeoutMs: config.upstream_timeout_ms })
-    : undefined,
-);
+    : undefined;

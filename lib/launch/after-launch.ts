@@ -3,13 +3,10 @@
  * the autosave ledger and the caller's superseded autosaves are deleted. Both run concurrently,
  * are awaited (a Lambda may freeze once it answers) and never fail the launch: failures are logged.
  */
-import "../adapters/k8s.js";
-import "../adapters/gitlab.js";
 import type { User } from "../auth/user.js";
 import { cleanupAutosavesOnLaunch, recordLaunchInLedger } from "../autosave/index.js";
 import type { Deps } from "../deps.js";
 import type { GitLabProject } from "../gitlab/types.js";
-import { configMapLedgerStore } from "../k8s/ledger-store.js";
 import type { Logger } from "../log.js";
 
 export interface AfterLaunchInput {
@@ -26,14 +23,15 @@ export interface AfterLaunchResult {
 }
 
 export async function afterLaunch(
-  deps: Pick<Deps, "config" | "k8s" | "gitlab" | "now">,
+  deps: Pick<Deps, "ledger" | "gitlab" | "now">,
   input: AfterLaunchInput,
 ): Promise<AfterLaunchResult> {
   const { user, project, log } = input;
-  const ledger = recordLaunchInLedger(
-    configMapLedgerStore(deps.k8s, deps.config.autosave.ledger_name),
-    { projectId: project.id, projectPath: project.path_with_namespace, at: deps.now() },
-  ).then(
+  const ledger = recordLaunchInLedger(deps.ledger, {
+    projectId: project.id,
+    projectPath: project.path_with_namespace,
+    at: deps.now(),
+  }).then(
     () => "recorded" as const,
     (err: unknown) => {
       log.warn(

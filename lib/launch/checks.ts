@@ -5,8 +5,6 @@
  * branch, the commit and the commit image as soon as the project is known. Every failure is
  * collected into the one 404 missing-resources message.
  */
-import "../adapters/registry.js";
-import "../adapters/gitlab.js";
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import type { GitLabCommit, GitLabProject, GitLabUser } from "../gitlab/types.js";

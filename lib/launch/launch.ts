@@ -8,7 +8,6 @@
  *   registry: the image (manifest, plus the config blob for its working directory), started as soon
  *     as the project resolves (an explicit image: at once).
  */
-import "../adapters/k8s.js";
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { cannotStartServerError } from "../errors.js";
@@ -32,7 +31,10 @@ export interface LaunchOutcome {
   server: NotebookResponse;
 }
 
-export type LaunchDeps = Pick<Deps, "config" | "k8s" | "gitlab" | "registry" | "crc" | "now">;
+export type LaunchDeps = Pick<
+  Deps,
+  "config" | "k8s" | "gitlab" | "registry" | "crc" | "ledger" | "now"
+>;
 
 export async function launchSession(
   deps: LaunchDeps,

@@ -3,7 +3,6 @@
  * service when one is configured, else from the static server options. Errors are the reference's
  * 422s (code 1005 for classes and storage, 1000 for legacy matching, 1422 for static options).
  */
-import "../adapters/crc.js";
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { configurationError } from "../errors.js";

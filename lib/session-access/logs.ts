@@ -4,7 +4,6 @@ import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
 import { logContainers, podName } from "../sessions/index.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import "../adapters/k8s.js";
 
 /**
  * One GET of the JupyterServer, then one pods/log read per container the operator reported, all

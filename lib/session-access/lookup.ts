@@ -7,7 +7,6 @@ import type { Deps } from "../deps.js";
 import { missingResource } from "../errors.js";
 import { isOwnedBy } from "../sessions/index.js";
 import type { JupyterServer } from "../sessions/types.js";
-import "../adapters/k8s.js";
 
 /** The reference's 404 messages, per endpoint (clients match on them). */
 export const notFoundMessages = {

@@ -15,7 +15,6 @@ import {
 } from "../sessions/index.js";
 import type { JupyterServer } from "../sessions/types.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import "../adapters/k8s.js";
 import { type PoolSource, resourcesForClass } from "./resource-class.js";
 import { reinjectTokens } from "./resume.js";
 

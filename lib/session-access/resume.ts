@@ -10,7 +10,6 @@ import {
   refreshedDockerConfigJson,
   statefulSetTokenPatch,
 } from "../sessions/index.js";
-import "../adapters/k8s.js";
 
 const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 

@@ -3,7 +3,6 @@ import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { AppError, deleteServerError, missingResource } from "../errors.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import "../adapters/k8s.js";
 
 /** Two sequential Kubernetes calls: GET (ownership), DELETE. */
 export async function stopSession(
