@@ -3,7 +3,7 @@ import { k8s } from "../lib/adapters/k8s.js";
 import { logs } from "../lib/api/routes.js";
 import { handler } from "../lib/http/handler.js";
 import { ok } from "../lib/http/reply.js";
-import { readSessionLogs } from "../lib/session-access/index.js";
+import { readSessionLogs } from "../lib/use-cases/index.js";
 
 export const main = handler(
   logs,

@@ -10,7 +10,7 @@ import { registry } from "../../lib/adapters/registry.js";
 import { createServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { created, ok } from "../../lib/http/reply.js";
-import { launchSession } from "../../lib/launch/index.js";
+import { launchSession } from "../../lib/use-cases/index.js";
 
 export const main = handler(
   createServer,

@@ -6,7 +6,7 @@ import { k8s } from "../../lib/adapters/k8s.js";
 import { deleteServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
-import { stopSession } from "../../lib/session-access/index.js";
+import { stopSession } from "../../lib/use-cases/index.js";
 
 export const main = handler(
   deleteServer,

@@ -3,8 +3,8 @@ import { k8s } from "../../lib/adapters/k8s.js";
 import { getServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { notFoundMessages, requireOwnedServer } from "../../lib/session-access/index.js";
 import { serializeServer } from "../../lib/sessions/index.js";
+import { notFoundMessages, requireOwnedServer } from "../../lib/use-cases/index.js";
 
 export const main = handler(
   getServer,

@@ -5,8 +5,8 @@ import { k8s } from "../../lib/adapters/k8s.js";
 import { patchServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { type PoolSource, patchSession } from "../../lib/session-access/index.js";
 import { serializeServer } from "../../lib/sessions/index.js";
+import { type PoolSource, patchSession } from "../../lib/use-cases/index.js";
 
 export const main = handler(
   patchServer,

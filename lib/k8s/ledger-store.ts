@@ -3,7 +3,7 @@
  * concurrency on its resourceVersion. Satisfies lib/autosave's LedgerStore structurally.
  */
 import { z } from "zod";
-import type { SessionsRepository } from "./sessions-repository.js";
+import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 
 export const LEDGER_KEY = "ledger.json";
 

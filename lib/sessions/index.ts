@@ -1,5 +1,9 @@
 /** The sessions domain: pure functions the endpoints wire to the GitLab, registry and k8s clients. */
-export { filterServers, matchesFilters, type ServerFilters } from "./filters.js";
+export {
+  filterServers,
+  matchesFilters,
+  type ServerFilters,
+} from "../backends/jupyterserver/filters.js";
 export {
   assertResourceClassChangeAllowed,
   type GitStatus,
@@ -13,7 +17,39 @@ export {
   resumeMergePatch,
   statefulSetPriorityPatch,
   statefulSetTokenPatch,
-} from "./hibernation.js";
+} from "../backends/jupyterserver/hibernation.js";
+export {
+  ANNOTATION_KEYS,
+  buildManifest,
+  buildPatches,
+  containerResources,
+  type ManifestInput,
+  projectPath,
+  SAFE_USERNAME_LABEL,
+} from "../backends/jupyterserver/manifest.js";
+export type { PatchContext } from "../backends/jupyterserver/patches/context.js";
+export {
+  dockerConfigJson,
+  imagePullSecretName,
+} from "../backends/jupyterserver/patches/jupyter-server.js";
+export {
+  type NotebookResponse,
+  pythonIsoUtc,
+  serializeServer,
+  serializeServers,
+  serverUrl,
+  usingDefaultImage,
+} from "../backends/jupyterserver/serialize.js";
+export {
+  type ApiStatus,
+  exitCodeMessage,
+  isAnonymousServer,
+  type StatusStep,
+  type StatusWarning,
+  serverState,
+  serverStatus,
+  unschedulableMessage,
+} from "../backends/jupyterserver/status.js";
 export {
   commitImage,
   isOwnedBy,
@@ -24,18 +60,7 @@ export {
   ownerSelector,
   podName,
   resolveLaunchResources,
-} from "./launch.js";
-export {
-  ANNOTATION_KEYS,
-  buildManifest,
-  buildPatches,
-  containerResources,
-  type ManifestInput,
-  projectPath,
-  SAFE_USERNAME_LABEL,
-} from "./manifest.js";
-export type { PatchContext } from "./patches/context.js";
-export { dockerConfigJson, imagePullSecretName } from "./patches/jupyter-server.js";
+} from "./launch-rules.js";
 export {
   bytesFromQuantity,
   cpuFromQuantity,
@@ -55,14 +80,6 @@ export {
   selectByClassId,
   selectDefault,
 } from "./resource-classes.js";
-export {
-  type NotebookResponse,
-  pythonIsoUtc,
-  serializeServer,
-  serializeServers,
-  serverUrl,
-  usingDefaultImage,
-} from "./serialize.js";
 export { assertSafeUsernameLength, serverName } from "./server-name.js";
 export {
   type LegacyServerOptions,
@@ -73,15 +90,5 @@ export {
   serverOptionsResponse,
   serverOptionViolations,
 } from "./server-options.js";
-export {
-  type ApiStatus,
-  exitCodeMessage,
-  isAnonymousServer,
-  type StatusStep,
-  type StatusWarning,
-  serverState,
-  serverStatus,
-  unschedulableMessage,
-} from "./status.js";
 export type * from "./types.js";
 export { configuredSessionUrl, sessionPath, sessionUrl } from "./url.js";

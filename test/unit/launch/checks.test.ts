@@ -4,9 +4,9 @@ import type { RegisteredUser } from "../../../lib/auth/user.js";
 import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import type { GitLab, GitLabProject } from "../../../lib/gitlab/types.js";
-import { checkLaunchResources } from "../../../lib/launch/checks.js";
 import { createLogger } from "../../../lib/log.js";
 import type { RegistryClient } from "../../../lib/registry/client.js";
+import { checkLaunchResources } from "../../../lib/use-cases/launch-checks.js";
 
 const config = loadConfig({
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",

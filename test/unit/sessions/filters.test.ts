@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { filterServers, matchesFilters } from "../../../lib/sessions/filters.js";
+import { filterServers, matchesFilters } from "../../../lib/backends/jupyterserver/filters.js";
 import { storedServer } from "./js-fixture.js";
 
 const js = storedServer(undefined);

@@ -1,5 +1,5 @@
 /** A JupyterServer as read back from the cluster, built from the manifest with a status on top. */
-import { buildManifest } from "../../../lib/sessions/manifest.js";
+import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer, JupyterServerStatus } from "../../../lib/sessions/types.js";
 import { anonymous, manifestInput } from "./fixtures.js";
 

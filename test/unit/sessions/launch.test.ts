@@ -8,7 +8,7 @@ import {
   ownerSelector,
   podName,
   resolveLaunchResources,
-} from "../../../lib/sessions/launch.js";
+} from "../../../lib/sessions/launch-rules.js";
 import type { ResourcePool } from "../../../lib/sessions/resource-classes.js";
 import { anonymous, project, registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";

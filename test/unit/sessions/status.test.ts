@@ -3,7 +3,7 @@ import {
   exitCodeMessage,
   serverStatus,
   unschedulableMessage,
-} from "../../../lib/sessions/status.js";
+} from "../../../lib/backends/jupyterserver/status.js";
 import type { ContainerStatus, JupyterServerStatus } from "../../../lib/sessions/types.js";
 import { testConfig } from "./fixtures.js";
 import { CREATED, storedServer } from "./js-fixture.js";

@@ -2,14 +2,14 @@
  * The API `status` object (section 5.2) derived from what the operator wrote on the resource.
  * Pure: `now` is passed in so the countdowns in warnings are testable.
  */
-import type { Config } from "../config.js";
+import type { Config } from "../../config.js";
 import type {
   ContainerStatus,
   JupyterServer,
   PodStatus,
   ServerState,
   StepStatus,
-} from "./types.js";
+} from "../../sessions/types.js";
 
 export interface StatusStep {
   step: string;

@@ -3,9 +3,9 @@
  * combine with the clients.
  */
 import type { User } from "../auth/user.js";
+import { SAFE_USERNAME_LABEL } from "../backends/jupyterserver/manifest.js";
 import type { Config } from "../config.js";
 import { missingResource } from "../errors.js";
-import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import {
   type ClassSelection,
   type ResourcePool,

@@ -9,6 +9,12 @@
  *     as the project resolves (an explicit image: at once).
  */
 import type { User } from "../auth/user.js";
+import {
+  createServer,
+  newLaunchId,
+  removeOwnLaunch,
+  withLaunchId,
+} from "../backends/jupyterserver/create.js";
 import type { Deps } from "../deps.js";
 import { cannotStartServerError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -21,10 +27,9 @@ import {
   serverName,
 } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
-import { checkLaunchResources } from "./checks.js";
-import { createServer, newLaunchId, removeOwnLaunch, withLaunchId } from "./create.js";
-import { launchResources } from "./resources.js";
-import type { LaunchBody } from "./types.js";
+import type { LaunchBody } from "./launch-body.js";
+import { checkLaunchResources } from "./launch-checks.js";
+import { launchResources } from "./launch-resources.js";
 
 export interface LaunchOutcome {
   status: 200 | 201;

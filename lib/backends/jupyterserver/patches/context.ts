@@ -1,5 +1,5 @@
-import type { User } from "../../auth/user.js";
-import type { Config } from "../../config.js";
+import type { User } from "../../../auth/user.js";
+import type { Config } from "../../../config.js";
 import type {
   AmaltheaPatch,
   GitlabProject,
@@ -8,7 +8,7 @@ import type {
   JsonPatchOp,
   LaunchRequest,
   ResolvedResources,
-} from "../types.js";
+} from "../../../sessions/types.js";
 
 /** Everything the patch builders read, computed once by the manifest builder. */
 export interface PatchContext {

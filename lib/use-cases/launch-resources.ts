@@ -8,7 +8,7 @@ import type { Deps } from "../deps.js";
 import { configurationError } from "../errors.js";
 import { type LaunchResourceRequest, resolveLaunchResources } from "../sessions/index.js";
 import type { ResolvedResources } from "../sessions/types.js";
-import type { LaunchBody } from "./types.js";
+import type { LaunchBody } from "./launch-body.js";
 
 export function resourceRequest(body: LaunchBody): LaunchResourceRequest {
   return {

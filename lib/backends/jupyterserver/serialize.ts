@@ -1,11 +1,11 @@
 /** NotebookResponse (section 5.3): how a JupyterServer is shown to its owner. */
-import type { Config } from "../config.js";
-import { programmingError } from "../errors.js";
+import type { Config } from "../../config.js";
+import { programmingError } from "../../errors.js";
+import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../sessions/quantities.js";
+import type { JupyterServer } from "../../sessions/types.js";
+import { sessionUrl } from "../../sessions/url.js";
 import { ANNOTATION_KEYS } from "./manifest.js";
-import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "./quantities.js";
 import { type ApiStatus, serverStatus } from "./status.js";
-import type { JupyterServer } from "./types.js";
-import { sessionUrl } from "./url.js";
 
 export interface NotebookResponse {
   name: string;

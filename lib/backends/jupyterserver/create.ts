@@ -6,12 +6,12 @@
  * answer (200) when it is the caller's.
  */
 import { randomUUID } from "node:crypto";
-import type { User } from "../auth/user.js";
-import type { Deps } from "../deps.js";
-import { cannotStartServerError } from "../errors.js";
-import type { Logger } from "../log.js";
-import { isOwnedBy } from "../sessions/index.js";
-import type { JupyterServer } from "../sessions/types.js";
+import type { User } from "../../auth/user.js";
+import type { Deps } from "../../deps.js";
+import { cannotStartServerError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { isOwnedBy } from "../../sessions/index.js";
+import type { JupyterServer } from "../../sessions/types.js";
 
 /** Internal bookkeeping, not one of the API's annotations (serialisation leaves it out). */
 export const LAUNCH_ID_ANNOTATION = "renku.io/launch-id";

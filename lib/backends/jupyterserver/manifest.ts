@@ -3,15 +3,9 @@
  * the checked project and image, and the resolved resources. The result holds tokens (env of
  * git-proxy and git-clone, the pull secret): never log it.
  */
-import type { User } from "../auth/user.js";
-import type { Config } from "../config.js";
-import { isLabelValue } from "../k8s/labels.js";
-import type { PatchContext } from "./patches/context.js";
-import * as general from "./patches/general.js";
-import * as gitProxy from "./patches/git-proxy.js";
-import * as gitSidecar from "./patches/git-sidecar.js";
-import * as init from "./patches/init-containers.js";
-import * as jupyter from "./patches/jupyter-server.js";
+import type { User } from "../../auth/user.js";
+import type { Config } from "../../config.js";
+import { isLabelValue } from "../../k8s/labels.js";
 import type {
   AmaltheaPatch,
   GitlabProject,
@@ -22,8 +16,14 @@ import type {
   LaunchRequest,
   ResolvedResources,
   ResourceList,
-} from "./types.js";
-import { configuredSessionUrl, sessionPath } from "./url.js";
+} from "../../sessions/types.js";
+import { configuredSessionUrl, sessionPath } from "../../sessions/url.js";
+import type { PatchContext } from "./patches/context.js";
+import * as general from "./patches/general.js";
+import * as gitProxy from "./patches/git-proxy.js";
+import * as gitSidecar from "./patches/git-sidecar.js";
+import * as init from "./patches/init-containers.js";
+import * as jupyter from "./patches/jupyter-server.js";
 
 export interface ManifestInput {
   config: Config;
