@@ -10,12 +10,12 @@ import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
 import type { LedgerStore } from "./autosave/ports.js";
 import type { SessionsRepository } from "./backends/jupyterserver/repository.js";
+import type { JupyterServer } from "./backends/jupyterserver/types.js";
 import { type Config, getConfig } from "./config.js";
 import type { CrcClient } from "./crc/client.js";
 import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RegistryClient } from "./registry/client.js";
-import type { JupyterServer } from "./sessions/types.js";
 
 /** What every function has, whatever adapters it declares. */
 export interface Core {

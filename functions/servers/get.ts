@@ -1,9 +1,9 @@
 /** GET /notebooks/servers/{name}: one of the caller's sessions; anyone else's is 404. One GET. */
 import { k8s } from "../../lib/adapters/k8s.js";
 import { getServer } from "../../lib/api/routes.js";
+import { serializeServer } from "../../lib/backends/jupyterserver/index.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { serializeServer } from "../../lib/sessions/index.js";
 import { notFoundMessages, requireOwnedServer } from "../../lib/use-cases/index.js";
 
 export const main = handler(

@@ -4,9 +4,13 @@
  */
 import { k8s } from "../../lib/adapters/k8s.js";
 import { listServers } from "../../lib/api/routes.js";
+import {
+  filterServers,
+  isOwnedBy,
+  serializeServers,
+} from "../../lib/backends/jupyterserver/index.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { filterServers, isOwnedBy, serializeServers } from "../../lib/sessions/index.js";
 
 export const main = handler(
   listServers,

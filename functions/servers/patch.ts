@@ -3,9 +3,9 @@
 import { crc } from "../../lib/adapters/crc.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { patchServer } from "../../lib/api/routes.js";
+import { serializeServer } from "../../lib/backends/jupyterserver/index.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { serializeServer } from "../../lib/sessions/index.js";
 import { type PoolSource, patchSession } from "../../lib/use-cases/index.js";
 
 export const main = handler(

@@ -1,9 +1,7 @@
 /**
- * Small pure pieces of the launch and lookup flows (sections 3, 4.1, 7.3, 9) that the endpoints
- * combine with the clients.
+ * Small pure pieces of the launch flow (sections 4.1, 7.3): the commit image, the resources to
+ * request and the error when they cannot be had.
  */
-import type { User } from "../auth/user.js";
-import { SAFE_USERNAME_LABEL } from "../backends/jupyterserver/manifest.js";
 import type { Config } from "../config.js";
 import { missingResource } from "../errors.js";
 import {
@@ -18,7 +16,7 @@ import {
   type ResourceRequest,
   resolveStaticResources,
 } from "./server-options.js";
-import type { GitlabProject, JupyterServer, ResolvedResources } from "./types.js";
+import type { GitlabProject, ResolvedResources } from "./types.js";
 
 /** The image GitLab CI builds per commit: `<registry>/<path_with_namespace>:<sha[:7]>` (D6). */
 export function commitImage(
@@ -85,31 +83,3 @@ export function resolveLaunchResources(
   }
   return selectDefault(pools, request.storageGb, opts);
 }
-
-/** Always set at creation (the label of that name is left out when the id is no label value). */
-const USER_ID_ANNOTATION = "renku.io/userId";
-
-/**
- * Ownership: a session belongs to the caller iff its safe-username label is theirs (else 404) and
- * it was made for the same identity. The safe username alone is not enough: escaping lower-cases,
- * so "Alice", "alice" and an anonymous id "alice" (which any client can send) all share one.
- */
-export function isOwnedBy(js: JupyterServer, user: Pick<User, "safeUsername" | "id">): boolean {
-  return (
-    js.metadata.labels?.[SAFE_USERNAME_LABEL] === user.safeUsername &&
-    js.metadata.annotations?.[USER_ID_ANNOTATION] === user.id
-  );
-}
-
-/** The label selector that lists a user's sessions (D12). */
-export const ownerSelector = (user: Pick<User, "safeUsername">) =>
-  `${SAFE_USERNAME_LABEL}=${user.safeUsername}`;
-
-/** Containers whose logs GET /logs reads: init then regular, as the operator reported them (9). */
-export function logContainers(js: JupyterServer): string[] {
-  const states = js.status?.containerStates;
-  return [...Object.keys(states?.init ?? {}), ...Object.keys(states?.regular ?? {})];
-}
-
-/** The session's pod: always `<name>-0` (Amalthea StatefulSet). */
-export const podName = (name: string) => `${name}-0`;

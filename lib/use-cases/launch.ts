@@ -10,22 +10,21 @@
  */
 import type { User } from "../auth/user.js";
 import {
-  createServer,
+  createJupyterServer,
   newLaunchId,
   removeOwnLaunch,
   withLaunchId,
 } from "../backends/jupyterserver/create.js";
-import type { Deps } from "../deps.js";
-import { cannotStartServerError } from "../errors.js";
-import type { Logger } from "../log.js";
 import {
-  assertSafeUsernameLength,
   buildManifest,
   isOwnedBy,
   type NotebookResponse,
   serializeServer,
-  serverName,
-} from "../sessions/index.js";
+} from "../backends/jupyterserver/index.js";
+import type { Deps } from "../deps.js";
+import { cannotStartServerError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { assertSafeUsernameLength, serverName } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
 import type { LaunchBody } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
@@ -100,7 +99,7 @@ export async function launchSession(
     resources,
   });
   const launchId = newLaunchId();
-  const created = await createServer(
+  const created = await createJupyterServer(
     deps.k8s,
     withLaunchId(manifest, launchId),
     launchId,

@@ -1,8 +1,8 @@
 /** GET /logs/<name> (section 9): the session pod's logs, keyed by container. */
 import type { User } from "../auth/user.js";
+import { logContainers, podName } from "../backends/jupyterserver/index.js";
 import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
-import { logContainers, podName } from "../sessions/index.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 
 /**

@@ -3,10 +3,10 @@
  * by label (D12). Someone else's session is indistinguishable from a missing one.
  */
 import type { User } from "../auth/user.js";
+import { isOwnedBy } from "../backends/jupyterserver/index.js";
+import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { Deps } from "../deps.js";
 import { missingResource } from "../errors.js";
-import { isOwnedBy } from "../sessions/index.js";
-import type { JupyterServer } from "../sessions/types.js";
 
 /** The reference's 404 messages, per endpoint (clients match on them). */
 export const notFoundMessages = {

@@ -3,8 +3,6 @@
  * Checks in the reference's order: PVs disabled (500 3006), anonymous (422 3007), lookup (404).
  */
 import type { User } from "../auth/user.js";
-import type { Deps } from "../deps.js";
-import { AppError, anonymousPatchError, missingResource, patchServerError } from "../errors.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -12,8 +10,10 @@ import {
   resourceClassPatch,
   resumeMergePatch,
   statefulSetPriorityPatch,
-} from "../sessions/index.js";
-import type { JupyterServer } from "../sessions/types.js";
+} from "../backends/jupyterserver/index.js";
+import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Deps } from "../deps.js";
+import { AppError, anonymousPatchError, missingResource, patchServerError } from "../errors.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { type PoolSource, resourcesForClass } from "./resource-class.js";
 import { reinjectTokens } from "./resume.js";

@@ -3,13 +3,13 @@
  * the GitLab token in the image pull secret may have expired while it was hibernated.
  */
 import type { RegisteredUser } from "../auth/user.js";
-import type { Deps } from "../deps.js";
 import {
   imagePullSecretName,
   type PodTemplateSpec,
   refreshedDockerConfigJson,
   statefulSetTokenPatch,
-} from "../sessions/index.js";
+} from "../backends/jupyterserver/index.js";
+import type { Deps } from "../deps.js";
 
 const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 

@@ -10,8 +10,8 @@ import type { User } from "../../auth/user.js";
 import type { Deps } from "../../deps.js";
 import { cannotStartServerError } from "../../errors.js";
 import type { Logger } from "../../log.js";
-import { isOwnedBy } from "../../sessions/index.js";
-import type { JupyterServer } from "../../sessions/types.js";
+import { isOwnedBy } from "./ownership.js";
+import type { JupyterServer } from "./types.js";
 
 /** Internal bookkeeping, not one of the API's annotations (serialisation leaves it out). */
 export const LAUNCH_ID_ANNOTATION = "renku.io/launch-id";
@@ -58,7 +58,7 @@ export async function removeOwnLaunch(
   }
 }
 
-export async function createServer(
+export async function createJupyterServer(
   repo: Repo,
   manifest: JupyterServer,
   launchId: string,

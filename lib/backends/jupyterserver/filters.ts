@@ -1,5 +1,5 @@
 /** GET /servers query filters (section 3.4): exact matches on annotations, all given ones ANDed. */
-import type { JupyterServer } from "../../sessions/types.js";
+import type { JupyterServer } from "./types.js";
 
 export interface ServerFilters {
   project?: string | undefined;

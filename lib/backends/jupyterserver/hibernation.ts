@@ -6,10 +6,11 @@ import { Buffer } from "node:buffer";
 import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
-import type { JsonPatchOp, JupyterServer, ResolvedResources } from "../../sessions/types.js";
+import type { JsonPatchOp, ResolvedResources } from "../../sessions/types.js";
 import { containerResources } from "./manifest.js";
 import { dockerConfigJson } from "./patches/jupyter-server.js";
 import { pythonIsoUtc } from "./serialize.js";
+import type { JupyterServer } from "./types.js";
 
 /** The result of the git sidecar's `git/get_status`. */
 export interface GitStatus {

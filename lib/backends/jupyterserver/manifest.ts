@@ -7,15 +7,11 @@ import type { User } from "../../auth/user.js";
 import type { Config } from "../../config.js";
 import { isLabelValue } from "../../k8s/labels.js";
 import type {
-  AmaltheaPatch,
   GitlabProject,
   GitlabUser,
   ImageCheck,
-  JupyterServer,
-  JupyterServerSpec,
   LaunchRequest,
   ResolvedResources,
-  ResourceList,
 } from "../../sessions/types.js";
 import { configuredSessionUrl, sessionPath } from "../../sessions/url.js";
 import type { PatchContext } from "./patches/context.js";
@@ -24,6 +20,7 @@ import * as gitProxy from "./patches/git-proxy.js";
 import * as gitSidecar from "./patches/git-sidecar.js";
 import * as init from "./patches/init-containers.js";
 import * as jupyter from "./patches/jupyter-server.js";
+import type { AmaltheaPatch, JupyterServer, JupyterServerSpec, ResourceList } from "./types.js";
 
 export interface ManifestInput {
   config: Config;

@@ -2,10 +2,10 @@
 import type { Config } from "../../config.js";
 import { programmingError } from "../../errors.js";
 import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../sessions/quantities.js";
-import type { JupyterServer } from "../../sessions/types.js";
 import { sessionUrl } from "../../sessions/url.js";
 import { ANNOTATION_KEYS } from "./manifest.js";
 import { type ApiStatus, serverStatus } from "./status.js";
+import type { JupyterServer } from "./types.js";
 
 export interface NotebookResponse {
   name: string;

@@ -3,13 +3,8 @@
  * Pure: `now` is passed in so the countdowns in warnings are testable.
  */
 import type { Config } from "../../config.js";
-import type {
-  ContainerStatus,
-  JupyterServer,
-  PodStatus,
-  ServerState,
-  StepStatus,
-} from "../../sessions/types.js";
+import type { ServerState, StepStatus } from "../../sessions/types.js";
+import type { ContainerStatus, JupyterServer, PodStatus } from "./types.js";
 
 export interface StatusStep {
   step: string;

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
+import {
+  isOwnedBy,
+  logContainers,
+  ownerSelector,
+  podName,
+} from "../../../lib/backends/jupyterserver/ownership.js";
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,
-  isOwnedBy,
-  logContainers,
   missingResourcesError,
-  ownerSelector,
-  podName,
   resolveLaunchResources,
 } from "../../../lib/sessions/launch-rules.js";
 import type { ResourcePool } from "../../../lib/sessions/resource-classes.js";

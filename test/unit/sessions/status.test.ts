@@ -4,7 +4,10 @@ import {
   serverStatus,
   unschedulableMessage,
 } from "../../../lib/backends/jupyterserver/status.js";
-import type { ContainerStatus, JupyterServerStatus } from "../../../lib/sessions/types.js";
+import type {
+  ContainerStatus,
+  JupyterServerStatus,
+} from "../../../lib/backends/jupyterserver/types.js";
 import { testConfig } from "./fixtures.js";
 import { CREATED, storedServer } from "./js-fixture.js";
 

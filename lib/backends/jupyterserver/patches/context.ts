@@ -1,7 +1,6 @@
 import type { User } from "../../../auth/user.js";
 import type { Config } from "../../../config.js";
 import type {
-  AmaltheaPatch,
   GitlabProject,
   GitlabUser,
   ImageCheck,
@@ -9,6 +8,7 @@ import type {
   LaunchRequest,
   ResolvedResources,
 } from "../../../sessions/types.js";
+import type { AmaltheaPatch } from "../types.js";
 
 /** Everything the patch builders read, computed once by the manifest builder. */
 export interface PatchContext {

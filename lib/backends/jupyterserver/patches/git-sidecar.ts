@@ -1,5 +1,5 @@
 /** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
-import type { AmaltheaPatch } from "../../../sessions/types.js";
+import type { AmaltheaPatch } from "../types.js";
 import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
 import { autosaveAllowed } from "./jupyter-server.js";
 

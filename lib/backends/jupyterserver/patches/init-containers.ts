@@ -1,5 +1,5 @@
 /** Init containers, in the order the status steps report them (section 4, rows 19-22). */
-import type { AmaltheaPatch } from "../../../sessions/types.js";
+import type { AmaltheaPatch } from "../types.js";
 import {
   add,
   CA_BUNDLE,
