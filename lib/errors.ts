@@ -88,8 +88,6 @@ export const deleteServerError = (o: Opts = {}) =>
   );
 export const cannotStartServerError = (name: string, o: Opts = {}) =>
   new AppError(500, 3002, `Cannot start the session ${name}`, o);
-export const retryTimeoutError = (o: Opts = {}) =>
-  new AppError(500, 3004, "Retrying the request timed out.", o);
 export const patchServerError = (o: Opts = {}) =>
   new AppError(500, 3005, "The server cannot be patched.", o);
 export const anonymousPatchError = () =>

@@ -1,6 +1,6 @@
 /**
  * POST /notebooks/servers (notebooks-api.md 4.1): 201 with the new session, 200 with the caller's
- * existing one of the same name. The flow lives in lib/launch.
+ * existing one of the same name. The flow lives in lib/use-cases/launch.ts.
  */
 import { crc } from "../../lib/adapters/crc.js";
 import { gitlab } from "../../lib/adapters/gitlab.js";

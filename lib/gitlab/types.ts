@@ -1,17 +1,5 @@
 /** The narrow view of GitLab the service needs; every adapter and handler codes against this. */
 
-/** GitLab's access levels (Developer is the threshold for autosave). */
-export const ACCESS_LEVEL = {
-  none: 0,
-  minimal: 5,
-  guest: 10,
-  planner: 15,
-  reporter: 20,
-  developer: 30,
-  maintainer: 40,
-  owner: 50,
-} as const;
-
 export interface GitLabProject {
   id: number;
   path_with_namespace: string;
