@@ -1,5 +1,5 @@
 /**
- * GET /notebooks/images?image_url=<ref> (notebooks-api.md 7.3): 200 with an empty body when the
+ * GET /notebooks/images?image_url=<ref> (docs/spec.md 7.3): 200 with an empty body when the
  * image exists, 404 when it does not or cannot be accessed, 422 when the reference cannot be
  * parsed (code 1002) or its registry resolves to a non-public address (D15).
  */

@@ -1,4 +1,4 @@
-/** The service's error family: every failure the caller sees is one of these (notebooks-api.md 1.2). */
+/** The service's error family: every failure the caller sees is one of these (docs/spec.md 1.2). */
 export interface ErrorBody {
   error: { code: number; message: string; detail?: string };
 }

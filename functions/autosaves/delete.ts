@@ -1,5 +1,5 @@
 /**
- * DELETE /notebooks/{namespace_project}/autosave/{autosave_name} (notebooks-api.md 8): the project
+ * DELETE /notebooks/{namespace_project}/autosave/{autosave_name} (docs/spec.md 8): the project
  * as the caller sees it (404 otherwise); a malformed name or another user's autosave is the
  * reference's 404; otherwise the branch is deleted and the answer is 204 even if it was gone.
  */

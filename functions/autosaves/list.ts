@@ -1,5 +1,5 @@
 /**
- * GET /notebooks/{namespace_project}/autosave (notebooks-api.md 8): the caller's own, well-formed
+ * GET /notebooks/{namespace_project}/autosave (docs/spec.md 8): the caller's own, well-formed
  * autosave branches. The project is looked up with the caller's token, so one they cannot see is a
  * 404; anonymous callers get an empty list without any GitLab call. The dates come from the branch
  * list itself (one paged call, no request per branch).

@@ -1,5 +1,5 @@
 /**
- * POST /notebooks/servers (notebooks-api.md 4.1): 201 with the new session, 200 with the caller's
+ * POST /notebooks/servers (docs/spec.md 4.1): 201 with the new session, 200 with the caller's
  * existing one of the same name. The flow lives in lib/use-cases/launch.ts.
  */
 import { crc } from "../../lib/adapters/crc.js";

@@ -1,4 +1,4 @@
-/** Autosave logic (notebooks-api.md section 8, D11, D17), coded against structural ports. */
+/** Autosave logic (docs/spec.md section 8, D11, D17), coded against structural ports. */
 export {
   formatAutosaveName,
   parseAutosaveName,

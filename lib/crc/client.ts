@@ -1,5 +1,5 @@
 /**
- * Client of the resource-pool service (CRC, notebooks-api.md 6.3): `GET {crc_url}/resource_pools`
+ * Client of the resource-pool service (CRC, docs/spec.md 6.3): `GET {crc_url}/resource_pools`
  * with the caller's Renku access token, so the service can answer with the pools that caller may
  * use. A non-200 answer is the reference's IntermittentError; no answer at all is a 503 (3503).
  * The token travels in the Authorization header only, never into an error or a log line.

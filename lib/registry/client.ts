@@ -1,5 +1,5 @@
 /**
- * Does an image exist, is it private, and what is its working directory (notebooks-api.md 7.2)?
+ * Does an image exist, is it private, and what is its working directory (docs/spec.md 7.2)?
  * Speaks the registry v2 API: manifest GET with every manifest media type accepted, an index or
  * manifest list resolved to linux/amd64 and fetched by digest, the 401 challenge answered with
  * the Bearer token flow or Basic credentials, and the config blob read for `config.WorkingDir`.

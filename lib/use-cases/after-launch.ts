@@ -1,5 +1,5 @@
 /**
- * What follows a successful creation (notebooks-api.md 4.1 step 8, D11, D17): the project goes into
+ * What follows a successful creation (docs/spec.md 4.1 step 8, D11, D17): the project goes into
  * the autosave ledger and the caller's superseded autosaves are deleted. Both run concurrently,
  * are awaited (a Lambda may freeze once it answers) and never fail the launch: failures are logged.
  */

@@ -1,5 +1,5 @@
 import type { z } from "zod";
 import type { launchBody } from "../api/schemas.js";
 
-/** The validated POST /notebooks/servers body (notebooks-api.md 6.1). */
+/** The validated POST /notebooks/servers body (docs/spec.md 6.1). */
 export type LaunchBody = z.output<typeof launchBody>;

@@ -1,5 +1,5 @@
 /**
- * Step 6 of the launch (notebooks-api.md 4.1, 7.3, D6, D7): does the project, its branch and commit,
+ * Step 6 of the launch (docs/spec.md 4.1, 7.3, D6, D7): does the project, its branch and commit,
  * and the image exist? Every check starts as early as it can and they run concurrently: the project
  * lookup, the explicit image (which needs nothing else) and the caller's GitLab profile at once; the
  * branch, the commit and the commit image as soon as the project is known. Every failure is

@@ -1,5 +1,5 @@
 /**
- * POST /notebooks/servers (notebooks-api.md 4.1): name, idempotency, resources, username limit,
+ * POST /notebooks/servers (docs/spec.md 4.1): name, idempotency, resources, username limit,
  * the concurrent existence checks, the manifest, creation without leftovers, then the ledger and
  * the autosave clean-up. Calls made (registered caller, static options, nothing missing):
  *   Kubernetes: GET the JupyterServer, POST it, then GET (+ POST or PUT) the ledger ConfigMap;
