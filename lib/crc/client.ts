@@ -42,7 +42,7 @@ const poolSchema = z.looseObject({
   idle_threshold: z.number().int().nullish(),
   hibernation_threshold: z.number().int().nullish(),
   classes: z.array(classSchema),
-});
+}) satisfies z.ZodType<ResourcePool>;
 
 const poolsSchema = z.array(poolSchema);
 

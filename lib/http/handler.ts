@@ -20,7 +20,7 @@ import { requestContext } from "./middleware/request-context.js";
 import { validation } from "./middleware/validation.js";
 import type { Reply } from "./reply.js";
 import { toResult } from "./result.js";
-import type { AuthMode, RouteDef } from "./route.js";
+import type { AuthMode, Responses, RouteDef, SuccessBody } from "./route.js";
 
 export type { Event, Result } from "./context.js";
 
@@ -44,10 +44,10 @@ export interface Input<P, Q, B, A extends AuthMode> {
   log: Logger;
 }
 
-export type Business<P, Q, B, A extends AuthMode, D> = (
+export type Business<P, Q, B, A extends AuthMode, D, R extends Responses = Responses> = (
   input: Input<P, Q, B, A>,
   deps: D,
-) => Promise<Reply>;
+) => Promise<Reply<SuccessBody<R>>>;
 
 export type LambdaHandler = (event: Event, context: Context) => Promise<Result>;
 
@@ -59,10 +59,11 @@ export function handler<
   Q extends z.ZodType,
   B extends z.ZodType,
   A extends AuthMode,
+  R extends Responses,
   S extends AdapterSet = Record<never, never>,
 >(
-  route: RouteDef<P, Q, B, A>,
-  business: Business<P, Q, B, A, Wired<S>>,
+  route: RouteDef<P, Q, B, A, R>,
+  business: Business<P, Q, B, A, Wired<S>, R>,
   adapters: S = {} as S,
 ): Endpoint<Wired<S>> {
   type D = Wired<S>;

@@ -3,6 +3,7 @@
  * concurrency on its resourceVersion. Satisfies lib/autosave's LedgerStore structurally.
  */
 import { z } from "zod";
+import type { LedgerEntry } from "../autosave/ports.js";
 import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 
 export const LEDGER_KEY = "ledger.json";
@@ -11,8 +12,7 @@ const entrySchema = z.object({
   projectId: z.number().int(),
   projectPath: z.string(),
   lastLaunch: z.string(),
-});
-export type LedgerEntry = z.infer<typeof entrySchema>;
+}) satisfies z.ZodType<LedgerEntry>;
 
 export interface ConfigMapLedgerStore {
   /** version "" means the ConfigMap does not exist yet; writing at "" creates it. */

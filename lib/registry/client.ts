@@ -36,7 +36,8 @@ const MANIFESTS = new Set<string>([MEDIA.dockerManifest, MEDIA.ociManifest]);
 const INDEXES = new Set<string>([MEDIA.dockerList, MEDIA.ociIndex]);
 const MAX_REDIRECTS = 5;
 
-export interface ImageCheck {
+/** What the registry says about one image reference. */
+export interface RegistryImage {
   exists: boolean;
   /** True when only the user's GitLab token gave access (an image pull secret is then needed). */
   private: boolean;
@@ -72,7 +73,7 @@ export interface RegistryClientOptions {
 }
 
 export interface RegistryClient {
-  check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<ImageCheck>;
+  check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<RegistryImage>;
 }
 
 // Digests end up in URL paths: accept only the digest grammar, nothing that could walk the path.
@@ -259,7 +260,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     ref: ImageRef,
     creds: RegistryCredentials,
     checkOpts: CheckOptions,
-  ): Promise<ImageCheck> {
+  ): Promise<RegistryImage> {
     const scheme = isPlainHost(ref.host, ref.hostname) ? "http" : "https";
     const base = `${scheme}://${ref.host}/v2/${ref.repository}`;
     const ctx: Context = {
@@ -314,7 +315,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     const digest =
       header(res, "docker-content-digest") ??
       `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
-    const result: ImageCheck = { exists: true, private: isPrivate, digest };
+    const result: RegistryImage = { exists: true, private: isPrivate, digest };
     const manifest = manifestSchema.safeParse(json);
     if (checkOpts.workdir !== false && manifest.success) {
       const blob = await session.get(new URL(`${base}/blobs/${manifest.data.config.digest}`));

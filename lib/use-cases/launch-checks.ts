@@ -11,16 +11,12 @@ import type { GitLabCommit, GitLabProject, GitLabUser } from "../gitlab/types.js
 import type { Logger } from "../log.js";
 import { formatImageRef, type ImageRef, parseImageRef } from "../registry/reference.js";
 import { commitImage, type MissingResources, missingResourcesError } from "../sessions/index.js";
-import type { ImageCheck } from "../sessions/types.js";
+import type { ImageCheck, LaunchRequest } from "../sessions/types.js";
 
-export interface CheckRequest {
-  namespace: string;
-  project: string;
-  branch: string;
-  commitSha: string;
-  /** The image the caller asked for, if any. */
-  image?: string | null | undefined;
-}
+export type CheckRequest = Pick<
+  LaunchRequest,
+  "namespace" | "project" | "branch" | "commitSha" | "requestedImage"
+>;
 
 export interface CheckedResources {
   project: GitLabProject;
@@ -69,7 +65,7 @@ export async function checkLaunchResources(
   log: Logger,
 ): Promise<CheckedResources> {
   const token = user.kind === "registered" ? user.gitToken : undefined;
-  const explicit = req.image ? parseImageRef(req.image) : undefined;
+  const explicit = req.requestedImage ? parseImageRef(req.requestedImage) : undefined;
   const gitlab = deps.gitlab(token);
   const projectPath = `${req.namespace}/${req.project}`;
 
@@ -77,7 +73,7 @@ export async function checkLaunchResources(
   const branchP = projectP.then((p) => (p ? gitlab.getBranch(p.id, req.branch) : undefined));
   const commitP = projectP.then((p) => (p ? gitlab.getCommit(p.id, req.commitSha) : undefined));
   const imageP: Promise<ImageCheck | undefined> = explicit
-    ? checkImage(deps, explicit, req.image as string, token)
+    ? checkImage(deps, explicit, req.requestedImage as string, token)
     : projectP.then(async (p) => {
         if (!p) return undefined;
         const image = commitImage(deps.config, p, req.commitSha);
@@ -111,7 +107,7 @@ export async function checkLaunchResources(
     if (!branch) missing.branch = req.branch;
     if (!commit) missing.commit = req.commitSha;
   }
-  if (explicit && !image) missing.image = req.image ?? undefined;
+  if (explicit && !image) missing.image = req.requestedImage ?? undefined;
   const notFound = missingResourcesError(missing);
   if (notFound || !project || !commit || !image) {
     throw notFound ?? new Error("unreachable: checks passed without a project, commit or image");

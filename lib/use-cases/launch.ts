@@ -26,7 +26,7 @@ import { cannotStartServerError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { assertSafeUsernameLength, serverName } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
-import type { LaunchBody } from "./launch-body.js";
+import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
 import { launchResources } from "./launch-resources.js";
 
@@ -47,12 +47,13 @@ export async function launchSession(
   log: Logger,
 ): Promise<LaunchOutcome> {
   const { config } = deps;
+  const request = toLaunchRequest(body);
   const name = serverName(
     user.safeUsername,
-    body.namespace,
-    body.project,
-    body.branch,
-    body.commit_sha,
+    request.namespace,
+    request.project,
+    request.branch,
+    request.commitSha,
   );
 
   // Idempotency: the caller's session of that name is the answer, whatever the body says.
@@ -67,18 +68,7 @@ export async function launchSession(
 
   const resources = await launchResources(deps, user, body);
   assertSafeUsernameLength(user.safeUsername);
-  const checked = await checkLaunchResources(
-    deps,
-    user,
-    {
-      namespace: body.namespace,
-      project: body.project,
-      branch: body.branch,
-      commitSha: body.commit_sha,
-      image: body.image,
-    },
-    log,
-  );
+  const checked = await checkLaunchResources(deps, user, request, log);
 
   // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
   const manifest = buildManifest({
@@ -86,14 +76,7 @@ export async function launchSession(
     user,
     gitlabUser: checked.gitlabUser,
     name,
-    request: {
-      namespace: body.namespace,
-      project: body.project,
-      branch: body.branch,
-      commitSha: body.commit_sha,
-      requestedImage: body.image ?? null,
-      environmentVariables: body.environment_variables,
-    },
+    request,
     project: checked.project,
     image: checked.image,
     resources,

@@ -18,13 +18,7 @@ import type { ClusterAccess, K8sApis } from "../../k8s/cluster.js";
 import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "../../k8s/kube-client.js";
 import { isLabelValue } from "../../k8s/labels.js";
 import type { Logger } from "../../log.js";
-
-export interface JsonPatchOp {
-  op: "add" | "remove" | "replace" | "move" | "copy" | "test";
-  path: string;
-  value?: unknown;
-  from?: string;
-}
+import type { JsonPatchOp } from "../../sessions/types.js";
 
 /** The least a JupyterServer has; lib/sessions' JupyterServer type fits it. */
 export interface KubeObject {

@@ -1,25 +1,16 @@
 /** NotebookResponse (section 5.3): how a JupyterServer is shown to its owner. */
+import type { z } from "zod";
+import type { notebookResponse } from "../../api/schemas.js";
 import type { Config } from "../../config.js";
 import { programmingError } from "../../errors.js";
 import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../sessions/quantities.js";
 import { sessionUrl } from "../../sessions/url.js";
 import { ANNOTATION_KEYS } from "./manifest.js";
-import { type ApiStatus, serverStatus } from "./status.js";
+import { serverStatus } from "./status.js";
 import type { JupyterServer } from "./types.js";
 
-export interface NotebookResponse {
-  name: string;
-  annotations: Record<string, string | null>;
-  state: { pod_name: string | null };
-  started: string | null;
-  status: ApiStatus;
-  url: string;
-  resources: {
-    requests: Record<string, string | number>;
-    usage: Record<string, string | number>;
-  };
-  image: string;
-}
+/** The response schema's type: the compiler checks the serialisation against the published schema. */
+export type NotebookResponse = z.output<typeof notebookResponse>;
 
 const REQUIRED = [
   "renku.io/namespace",
