@@ -1,7 +1,7 @@
 /** The HTTP front: routing, body parsing, content negotiation, watch, faults and request recording. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AmaltheaSimulator } from "./amalthea/simulator.js";
-import type { KubeApi, PropagationPolicy } from "./api.js";
+import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./api.js";
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
 import { podLogs } from "./logs.js";
@@ -225,6 +225,8 @@ async function serve(
       });
       return respond(200, text, "text/plain");
     }
+    if (r.subresource === "status" && hasStatusSubresource(def) && r.name)
+      return serveStatus(ctx, req, method, def, ns, r.name, rawBody, respond);
     throw pathNotFound();
   }
 
@@ -234,7 +236,7 @@ async function serve(
       def,
       items,
       ctx.api.now(),
-      ctx.api.crd.printerColumns,
+      ctx.api.crdFor(def).printerColumns,
       meta,
       q.get("includeObject") ?? "Metadata",
     );
@@ -340,6 +342,35 @@ async function serve(
       throw methodNotAllowed(method, def);
   }
   if (MUTATING.has(method)) ctx.afterWrite();
+}
+
+/** GET, PUT and PATCH on a custom kind's /status subresource. */
+function serveStatus(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  method: string,
+  def: ResourceDef,
+  ns: string | undefined,
+  name: string,
+  rawBody: string,
+  respond: (code: number, body: unknown, ct?: string) => void,
+): void {
+  if (method === "GET") return respond(200, ctx.api.get(def, ns, name));
+  if (method === "PUT") respond(200, ctx.api.update(def, ns, name, parseJson(rawBody), "status"));
+  else if (method === "PATCH")
+    respond(
+      200,
+      ctx.api.patch(
+        def,
+        ns,
+        name,
+        parseJson(rawBody),
+        req.headers["content-type"] ?? "",
+        "status",
+      ),
+    );
+  else throw methodNotAllowed(method, def);
+  ctx.afterWrite();
 }
 
 /** A watch stream: ADDED for what matches now, then changes, one JSON event per line. */
