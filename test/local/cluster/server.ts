@@ -1,6 +1,7 @@
 /** The HTTP front: routing, body parsing, content negotiation, watch, faults and request recording. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AmaltheaSimulator } from "./amalthea/simulator.js";
+import type { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
 import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./api.js";
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
@@ -23,6 +24,8 @@ import type { KObject, RecordedRequest, ResourceDef } from "./types.js";
 export interface ServerContext {
   api: KubeApi;
   sim: AmaltheaSimulator;
+  /** The AmaltheaSession operator, when the cluster runs one. */
+  sessions?: AmaltheaSessionSimulator;
   faults: FaultInjector;
   requests: RecordedRequest[];
   /** Called after each successful mutation (instant timing settles the simulation here). */
@@ -216,7 +219,8 @@ async function serve(
   if (r.subresource) {
     if (def.resource === "pods" && r.subresource === "log" && method === "GET" && r.name) {
       const pod = ctx.api.get(def, ns, r.name);
-      const text = podLogs(pod, ctx.sim.logs(ns ?? "", r.name), {
+      const model = ctx.sim.logs(ns ?? "", r.name) ?? ctx.sessions?.logs(ns ?? "", r.name);
+      const text = podLogs(pod, model, {
         container: q.get("container") ?? undefined,
         tailLines: intParam(q, "tailLines"),
         timestamps: q.get("timestamps") === "true",
@@ -355,19 +359,15 @@ function serveStatus(
   rawBody: string,
   respond: (code: number, body: unknown, ct?: string) => void,
 ): void {
-  if (method === "GET") return respond(200, ctx.api.get(def, ns, name));
+  if (method === "GET") {
+    respond(200, ctx.api.get(def, ns, name));
+    return;
+  }
   if (method === "PUT") respond(200, ctx.api.update(def, ns, name, parseJson(rawBody), "status"));
   else if (method === "PATCH")
     respond(
       200,
-      ctx.api.patch(
-        def,
-        ns,
-        name,
-        parseJson(rawBody),
-        req.headers["content-type"] ?? "",
-        "status",
-      ),
+      ctx.api.patch(def, ns, name, parseJson(rawBody), req.headers["content-type"] ?? "", "status"),
     );
   else throw methodNotAllowed(method, def);
   ctx.afterWrite();
