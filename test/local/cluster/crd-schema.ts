@@ -106,7 +106,7 @@ export function prune(value: unknown, schema: Schema, root = false): void {
     const sub = props[key];
     if (!sub) {
       if (!schema["x-kubernetes-preserve-unknown-fields"]) delete value[key];
-    } else if (value[key] === null && !sub.nullable && sub.default === undefined) delete value[key];
+    } else if (value[key] === null && !sub.nullable) delete value[key];
     else prune(value[key], sub);
   }
 }
