@@ -319,6 +319,9 @@ export function renderChildren(cr: KObject, runID: string): Rendered | { error: 
       },
     ],
   });
+  // Jobs and HPC tunnels are outside this simulator (docs/local-cluster.md).
+  if (spec.sessionType === "NonInteractive" || spec.location === "remote")
+    return { error: "NonInteractive and remote sessions are not simulated" };
   const auth = authContainers(spec);
   if ("error" in auth) return auth;
 

@@ -1,7 +1,8 @@
 /**
  * The StatefulSet controller and kubelet under an AmaltheaSession: pod `<name>-0` from the
  * template (or the quota fault's FailedCreate event), one PodModel transition per step, and the
- * StatefulSet's status. The pod model and its faults are the JupyterServer simulator's.
+ * StatefulSet's status. The pod model and its faults are the JupyterServer simulator's; the roles
+ * say which containers the faults hit, so the JupyterServer simulator could run on this too.
  */
 
 import type { Fault } from "../amalthea/faults.js";
@@ -35,7 +36,10 @@ export class SessionWorkload {
   readonly pods = new Map<string, PodModel>();
   private readonly quotaReported = new Set<string>();
 
-  constructor(private readonly api: KubeApi) {
+  constructor(
+    private readonly api: KubeApi,
+    private readonly roles: PodRoles = SESSION_ROLES,
+  ) {
     api.store.onChange((type, d, obj) => {
       if (d === PODS && type === "DELETED")
         this.pods.delete(`${obj.metadata.namespace}/${obj.metadata.name}`);
@@ -82,7 +86,7 @@ export class SessionWorkload {
           },
           annotations: {
             ...(tmpl.metadata?.annotations ?? {}),
-            "kubectl.kubernetes.io/default-container": SESSION_CONTAINER,
+            "kubectl.kubernetes.io/default-container": this.roles.main,
           },
           ownerReferences: [
             {
@@ -106,7 +110,7 @@ export class SessionWorkload {
       });
       this.pods.set(
         `${ns}/${podName}`,
-        new PodModel(podName, ns, podSpec, fault, () => this.api.timestamp(), SESSION_ROLES),
+        new PodModel(podName, ns, podSpec, fault, () => this.api.timestamp(), this.roles),
       );
       recordEvent(
         this.api,
