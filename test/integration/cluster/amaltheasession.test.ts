@@ -368,6 +368,30 @@ describe("an AmaltheaSession's life, step by step (manual timing)", () => {
     );
     expect(bad.code).toBe(400);
   });
+
+  it("shows a deleted session as NotReady until its finalizers are done", async () => {
+    await c.custom.deleteNamespacedCustomObject({
+      ...AMS,
+      namespace: ns,
+      name: "life",
+      propagationPolicy: "Foreground",
+    });
+    const deleting = await getCr(c, "life");
+    expect(deleting.metadata.deletionTimestamp).toBeDefined();
+    expect(deleting.metadata.finalizers).toEqual([
+      "amalthea.dev/secrets-finalizer",
+      "foregroundDeletion",
+    ]);
+    await c.cluster.amalthea.advance(ns, "life");
+    const stopping = await getCr(c, "life");
+    expect(stopping.status.state).toBe("NotReady");
+    expect(stopping.status.containerCounts).toEqual({ total: 4 });
+    await c.cluster.amalthea.settle();
+    expect((await failure(getCr(c, "life"))).code).toBe(404);
+    expect((await failure(c.core.readNamespacedSecret({ name: "life", namespace: ns }))).code).toBe(
+      404,
+    );
+  });
 });
 
 describe("AmaltheaSession hibernation, deletion and faults (instant timing)", () => {

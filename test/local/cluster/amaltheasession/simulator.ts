@@ -181,8 +181,11 @@ export class AmaltheaSessionSimulator {
 
   /** While deleting: state NotReady, then the adopted secrets go and the finalizer with them. */
   private finalize(s: Session, cr: KObject, status: Record<string, unknown>): boolean {
-    if (status.state !== "NotReady" || status.containerCounts === undefined) {
-      const next = computeStatus(this.statusInput(s, cr));
+    if (status.state !== "NotReady") {
+      // Only the state changes, and the ready counts drop to 0 (ctl.go:173-203, cc.go).
+      const next: Record<string, unknown> = { ...structuredClone(status), state: "NotReady" };
+      for (const key of ["containerCounts", "initContainerCounts"])
+        if (next[key]) delete (next[key] as { ready?: number }).ready;
       this.putStatus(s, next);
       return true;
     }
