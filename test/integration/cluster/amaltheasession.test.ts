@@ -234,19 +234,28 @@ describe("an AmaltheaSession's life, step by step (manual timing)", () => {
     await c.cluster.stop();
   });
 
-  it("writes only the URL on the first reconcile, then adds the secrets finalizer with a full update", async () => {
+  it("first reconcile: URL, secrets finalizer through a full update, children, first status", async () => {
+    expect((await getCr(c, "life")).status).toEqual({ state: "NotReady", idle: false });
     await c.cluster.amalthea.advance(ns, "life");
     const first = await getCr(c, "life");
-    expect(first.status).toEqual({
-      state: "NotReady",
-      idle: false,
-      url: "https://renku.example.org/sessions/life/lab/",
+    expect(first.status.url).toBe("https://renku.example.org/sessions/life/lab/");
+    expect(first.status.state).toBe("NotReady");
+    expect(first.status.runID).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(first.status.containerCounts).toEqual({ total: 4 });
+    expect(first.status.initContainerCounts).toEqual({ total: 1 });
+    expect(condition(first, "Ready")).toMatchObject({
+      status: "False",
+      reason: "SessionCreated",
+      message: "The custom resource was created just now",
     });
-    await c.cluster.amalthea.advance(ns, "life");
-    const second = await getCr(c, "life");
-    expect(second.metadata.finalizers).toEqual(["amalthea.dev/secrets-finalizer"]);
+    // The Ingress was created in this same reconcile.
+    expect(condition(first, "RoutingReady")).toMatchObject({
+      status: "True",
+      reason: "IngressOperational",
+    });
+    expect(first.metadata.finalizers).toEqual(["amalthea.dev/secrets-finalizer"]);
     // The operator's Go client writes durations back in Go form and fills culling's zero values.
-    expect(second.spec.culling).toMatchObject({
+    expect(first.spec.culling).toMatchObject({
       maxIdleDuration: "24h0m0s",
       maxHibernatedDuration: "24h0m0s",
       maxAge: "0s",
@@ -254,7 +263,6 @@ describe("an AmaltheaSession's life, step by step (manual timing)", () => {
   });
 
   it("renders the children of amaltheasession.md §3 with the operator's labels and owner", async () => {
-    await c.cluster.amalthea.advance(ns, "life");
     const cr = await getCr(c, "life");
     const selector = {
       "app.kubernetes.io/name": "AmaltheaSession",
@@ -385,7 +393,7 @@ describe("an AmaltheaSession's life, step by step (manual timing)", () => {
     await c.cluster.amalthea.advance(ns, "life");
     const stopping = await getCr(c, "life");
     expect(stopping.status.state).toBe("NotReady");
-    expect(stopping.status.containerCounts).toEqual({ total: 4 });
+    expect(stopping.status.containerCounts).toEqual({ ready: 4, total: 4 });
     await c.cluster.amalthea.settle();
     expect((await failure(getCr(c, "life"))).code).toBe(404);
     expect((await failure(c.core.readNamespacedSecret({ name: "life", namespace: ns }))).code).toBe(

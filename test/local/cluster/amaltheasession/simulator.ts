@@ -146,31 +146,34 @@ export class AmaltheaSessionSimulator {
     this.api.update(AMS, s.ns, s.name, next);
   }
 
+  /** The start of ctl.go's reconcileInner, up to the children; each write is read back, as there. */
   private reconcile(s: Session): boolean {
-    const cr = this.cr(s);
+    let cr = this.cr(s);
     if (!cr) return false;
     const status = (cr.status ?? {}) as Record<string, unknown>;
     if (cr.metadata.deletionTimestamp) return this.finalize(s, cr, status);
-    // Never reconciled: the first pass writes the URL only (ctl.go:147).
+    let changed = false;
+    // Never reconciled: the URL is written first (ctl.go:147).
     const keys = Object.keys(status);
     if (keys.length === 2 && status.state === "NotReady" && status.idle === false) {
       this.putStatus(s, { ...status, url: sessionUrl(specOf(cr)) });
-      return true;
+      cr = this.cr(s) as KObject;
+      changed = true;
     }
-    const spec = specOf(cr);
-    if (adoptedSecrets(spec).length && !cr.metadata.finalizers?.includes(SECRETS_FINALIZER)) {
+    if (adoptedSecrets(specOf(cr)).length && !cr.metadata.finalizers?.includes(SECRETS_FINALIZER)) {
       this.fullUpdate(s, cr, (next) => {
         next.metadata.finalizers = [...(next.metadata.finalizers ?? []), SECRETS_FINALIZER];
       });
-      return true;
+      cr = this.cr(s) as KObject;
+      changed = true;
     }
     const rendered = renderChildren(cr, this.runID(cr));
     if ("error" in rendered) {
       s.renderError = rendered.error;
-      return false;
+      return changed;
     }
     delete s.renderError;
-    return this.applyChildren(s, cr, rendered);
+    return this.applyChildren(s, cr, rendered) || changed;
   }
 
   private runID(cr: KObject): string {
@@ -181,15 +184,13 @@ export class AmaltheaSessionSimulator {
 
   /** While deleting: state NotReady, then the adopted secrets go and the finalizer with them. */
   private finalize(s: Session, cr: KObject, status: Record<string, unknown>): boolean {
+    let changed = false;
     if (status.state !== "NotReady") {
-      // Only the state changes, and the ready counts drop to 0 (ctl.go:173-203, cc.go).
-      const next: Record<string, unknown> = { ...structuredClone(status), state: "NotReady" };
-      for (const key of ["containerCounts", "initContainerCounts"])
-        if (next[key]) delete (next[key] as { ready?: number }).ready;
-      this.putStatus(s, next);
-      return true;
+      // Only the state changes (ctl.go:173-203).
+      this.putStatus(s, { ...status, state: "NotReady" });
+      changed = true;
     }
-    if (!cr.metadata.finalizers?.includes(SECRETS_FINALIZER)) return false;
+    if (!cr.metadata.finalizers?.includes(SECRETS_FINALIZER)) return changed;
     for (const name of adoptedSecrets(specOf(cr)))
       if (this.api.store.peek(SECRETS, s.ns, name)) this.api.delete(SECRETS, s.ns, name, {});
     dropFinalizer(this.api, AMS, cr, SECRETS_FINALIZER);

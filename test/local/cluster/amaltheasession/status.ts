@@ -64,7 +64,7 @@ export function podError(pod: KObject): string | undefined {
     if (w?.reason === "ErrImagePull" || w?.reason === "ImagePullBackOff")
       return `failure to retrieve image for container ${c.name}: ${w.message ?? ""}`;
     if (w?.reason === "CrashLoopBackOff")
-      return `the command in container ${c.name} is crashing, this can occur when you run out of disk space, this is the best reason for the crash we could extract: "${w.message ?? ""}"`;
+      return `the command in container ${c.name} is crashing, this can occur when you run out of disk space, this is the best reason for the crash we could extract: ${JSON.stringify(w.message ?? "")}`; // Go's %q
     if (w?.reason && w.reason !== "ContainerCreating" && w.reason !== "PodInitializing")
       return `the container ${c.name} is failing because ${w.message || w.reason}`;
     const t = c.state?.terminated;
@@ -182,10 +182,11 @@ export function computeStatus(input: StatusInput): Status {
         error = `failed scheduling: ${fs.message}`;
       }
     }
-    if (state === "NotReady" && !pod && input.quotaFailedCreate) {
-      state = "Failed";
-      error = QUOTA_MESSAGE;
-    }
+  }
+  // Without a pod, whatever the state so far (cc.go:825-844).
+  if (!pod && input.quotaFailedCreate) {
+    state = "Failed";
+    error = QUOTA_MESSAGE;
   }
   if (!error && pod) {
     const unschedulable = podStatus.conditions?.find((c) => c.reason === "Unschedulable");
