@@ -199,6 +199,7 @@ function sessionContainer(spec: AmsSpec, dsMounts: Obj[]): Container {
       runAsGroup: s.runAsGroup ?? 1000,
       capabilities: { drop: ["ALL"] },
     },
+    terminationMessagePath: "/dev/termination-log",
     terminationMessagePolicy: "File",
   };
   if (s.command) c.command = s.command;
