@@ -67,7 +67,8 @@ export function projectPath(project: GitlabProject): string {
   return project.path ?? project.path_with_namespace.split("/").pop() ?? "";
 }
 
-function culling(config: Config, user: User, resources: ResolvedResources) {
+/** The culling thresholds in seconds: the user kind's settings, with the pool's overrides. */
+export function culling(config: Config, user: User, resources: ResolvedResources) {
   const c =
     user.kind === "registered"
       ? config.sessions.culling.registered
@@ -140,12 +141,12 @@ function strings(map: Record<string, string | null | undefined>): Record<string,
 const optionalLabel = (value: string | null) =>
   value !== null && isLabelValue(value) ? value : null;
 
-export function buildManifest(input: ManifestInput): JupyterServer {
+/** What the container builders read; `workspaceVolume` names the operator's workspace volume. */
+export function launchContext(input: ManifestInput, workspaceVolume: string): PatchContext {
   const { config, user, name, request, project, image, resources } = input;
   const path = projectPath(project);
-  const workdir = image.workdir.replace(/\/+$/, "");
-  const rootDir = `${workdir}/work/${path}/`;
-  const ctx: PatchContext = {
+  const rootDir = `${image.workdir.replace(/\/+$/, "")}/work/${path}/`;
+  return {
     config,
     user,
     gitlabUser: input.gitlabUser,
@@ -158,7 +159,13 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     notebookDir: rootDir.replace(/\/+$/, ""),
     sessionUrl: configuredSessionUrl(config, name),
     gitUrl: user.kind === "registered" ? user.gitUrl : config.git.url,
+    workspaceVolume,
   };
+}
+
+/** The labels and annotations every session carries, whichever resource holds it (section 3.3). */
+export function sessionMetadata(input: ManifestInput) {
+  const { config, user, name, request, project, resources } = input;
   const cull = culling(config, user, resources);
 
   const labels = strings({
@@ -195,6 +202,16 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     "renku.io/resourceClassId":
       resources.resourceClassId === null ? null : String(resources.resourceClassId),
   });
+  return { labels, annotations };
+}
+
+export function buildManifest(input: ManifestInput): JupyterServer {
+  const { config, user, name, image, resources } = input;
+  const workdir = image.workdir.replace(/\/+$/, "");
+  const ctx = launchContext(input, "workspace");
+  const rootDir = `${ctx.notebookDir}/`;
+  const cull = culling(config, user, resources);
+  const { labels, annotations } = sessionMetadata(input);
 
   const auth: JupyterServerSpec["auth"] =
     user.kind === "registered"

@@ -5,13 +5,16 @@ import { add, envVar, etcCertsMount, jsonPatch, type PatchContext, STS } from ".
 export const GIT_PROXY_CONTAINER = "git-proxy";
 
 export function gitProxy(ctx: PatchContext): AmaltheaPatch[] {
+  return [jsonPatch(add(`${STS}/containers/-`, gitProxyContainer(ctx)))];
+}
+
+/** The container itself; the AmaltheaSession backend adds it as an extra container. */
+export function gitProxyContainer(ctx: PatchContext) {
   const { config, user } = ctx;
   const gp = config.sessions.git_proxy;
   const registered = user.kind === "registered";
   const health = { httpGet: { path: "/health", port: gp.health_port }, initialDelaySeconds: 3 };
-  return [
-    jsonPatch(
-      add(`${STS}/containers/-`, {
+  return {
         name: GIT_PROXY_CONTAINER,
         image: gp.image,
         securityContext: {
@@ -42,7 +45,5 @@ export function gitProxy(ctx: PatchContext): AmaltheaPatch[] {
         readinessProbe: health,
         volumeMounts: [etcCertsMount(true)],
         resources: { requests: { memory: "16Mi", cpu: "50m" } },
-      }),
-    ),
-  ];
+      };
 }
