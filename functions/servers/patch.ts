@@ -1,9 +1,8 @@
 /** PATCH /notebooks/servers/{name} (section 10): hibernate, resume, change the resource class. */
 
 import { crc } from "../../lib/adapters/crc.js";
-import { k8s } from "../../lib/adapters/k8s.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { patchServer } from "../../lib/api/routes.js";
-import { serializeServer } from "../../lib/backends/jupyterserver/index.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
 import { type PoolSource, patchSession } from "../../lib/use-cases/index.js";
@@ -14,8 +13,8 @@ export const main = handler(
     const crc = deps.crc;
     // The pools this caller may use, asked with their own token (D16a).
     const pools: PoolSource | undefined = crc ? (u) => crc.resourcePools(u.accessToken) : undefined;
-    const js = await patchSession(deps, user, params.server_name, body, pools);
-    return ok(serializeServer(js, deps.config, deps.now()));
+    const session = await patchSession(deps, user, params.server_name, body, pools);
+    return ok(deps.sessions.serialize(session, deps.now()));
   },
-  { k8s, crc },
+  { sessions, crc },
 );

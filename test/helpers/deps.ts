@@ -8,6 +8,7 @@ import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { loadConfig } from "../../lib/config.js";
 import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/deps.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
@@ -15,6 +16,9 @@ import { createLogger } from "../../lib/log.js";
 
 export const BASE_ENV = {
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
+  // Suites that read the custom resource itself run on one backend; the parameterised ones
+  // (test/helpers/backends.ts) set it for each.
+  NB_AMALTHEA__BACKEND: "jupyterserver",
   NB_LOG_LEVEL: "debug",
 } as const;
 
@@ -26,7 +30,7 @@ export interface TestDeps {
 
 /** Every adapter there is, as a deployment would build it from this configuration. */
 export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreOptions = {}): Deps {
-  return wire(buildCore(config, opts), { k8s, gitlab, registry, crc, ledger });
+  return wire(buildCore(config, opts), { k8s, sessions, gitlab, registry, crc, ledger });
 }
 
 let installed: Deps | undefined;

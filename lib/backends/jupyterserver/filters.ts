@@ -16,7 +16,11 @@ const FILTERS: [keyof ServerFilters, string, boolean][] = [
   ["commit_sha", "renku.io/commit-sha", false],
 ];
 
-export function matchesFilters(js: JupyterServer, filters: ServerFilters): boolean {
+/** Anything with our annotations: both custom resources carry the same ones. */
+export function matchesFilters(
+  js: { metadata: { annotations?: Record<string, string | null> } },
+  filters: ServerFilters,
+): boolean {
   const annotations = js.metadata.annotations ?? {};
   return FILTERS.every(([param, key, folded]) => {
     const wanted = filters[param];

@@ -14,7 +14,10 @@ const USER_ID_ANNOTATION = "renku.io/userId";
  * it was made for the same identity. The safe username alone is not enough: escaping lower-cases,
  * so "Alice", "alice" and an anonymous id "alice" (which any client can send) all share one.
  */
-export function isOwnedBy(js: JupyterServer, user: Pick<User, "safeUsername" | "id">): boolean {
+export function isOwnedBy(
+  js: { metadata: Pick<JupyterServer["metadata"], "labels" | "annotations"> },
+  user: Pick<User, "safeUsername" | "id">,
+): boolean {
   return (
     js.metadata.labels?.[SAFE_USERNAME_LABEL] === user.safeUsername &&
     js.metadata.annotations?.[USER_ID_ANNOTATION] === user.id

@@ -53,6 +53,8 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   /** A missing StatefulSet is ignored (undefined), as the reference did. */
   patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
   getPod(name: string): Promise<V1Pod | undefined>;
+  /** Pods matching a label selector (the sessions' pods carry their owner's label). */
+  listPods(labelSelector: string): Promise<V1Pod[]>;
   /** undefined when the pod or container is missing or the container has not started (400). */
   readLogs(
     pod: string,
@@ -62,6 +64,8 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
   listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
   getSecret(name: string): Promise<V1Secret | undefined>;
+  /** Creates a Secret, or replaces one of that name (a leftover of an earlier launch). */
+  upsertSecret(secret: V1Secret & { metadata: { name: string } }): Promise<void>;
   /** Replaces the whole Secret; pass metadata.resourceVersion to guard against lost updates (409 -> ConflictError). */
   replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
   deleteSecret(name: string): Promise<boolean>;
@@ -75,6 +79,14 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
     data: Record<string, string>,
     resourceVersion: string | undefined,
   ): Promise<ConfigMapData>;
+  /** The same client for another custom resource (one cluster access, one token). */
+  forResource<T extends KubeObject>(crd: CustomResource): SessionsRepository<T>;
+}
+
+export interface CustomResource {
+  group: string;
+  version: string;
+  plural: string;
 }
 
 export interface RepositoryOptions {
@@ -84,11 +96,11 @@ export interface RepositoryOptions {
 }
 
 export function createSessionsRepository<S extends KubeObject = KubeObject>(
-  opts: RepositoryOptions,
+  opts: RepositoryOptions & { resource?: CustomResource },
 ): SessionsRepository<S> {
   const { access, log } = opts;
   const namespace = opts.config.k8s.namespace;
-  const crd = opts.config.amalthea;
+  const crd = opts.resource ?? opts.config.amalthea;
   const timeoutMs = opts.config.upstream_timeout_ms;
   const servers = kubePath`/apis/${crd.group}/${crd.version}/namespaces/${namespace}/${crd.plural}`;
   const server = (name: string) => `${servers}/${encodeURIComponent(name)}`;
@@ -254,6 +266,18 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         404: none,
       }),
 
+    async listPods(labelSelector) {
+      const res = await call(
+        `list pods`,
+        send<{ items?: V1Pod[] }>({
+          method: "GET",
+          path: `${core}/pods`,
+          query: { labelSelector },
+        }),
+      );
+      return res.items ?? [];
+    },
+
     readLogs: (pod, container, o = {}) =>
       call(
         `get pods/${pod}/log`,
@@ -296,6 +320,34 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         },
       ),
 
+    async upsertSecret(secret) {
+      const name = secret.metadata.name;
+      const body = { apiVersion: "v1", kind: "Secret", ...secret };
+      const exists = await call(
+        `create secrets/${name}`,
+        async (api) => {
+          await send({ method: "POST", path: `${core}/secrets`, body })(api);
+          return false;
+        },
+        { 409: () => true },
+      );
+      if (!exists) return;
+      // A leftover of a failed launch: replaced at the version just read.
+      const current = await call(
+        `get secrets/${name}`,
+        send<V1Secret>({ method: "GET", path: coreObject("secrets", name) }),
+      );
+      const resourceVersion = current.metadata?.resourceVersion;
+      await call(
+        `update secrets/${name}`,
+        send({
+          method: "PUT",
+          path: coreObject("secrets", name),
+          body: { ...body, metadata: { ...body.metadata, resourceVersion } },
+        }),
+      );
+    },
+
     deleteSecret: (name) =>
       call(
         `delete secrets/${name}`,
@@ -317,5 +369,8 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     },
 
     putConfigMap,
+
+    forResource: <T extends KubeObject>(resource: CustomResource) =>
+      createSessionsRepository<T>({ ...opts, resource }),
   };
 }

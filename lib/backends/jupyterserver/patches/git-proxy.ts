@@ -15,35 +15,35 @@ export function gitProxyContainer(ctx: PatchContext) {
   const registered = user.kind === "registered";
   const health = { httpGet: { path: "/health", port: gp.health_port }, initialDelaySeconds: 3 };
   return {
-        name: GIT_PROXY_CONTAINER,
-        image: gp.image,
-        securityContext: {
-          runAsGroup: 1000,
-          runAsUser: 1000,
-          allowPrivilegeEscalation: false,
-          runAsNonRoot: true,
-        },
-        env: [
-          envVar("REPOSITORY_URL", ctx.project.http_url_to_repo),
-          envVar("GIT_PROXY_PORT", gp.port),
-          envVar("GIT_PROXY_HEALTH_PORT", gp.health_port),
-          envVar("GITLAB_OAUTH_TOKEN", registered ? user.gitToken : ""),
-          envVar("GITLAB_OAUTH_TOKEN_EXPIRES_AT", registered ? user.gitTokenExpiresAt : 0),
-          envVar("RENKU_ACCESS_TOKEN", registered ? user.accessToken : ""),
-          envVar("RENKU_REFRESH_TOKEN", registered ? user.refreshToken : ""),
-          envVar("RENKU_REALM", config.keycloak_realm),
-          envVar("RENKU_CLIENT_ID", gp.renku_client_id),
-          envVar("RENKU_CLIENT_SECRET", gp.renku_client_secret),
-          envVar("RENKU_URL", config.renku_url ?? `https://${config.sessions.ingress.host}`),
-          envVar("ANONYMOUS_SESSION", registered ? "false" : "true"),
-          envVar(
-            "SESSION_TERMINATION_GRACE_PERIOD_SECONDS",
-            config.sessions.termination_grace_period_seconds,
-          ),
-        ],
-        livenessProbe: health,
-        readinessProbe: health,
-        volumeMounts: [etcCertsMount(true)],
-        resources: { requests: { memory: "16Mi", cpu: "50m" } },
-      };
+    name: GIT_PROXY_CONTAINER,
+    image: gp.image,
+    securityContext: {
+      runAsGroup: 1000,
+      runAsUser: 1000,
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+    },
+    env: [
+      envVar("REPOSITORY_URL", ctx.project.http_url_to_repo),
+      envVar("GIT_PROXY_PORT", gp.port),
+      envVar("GIT_PROXY_HEALTH_PORT", gp.health_port),
+      envVar("GITLAB_OAUTH_TOKEN", registered ? user.gitToken : ""),
+      envVar("GITLAB_OAUTH_TOKEN_EXPIRES_AT", registered ? user.gitTokenExpiresAt : 0),
+      envVar("RENKU_ACCESS_TOKEN", registered ? user.accessToken : ""),
+      envVar("RENKU_REFRESH_TOKEN", registered ? user.refreshToken : ""),
+      envVar("RENKU_REALM", config.keycloak_realm),
+      envVar("RENKU_CLIENT_ID", gp.renku_client_id),
+      envVar("RENKU_CLIENT_SECRET", gp.renku_client_secret),
+      envVar("RENKU_URL", config.renku_url ?? `https://${config.sessions.ingress.host}`),
+      envVar("ANONYMOUS_SESSION", registered ? "false" : "true"),
+      envVar(
+        "SESSION_TERMINATION_GRACE_PERIOD_SECONDS",
+        config.sessions.termination_grace_period_seconds,
+      ),
+    ],
+    livenessProbe: health,
+    readinessProbe: health,
+    volumeMounts: [etcCertsMount(true)],
+    resources: { requests: { memory: "16Mi", cpu: "50m" } },
+  };
 }

@@ -34,7 +34,14 @@ export function gitSidecarContainer(ctx: PatchContext) {
     lifecycle: {
       preStop: {
         exec: {
-          command: ["poetry", "run", "python", "-m", "git_services.sidecar.run_command", "autosave"],
+          command: [
+            "poetry",
+            "run",
+            "python",
+            "-m",
+            "git_services.sidecar.run_command",
+            "autosave",
+          ],
         },
       },
     },
