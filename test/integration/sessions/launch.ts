@@ -1,12 +1,11 @@
 /**
- * Creates a JupyterServer through the repository exactly as POST builds it (buildManifest from the
- * caller, a seeded project and the registry's commit image), for tests of the endpoints that act
- * on existing sessions. A fault of the simulator can be scripted with an annotation.
+ * Creates a session through the configured backend exactly as POST builds it (from the caller, a
+ * seeded project and the registry's commit image), without POST's checks, for tests of the
+ * endpoints that act on existing sessions. A fault of the simulator is scripted through the image
+ * name (docs/local-cluster.md), which both simulators read.
  */
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
-import { buildManifest } from "../../../lib/backends/jupyterserver/index.js";
-import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { Deps } from "../../../lib/deps.js";
 import { serverName } from "../../../lib/sessions/index.js";
 import type { SessionStack } from "../../helpers/stack.js";
@@ -43,7 +42,10 @@ export interface LaunchOptions {
   privateImage?: boolean;
 }
 
-export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<JupyterServer> {
+export async function launch(
+  stack: SessionStack,
+  opts: LaunchOptions,
+): Promise<{ metadata: { name: string } }> {
   const { deps } = stack;
   const user = await userOf(deps, opts.headers);
   const project = opts.project ?? HELLO;
@@ -53,48 +55,54 @@ export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<
   const slug = segments.pop() ?? "";
   const namespace = segments.join("/");
   const name = serverName(user.safeUsername, namespace, slug, branch, commitSha);
-  const image = opts.image ?? `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`;
-  const manifest = buildManifest({
-    config: deps.config,
-    user,
-    gitlabUser: user.kind === "registered" ? { email: user.email, name: user.fullName } : undefined,
-    name,
-    request: {
-      namespace,
-      project: slug,
-      branch,
-      commitSha,
-      requestedImage: null,
-      environmentVariables: {},
+  const image =
+    opts.image ??
+    (opts.fault
+      ? `${stack.registryHost}/faults/${opts.fault}:1`
+      : `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`);
+  const created = await deps.sessions.create(
+    {
+      config: deps.config,
+      user,
+      gitlabUser:
+        user.kind === "registered" ? { email: user.email, name: user.fullName } : undefined,
+      name,
+      request: {
+        namespace,
+        project: slug,
+        branch,
+        commitSha,
+        requestedImage: null,
+        environmentVariables: {},
+      },
+      project: {
+        id: project.id,
+        path_with_namespace: project.path,
+        path: slug,
+        http_url_to_repo: `${deps.config.git.url}/${project.path}.git`,
+        web_url: `${deps.config.git.url}/${project.path}`,
+        visibility: "public",
+        accessLevel: 40,
+      },
+      image: {
+        image,
+        private: opts.privateImage ?? false,
+        workdir: "/home/jovyan/work",
+        usedDefault: false,
+      },
+      resources: {
+        cpu: 0.5,
+        memory: 1_000_000_000,
+        storage: 1_000_000_000,
+        gpu: 0,
+        defaultUrl: "/lab",
+        lfsAutoFetch: false,
+        priorityClass: null,
+        resourceClassId: opts.resourceClassId ?? null,
+      },
     },
-    project: {
-      id: project.id,
-      path_with_namespace: project.path,
-      path: slug,
-      http_url_to_repo: `${deps.config.git.url}/${project.path}.git`,
-      web_url: `${deps.config.git.url}/${project.path}`,
-      visibility: "public",
-      accessLevel: 40,
-    },
-    image: {
-      image,
-      private: opts.privateImage ?? false,
-      workdir: "/home/jovyan/work",
-      usedDefault: false,
-    },
-    resources: {
-      cpu: 0.5,
-      memory: 1_000_000_000,
-      storage: 1_000_000_000,
-      gpu: 0,
-      defaultUrl: "/lab",
-      lfsAutoFetch: false,
-      priorityClass: null,
-      resourceClassId: opts.resourceClassId ?? null,
-    },
-  });
-  if (opts.fault) manifest.metadata.annotations["local.renku.io/fault"] = opts.fault;
-  const result = await deps.k8s.create(manifest);
-  if (!result.created) throw new Error(`session ${name} already exists`);
-  return result.server;
+    deps.log,
+  );
+  if (created.status !== 201) throw new Error(`session ${name} already exists`);
+  return { metadata: { name } };
 }
