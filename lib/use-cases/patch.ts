@@ -13,7 +13,13 @@ import {
 } from "../backends/jupyterserver/index.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { Deps } from "../deps.js";
-import { AppError, anonymousPatchError, missingResource, patchServerError } from "../errors.js";
+import {
+  AppError,
+  anonymousPatchError,
+  missingResource,
+  patchServerError,
+  pvDisabledError,
+} from "../errors.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { type PoolSource, resourcesForClass } from "./resource-class.js";
 import { reinjectTokens } from "./resume.js";
@@ -22,9 +28,6 @@ export interface SessionPatch {
   state?: "running" | "hibernated" | undefined;
   resource_class_id?: number | undefined;
 }
-
-export const pvDisabledError = () =>
-  new AppError(500, 3006, "Persistent Volumes aren't enabled in the config.");
 
 /** Runs a write; any failure but our own AppErrors of 4xx becomes the reference's 3005. */
 async function write<T>(fn: () => Promise<T>): Promise<T> {
