@@ -37,7 +37,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "k8s" | "gitlab" | "registry" | "crc" | "ledger" | "now"
+  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "now"
 >;
 
 export async function launchSession(

@@ -20,8 +20,9 @@ import {
   patchServerError,
   pvDisabledError,
 } from "../errors.js";
+import type { ResourceSource } from "../sessions/resource-source.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import { type PoolSource, resourcesForClass } from "./resource-class.js";
+import { resourcesForClass } from "./resource-class.js";
 import { reinjectTokens } from "./resume.js";
 
 export interface SessionPatch {
@@ -49,7 +50,7 @@ export async function patchSession(
   user: User,
   name: string,
   body: SessionPatch,
-  pools?: PoolSource,
+  source: ResourceSource,
 ): Promise<JupyterServer> {
   if (!deps.config.sessions.storage.pvs_enabled) throw pvDisabledError();
   if (user.kind !== "registered") throw anonymousPatchError();
@@ -59,7 +60,7 @@ export async function patchSession(
 
   if (body.resource_class_id !== undefined) {
     assertResourceClassChangeAllowed(js);
-    const resources = await resourcesForClass(deps.config, user, body.resource_class_id, pools);
+    const resources = await resourcesForClass(deps.config, user, body.resource_class_id, source);
     const current = js;
     const patched = await write(() =>
       repo.patchJson(name, resourceClassPatch(current, deps.config, resources)),
