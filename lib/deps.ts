@@ -13,10 +13,10 @@ import type { SessionsRepository } from "./backends/jupyterserver/repository.js"
 import type { JupyterServer } from "./backends/jupyterserver/types.js";
 import type { SessionBackend } from "./backends/port.js";
 import { type Config, getConfig } from "./config.js";
-import type { CrcClient } from "./crc/client.js";
 import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RegistryClient } from "./registry/client.js";
+import type { ResourceSource } from "./sessions/resource-source.js";
 
 /** What every function has, whatever adapters it declares. */
 export interface Core {
@@ -36,8 +36,8 @@ export interface Adapters {
   sessions: SessionBackend;
   /** Image checks against container registries, behind the SSRF guard (D15). */
   registry: RegistryClient;
-  /** The resource-pool service (D16a); undefined when config.crc_url is unset (static options). */
-  crc: CrcClient | undefined;
+  /** Where resources come from (D16): the resource-pool service or the static server options. */
+  resources: ResourceSource;
   /** The autosave ledger (D17), kept in a ConfigMap of the sessions namespace. */
   ledger: LedgerStore;
 }

@@ -2,11 +2,12 @@
  * POST /notebooks/servers (docs/spec.md 4.1): 201 with the new session, 200 with the caller's
  * existing one of the same name. The flow lives in lib/use-cases/launch.ts.
  */
-import { crc } from "../../lib/adapters/crc.js";
+
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
+import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
 import { createServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
@@ -19,5 +20,5 @@ export const main = handler(
     const outcome = await launchSession(deps, user, body, log);
     return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
   },
-  { k8s, sessions, gitlab, registry, crc, ledger },
+  { k8s, sessions, gitlab, registry, resources, ledger },
 );

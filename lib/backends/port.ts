@@ -6,8 +6,8 @@
  */
 import type { RegisteredUser, User } from "../auth/user.js";
 import type { Logger } from "../log.js";
+import type { ServerFilters } from "../sessions/filters.js";
 import type { ResolvedResources } from "../sessions/types.js";
-import type { ServerFilters } from "./jupyterserver/filters.js";
 import type { ManifestInput } from "./jupyterserver/manifest.js";
 import type { NotebookResponse } from "./jupyterserver/serialize.js";
 

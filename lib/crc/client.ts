@@ -5,7 +5,7 @@
  * The token travels in the Authorization header only, never into an error or a log line.
  */
 import { z } from "zod";
-import { intermittentError, upstreamUnavailable } from "../errors.js";
+import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
 import type { ResourcePool } from "../sessions/index.js";
 
 export const CRC_UNEXPECTED_MESSAGE =
@@ -57,9 +57,6 @@ export interface CrcClient {
   /** The pools the caller may use; anonymous (no token) callers see the public ones. */
   resourcePools(accessToken?: string): Promise<ResourcePool[]>;
 }
-
-const isTimeout = (err: unknown) =>
-  err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
 
 export function createCrcClient(opts: CrcClientOptions): CrcClient {
   const doFetch = opts.fetch ?? fetch;

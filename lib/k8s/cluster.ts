@@ -8,7 +8,7 @@ import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { awsEnvCredentials, type Config } from "../config.js";
-import { AppError, configurationError, upstreamUnavailable } from "../errors.js";
+import { AppError, configurationError, describeError, upstreamUnavailable } from "../errors.js";
 import {
   describeEksCluster,
   type EksClusterInfo,
@@ -98,16 +98,6 @@ export function apisFor(kc: KubeConfig): K8sApis {
   return kubeClient(kc);
 }
 
-/** "Name: message" of a failure, without stack or anything that looks like an AWS key. */
-export function describeCause(err: unknown): string {
-  const name = err instanceof Error ? err.name : "Error";
-  const raw = err instanceof Error ? err.message : String(err);
-  const message = raw
-    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "[key id]")
-    .replace(/[A-Za-z0-9+/=_-]{40,}/g, "[redacted]");
-  return `${name}: ${message}`;
-}
-
 export function clusterAccess(k8s: Config["k8s"], opts: ClusterAccessOptions = {}): ClusterAccess {
   const { cluster_name: clusterName, region } = k8s.eks;
   if (clusterName) return eksAccess(clusterName, region, opts);
@@ -133,7 +123,7 @@ function kubeconfigAccess(path: string): ClusterAccess {
         kc = kubeConfigFromFile(path);
       } catch (cause) {
         throw configurationError(`The kubeconfig ${path} cannot be used.`, {
-          detail: describeCause(cause),
+          detail: describeError(cause),
           cause,
         });
       }
@@ -166,7 +156,7 @@ function eksAccess(
 
   const unavailable = (step: string, cause: unknown) =>
     upstreamUnavailable(
-      `The Kubernetes cluster cannot be reached: ${label}, ${step} failed (${describeCause(cause)}).`,
+      `The Kubernetes cluster cannot be reached: ${label}, ${step} failed (${describeError(cause)}).`,
       { cause },
     );
 

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import type { LedgerEntry } from "../autosave/ports.js";
 import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
+import { LedgerConflictError } from "../errors.js";
+import { ConflictError } from "./api-errors.js";
 
 export const LEDGER_KEY = "ledger.json";
 
@@ -17,7 +19,7 @@ const entrySchema = z.object({
 export interface ConfigMapLedgerStore {
   /** version "" means the ConfigMap does not exist yet; writing at "" creates it. */
   read(): Promise<{ entries: LedgerEntry[]; version: string }>;
-  /** Throws ConflictError (name "ConflictError") when `version` is stale. */
+  /** Throws LedgerConflictError when `version` is stale. */
   write(entries: LedgerEntry[], version: string): Promise<void>;
 }
 
@@ -32,11 +34,17 @@ export function configMapLedgerStore(
       return { entries: parseEntries(cm.data[LEDGER_KEY]), version: cm.resourceVersion };
     },
     async write(entries, version) {
-      await repo.putConfigMap(
-        name,
-        { [LEDGER_KEY]: JSON.stringify(entries) },
-        version === "" ? undefined : version,
-      );
+      try {
+        await repo.putConfigMap(
+          name,
+          { [LEDGER_KEY]: JSON.stringify(entries) },
+          version === "" ? undefined : version,
+        );
+      } catch (err) {
+        // The port's own error, by type: the autosave logic knows nothing of Kubernetes.
+        if (err instanceof ConflictError) throw new LedgerConflictError({ cause: err });
+        throw err;
+      }
     },
   };
 }

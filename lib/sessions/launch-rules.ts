@@ -65,7 +65,7 @@ export function resolveLaunchResources(
   request: LaunchResourceRequest,
   pools: readonly ResourcePool[] | undefined,
 ): ResolvedResources {
-  if (!config.crc_url || pools === undefined) return resolveStaticResources(config, request);
+  if (pools === undefined) return resolveStaticResources(config, request);
   const parsed = parseServerOptions(config, { ...request, storageGb: undefined }, true);
   const opts: ClassSelection = {
     defaultUrl: parsed.defaultUrl,

@@ -5,6 +5,5 @@ export { launchSession } from "./launch.js";
 export { readSessionLogs } from "./logs.js";
 export { notFoundMessages, requireOwnedServer } from "./lookup.js";
 export { patchSession } from "./patch.js";
-export type { PoolSource } from "./resource-class.js";
 
 export { stopSession } from "./stop.js";

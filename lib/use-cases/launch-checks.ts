@@ -5,8 +5,10 @@
  * branch, the commit and the commit image as soon as the project is known. Every failure is
  * collected into the one 404 missing-resources message.
  */
+
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
+import { describeError } from "../errors.js";
 import type { GitLabCommit, GitLabProject, GitLabUser } from "../gitlab/types.js";
 import type { Logger } from "../log.js";
 import { formatImageRef, type ImageRef, parseImageRef } from "../registry/reference.js";
@@ -88,7 +90,7 @@ export async function checkLaunchResources(
   // Only for the git identity and the pull secret's e-mail: a failure must not stop the launch.
   const gitlabUserP: Promise<GitLabUser | undefined> = token
     ? gitlab.currentUser().catch((err: unknown) => {
-        log.warn({ err: describe(err) }, "could not read the caller's GitLab profile");
+        log.warn({ err: describeError(err) }, "could not read the caller's GitLab profile");
         return undefined;
       })
     : Promise.resolve(undefined);
@@ -113,8 +115,4 @@ export async function checkLaunchResources(
     throw notFound ?? new Error("unreachable: checks passed without a project, commit or image");
   }
   return { project, commit, image, gitlabUser };
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -5,7 +5,6 @@
  */
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
-import { configurationError } from "../errors.js";
 import { type LaunchResourceRequest, resolveLaunchResources } from "../sessions/index.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { LaunchBody } from "./launch-body.js";
@@ -22,19 +21,13 @@ export function resourceRequest(body: LaunchBody): LaunchResourceRequest {
 
 /** One call to the resource-pool service when it is configured (with the caller's token), else none. */
 export async function launchResources(
-  deps: Pick<Deps, "config" | "crc">,
+  deps: Pick<Deps, "config" | "resources">,
   user: User,
   body: LaunchBody,
 ): Promise<ResolvedResources> {
   const request = resourceRequest(body);
-  if (!deps.config.crc_url) return resolveLaunchResources(deps.config, request, undefined);
-  if (!deps.crc) {
-    throw configurationError(undefined, {
-      cause: new Error("crc_url is set but no resource-pool client was built"),
-    });
-  }
-  const pools = await deps.crc.resourcePools(
-    user.kind === "registered" ? user.accessToken : undefined,
-  );
+  const source = deps.resources;
+  if (source.kind === "static") return resolveLaunchResources(deps.config, request, undefined);
+  const pools = await source.pools(user.kind === "registered" ? user.accessToken : undefined);
   return resolveLaunchResources(deps.config, request, pools);
 }

@@ -27,7 +27,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "sessions" | "gitlab" | "registry" | "crc" | "ledger" | "now"
+  "config" | "sessions" | "gitlab" | "registry" | "resources" | "ledger" | "now"
 >;
 
 export async function launchSession(

@@ -5,17 +5,21 @@
 import type { User } from "../auth/user.js";
 import type { Session } from "../backends/port.js";
 import type { Deps } from "../deps.js";
-import { AppError, anonymousPatchError, missingResource, patchServerError } from "../errors.js";
+import {
+  AppError,
+  anonymousPatchError,
+  missingResource,
+  patchServerError,
+  pvDisabledError,
+} from "../errors.js";
+import type { ResourceSource } from "../sessions/resource-source.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
-import { type PoolSource, resourcesForClass } from "./resource-class.js";
+import { resourcesForClass } from "./resource-class.js";
 
 export interface SessionPatch {
   state?: "running" | "hibernated" | undefined;
   resource_class_id?: number | undefined;
 }
-
-export const pvDisabledError = () =>
-  new AppError(500, 3006, "Persistent Volumes aren't enabled in the config.");
 
 /** Runs a write; any failure but our own AppErrors of 4xx becomes the reference's 3005. */
 async function write<T>(fn: () => Promise<T>): Promise<T> {
@@ -38,7 +42,7 @@ export async function patchSession(
   user: User,
   name: string,
   body: SessionPatch,
-  pools?: PoolSource,
+  source: ResourceSource,
 ): Promise<Session> {
   if (!deps.config.sessions.storage.pvs_enabled) throw pvDisabledError();
   if (user.kind !== "registered") throw anonymousPatchError();
@@ -48,7 +52,7 @@ export async function patchSession(
 
   if (body.resource_class_id !== undefined) {
     backend.assertResourceClassChangeAllowed(session);
-    const resources = await resourcesForClass(deps.config, user, body.resource_class_id, pools);
+    const resources = await resourcesForClass(deps.config, user, body.resource_class_id, source);
     const current = session;
     const patched = await write(() => backend.changeResourceClass(current, resources));
     if (!patched) throw gone();

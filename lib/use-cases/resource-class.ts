@@ -6,25 +6,23 @@
 import type { RegisteredUser } from "../auth/user.js";
 import type { Config } from "../config.js";
 import { invalidComputeResource } from "../errors.js";
-import { parseServerOptions, type ResourcePool, selectByClassId } from "../sessions/index.js";
+import { parseServerOptions, selectByClassId } from "../sessions/index.js";
+import type { ResourceSource } from "../sessions/resource-source.js";
 import type { ResolvedResources } from "../sessions/types.js";
-
-/** Fetches the resource pools visible to a user (the resource-pool service client). */
-export type PoolSource = (user: RegisteredUser) => Promise<readonly ResourcePool[]>;
 
 export async function resourcesForClass(
   config: Config,
   user: RegisteredUser,
   classId: number,
-  pools: PoolSource | undefined,
+  source: ResourceSource,
 ): Promise<ResolvedResources> {
-  if (!config.crc_url || !pools) {
+  if (source.kind === "static") {
     throw invalidComputeResource(`The resource class ID ${classId} does not exist.`);
   }
   const defaults = parseServerOptions(config, {}, true);
   // Storage is not re-checked on PATCH: the volume keeps its size.
   return selectByClassId(
-    await pools(user),
+    await source.pools(user.accessToken),
     classId,
     undefined,
     { defaultUrl: defaults.defaultUrl, lfsAutoFetch: defaults.lfs_auto_fetch },

@@ -3,11 +3,11 @@
  * them through their own seam (main.with(deps)); invoke() uses the ones installed last.
  */
 import { Writable } from "node:stream";
-import { crc } from "../../lib/adapters/crc.js";
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
+import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
 import { loadConfig } from "../../lib/config.js";
 import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/deps.js";
@@ -30,7 +30,7 @@ export interface TestDeps {
 
 /** Every adapter there is, as a deployment would build it from this configuration. */
 export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreOptions = {}): Deps {
-  return wire(buildCore(config, opts), { k8s, sessions, gitlab, registry, crc, ledger });
+  return wire(buildCore(config, opts), { k8s, sessions, gitlab, registry, resources, ledger });
 }
 
 let installed: Deps | undefined;

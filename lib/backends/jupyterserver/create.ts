@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
-import { cannotStartServerError } from "../../errors.js";
+import { cannotStartServerError, describeError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { isOwnedBy } from "./ownership.js";
 import type { KubeObject, SessionsRepository } from "./repository.js";
@@ -77,7 +77,10 @@ export async function createJupyterServer<S extends Labelled = JupyterServer>(
   } catch (err) {
     // The request may have reached the cluster even though no answer came back.
     const cleanup = await removeOwnLaunch(repo, name, launchId, log);
-    log.error({ server: name, cleanup, err: describe(err) }, "creating the JupyterServer failed");
+    log.error(
+      { server: name, cleanup, err: describeError(err) },
+      "creating the JupyterServer failed",
+    );
     throw cannotStartServerError(name, { cause: err });
   }
   if (result.created) return { status: 201, server: result.server };
@@ -89,8 +92,4 @@ export async function createJupyterServer<S extends Labelled = JupyterServer>(
     "the JupyterServer existed already but cannot be returned",
   );
   throw cannotStartServerError(name);
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }

@@ -3,25 +3,14 @@
  * annotations and the status the operator writes (sections 3, 9).
  */
 import type { User } from "../../auth/user.js";
+import { ownsSession } from "../../sessions/ownership.js";
 import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
+import { toSessionView, type ViewSource } from "./view.js";
 
-/** Always set at creation (the label of that name is left out when the id is no label value). */
-const USER_ID_ANNOTATION = "renku.io/userId";
-
-/**
- * Ownership: a session belongs to the caller iff its safe-username label is theirs (else 404) and
- * it was made for the same identity. The safe username alone is not enough: escaping lower-cases,
- * so "Alice", "alice" and an anonymous id "alice" (which any client can send) all share one.
- */
-export function isOwnedBy(
-  js: { metadata: Pick<JupyterServer["metadata"], "labels" | "annotations"> },
-  user: Pick<User, "safeUsername" | "id">,
-): boolean {
-  return (
-    js.metadata.labels?.[SAFE_USERNAME_LABEL] === user.safeUsername &&
-    js.metadata.annotations?.[USER_ID_ANNOTATION] === user.id
-  );
+/** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */
+export function isOwnedBy(js: ViewSource, user: Pick<User, "safeUsername" | "id">): boolean {
+  return ownsSession(toSessionView(js), user);
 }
 
 /** The label selector that lists a user's sessions (D12). */

@@ -263,9 +263,10 @@ describe("the scheduled autosave clean-up", () => {
     await record("ledger-prune", p.id, p.path, DAY);
     await record("ledger-prune", 987654, "cleanup/deleted-long-ago", 60 * DAY);
     const summary = await runScheduledCleanup(jobDeps("ledger-prune"));
-    // The client reads a project GitLab no longer has as one without branches: scanned, empty.
+    // A project GitLab no longer has (404) counts as missing, as the port says (lib/autosave/ports.ts).
     expect(summary).toMatchObject({
-      projectsScanned: 2,
+      projectsScanned: 1,
+      projectsMissing: 1,
       projectsFailed: 0,
       ledgerEntriesPruned: 1,
     });
