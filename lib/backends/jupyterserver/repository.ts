@@ -322,7 +322,17 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
 
     async upsertSecret(secret) {
       const name = secret.metadata.name;
-      const body = { apiVersion: "v1", kind: "Secret", ...secret };
+      // stringData encoded here: a replace must carry the whole data.
+      const { stringData, ...rest } = secret;
+      const encoded = Object.fromEntries(
+        Object.entries(stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+      );
+      const body = {
+        apiVersion: "v1",
+        kind: "Secret",
+        ...rest,
+        data: { ...(secret.data ?? {}), ...encoded },
+      };
       const exists = await call(
         `create secrets/${name}`,
         async (api) => {
