@@ -25,6 +25,8 @@ export interface BackendKit {
 }
 
 export interface StoredSession {
+  /** The resource's metadata and spec, as stored. */
+  raw: { metadata: unknown; spec: unknown };
   hibernated: boolean;
   labels: Record<string, string | null>;
   annotations: Record<string, string | null>;
@@ -56,6 +58,7 @@ export const KITS: Record<BackendName, BackendKit> = {
       const js = (await deps.k8s.get(name)) as JupyterServer | undefined;
       if (!js) return undefined;
       return {
+        raw: { metadata: js.metadata, spec: js.spec },
         hibernated: js.spec.jupyterServer.hibernated === true,
         labels: js.metadata.labels,
         annotations: js.metadata.annotations,
@@ -80,6 +83,7 @@ export const KITS: Record<BackendName, BackendKit> = {
       const ams = await amaltheaSessions(deps).get(name);
       if (!ams) return undefined;
       return {
+        raw: { metadata: ams.metadata, spec: ams.spec },
         hibernated: ams.spec.hibernated,
         labels: ams.metadata.labels,
         annotations: ams.metadata.annotations,

@@ -91,7 +91,12 @@ export function amaltheaSessionBackend(
       let created: Awaited<ReturnType<typeof createJupyterServer<AmaltheaSession>>>;
       try {
         // The operator adopts them, and deletes them with the session.
-        await Promise.all(secrets.map((s) => repo.upsertSecret(s)));
+        const made = await Promise.all(secrets.map((s) => repo.createSecret(s)));
+        const existing = secrets.filter((_, i) => !made[i]);
+        // Left by a launch that failed, unless a concurrent identical launch made them (its
+        // session is then the answer): refresh the leftovers, never a live session's.
+        if (existing.length > 0 && !(await repo.get(input.name)))
+          await Promise.all(existing.map((s) => repo.overwriteSecret(s)));
         created = await createJupyterServer(repo, session, launchId, input.user, log);
       } catch (err) {
         // No session adopted them: they would be left behind.

@@ -64,8 +64,10 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
   listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
   getSecret(name: string): Promise<V1Secret | undefined>;
-  /** Creates a Secret, or replaces one of that name (a leftover of an earlier launch). */
-  upsertSecret(secret: V1Secret & { metadata: { name: string } }): Promise<void>;
+  /** Creates a Secret; false when one of that name exists. */
+  createSecret(secret: V1Secret & { metadata: { name: string } }): Promise<boolean>;
+  /** Replaces an existing Secret at the version read; false when it is gone or a writer raced it. */
+  overwriteSecret(secret: V1Secret & { metadata: { name: string } }): Promise<boolean>;
   /** Replaces the whole Secret; pass metadata.resourceVersion to guard against lost updates (409 -> ConflictError). */
   replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
   deleteSecret(name: string): Promise<boolean>;
@@ -93,6 +95,22 @@ export interface RepositoryOptions {
   access: ClusterAccess;
   config: Pick<Config, "k8s" | "amalthea" | "upstream_timeout_ms">;
   log: Logger;
+}
+
+type NamedSecret = V1Secret & { metadata: { name: string } };
+
+/** A Secret as sent: stringData encoded here, so a replace carries the whole data. */
+function secretBody(secret: NamedSecret): V1Secret {
+  const { stringData, ...rest } = secret;
+  const encoded = Object.fromEntries(
+    Object.entries(stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+  );
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    ...rest,
+    data: { ...(secret.data ?? {}), ...encoded },
+  };
 }
 
 export function createSessionsRepository<S extends KubeObject = KubeObject>(
@@ -320,41 +338,40 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         },
       ),
 
-    async upsertSecret(secret) {
+    async createSecret(secret) {
       const name = secret.metadata.name;
-      // stringData encoded here: a replace must carry the whole data.
-      const { stringData, ...rest } = secret;
-      const encoded = Object.fromEntries(
-        Object.entries(stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
-      );
-      const body = {
-        apiVersion: "v1",
-        kind: "Secret",
-        ...rest,
-        data: { ...(secret.data ?? {}), ...encoded },
-      };
-      const exists = await call(
+      return call(
         `create secrets/${name}`,
         async (api) => {
-          await send({ method: "POST", path: `${core}/secrets`, body })(api);
-          return false;
+          await send({ method: "POST", path: `${core}/secrets`, body: secretBody(secret) })(api);
+          return true;
         },
-        { 409: () => true },
+        { 409: () => false },
       );
-      if (!exists) return;
-      // A leftover of a failed launch: replaced at the version just read.
+    },
+
+    async overwriteSecret(secret) {
+      const name = secret.metadata.name;
       const current = await call(
         `get secrets/${name}`,
         send<V1Secret>({ method: "GET", path: coreObject("secrets", name) }),
+        { 404: none },
       );
+      if (!current) return false;
+      const body = secretBody(secret);
       const resourceVersion = current.metadata?.resourceVersion;
-      await call(
+      return call(
         `update secrets/${name}`,
-        send({
-          method: "PUT",
-          path: coreObject("secrets", name),
-          body: { ...body, metadata: { ...body.metadata, resourceVersion } },
-        }),
+        async (api) => {
+          await send({
+            method: "PUT",
+            path: coreObject("secrets", name),
+            body: { ...body, metadata: { ...body.metadata, resourceVersion } },
+          })(api);
+          return true;
+        },
+        // Someone else wrote it (or removed it) since the read: theirs stands.
+        { 409: () => false, 404: () => false },
       );
     },
 

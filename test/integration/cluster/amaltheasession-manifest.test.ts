@@ -105,7 +105,7 @@ describe("every AmaltheaSession the service builds", () => {
       manifestInput({ config, name, ...over }),
       "launch-1",
     );
-    for (const s of secrets) await repo.upsertSecret(s);
+    for (const s of secrets) await repo.createSecret(s);
     const result = await repo.create(session);
     expect(result.created).toBe(true);
     const stored = result.created ? result.server : undefined;
@@ -164,7 +164,7 @@ describe("every AmaltheaSession the service builds", () => {
     const { config, repo } = repoFor({});
     const name = "ams-rendered";
     const { session, secrets } = buildAmaltheaSession(manifestInput({ config, name }), "l");
-    for (const s of secrets) await repo.upsertSecret(s);
+    for (const s of secrets) await repo.createSecret(s);
     await repo.create(session);
     await cluster.amalthea.settle();
     const pod = await repo.getPod(`${name}-0`);

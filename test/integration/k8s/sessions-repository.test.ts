@@ -303,8 +303,10 @@ describe("AmaltheaSessions: the same client for the other custom resource", () =
     const pods = await repo.listPods("renku.io/safe-username=dora");
     expect(pods.map((p) => p.metadata?.name)).toEqual(["ams-pods-0"]);
     const secret = { metadata: { name: "ams-auth" }, stringData: { auth: "one" } };
-    await repo.upsertSecret(secret);
-    await repo.upsertSecret({ ...secret, stringData: { auth: "two" } });
+    expect(await repo.createSecret(secret)).toBe(true);
+    expect(await repo.createSecret({ ...secret, stringData: { auth: "two" } })).toBe(false);
+    expect(await repo.overwriteSecret({ ...secret, stringData: { auth: "two" } })).toBe(true);
+    expect(await repo.overwriteSecret({ ...secret, metadata: { name: "nope" } })).toBe(false);
     const stored = await repo.getSecret("ams-auth");
     expect(Buffer.from(stored?.data?.auth ?? "", "base64").toString()).toBe("two");
   });
