@@ -2,7 +2,8 @@
  * `npm start`: the service under `serverless offline` on 127.0.0.1:3000. With no cluster configured
  * (KUBECONFIG, NB_K8S__KUBECONFIG or NB_K8S__EKS__CLUSTER_NAME) it first starts the local stand-ins:
  * the local cluster with a demo-paced Amalthea, the GitLab double and a real registry, all seeded
- * from test/local/seed.json (or LOCAL_SEED_FILE).
+ * from test/local/seed.json (or LOCAL_SEED_FILE). Sessions are AmaltheaSessions, the service's
+ * default; NB_AMALTHEA__BACKEND=jupyterserver (or both) switches back.
  */
 import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
@@ -33,7 +34,7 @@ async function startStandIns() {
     stops.push(cluster.stop);
     env.NB_K8S__KUBECONFIG = kubeconfig;
     say(
-      `local cluster   ${cluster.url}  (kubectl --kubeconfig ${kubeconfig} get js,pods -n renku)`,
+      `local cluster   ${cluster.url}  (kubectl --kubeconfig ${kubeconfig} get ams,js,pods -n renku)`,
     );
   } else {
     say("cluster         as configured (KUBECONFIG / NB_K8S__*)");
@@ -88,7 +89,10 @@ async function shutdown(code: number) {
 async function main() {
   await startStandIns();
   try {
-    loadConfig(env);
+    const config = loadConfig(env);
+    say(
+      `sessions        ${config.amalthea.backend} backend (NB_AMALTHEA__BACKEND=jupyterserver|both switches)`,
+    );
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
