@@ -3,18 +3,18 @@ import type { SessionView } from "../../sessions/view.js";
 import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
 
-const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+export const sessionOwner = ({ metadata }: JupyterServer): SessionView["owner"] => ({
+  safeUsername: metadata.labels?.[SAFE_USERNAME_LABEL],
+  userId: metadata.annotations?.["renku.io/userId"],
+});
 
 export function toSessionView(js: JupyterServer): SessionView {
   const a = js.metadata.annotations ?? {};
   return {
     name: js.metadata.name,
-    owner: {
-      safeUsername: text(js.metadata.labels?.[SAFE_USERNAME_LABEL]),
-      userId: text(a["renku.io/userId"]),
-    },
-    project: { namespace: text(a["renku.io/namespace"]), name: text(a["renku.io/projectName"]) },
-    branch: text(a["renku.io/branch"]),
-    commitSha: text(a["renku.io/commit-sha"]),
+    owner: sessionOwner(js),
+    project: { namespace: a["renku.io/namespace"], name: a["renku.io/projectName"] },
+    branch: a["renku.io/branch"],
+    commitSha: a["renku.io/commit-sha"],
   };
 }
