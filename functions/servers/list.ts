@@ -7,6 +7,7 @@ import { listServers } from "../../lib/api/routes.js";
 import type { NotebookResponse } from "../../lib/backends/port.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
+import { matchesFilters, ownsSession } from "../../lib/sessions/index.js";
 
 export const main = handler(
   listServers,
@@ -16,7 +17,8 @@ export const main = handler(
     const now = deps.now();
     const servers: Record<string, NotebookResponse> = {};
     for (const session of await backend.listForUser(user.safeUsername)) {
-      if (backend.isOwnedBy(session, user) && backend.matchesFilters(session, query))
+      const view = backend.view(session);
+      if (ownsSession(view.owner, user) && matchesFilters(view, query))
         servers[session.name] = backend.serialize(session, now);
     }
     return ok({ servers });

@@ -36,8 +36,8 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
         ...b.filter((s) => !names.has(s.name)).map((s) => remember(legacy, s)),
       ];
     },
-    isOwnedBy: (s, user) => of(s).isOwnedBy(s, user),
-    matchesFilters: (s, filters) => of(s).matchesFilters(s, filters),
+    owner: (s) => of(s).owner(s),
+    view: (s) => of(s).view(s),
     serialize: (s, now) => of(s).serialize(s, now),
     async create(input, log) {
       const created = await primary.create(input, log);

@@ -4,14 +4,14 @@
  * it; above it nothing knows which kind of resource it handles. A Session is an opaque handle:
  * only the backend that returned it reads what is inside.
  */
-import type { RegisteredUser, User } from "../auth/user.js";
+import type { RegisteredUser } from "../auth/user.js";
 import type { Logger } from "../log.js";
-import type { ServerFilters } from "../sessions/filters.js";
 import type { ResolvedResources } from "../sessions/types.js";
+import type { SessionView } from "../sessions/view.js";
 import type { ManifestInput } from "./jupyterserver/manifest.js";
 import type { NotebookResponse } from "./jupyterserver/serialize.js";
 
-export type { NotebookResponse, ServerFilters };
+export type { NotebookResponse };
 export type LaunchInput = ManifestInput;
 
 /** One stored session; `kind` is for the backends' own dispatch, never read above them. */
@@ -19,8 +19,6 @@ export interface Session {
   readonly name: string;
   readonly kind: string;
 }
-
-export type Owner = Pick<User, "safeUsername" | "id">;
 
 export interface Created {
   /** 201 new; 200 a concurrent identical POST created it first (it is the caller's). */
@@ -39,8 +37,10 @@ export interface SessionBackend {
   get(name: string): Promise<Session | undefined>;
   /** The sessions labelled with this safe username (ownership is checked by the caller). */
   listForUser(safeUsername: string): Promise<Session[]>;
-  isOwnedBy(session: Session, user: Owner): boolean;
-  matchesFilters(session: Session, filters: ServerFilters): boolean;
+  /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
+  owner(session: Session): SessionView["owner"];
+  /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */
+  view(session: Session): SessionView;
   serialize(session: Session, now: Date): NotebookResponse;
   /** Builds the resource (422 code 1004 on an overridden variable, before any write) and creates it. */
   create(input: LaunchInput, log: Logger): Promise<Created>;

@@ -8,20 +8,17 @@ export interface ServerFilters {
   commit_sha?: string | undefined;
 }
 
-const FILTERS: [keyof ServerFilters, (v: SessionView) => string | undefined, boolean][] = [
-  // [query parameter, the view's value, compare lower-cased]
-  ["project", (v) => v.project.name, true],
-  ["namespace", (v) => v.project.namespace, true],
-  ["branch", (v) => v.branch, false],
-  ["commit_sha", (v) => v.commitSha, false],
-];
+/** An absent filter matches; a given one needs the value, lower-cased first for names. */
+const same = (actual: string | null | undefined, wanted: string | undefined, folded: boolean) =>
+  wanted === undefined ||
+  (typeof actual === "string" &&
+    (folded ? actual.toLowerCase() === wanted.toLowerCase() : actual === wanted));
 
 export function matchesFilters(view: SessionView, filters: ServerFilters): boolean {
-  return FILTERS.every(([param, read, folded]) => {
-    const wanted = filters[param];
-    if (wanted === undefined) return true;
-    const actual = read(view);
-    if (typeof actual !== "string") return false;
-    return folded ? actual.toLowerCase() === wanted.toLowerCase() : actual === wanted;
-  });
+  return (
+    same(view.project.name, filters.project, true) &&
+    same(view.project.namespace, filters.namespace, true) &&
+    same(view.branch, filters.branch, false) &&
+    same(view.commitSha, filters.commit_sha, false)
+  );
 }

@@ -1,4 +1,6 @@
 /** The sessions domain: pure rules that know no custom resource (lib/backends/ do). */
+
+export { matchesFilters } from "./filters.js";
 export {
   commitImage,
   type LaunchResourceRequest,
@@ -6,7 +8,7 @@ export {
   missingResourcesError,
   resolveLaunchResources,
 } from "./launch-rules.js";
-
+export { ownsSession } from "./ownership.js";
 export {
   type ResourcePool,
   selectByClassId,

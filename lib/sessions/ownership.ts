@@ -7,6 +7,9 @@ import type { SessionView } from "./view.js";
  * made for the same identity. The safe username alone is not enough: escaping lower-cases, so
  * "Alice", "alice" and an anonymous id "alice" (which any client can send) all share one.
  */
-export function ownsSession(view: SessionView, user: Pick<User, "safeUsername" | "id">): boolean {
-  return view.owner.safeUsername === user.safeUsername && view.owner.userId === user.id;
+export function ownsSession(
+  owner: SessionView["owner"],
+  user: Pick<User, "safeUsername" | "id">,
+): boolean {
+  return owner.safeUsername === user.safeUsername && owner.userId === user.id;
 }

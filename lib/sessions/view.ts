@@ -6,8 +6,11 @@
 export interface SessionView {
   name: string;
   /** The owner's safe username (label) and user id, as recorded at creation. */
-  owner: { safeUsername: string | undefined; userId: string | undefined };
-  project: { namespace: string | undefined; name: string | undefined };
-  branch: string | undefined;
-  commitSha: string | undefined;
+  owner: { safeUsername: Text; userId: Text };
+  project: { namespace: Text; name: Text };
+  branch: Text;
+  commitSha: Text;
 }
+
+/** A recorded value; absent (or null) when the resource does not carry it. */
+type Text = string | null | undefined;

@@ -14,7 +14,7 @@ import type { NotebookResponse } from "../backends/port.js";
 import type { Deps } from "../deps.js";
 import { cannotStartServerError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { assertSafeUsernameLength, serverName } from "../sessions/index.js";
+import { assertSafeUsernameLength, ownsSession, serverName } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
@@ -50,7 +50,7 @@ export async function launchSession(
   const backend = deps.sessions;
   const existing = await backend.get(name);
   if (existing) {
-    if (!backend.isOwnedBy(existing, user)) {
+    if (!ownsSession(backend.owner(existing), user)) {
       log.warn({ server: name }, "a foreign session holds this session name");
       throw cannotStartServerError(name);
     }

@@ -6,6 +6,7 @@ import type { User } from "../auth/user.js";
 import type { Session } from "../backends/port.js";
 import type { Deps } from "../deps.js";
 import { missingResource } from "../errors.js";
+import { ownsSession } from "../sessions/ownership.js";
 
 /** The reference's 404 messages, per endpoint (clients match on them). */
 export const notFoundMessages = {
@@ -23,7 +24,7 @@ export async function findOwnedServer(
   name: string,
 ): Promise<Session | undefined> {
   const session = await deps.sessions.get(name);
-  return session && deps.sessions.isOwnedBy(session, user) ? session : undefined;
+  return session && ownsSession(deps.sessions.owner(session), user) ? session : undefined;
 }
 
 /** As findOwnedServer, but a missing or foreign session is a 404 with `message`. */

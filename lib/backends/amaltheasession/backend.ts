@@ -9,7 +9,6 @@ import { isLabelValue } from "../../k8s/labels.js";
 import type { Logger } from "../../log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
 import { createJupyterServer, newLaunchId, removeOwnLaunch } from "../jupyterserver/create.js";
-import { matchesFilters } from "../jupyterserver/filters.js";
 import {
   envTokenPatch,
   hibernationAnnotations,
@@ -17,7 +16,7 @@ import {
   refreshedDockerConfigJson,
 } from "../jupyterserver/hibernation.js";
 import { containerResources, SAFE_USERNAME_LABEL } from "../jupyterserver/manifest.js";
-import { isOwnedBy, podName } from "../jupyterserver/ownership.js";
+import { podName } from "../jupyterserver/ownership.js";
 import { imagePullSecretName } from "../jupyterserver/patches/jupyter-server.js";
 import type { SessionsRepository } from "../jupyterserver/repository.js";
 import { DOCKER_CONFIG_KEY } from "../jupyterserver/resume.js";
@@ -27,6 +26,7 @@ import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { sessionState } from "./status.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
+import { sessionOwner, toSessionView } from "./view.js";
 
 export const AMALTHEA_SESSION_KIND = "AmaltheaSession";
 
@@ -79,8 +79,8 @@ export function amaltheaSessionBackend(
       return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
     },
 
-    isOwnedBy: (s, user) => isOwnedBy(view(s).cr, user),
-    matchesFilters: (s, filters) => matchesFilters(view(s).cr, filters),
+    owner: (s) => sessionOwner(view(s).cr),
+    view: (s) => toSessionView(view(s).cr),
     serialize: (s, now) => serializeSession(view(s), config, now),
 
     async create(input, log: Logger) {

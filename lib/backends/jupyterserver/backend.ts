@@ -3,7 +3,6 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import type { Session, SessionBackend } from "../port.js";
 import { createJupyterServer, newLaunchId, removeOwnLaunch, withLaunchId } from "./create.js";
-import { matchesFilters } from "./filters.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -13,11 +12,12 @@ import {
   statefulSetPriorityPatch,
 } from "./hibernation.js";
 import { buildManifest } from "./manifest.js";
-import { isOwnedBy, logContainers, podName } from "./ownership.js";
+import { logContainers, podName } from "./ownership.js";
 import type { SessionsRepository } from "./repository.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
 import type { JupyterServer } from "./types.js";
+import { sessionOwner, toSessionView } from "./view.js";
 
 export const JUPYTER_SERVER_KIND = "JupyterServer";
 
@@ -41,8 +41,8 @@ export function jupyterServerBackend(
   return {
     get: async (name) => wrapped(await repo.get(name)),
     listForUser: async (safeUsername) => (await repo.listForUser(safeUsername)).map(wrap),
-    isOwnedBy: (s, user) => isOwnedBy(cr(s), user),
-    matchesFilters: (s, filters) => matchesFilters(cr(s), filters),
+    owner: (s) => sessionOwner(cr(s)),
+    view: (s) => toSessionView(cr(s)),
     serialize: (s, now) => serializeServer(cr(s), config, now),
 
     async create(input, log: Logger) {

@@ -1,5 +1,4 @@
 /** The JupyterServer backend: the only code that knows the custom resource's shape. */
-export { filterServers } from "./filters.js";
 export {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -13,12 +12,11 @@ export {
 } from "./hibernation.js";
 export { buildManifest } from "./manifest.js";
 export { isOwnedBy, logContainers, podName } from "./ownership.js";
-
 export { imagePullSecretName } from "./patches/jupyter-server.js";
 export {
   type NotebookResponse,
   serializeServer,
   serializeServers,
 } from "./serialize.js";
-
 export type * from "./types.js";
+export { toSessionView } from "./view.js";

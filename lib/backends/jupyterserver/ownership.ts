@@ -6,11 +6,11 @@ import type { User } from "../../auth/user.js";
 import { ownsSession } from "../../sessions/ownership.js";
 import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
-import { toSessionView, type ViewSource } from "./view.js";
+import { sessionOwner, type ViewSource } from "./view.js";
 
 /** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */
 export function isOwnedBy(js: ViewSource, user: Pick<User, "safeUsername" | "id">): boolean {
-  return ownsSession(toSessionView(js), user);
+  return ownsSession(sessionOwner(js), user);
 }
 
 /** The label selector that lists a user's sessions (D12). */
