@@ -47,6 +47,14 @@ async function k8sCalls(fn: () => Promise<unknown>) {
 }
 
 describe("PATCH resource_class_id on an AmaltheaSession", () => {
+  it("refuses a class change on a running session (422), as for a JupyterServer", async () => {
+    const r = await asAlice.patch(climate, { resource_class_id: 2 });
+    expect(r.status).toBe(422);
+    expect(r.json.error.message).toBe(
+      "The resource class can be changed only if the server is hibernated or failing",
+    );
+  });
+
   it("moves a hibernated session to a GPU class of the caller's pool", async () => {
     expect((await asAlice.patch(climate, { state: "hibernated" })).status).toBe(200);
     const r = await asAlice.patch(climate, { resource_class_id: 3 });
