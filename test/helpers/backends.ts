@@ -34,7 +34,8 @@ export interface StoredSession {
   env(container: string): Promise<Record<string, string | undefined>>;
 }
 
-const envOf = (containers: V1Container[], name: string) =>
+type EnvContainer = Pick<V1Container, "name"> & { env?: { name: string; value?: string }[] };
+const envOf = (containers: EnvContainer[], name: string) =>
   Object.fromEntries(
     (containers.find((c) => c.name === name)?.env ?? []).map((e) => [e.name, e.value]),
   );
@@ -89,7 +90,7 @@ export const KITS: Record<BackendName, BackendKit> = {
         annotations: ams.metadata.annotations,
         env: async (container) =>
           envOf(
-            [...(ams.spec.initContainers ?? []), ...(ams.spec.extraContainers ?? [])] as never,
+            [...(ams.spec.initContainers ?? []), ...(ams.spec.extraContainers ?? [])],
             container,
           ),
       };

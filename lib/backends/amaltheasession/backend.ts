@@ -178,8 +178,8 @@ export function amaltheaSessionBackend(
       // the resume, and the hibernation record cleared as the JupyterServer operator does.
       const tokens = envTokenPatch(
         [
-          ["/spec/initContainers", cr.spec.initContainers as never],
-          ["/spec/extraContainers", cr.spec.extraContainers as never],
+          ["/spec/initContainers", cr.spec.initContainers],
+          ["/spec/extraContainers", cr.spec.extraContainers],
         ],
         user,
       );

@@ -21,7 +21,10 @@ export interface SecretRef {
 }
 
 /** Core Container/Volume objects as the service builds them (the API server checks the rest). */
-export type Container = { name: string } & Record<string, unknown>;
+export type Container = {
+  name: string;
+  env?: { name: string; value?: string }[];
+} & Record<string, unknown>;
 export type Volume = { name: string } & Record<string, unknown>;
 
 export interface AmaltheaSessionSpec {
