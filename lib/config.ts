@@ -197,6 +197,8 @@ const schema = z.strictObject({
             .string({ error: "is required" })
             .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a host name without scheme"),
           tls_secret: optionalStr(),
+          /** The scheme of session URLs; TLS is often terminated before the ingress, so https by default. */
+          scheme: z.enum(["https", "http"]).default("https"),
           annotations: json(z.record(z.string(), z.string()), {}),
         })
         // Missing as a whole still reports the host as the missing setting.

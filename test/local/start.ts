@@ -58,6 +58,8 @@ async function startStandIns() {
   }
   env.NB_ANONYMOUS_SESSIONS_ENABLED ??= "true";
   env.NB_SESSIONS__INGRESS__HOST ??= "sessions.localhost";
+  // The local stand-ins serve no TLS, so the local run's session URLs say http.
+  env.NB_SESSIONS__INGRESS__SCHEME ??= "http";
 }
 
 function usage() {

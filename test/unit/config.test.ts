@@ -80,6 +80,7 @@ describe("configuration", () => {
       NB_GIT__URL: "ftp://gitlab",
       NB_K8S__NAMESPACE: "Not_A_Label",
       NB_SERVICE_PREFX: "/typo",
+      NB_SESSIONS__INGRESS__SCHEME: "ftp",
     });
     const named = problems.map((p) => p.split(":")[0]);
     expect(named.sort()).toEqual(
@@ -90,6 +91,7 @@ describe("configuration", () => {
         "NB_SERVICE_PREFX",
         "NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS",
         "NB_SESSIONS__INGRESS__HOST",
+        "NB_SESSIONS__INGRESS__SCHEME",
         "NB_SESSIONS__NODE_SELECTOR",
       ].sort(),
     );

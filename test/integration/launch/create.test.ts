@@ -96,7 +96,7 @@ describe("a registered launch", () => {
   it("answers 201 with the serialised session and no secret in it", () => {
     expect(name).toMatch(/^alice-hello-2dworld-[0-9a-f]{8}$/);
     expect(body.image).toBe(`${stack.registryHost}/renku-demo/hello-world:f1ea335`);
-    expect(body.url).toBe(`http://sessions.example.org/sessions/${name}`);
+    expect(body.url).toBe(`https://sessions.example.org/sessions/${name}`);
     expect(body.annotations).toMatchObject({
       "renku.io/namespace": "renku-demo",
       "renku.io/projectName": "hello-world",
@@ -181,7 +181,7 @@ describe("a registered launch", () => {
       CI_COMMIT_SHA: HELLO.commit,
       NOTEBOOK_DIR: "/home/jovyan/work/work/hello-world",
       MOUNT_PATH: "/work/hello-world",
-      SESSION_URL: `http://sessions.example.org/sessions/${name}`,
+      SESSION_URL: `https://sessions.example.org/sessions/${name}`,
       PROJECT_NAME: "hello-world",
       GIT_CLONE_REPO: "true",
       MY_VAR: "42",
@@ -270,7 +270,7 @@ describe("anonymous launches", () => {
     const body = res.json as { name: string; url: string };
     expect(body.name.startsWith("anon-")).toBe(true);
     expect(body.url).toBe(
-      `http://sessions.example.org/sessions/${body.name}?token=anon-launcher-1`,
+      `https://sessions.example.org/sessions/${body.name}?token=anon-launcher-1`,
     );
     const js = await stored(body.name);
     expect(js.spec.auth).toMatchObject({ token: "anon-launcher-1", oidc: { enabled: false } });

@@ -89,7 +89,7 @@ describe("a registered user's session, step by step", () => {
       true,
     );
     expect(r.json.state).toEqual({ pod_name: null });
-    expect(r.json.url).toBe(`http://sessions.example.org/sessions/${name}`);
+    expect(r.json.url).toBe(`https://sessions.example.org/sessions/${name}`);
     expect(r.json.annotations["renku.io/default_image_used"]).toBe("False");
     expect(r.json.resources.requests).toEqual({ cpu: 0.5, memory: "1G", storage: "1G" });
   });
@@ -272,7 +272,7 @@ describe("an anonymous user's session", () => {
     expectConsistentStarting(first.json.status, ANONYMOUS_STEPS);
     // Jupyter's token auth: the anonymous id is the token (section 4).
     expect(first.json.url).toBe(
-      `http://sessions.example.org/sessions/${name}?token=anon-lifecycle1`,
+      `https://sessions.example.org/sessions/${name}?token=anon-lifecycle1`,
     );
     const seen = await startUp(api, name);
     expect(seen.at(-1)?.state).toBe("running");

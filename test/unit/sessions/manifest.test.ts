@@ -306,7 +306,7 @@ describe("buildManifest: registered user", () => {
       CI_COMMIT_SHA: "0123456789abcdef0123456789abcdef01234567",
       NOTEBOOK_DIR: "/home/jovyan/work/my-project",
       MOUNT_PATH: "/work/my-project",
-      SESSION_URL: "http://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
+      SESSION_URL: "https://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
       PROJECT_NAME: "my-project",
       GIT_CLONE_REPO: "true",
     });
