@@ -7,7 +7,11 @@ import "../adapters/crc.js";
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { configurationError } from "../errors.js";
-import { type LaunchResourceRequest, resolveLaunchResources } from "../sessions/index.js";
+import {
+  type LaunchResourceRequest,
+  legacyQueryFor,
+  resolveLaunchResources,
+} from "../sessions/index.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { LaunchBody } from "./types.js";
 
@@ -36,6 +40,7 @@ export async function launchResources(
   }
   const pools = await deps.crc.resourcePools(
     user.kind === "registered" ? user.accessToken : undefined,
+    legacyQueryFor(deps.config, request),
   );
   return resolveLaunchResources(deps.config, request, pools);
 }
