@@ -1,7 +1,8 @@
 /**
  * Step 4 of the launch (notebooks-api.md 4.1, D16): the session's resources, from the resource-pool
  * service when one is configured, else from the static server options. Errors are the reference's
- * 422s (code 1005 for classes and storage, 1000 for legacy matching, 1422 for static options).
+ * 422s (code 1005 for a class and its storage, 1000 for legacy matching and the default class's
+ * storage, 1422 for static options).
  */
 import "../adapters/crc.js";
 import type { User } from "../auth/user.js";

@@ -58,16 +58,24 @@ export function serverState(js: JupyterServer): ServerState {
   return state;
 }
 
-function steps(js: JupyterServer, state: ServerState, config: Config): StatusStep[] {
+const allWaiting = (names: readonly string[]) =>
+  Object.fromEntries(names.map((n) => [n, "waiting" as const]));
+
+function steps(js: JupyterServer, config: Config): StatusStep[] {
   let init = js.status?.containerStates?.init ?? {};
   let regular = js.status?.containerStates?.regular ?? {};
-  const empty = Object.keys(init).length === 0 && Object.keys(regular).length === 0;
-  if (empty && state === "starting") {
-    const regularNames = isAnonymousServer(js)
-      ? config.sessions.containers.anonymous
-      : config.sessions.containers.registered;
-    init = Object.fromEntries(config.sessions.init_containers.map((n) => [n, "waiting" as const]));
-    regular = Object.fromEntries(regularNames.map((n) => [n, "waiting" as const]));
+  // While the operator's state is absent or starting, each empty summary (init, regular) is
+  // filled with waiting steps on its own: the init summary is often written before the regular.
+  const raw = js.status?.state;
+  if (raw === undefined || raw === null || raw === "starting") {
+    if (Object.keys(init).length === 0) init = allWaiting(config.sessions.init_containers);
+    if (Object.keys(regular).length === 0) {
+      regular = allWaiting(
+        isAnonymousServer(js)
+          ? config.sessions.containers.anonymous
+          : config.sessions.containers.registered,
+      );
+    }
   }
   const pick = (table: [string, string][], states: Record<string, StepStatus>) =>
     table.flatMap(([container, step]) => {
@@ -260,7 +268,7 @@ function warnings(
 
 export function serverStatus(js: JupyterServer, config: Config, now: Date): ApiStatus {
   const state = serverState(js);
-  const details = steps(js, state, config);
+  const details = steps(js, config);
   const status: ApiStatus = {
     state,
     details,
