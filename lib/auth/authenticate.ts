@@ -42,6 +42,19 @@ interface GitCredentials {
   gitTokenExpiresAt: number;
 }
 
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/**
+ * The git token's expiry in epoch seconds, -1 when it never expires or cannot be read. The
+ * gateway sends a number or a string holding one; the reference read both with float() and floored.
+ */
+export function expiryOf(value: unknown): number {
+  let n = Number.NaN;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string" && DECIMAL.test(value)) n = Number(value);
+  return Number.isFinite(n) ? Math.floor(n) : -1;
+}
+
 function parseGitCredentials(raw: string | undefined): GitCredentials {
   if (!raw) throw authenticationError(GIT_CREDENTIALS_MESSAGE);
   try {
@@ -53,10 +66,7 @@ function parseGitCredentials(raw: string | undefined): GitCredentials {
     const [gitUrl, entry] = first;
     const token = /^\S+\s+(\S+)$/.exec(entry.AuthorizationHeader.trim())?.[1];
     if (!token) throw new Error("no token");
-    const exp = entry.AccessTokenExpiresAt;
-    const gitTokenExpiresAt =
-      typeof exp === "number" && Number.isFinite(exp) ? Math.floor(exp) : -1;
-    return { gitUrl, gitToken: token, gitTokenExpiresAt };
+    return { gitUrl, gitToken: token, gitTokenExpiresAt: expiryOf(entry.AccessTokenExpiresAt) };
   } catch {
     // The decoded value may hold a token: never echo it or its parse error.
     throw authenticationError(GIT_CREDENTIALS_MESSAGE);
