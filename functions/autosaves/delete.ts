@@ -6,10 +6,13 @@
 import "../../lib/adapters/gitlab.js";
 import { deleteAutosave } from "../../lib/api/routes.js";
 import { autosaveNotFound, deleteOwnAutosave, findProjectOr404 } from "../../lib/autosave/index.js";
+import { deletePathParams } from "../../lib/autosave/path.js";
+import { withGreedyPath } from "../../lib/http/greedy.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
+import { main as notFound } from "../not-found.js";
 
-export const main = handler(deleteAutosave, async ({ params, user, log }, deps) => {
+const remove = handler(deleteAutosave, async ({ params, user, log }, deps) => {
   // Anonymous sessions never autosave, so no name can be theirs.
   if (user.kind !== "registered") throw autosaveNotFound(params.autosave_name);
   const gitlab = deps.gitlab(user.gitToken);
@@ -23,3 +26,6 @@ export const main = handler(deleteAutosave, async ({ params, user, log }, deps) 
   log.info({ projectId: project.id, outcome }, "autosave delete");
   return noContent();
 });
+
+/** Also DELETE {prefix}/{proxy+}: project path and name with unencoded slashes; other paths 404/405. */
+export const main = withGreedyPath(remove, deletePathParams, notFound);
