@@ -297,6 +297,18 @@ export function nestEnv(env: Record<string, string | undefined>): Record<string,
   return out;
 }
 
+/** The set NB_* variables that nest under `name` (itself, or `name__...`), sorted. */
+function variablesUnder(env: Record<string, string | undefined>, name: string): string[] {
+  const found = Object.keys(env)
+    .filter((key) => env[key] !== undefined && env[key] !== "")
+    .filter((key) => {
+      const upper = key.toUpperCase();
+      return upper === name || upper.startsWith(`${name}__`);
+    })
+    .sort();
+  return found.length > 0 ? found : [name];
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const nested = nestEnv(env);
   // Standard variables that operators and tools already set.
@@ -308,7 +320,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => `${envName([...issue.path, k])}: unknown setting`);
+      // The variables as the user wrote them: NB_SESION__X, not the nested key NB_SESION.
+      return issue.keys.flatMap((k) =>
+        variablesUnder(env, envName([...issue.path, k])).map((name) => `${name}: unknown setting`),
+      );
     }
     return [`${envName(issue.path)}: ${issue.message}`];
   });
