@@ -271,6 +271,10 @@ const schema = z.strictObject({
 export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(ConfigError, "name", { value: "ConfigError" });
+  }
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join("; ")}`);
     this.name = "ConfigError";
