@@ -78,6 +78,7 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
     },
   },
   spec: { 200: { openapi: "3.1.0", info: { title: "Renku notebooks API", version: "0.1.0" } } },
+  docs: { 200: "<!doctype html><html>… Swagger UI over /notebooks/spec.json …</html>" },
   serversList: { 200: { servers: { [SERVER]: notebook } } },
   serversGet: { 200: notebook },
   serversCreate: {
