@@ -219,6 +219,34 @@ describe("npm start, as a newcomer meets it", () => {
     }
   });
 
+  it("runs docs/autosave-cleanup.md's local run as written: bob fills the ledger, the dry run shows alice's stale autosave", () => {
+    const doc = readFileSync(join(clone, "docs/autosave-cleanup.md"), "utf8");
+    const block = (marker: string) =>
+      (new RegExp(`<!-- ${marker} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\``).exec(doc)?.[1] ?? "")
+        .split("\n")
+        .map((l) => l.trim())
+        .join("\n");
+    const fill = commandLines(block("fill-ledger")).map((l) =>
+      l
+        .replaceAll("http://127.0.0.1:3000", base)
+        .replace(/^npm run -s as/, `PORT=${port} npm run -s as`),
+    );
+    expect(fill).toHaveLength(1);
+    expect(runLine(clone, fill[0] as string).status).toBeLessThan(300);
+    const gitlab = /GitLab\s+(http:\/\/127\.0\.0\.1:\d+)\/api\/v4/.exec(banner)?.[1] as string;
+    const dryRun = block("dry-run")
+      .replace("instance-3000", `instance-${port}`)
+      .replace("http://127.0.0.1:<double's port>", gitlab);
+    expect(dryRun).toContain("npx serverless invoke local -f autosaveCleanup");
+    const out = execFileSync("sh", ["-c", dryRun], {
+      cwd: clone,
+      env: userEnv({ ESBUILD_WORK_FOLDER: ".esbuild-dry-run" }),
+      timeout: 120_000,
+    }).toString();
+    expect(out).toMatch(/"branchesSelected": 1\b/);
+    expect(out).toContain("renku/autosave/alice/master/9b1eb29/9be9409");
+  }, 150_000);
+
   it("serves the API page: every endpoint renders in Chromium, with no console error", async () => {
     const profile = mkdtempSync(join(tmpdir(), "nb-chromium-"));
     const context = await chromium.launchPersistentContext(profile, {
@@ -252,6 +280,14 @@ describe("npm start, as a newcomer meets it", () => {
       for (const route of ROUTES)
         expect(rendered, route.id).toContain(routePath(route, "/notebooks"));
       expect(await page.locator(".btn.authorize").count()).toBe(1);
+      // The launch operation opened: its example body is the seed's demo project.
+      await page.locator("#operations-default-serversCreate .opblock-summary").click();
+      await page.waitForSelector("#operations-default-serversCreate .body-param__example", {
+        timeout: 10_000,
+      });
+      expect(await page.locator("#operations-default-serversCreate").textContent()).toContain(
+        "hello-world",
+      );
       mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     } finally {
