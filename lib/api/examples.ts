@@ -82,6 +82,13 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
   serversList: { 200: { servers: { [SERVER]: notebook } } },
   serversGet: { 200: notebook },
   serversCreate: {
+    404: {
+      error: {
+        code: 1404,
+        message:
+          "Cannot start the session because the following Git or Docker resources are missing: commit 0123456789abcdef0123456789abcdef01234567 does not exist",
+      },
+    },
     200: notebook,
     201: { ...notebook, status: { ...notebook.status, state: "starting", readyNumContainers: 0 } },
   },
@@ -105,6 +112,7 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
   },
   logs: { 200: { "jupyter-server": "[I 09:30:02 ServerApp] Jupyter Server is running\n" } },
   autosavesList: {
+    404: { error: { code: 1404, message: "Cannot find project renku-demo/no-such-project" } },
     200: {
       pvsSupport: true,
       autosaves: [
