@@ -179,6 +179,37 @@ describe("npm start, as a newcomer meets it", () => {
     if (clone) rmSync(clone, { recursive: true, force: true });
   });
 
+  /** The first instance answers, for existing sessions too, and its printed kubectl command works. */
+  async function firstStillWorks() {
+    const list = await fetch(`${base}/notebooks/servers`, {
+      headers: { "renku-auth-anon-id": "anon-demo1" },
+    });
+    expect(list.status).toBe(200);
+    const { servers } = (await list.json()) as { servers: Record<string, unknown> };
+    expect(Object.keys(servers).length).toBeGreaterThan(0);
+    const kubeconfig = /kubectl --kubeconfig (\S+)/.exec(banner)?.[1] as string;
+    const names = execFileSync("kubectl", [
+      "--kubeconfig",
+      kubeconfig,
+      "get",
+      "jupyterservers",
+      "-n",
+      "renku",
+      "-o",
+      "name",
+    ])
+      .toString()
+      .trim();
+    for (const name of Object.keys(servers)) expect(names).toContain(name);
+  }
+
+  /** Waits until none of these processes is alive (15 s at most), then checks it. */
+  async function gone(tree: number[]) {
+    const deadline = Date.now() + 15_000;
+    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(tree.filter(alive)).toEqual([]);
+  }
+
   it("prints one ready banner with the URLs, the API page and how to act as each seeded user", () => {
     expect(base).toBe(`http://127.0.0.1:${port}`);
     expect(first.output().split("The notebooks service is ready").length).toBe(2);
@@ -316,47 +347,40 @@ describe("npm start, as a newcomer meets it", () => {
     expect(badSetting.output()).toContain("NB_SESION__X: unknown setting");
     expect(badSetting.output()).toContain("nothing was started");
 
-    // The first instance still answers, for existing sessions too, and its kubectl command works.
-    const list = await fetch(`${base}/notebooks/servers`, {
-      headers: { "renku-auth-anon-id": "anon-demo1" },
-    });
-    expect(list.status).toBe(200);
-    const { servers } = (await list.json()) as { servers: Record<string, unknown> };
-    expect(Object.keys(servers).length).toBeGreaterThan(0);
-    const kubeconfig = /kubectl --kubeconfig (\S+)/.exec(banner)?.[1] as string;
-    const names = execFileSync("kubectl", [
-      "--kubeconfig",
-      kubeconfig,
-      "get",
-      "jupyterservers",
-      "-n",
-      "renku",
-      "-o",
-      "name",
-    ])
-      .toString()
-      .trim();
-    for (const name of Object.keys(servers)) expect(names).toContain(name);
+    await firstStillWorks();
   }, 120_000);
 
-  it("stops every process and frees every port on SIGTERM to npm alone", async () => {
-    const pid = first.child.pid as number;
-    const tree = descendants(pid);
+  it("runs a second instance fully apart on other ports; SIGINT to its npm stops it and leaves the first working", async () => {
+    const p = await freePort();
+    const l = await freePort();
+    const s = npmStart(clone, { PORT: String(p), LAMBDA_PORT: String(l) });
+    leftovers.push(s.child.pid as number);
+    await waitFor(
+      "second banner",
+      () => s.output().includes(`ready on http://127.0.0.1:${p}`),
+      s,
+      240_000,
+    );
+    const secondBanner = s.output().slice(s.output().indexOf(`ready on http://127.0.0.1:${p}`));
+    expect(secondBanner).toContain(`instance-${p}/kubeconfig`);
+    // Its own cluster: the first instance's sessions are not there.
+    const list = await fetch(`http://127.0.0.1:${p}/notebooks/servers`, {
+      headers: { "renku-auth-anon-id": "anon-demo1" },
+    });
+    expect(((await list.json()) as { servers: object }).servers).toEqual({});
+    const tree = descendants(s.child.pid as number);
     const ports = [
-      port,
-      lambdaPort,
-      ...[...banner.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
+      p,
+      l,
+      ...[...s.output().matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
     ];
-    expect(tree.length).toBeGreaterThan(3);
     leftovers.push(...tree);
-    process.kill(pid, "SIGTERM");
-    await first.exited;
-    const deadline = Date.now() + 15_000;
-    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(tree.filter(alive)).toEqual([]);
-    for (const p of new Set(ports)) expect(await listening(p), `port ${p}`).toBe(false);
-    expect(existsSync(join(clone, ".local", `instance-${port}`))).toBe(false);
-  }, 60_000);
+    process.kill(s.child.pid as number, "SIGINT");
+    await s.exited;
+    await gone(tree);
+    for (const q of new Set(ports)) expect(await listening(q), `port ${q}`).toBe(false);
+    await firstStillWorks();
+  }, 300_000);
 
   it("stops everything on SIGINT to npm alone while it is still building", async () => {
     const p = await freePort();
@@ -379,5 +403,25 @@ describe("npm start, as a newcomer meets it", () => {
     expect(tree.filter(alive)).toEqual([]);
     expect(await listening(p)).toBe(false);
     expect(await listening(l)).toBe(false);
+    await firstStillWorks();
   }, 180_000);
+
+  it("stops every process and frees every port on SIGTERM to npm alone", async () => {
+    const pid = first.child.pid as number;
+    const tree = descendants(pid);
+    const ports = [
+      port,
+      lambdaPort,
+      ...[...first.output().matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
+    ];
+    expect(tree.length).toBeGreaterThan(3);
+    leftovers.push(...tree);
+    process.kill(pid, "SIGTERM");
+    await first.exited;
+    const deadline = Date.now() + 15_000;
+    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(tree.filter(alive)).toEqual([]);
+    for (const p of new Set(ports)) expect(await listening(p), `port ${p}`).toBe(false);
+    expect(existsSync(join(clone, ".local", `instance-${port}`))).toBe(false);
+  }, 60_000);
 });
