@@ -273,6 +273,10 @@ const schema = z.strictObject({
 export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(ConfigError, "name", { value: "ConfigError" });
+  }
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join("; ")}`);
     this.name = "ConfigError";
@@ -299,6 +303,18 @@ export function nestEnv(env: Record<string, string | undefined>): Record<string,
   return out;
 }
 
+/** The set NB_* variables that nest under `name` (itself, or `name__...`), sorted. */
+function variablesUnder(env: Record<string, string | undefined>, name: string): string[] {
+  const found = Object.keys(env)
+    .filter((key) => env[key] !== undefined && env[key] !== "")
+    .filter((key) => {
+      const upper = key.toUpperCase();
+      return upper === name || upper.startsWith(`${name}__`);
+    })
+    .sort();
+  return found.length > 0 ? found : [name];
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const nested = nestEnv(env);
   // Standard variables that operators and tools already set.
@@ -310,7 +326,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => `${envName([...issue.path, k])}: unknown setting`);
+      // The variables as the user wrote them: NB_SESION__X, not the nested key NB_SESION.
+      return issue.keys.flatMap((k) =>
+        variablesUnder(env, envName([...issue.path, k])).map((name) => `${name}: unknown setting`),
+      );
     }
     return [`${envName(issue.path)}: ${issue.message}`];
   });

@@ -15,6 +15,7 @@ import type { SessionsRepository } from "./k8s/sessions-repository.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RegistryClient } from "./registry/client.js";
 import type { JupyterServer } from "./sessions/types.js";
+import { firstInProcess } from "./warn-once.js";
 
 export interface Adapters {
   /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
@@ -53,7 +54,7 @@ export interface DepsOptions extends Partial<Adapters> {
 export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
   const log = opts.log ?? createLogger(config.log_level);
   const jwksUrl = config.auth.jwks_url;
-  if (!jwksUrl) {
+  if (!jwksUrl && firstInProcess("jwks-warning")) {
     log.warn(
       "NB_AUTH__JWKS_URL is not set: ID tokens are decoded, not verified; the gateway is trusted",
     );

@@ -4,6 +4,10 @@ export interface ErrorBody {
 }
 
 export class AppError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(AppError, "name", { value: "AppError" });
+  }
   readonly status: number;
   readonly code: number;
   readonly detail: string | undefined;

@@ -37,6 +37,15 @@ export const spec = defineRoute({
   },
 });
 
+export const docs = defineRoute({
+  id: "docs",
+  method: "GET",
+  path: "/docs",
+  auth: "none",
+  summary: "This API as a browsable page (Swagger UI)",
+  responses: { 200: { description: "HTML page", contentType: "text/html", schema: z.string() } },
+});
+
 export const listServers = defineRoute({
   id: "serversList",
   method: "GET",
@@ -186,6 +195,7 @@ export const ROUTES: readonly RouteDef[] = [
   health,
   version,
   spec,
+  docs,
   listServers,
   getServer,
   createServer,

@@ -38,6 +38,10 @@ export interface LedgerStore {
 
 /** What a LedgerStore throws when another writer got there first. */
 export class LedgerConflictError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(LedgerConflictError, "name", { value: "LedgerConflictError" });
+  }
   constructor(
     message = "The autosave ledger was changed by another writer",
     options?: ErrorOptions,

@@ -15,6 +15,10 @@ import type { Logger } from "../log.js";
 
 /** A write lost a race on resourceVersion (or the object already exists): re-read and retry. */
 export class ConflictError extends AppError {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(ConflictError, "name", { value: "ConflictError" });
+  }
   constructor(what: string, options: { cause?: unknown } = {}) {
     super(
       500,

@@ -47,6 +47,10 @@ export const blockedHostError = (host: string, range: string) =>
 
 /** The host does not resolve at all. */
 export class HostNotFoundError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(HostNotFoundError, "name", { value: "HostNotFoundError" });
+  }
   constructor(
     readonly host: string,
     options: { cause?: unknown } = {},

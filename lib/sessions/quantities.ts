@@ -3,6 +3,10 @@
  * and GPU counts. Parsing failures throw QuantityError; callers turn them into 422s naming the field.
  */
 export class QuantityError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(QuantityError, "name", { value: "QuantityError" });
+  }
   constructor(message: string) {
     super(message);
     this.name = "QuantityError";

@@ -100,6 +100,13 @@ describe("configuration", () => {
     expect(problems).toContain("NB_SERVICE_PREFX: unknown setting");
   });
 
+  it("names an unknown nested variable in full, as the user wrote it", () => {
+    const problems = problemsOf({ ...HOST, NB_SESION__X: "1", NB_SESION__Y__Z: "2" });
+    expect(problems).toContain("NB_SESION__X: unknown setting");
+    expect(problems).toContain("NB_SESION__Y__Z: unknown setting");
+    expect(problems.join(" ")).not.toMatch(/NB_SESION: /);
+  });
+
   it("never echoes a secret value in its errors", () => {
     const problems = problemsOf({
       ...HOST,

@@ -231,6 +231,14 @@ describe("the shared HTTP stack", () => {
       expect(r.json.error.code).toBe(1404);
     });
 
+    it("points a newcomer at the API page from / and /docs", async () => {
+      for (const path of ["/", "/docs", "/notebooks"]) {
+        const r = await invoke(notFound, { path });
+        expect(r.status, path).toBe(404);
+        expect(r.json.error.detail, path).toBe("The API is described at /notebooks/docs.");
+      }
+    });
+
     it("answers a known route with another method with 405 and Allow", async () => {
       const r = await invoke(notFound, { method: "PUT", path: "/notebooks/servers/abc" });
       expect(r.status).toBe(405);
