@@ -44,6 +44,8 @@ describe("discovery", () => {
     const list = await c.custom.getAPIResources({ group: "amalthea.dev", version: "v1alpha1" });
     expect(list.resources.map((r) => [r.name, r.kind, r.namespaced, r.shortNames])).toEqual([
       ["jupyterservers", "JupyterServer", true, ["js"]],
+      ["amaltheasessions", "AmaltheaSession", true, ["ams", "amss"]],
+      ["amaltheasessions/status", "AmaltheaSession", true, undefined],
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AMS, amaltheaSession } from "./ams-body.js";
 import { type Clients, JS, jupyterServer, startWithClients } from "./clients.js";
 
 const run = promisify(execFile);
@@ -147,5 +148,95 @@ describe.runIf(kubectlPath)("kubectl against the local cluster", () => {
     );
     const pods = await kubectl("get", "pods", "demo-0");
     expect(pods.stderr).toContain('Error from server (NotFound): pods "demo-0" not found');
+  });
+
+  it("gets amaltheasessions, ams and amss with the CRD's printer columns", async () => {
+    await c.core.createNamespacedSecret({
+      namespace: "renku",
+      body: { metadata: { name: "lab" }, stringData: { auth: "x" } },
+    });
+    await c.custom.createNamespacedCustomObject({
+      ...AMS,
+      namespace: "renku",
+      body: amaltheaSession("lab"),
+    });
+    for (const resource of ["amaltheasessions", "ams", "amss"]) {
+      const out = await kubectl("get", resource);
+      expect(out.code, out.stderr).toBe(0);
+      const [header, row] = out.stdout.trim().split("\n");
+      expect(header?.split(/\s{2,}/)).toEqual(["NAME", "STATUS", "READY", "TOTAL", "IDLE", "URL"]);
+      expect(row?.split(/\s{2,}/)).toEqual([
+        "lab",
+        "Running",
+        "4",
+        "4",
+        "false",
+        "https://renku.example.org/sessions/lab/lab/",
+      ]);
+    }
+    const json = await kubectl("get", "ams", "lab", "-o", "json");
+    expect((JSON.parse(json.stdout) as { status: { state: string } }).status.state).toBe("Running");
+  });
+
+  it("shows an amaltheasession's logs, the session container by default", async () => {
+    const dflt = await kubectl("logs", "lab-0");
+    expect(dflt.code, dflt.stderr).toBe(0);
+    expect(dflt.stdout.length).toBeGreaterThan(0);
+    const proxy = await kubectl("logs", "lab-0", "-c", "oauth2-proxy");
+    expect(proxy.stdout).toContain("oauth2-proxy starting");
+  });
+
+  it("reports the CRD's validation and immutability errors as kube-apiserver does", async () => {
+    const patched = await kubectl(
+      "patch",
+      "ams",
+      "lab",
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"location":"remote"}}',
+    );
+    expect(patched.code).not.toBe(0);
+    expect(patched.stderr).toContain(
+      'The AmaltheaSession "lab" is invalid: spec.location: Invalid value: "string": location is immutable',
+    );
+    const manifest = join(dir, "bad-session.yaml");
+    await writeFile(
+      manifest,
+      [
+        "apiVersion: amalthea.dev/v1alpha1",
+        "kind: AmaltheaSession",
+        "metadata: {name: bad, namespace: renku}",
+        "spec: {hibernated: false, session: {image: renku/py:1, port: 70000}}",
+        "",
+      ].join("\n"),
+    );
+    const created = await kubectl("create", "-f", manifest);
+    expect(created.code).not.toBe(0);
+    expect(created.stderr).toContain(
+      'The AmaltheaSession "bad" is invalid: spec.session.port: Invalid value: 70000: spec.session.port in body should be less than 65530',
+    );
+  });
+
+  it("hibernates and deletes an amaltheasession", async () => {
+    const hib = await kubectl(
+      "patch",
+      "ams",
+      "lab",
+      "--type",
+      "merge",
+      "-p",
+      '{"spec":{"hibernated":true}}',
+    );
+    expect(hib.code, hib.stderr).toBe(0);
+    const row = (await kubectl("get", "ams", "lab")).stdout.trim().split("\n")[1];
+    expect(row?.split(/\s{2,}/).slice(0, 2)).toEqual(["lab", "Hibernated"]);
+    const del = await kubectl("delete", "ams", "lab");
+    expect(del.code, del.stderr).toBe(0);
+    expect(del.stdout.trim()).toBe('amaltheasession.amalthea.dev "lab" deleted');
+    const get = await kubectl("get", "ams", "lab");
+    expect(get.stderr).toContain(
+      'Error from server (NotFound): amaltheasessions.amalthea.dev "lab" not found',
+    );
   });
 });

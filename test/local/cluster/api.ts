@@ -4,7 +4,7 @@
  * deletion propagation. Knows nothing about HTTP.
  */
 import { randomUUID } from "node:crypto";
-import { CrdSchema } from "./crd-schema.js";
+import { AMALTHEASESSION_CRD_PATH, CrdSchema } from "./crd-schema.js";
 import { metadataCauses } from "./names.js";
 import { applyPatch } from "./patch.js";
 import { apiVersionOf, findResource, qualifiedName, RESOURCES } from "./resources.js";
@@ -36,10 +36,19 @@ const NAMESPACES = RESOURCES.find((r) => r.resource === "namespaces") as Resourc
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** Everything but metadata: a change here bumps generation (for kinds that track it). */
-function specPart(o: Record<string, unknown>, custom: boolean): string {
+/** Custom kinds whose `status` is written only through the /status subresource. */
+export const hasStatusSubresource = (def: ResourceDef) =>
+  def.custom && (def.subresources ?? []).includes("status");
+
+/** Schemas of the CRDs besides JupyterServer's, compiled once per process on first use. */
+const CRD_FILES: Record<string, string> = { amaltheasessions: AMALTHEASESSION_CRD_PATH };
+const compiled = new Map<string, CrdSchema>();
+
+/** Everything but metadata (and status, with a status subresource): a change here bumps generation. */
+function specPart(o: Record<string, unknown>, custom: boolean, statusApart = false): string {
   if (custom) {
     const { metadata: _m, ...rest } = o;
+    if (statusApart) delete rest.status;
     return JSON.stringify(rest);
   }
   return JSON.stringify(o.spec ?? null);
@@ -110,8 +119,25 @@ export class KubeApi {
     return this.store.list(def, opts);
   }
 
+  /** The schema a custom kind is validated against. */
+  crdFor(def: ResourceDef): CrdSchema {
+    const file = CRD_FILES[def.resource];
+    if (!file) return this.crd;
+    let schema = compiled.get(file);
+    if (!schema) {
+      schema = new CrdSchema(file);
+      compiled.set(file, schema);
+    }
+    return schema;
+  }
+
   /** Shared checks for create/update/patch; returns the object as it will be stored. */
-  private admit(def: ResourceDef, obj: Record<string, unknown>, name: string): KObject {
+  private admit(
+    def: ResourceDef,
+    obj: Record<string, unknown>,
+    name: string,
+    old?: KObject,
+  ): KObject {
     const causes: StatusCause[] = [];
     const apiVersion = apiVersionOf(def);
     if (obj.kind !== undefined && obj.kind !== def.kind)
@@ -129,7 +155,8 @@ export class KubeApi {
         message: "Invalid value: must be a map",
         field: "metadata.annotations",
       });
-    if (def.custom) causes.push(...this.crd.admit(obj));
+    if (def.custom)
+      causes.push(...this.crdFor(def).admit(obj, old as Record<string, unknown> | undefined));
     if (causes.length) throw invalid(def, name, causes);
     return obj as unknown as KObject;
   }
@@ -150,6 +177,7 @@ export class KubeApi {
       meta.name = `${meta.generateName}${Math.random().toString(36).slice(2, 7)}`;
     const name = typeof meta.name === "string" ? meta.name : "";
     this.requireNamespace(def, ns);
+    if (hasStatusSubresource(def)) delete obj.status; // a create cannot set it
     const stored = this.admit(def, obj, name);
     if (this.store.peek(def, ns, name)) throw alreadyExists(def, name);
     stored.metadata.uid = randomUUID();
@@ -161,8 +189,17 @@ export class KubeApi {
     return structuredClone(this.store.put(def, stored));
   }
 
-  /** PUT: needs the current resourceVersion, else 409 Conflict (stale) or 422 (missing). */
-  update(def: ResourceDef, ns: string | undefined, name: string, body: unknown): KObject {
+  /**
+   * PUT: needs the current resourceVersion, else 409 Conflict (stale) or 422 (missing).
+   * `subresource: "status"` is PUT .../status: only the status changes.
+   */
+  update(
+    def: ResourceDef,
+    ns: string | undefined,
+    name: string,
+    body: unknown,
+    subresource?: "status",
+  ): KObject {
     if (!isObj(body)) throw badRequest("Object 'Kind' is missing in 'null'");
     const current = this.store.peek(def, ns, name);
     if (!current) throw notFound(def, name);
@@ -181,7 +218,7 @@ export class KubeApi {
         },
       ]);
     if (rv !== current.metadata.resourceVersion) throw conflict(def, name);
-    return this.replace(def, current, structuredClone(body));
+    return this.replace(def, current, structuredClone(body), subresource);
   }
 
   patch(
@@ -190,6 +227,7 @@ export class KubeApi {
     name: string,
     body: unknown,
     contentType: string,
+    subresource?: "status",
   ): KObject {
     const current = this.store.peek(def, ns, name);
     if (!current) throw notFound(def, name);
@@ -202,11 +240,23 @@ export class KubeApi {
       meta.resourceVersion !== current.metadata.resourceVersion
     )
       throw conflict(def, name);
-    return this.replace(def, current, patched);
+    return this.replace(def, current, patched, subresource);
   }
 
-  private replace(def: ResourceDef, current: KObject, next: Record<string, unknown>): KObject {
+  private replace(
+    def: ResourceDef,
+    current: KObject,
+    body: Record<string, unknown>,
+    subresource?: "status",
+  ): KObject {
     const name = current.metadata.name;
+    let next = body;
+    if (hasStatusSubresource(def)) {
+      // The main resource ignores status; /status ignores everything else.
+      if (subresource === "status")
+        next = { ...structuredClone(current), status: structuredClone(body.status) };
+      else next.status = structuredClone(current.status);
+    }
     if (!isObj(next.metadata)) next.metadata = {};
     const meta = next.metadata as Record<string, unknown>;
     // Fields the server owns.
@@ -234,12 +284,13 @@ export class KubeApi {
           },
         ]);
     }
-    const stored = this.admit(def, next, name);
+    const stored = this.admit(def, next, name, current);
     const gen = current.metadata.generation;
     if (gen !== undefined) {
+      const statusApart = hasStatusSubresource(def);
       stored.metadata.generation =
-        specPart(stored as unknown as Record<string, unknown>, def.custom) ===
-        specPart(current as unknown as Record<string, unknown>, def.custom)
+        specPart(stored as unknown as Record<string, unknown>, def.custom, statusApart) ===
+        specPart(current as unknown as Record<string, unknown>, def.custom, statusApart)
           ? gen
           : gen + 1;
     }

@@ -1,6 +1,7 @@
 /**
- * The JupyterServer CRD's openAPIV3Schema, applied the way kube-apiserver applies a structural
- * schema: prune unknown fields, apply `default`s, validate (ajv), report causes by field path.
+ * A CRD's openAPIV3Schema (JupyterServer, AmaltheaSession), applied the way kube-apiserver applies
+ * a structural schema: prune unknown fields and non-nullable nulls, apply `default`s, validate
+ * (ajv), check `self == oldSelf` transition rules on updates, report causes by field path.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ export interface Schema {
   type?: string;
   properties?: Record<string, Schema>;
   items?: Schema;
+  additionalProperties?: Schema | boolean;
   default?: unknown;
   "x-kubernetes-preserve-unknown-fields"?: boolean;
   "x-kubernetes-int-or-string"?: boolean;
@@ -20,6 +22,15 @@ export interface Schema {
 
 /** A copy of shared/spec/jupyterserver-crd.yaml ships beside this file so the stand-in is self-contained. */
 export const CRD_PATH = fileURLToPath(new URL("./crd/jupyterserver-crd.yaml", import.meta.url));
+/** A copy of shared/spec/amaltheasession-crd.yaml (Amalthea 0.31.0). */
+export const AMALTHEASESSION_CRD_PATH = fileURLToPath(
+  new URL("./crd/amaltheasession-crd.yaml", import.meta.url),
+);
+
+/** Go's time.ParseDuration syntax ("90s", "1h30m", "0"), which kube-openapi's `duration` accepts. */
+const GO_DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+)$/;
+/** RFC 3339 date-time, as kube-openapi's `date-time` format checks it. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 interface CrdDoc {
   spec: {
@@ -42,10 +53,26 @@ export interface PrinterColumn {
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
-/** int-or-string has no `type`; ajv needs it spelled out. */
+const subSchema = (v: unknown): v is Schema => isObj(v);
+
+/**
+ * int-or-string has no `type`; ajv needs it spelled out. OpenAPI 3.0's boolean
+ * exclusiveMinimum/exclusiveMaximum become draft-07's numeric ones.
+ */
 function forAjv(schema: Schema): Schema {
   const out: Schema = { ...schema };
   if (schema["x-kubernetes-int-or-string"]) out.anyOf = [{ type: "integer" }, { type: "string" }];
+  for (const [bound, exclusive] of [
+    ["minimum", "exclusiveMinimum"],
+    ["maximum", "exclusiveMaximum"],
+  ] as const) {
+    if (schema[exclusive] === true) {
+      out[exclusive] = schema[bound];
+      delete out[bound];
+    } else if (schema[exclusive] === false) delete out[exclusive];
+  }
+  if (subSchema(schema.additionalProperties))
+    out.additionalProperties = forAjv(schema.additionalProperties);
   if (schema.properties) {
     out.properties = Object.fromEntries(
       Object.entries(schema.properties).map(([k, v]) => [k, forAjv(v)]),
@@ -56,19 +83,30 @@ function forAjv(schema: Schema): Schema {
   return out;
 }
 
-/** Removes fields the schema does not know, unless it preserves unknown fields there. */
+/**
+ * Removes fields the schema does not know, unless it preserves unknown fields there, and nulls
+ * where the schema does not say `nullable` (apiserver drops those before defaulting).
+ */
 export function prune(value: unknown, schema: Schema, root = false): void {
   if (Array.isArray(value)) {
     if (schema.items) for (const v of value) prune(v, schema.items);
     return;
   }
-  if (!isObj(value) || schema["x-kubernetes-preserve-unknown-fields"]) return;
+  if (!isObj(value)) return;
   const props = schema.properties;
-  if (!props) return;
+  if (!props) {
+    // A map: its values follow additionalProperties.
+    const values = schema.additionalProperties;
+    if (subSchema(values) && !schema["x-kubernetes-preserve-unknown-fields"])
+      for (const v of Object.values(value)) prune(v, values);
+    return;
+  }
   for (const key of Object.keys(value)) {
     if (root && (key === "apiVersion" || key === "kind" || key === "metadata")) continue;
     const sub = props[key];
-    if (!sub) delete value[key];
+    if (!sub) {
+      if (!schema["x-kubernetes-preserve-unknown-fields"]) delete value[key];
+    } else if (value[key] === null && !sub.nullable) delete value[key];
     else prune(value[key], sub);
   }
 }
@@ -123,6 +161,36 @@ function toCause(e: ErrorObject): StatusCause | undefined {
         message: `Invalid value: "${jsType(v)}": ${field} in body must be of type integer,string: "${jsType(v)}"`,
         field,
       };
+    case "maximum":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body should be less than or equal to ${String(e.params.limit)}`,
+        field,
+      };
+    case "exclusiveMaximum":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body should be less than ${String(e.params.limit)}`,
+        field,
+      };
+    case "exclusiveMinimum":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body should be greater than ${String(e.params.limit)}`,
+        field,
+      };
+    case "pattern":
+      return {
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body should match '${String(e.params.pattern)}'`,
+        field,
+      };
+    case "format":
+      return {
+        reason: "FieldValueTypeInvalid",
+        message: `Invalid value: ${JSON.stringify(v)}: ${field} in body must be of type ${String(e.params.format)}: ${JSON.stringify(v)}`,
+        field,
+      };
     case "minimum":
       return {
         reason: "FieldValueInvalid",
@@ -166,18 +234,33 @@ export class CrdSchema {
     this.schema = version.schema.openAPIV3Schema;
     this.printerColumns = version.additionalPrinterColumns ?? [];
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    ajv.addKeyword("x-kubernetes-preserve-unknown-fields");
-    ajv.addKeyword("x-kubernetes-int-or-string");
+    for (const k of [
+      "x-kubernetes-preserve-unknown-fields",
+      "x-kubernetes-int-or-string",
+      "x-kubernetes-validations",
+      "x-kubernetes-list-type",
+      "x-kubernetes-list-map-keys",
+      "x-kubernetes-map-type",
+    ])
+      ajv.addKeyword(k);
+    ajv.addFormat("duration", GO_DURATION);
+    ajv.addFormat("date-time", DATE_TIME);
+    // kube-openapi checks formats on strings only; int32/int64 on integers are not range-checked.
+    ajv.addFormat("int32", true);
+    ajv.addFormat("int64", true);
     this.validateFn = ajv.compile(forAjv(this.schema));
   }
 
-  /** Prunes and defaults `obj` in place, then returns the validation causes (empty when valid). */
-  admit(obj: Record<string, unknown>): StatusCause[] {
+  /**
+   * Prunes and defaults `obj` in place, then returns the validation causes (empty when valid).
+   * With `old` (an update), the CEL transition rules run too.
+   */
+  admit(obj: Record<string, unknown>, old?: Record<string, unknown>): StatusCause[] {
     prune(obj, this.schema, true);
     applyDefaults(obj, this.schema);
-    if (this.validateFn(obj)) return [];
+    const causes: StatusCause[] = old ? transitionCauses(this.schema, obj, old, "") : [];
+    if (this.validateFn(obj)) return causes;
     const errors = this.validateFn.errors ?? [];
-    const causes: StatusCause[] = [];
     for (const e of errors) {
       // Branch failures inside oneOf/anyOf are summarised by the oneOf/anyOf error itself.
       if (/\/(oneOf|anyOf)\/\d+\//.test(e.schemaPath)) continue;
@@ -186,4 +269,53 @@ export class CrdSchema {
     }
     return causes;
   }
+}
+
+interface CelRule {
+  rule: string;
+  message?: string;
+  reason?: string;
+}
+
+const deepEqual = (a: unknown, b: unknown) =>
+  JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (!isObj(v)) return v;
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys(v[k])]),
+  );
+}
+
+/**
+ * The x-kubernetes-validations this cluster can evaluate: the transition rule `self == oldSelf`
+ * (immutability). Like CEL transition rules, they run only where both the old and the new value
+ * exist, and only along object properties (list items and map values are not correlated here).
+ * Any other rule is not evaluated (docs/local-cluster.md lists them).
+ */
+function transitionCauses(
+  schema: Schema,
+  value: unknown,
+  old: unknown,
+  path: string,
+): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (value === undefined || old === undefined) return causes;
+  const rules = (schema["x-kubernetes-validations"] ?? []) as CelRule[];
+  for (const r of rules) {
+    if (r.rule.replace(/\s+/g, "") !== "self==oldSelf" || deepEqual(value, old)) continue;
+    const type = schema.type ?? "object";
+    causes.push({
+      reason: r.reason ?? "FieldValueInvalid",
+      message: `Invalid value: "${type}": ${r.message ?? `failed rule: ${r.rule}`}`,
+      field: path,
+    });
+  }
+  if (isObj(value) && isObj(old) && schema.properties)
+    for (const [key, sub] of Object.entries(schema.properties)) {
+      causes.push(...transitionCauses(sub, value[key], old[key], path ? `${path}.${key}` : key));
+    }
+  return causes;
 }

@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AmaltheaSimulator } from "./amalthea/simulator.js";
+import { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
 import { KubeApi } from "./api.js";
 import { GarbageCollector } from "./gc.js";
 import { FaultInjector, type FaultRule } from "./http-faults.js";
@@ -34,6 +35,8 @@ export interface LocalClusterOptions {
   namespaces?: string[];
   /** Where to write the kubeconfig on start (optional). */
   kubeconfigPath?: string;
+  /** The cluster's clock (tests move it to pass culling and scheduling timeouts). */
+  now?: () => Date;
 }
 
 export interface LocalCluster {
@@ -65,11 +68,16 @@ function safely(step: () => void): void {
 }
 
 export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
-  const api = new KubeApi();
+  const api = new KubeApi(opts.now);
   for (const ns of ["default", "kube-system", "renku", ...(opts.namespaces ?? [])])
     api.ensureNamespace(ns);
   const gc = new GarbageCollector(api);
   const sim = new AmaltheaSimulator(api, gc);
+  const sessions = new AmaltheaSessionSimulator(api, gc);
+  const settle = () => {
+    sim.settle();
+    sessions.settle();
+  };
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const watches = new Set<ServerResponse>();
@@ -81,11 +89,12 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     handler({
       api,
       sim,
+      sessions,
       faults,
       requests,
       watches,
       afterWrite: () => {
-        if (timing === "instant") safely(() => sim.settle());
+        if (timing === "instant") safely(settle);
       },
       serverAddress: () => url.replace(/^https?:\/\//, ""),
     }),
@@ -99,7 +108,14 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
 
   let ticker: NodeJS.Timeout | undefined;
   if (typeof timing === "object")
-    ticker = setInterval(() => safely(() => sim.advance()), timing.stepMs);
+    ticker = setInterval(
+      () =>
+        safely(() => {
+          sim.advance();
+          sessions.advance();
+        }),
+      timing.stepMs,
+    );
 
   const kubeconfig = () => kubeconfigYaml(url);
   if (opts.kubeconfigPath) await writeFile(opts.kubeconfigPath, kubeconfig(), { mode: 0o600 });
@@ -112,12 +128,14 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     amalthea: {
       advance: async (ns, name) => {
         sim.advance(ns, name);
+        sessions.advance(ns, name);
       },
-      settle: async () => sim.settle(),
+      settle: async () => settle(),
     },
     faults: { inject: (rule) => faults.inject(rule), clear: () => faults.clear() },
     bulkLoad(objects) {
       sim.bulkLoading = true;
+      sessions.bulkLoading = true;
       try {
         for (const raw of objects) {
           const obj = structuredClone(raw) as KObject;
@@ -131,6 +149,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         }
       } finally {
         sim.bulkLoading = false;
+        sessions.bulkLoading = false;
       }
     },
     async stop() {

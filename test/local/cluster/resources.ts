@@ -63,7 +63,23 @@ export const RESOURCES: ResourceDef[] = [
     custom: true,
     hasSpec: true,
   },
+  {
+    group: "amalthea.dev",
+    version: "v1alpha1",
+    resource: "amaltheasessions",
+    kind: "AmaltheaSession",
+    singular: "amaltheasession",
+    namespaced: true,
+    shortNames: ["ams", "amss"],
+    custom: true,
+    hasSpec: true,
+    subresources: ["status"],
+  },
 ];
+
+export const AMALTHEA_SESSIONS = RESOURCES.find(
+  (r) => r.resource === "amaltheasessions",
+) as ResourceDef;
 
 export const JUPYTER_SERVERS = RESOURCES.find(
   (r) => r.resource === "jupyterservers",

@@ -1,7 +1,8 @@
 /** The HTTP front: routing, body parsing, content negotiation, watch, faults and request recording. */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AmaltheaSimulator } from "./amalthea/simulator.js";
-import type { KubeApi, PropagationPolicy } from "./api.js";
+import type { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
+import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./api.js";
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
 import { podLogs } from "./logs.js";
@@ -23,6 +24,8 @@ import type { KObject, RecordedRequest, ResourceDef } from "./types.js";
 export interface ServerContext {
   api: KubeApi;
   sim: AmaltheaSimulator;
+  /** The AmaltheaSession operator, when the cluster runs one. */
+  sessions?: AmaltheaSessionSimulator;
   faults: FaultInjector;
   requests: RecordedRequest[];
   /** Called after each successful mutation (instant timing settles the simulation here). */
@@ -216,7 +219,8 @@ async function serve(
   if (r.subresource) {
     if (def.resource === "pods" && r.subresource === "log" && method === "GET" && r.name) {
       const pod = ctx.api.get(def, ns, r.name);
-      const text = podLogs(pod, ctx.sim.logs(ns ?? "", r.name), {
+      const model = ctx.sim.logs(ns ?? "", r.name) ?? ctx.sessions?.logs(ns ?? "", r.name);
+      const text = podLogs(pod, model, {
         container: q.get("container") ?? undefined,
         tailLines: intParam(q, "tailLines"),
         timestamps: q.get("timestamps") === "true",
@@ -225,6 +229,8 @@ async function serve(
       });
       return respond(200, text, "text/plain");
     }
+    if (r.subresource === "status" && hasStatusSubresource(def) && r.name)
+      return serveStatus(ctx, req, method, def, ns, r.name, rawBody, respond);
     throw pathNotFound();
   }
 
@@ -234,7 +240,7 @@ async function serve(
       def,
       items,
       ctx.api.now(),
-      ctx.api.crd.printerColumns,
+      ctx.api.crdFor(def).printerColumns,
       meta,
       q.get("includeObject") ?? "Metadata",
     );
@@ -340,6 +346,31 @@ async function serve(
       throw methodNotAllowed(method, def);
   }
   if (MUTATING.has(method)) ctx.afterWrite();
+}
+
+/** GET, PUT and PATCH on a custom kind's /status subresource. */
+function serveStatus(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  method: string,
+  def: ResourceDef,
+  ns: string | undefined,
+  name: string,
+  rawBody: string,
+  respond: (code: number, body: unknown, ct?: string) => void,
+): void {
+  if (method === "GET") {
+    respond(200, ctx.api.get(def, ns, name));
+    return;
+  }
+  if (method === "PUT") respond(200, ctx.api.update(def, ns, name, parseJson(rawBody), "status"));
+  else if (method === "PATCH")
+    respond(
+      200,
+      ctx.api.patch(def, ns, name, parseJson(rawBody), req.headers["content-type"] ?? "", "status"),
+    );
+  else throw methodNotAllowed(method, def);
+  ctx.afterWrite();
 }
 
 /** A watch stream: ADDED for what matches now, then changes, one JSON event per line. */

@@ -108,7 +108,11 @@ export function toTable(
       ...printerColumns.map((c) => {
         const v = jsonPath(o, c.jsonPath);
         if (c.type === "date") return age(typeof v === "string" ? v : undefined, now);
-        return v === undefined ? null : v;
+        if (v === undefined || v === null) return null;
+        // kube-apiserver prints a `string` column's value as text (AmaltheaSession's Ready is one).
+        if (c.type === "string" && typeof v !== "string")
+          return typeof v === "object" ? JSON.stringify(v) : String(v);
+        return v;
       }),
     ];
   } else if (def.resource === "pods") {

@@ -24,8 +24,11 @@ function parse(word: string): Fault | undefined {
 export function faultOf(cr: KObject): Fault | undefined {
   const annotation = cr.metadata.annotations?.[FAULT_ANNOTATION];
   if (annotation) return parse(annotation);
-  const image =
-    (cr.spec as { jupyterServer?: { image?: string } } | undefined)?.jupyterServer?.image ?? "";
+  const spec = cr.spec as
+    | { jupyterServer?: { image?: string }; session?: { image?: string } }
+    | undefined;
+  // JupyterServer or AmaltheaSession.
+  const image = spec?.jupyterServer?.image ?? spec?.session?.image ?? "";
   return parse(image);
 }
 

@@ -58,6 +58,16 @@ interface Condition {
   message?: string;
 }
 
+/** Which containers the scripted faults hit: the main one, and the clone init container(s). */
+export interface PodRoles {
+  main: string;
+  isClone: (name: string) => boolean;
+}
+export const JUPYTER_ROLES: PodRoles = {
+  main: "jupyter-server",
+  isClone: (name) => name === "git-clone",
+};
+
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
 export class PodModel {
@@ -77,6 +87,7 @@ export class PodModel {
     },
     readonly fault: Fault | undefined,
     private readonly now: () => string,
+    private readonly roles: PodRoles = JUPYTER_ROLES,
   ) {
     const mk = (c: { name: string; image: string }, init: boolean): ContainerSim => ({
       name: c.name,
@@ -125,14 +136,14 @@ export class PodModel {
   private failureFor(c: ContainerSim): { exitCode: number; lines: string[] } | undefined {
     const f = this.fault;
     if (!f) return undefined;
-    if (f.kind === "clone" && c.name === "git-clone")
+    if (f.kind === "clone" && this.roles.isClone(c.name))
       return {
         exitCode: f.exitCode,
         lines: [`Cloning repository...`, CLONE_ERRORS[f.exitCode] ?? "git error"],
       };
-    if (f.kind === "missing-command" && c.name === "jupyter-server")
+    if (f.kind === "missing-command" && c.name === this.roles.main)
       return { exitCode: 127, lines: ["/bin/bash: line 1: jupyter: command not found"] };
-    if (f.kind === "crashloop" && c.name === "jupyter-server")
+    if (f.kind === "crashloop" && c.name === this.roles.main)
       return {
         exitCode: 1,
         lines: [
@@ -180,8 +191,8 @@ export class PodModel {
       type: "Normal",
       container: c.name,
     });
-    if (c.name === "git-clone") this.log(c, `Cloning into '/work'...`);
-    else if (c.name === "jupyter-server")
+    if (this.roles.isClone(c.name)) this.log(c, `Cloning into '/work'...`);
+    else if (c.name === this.roles.main)
       this.log(
         c,
         "[I ServerApp] jupyter_server | extension was successfully loaded.",
@@ -248,14 +259,14 @@ export class PodModel {
         return true;
       }
       if (c.init) {
-        if (c.name === "git-clone")
+        if (this.roles.isClone(c.name))
           this.log(c, "Checking out the requested commit.", "Repository cloned.");
         this.terminate(c, 0, [`${c.name} done`]);
         return true;
       }
       if (c.ready) return false;
       c.ready = true;
-      if (c.name === "jupyter-server")
+      if (c.name === this.roles.main)
         this.log(c, "[I ServerApp] Jupyter Server is running at: http://127.0.0.1:8888/");
       return true;
     }

@@ -1,0 +1,186 @@
+/**
+ * The StatefulSet controller and kubelet under an AmaltheaSession: pod `<name>-0` from the
+ * template (or the quota fault's FailedCreate event), one PodModel transition per step, and the
+ * StatefulSet's status. The pod model and its faults are the JupyterServer simulator's; the roles
+ * say which containers the faults hit, so the JupyterServer simulator could run on this too.
+ */
+
+import type { Fault } from "../amalthea/faults.js";
+import { PodModel, type PodRoles } from "../amalthea/pod-model.js";
+import type { KubeApi } from "../api.js";
+import { recordEvent } from "../gc.js";
+import { RESOURCES } from "../resources.js";
+import type { KObject, ResourceDef } from "../types.js";
+import { SESSION_CONTAINER } from "./render.js";
+
+const def = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceDef;
+export const STS = def("statefulsets");
+export const PODS = def("pods");
+
+/** Faults hit `amalthea-session`, and the clone init containers (Amalthea's or Renku's). */
+export const SESSION_ROLES: PodRoles = {
+  main: SESSION_CONTAINER,
+  isClone: (name) => /^git-clone(-\d+)?$/.test(name),
+};
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    initContainers?: Array<{ name: string; image: string }>;
+    containers: Array<{ name: string; image: string }>;
+  };
+}
+
+export class SessionWorkload {
+  /** Pod models by "ns/podName". */
+  readonly pods = new Map<string, PodModel>();
+  private readonly quotaReported = new Set<string>();
+
+  constructor(
+    private readonly api: KubeApi,
+    private readonly roles: PodRoles = SESSION_ROLES,
+  ) {
+    api.store.onChange((type, d, obj) => {
+      if (d === PODS && type === "DELETED")
+        this.pods.delete(`${obj.metadata.namespace}/${obj.metadata.name}`);
+      if (d === STS && type === "DELETED")
+        this.quotaReported.delete(`${obj.metadata.namespace}/${obj.metadata.name}`);
+    });
+  }
+
+  model(ns: string, pod: string): PodModel | undefined {
+    return this.pods.get(`${ns}/${pod}`);
+  }
+
+  /** Creates or removes pod `<name>-0` to match `replicas`. */
+  controller(ns: string, name: string, fault: Fault | undefined): boolean {
+    const sts = this.api.store.peek(STS, ns, name);
+    if (!sts || sts.metadata.deletionTimestamp) return false;
+    const podName = `${name}-0`;
+    const pod = this.api.store.peek(PODS, ns, podName);
+    const replicas = (sts.spec as { replicas?: number }).replicas ?? 1;
+    if (replicas >= 1 && !pod) {
+      if (fault?.kind === "quota") {
+        if (this.quotaReported.has(`${ns}/${name}`)) return false;
+        this.quotaReported.add(`${ns}/${name}`);
+        recordEvent(
+          this.api,
+          sts,
+          "FailedCreate",
+          `create Pod ${podName} in StatefulSet ${name} failed error: pods "${podName}" is forbidden: exceeded quota: compute-resources, requested: requests.cpu=1, used: requests.cpu=4, limited: requests.cpu=4`,
+          { type: "Warning", component: "statefulset-controller" },
+        );
+        return true;
+      }
+      const tmpl = (sts.spec as { template: PodTemplate }).template;
+      const podSpec = structuredClone(tmpl.spec);
+      this.api.create(PODS, ns, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: {
+          name: podName,
+          labels: {
+            ...(tmpl.metadata?.labels ?? {}),
+            "statefulset.kubernetes.io/pod-name": podName,
+            "apps.kubernetes.io/pod-index": "0",
+          },
+          annotations: {
+            ...(tmpl.metadata?.annotations ?? {}),
+            "kubectl.kubernetes.io/default-container": this.roles.main,
+          },
+          ownerReferences: [
+            {
+              apiVersion: "apps/v1",
+              kind: "StatefulSet",
+              name,
+              uid: sts.metadata.uid,
+              controller: true,
+              blockOwnerDeletion: true,
+            },
+          ],
+        },
+        spec: {
+          ...podSpec,
+          restartPolicy: "Always",
+          schedulerName: "default-scheduler",
+          serviceAccountName:
+            (podSpec as { serviceAccountName?: string }).serviceAccountName ?? "default",
+        },
+        status: { phase: "Pending", qosClass: "Burstable" },
+      });
+      this.pods.set(
+        `${ns}/${podName}`,
+        new PodModel(podName, ns, podSpec, fault, () => this.api.timestamp(), this.roles),
+      );
+      recordEvent(
+        this.api,
+        sts,
+        "SuccessfulCreate",
+        `create Pod ${podName} in StatefulSet ${name} successful`,
+        { component: "statefulset-controller" },
+      );
+      return true;
+    }
+    if (replicas === 0 && pod && !pod.metadata.deletionTimestamp) {
+      this.api.delete(PODS, ns, podName, {});
+      recordEvent(
+        this.api,
+        sts,
+        "SuccessfulDelete",
+        `delete Pod ${podName} in StatefulSet ${name} successful`,
+        { component: "statefulset-controller" },
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** One kubelet transition for the pod, its events, and the pod status it writes. */
+  kubelet(ns: string, name: string): boolean {
+    const podName = `${name}-0`;
+    const pod = this.api.store.peek(PODS, ns, podName);
+    const model = this.model(ns, podName);
+    if (!pod || !model || pod.metadata.deletionTimestamp) return false;
+    const changed = model.step();
+    for (const e of model.events.splice(0)) {
+      const opts: Parameters<typeof recordEvent>[4] = {
+        type: e.type,
+        component: e.reason.includes("Schedul") ? "default-scheduler" : "kubelet",
+      };
+      if (e.container)
+        opts.fieldPath = `spec.${model.init.some((c) => c.name === e.container) ? "initContainers" : "containers"}{${e.container}}`;
+      recordEvent(this.api, pod, e.reason, e.message, opts);
+    }
+    const status = model.status();
+    const bind = model.scheduled && !(pod.spec as { nodeName?: string }).nodeName;
+    if (!bind && JSON.stringify(pod.status) === JSON.stringify(status)) return changed;
+    const next = structuredClone(pod);
+    next.status = status;
+    if (bind) (next.spec as { nodeName?: string }).nodeName = "local-node-1";
+    this.api.store.put(PODS, next);
+    return true;
+  }
+
+  /** The StatefulSet controller's status, written after the kubelet moved. */
+  statefulSetStatus(ns: string, name: string): boolean {
+    const sts = this.api.store.peek(STS, ns, name);
+    if (!sts || sts.metadata.deletionTimestamp) return false;
+    const pod = this.api.store.peek(PODS, ns, `${name}-0`);
+    const model = this.model(ns, `${name}-0`);
+    const ready = model?.regular.every((c) => c.ready) && pod && !pod.metadata.deletionTimestamp;
+    const current = pod ? 1 : 0;
+    const status = {
+      observedGeneration: sts.metadata.generation,
+      replicas: current,
+      readyReplicas: ready ? 1 : 0,
+      currentReplicas: current,
+      availableReplicas: ready ? 1 : 0,
+      updatedReplicas: current,
+    };
+    if (JSON.stringify(sts.status ?? {}) === JSON.stringify(status)) return false;
+    const next: KObject = structuredClone(sts);
+    next.status = status;
+    this.api.store.put(STS, next);
+    return true;
+  }
+}
