@@ -13,6 +13,15 @@ const has = (cmd) => {
   }
 };
 
+const hasPythonKubernetes = () => {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import kubernetes"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 if (!existsSync("node_modules/.package-lock.json")) {
   console.log("[ensure] installing npm dependencies (npm ci)…");
   run("npm", ["ci", "--no-audit", "--no-fund"]);
@@ -24,6 +33,8 @@ if (process.argv.includes("--system")) {
   if (!has("docker-registry")) missing.push("docker-registry");
   if (!has("htpasswd")) missing.push("apache2-utils");
   if (!has("kubectl")) missing.push("kubernetes-client");
+  // The conformance test drives the local cluster with Debian's python3-kubernetes.
+  if (!hasPythonKubernetes()) missing.push("python3-kubernetes");
   if (missing.length > 0) {
     const root = typeof process.getuid === "function" && process.getuid() === 0;
     if (!root || !has("apt-get")) {

@@ -69,6 +69,9 @@ export function prune(value: unknown, schema: Schema, root = false): void {
     if (root && (key === "apiVersion" || key === "kind" || key === "metadata")) continue;
     const sub = props[key];
     if (!sub) delete value[key];
+    // A null where the schema says neither nullable nor default goes (the apiserver's
+    // PruneNonNullableNullsWithoutDefaults); one with a default is defaulted below.
+    else if (value[key] === null && !sub.nullable && sub.default === undefined) delete value[key];
     else prune(value[key], sub);
   }
 }
@@ -81,8 +84,8 @@ export function applyDefaults(value: unknown, schema: Schema): void {
   }
   if (!isObj(value) || !schema.properties) return;
   for (const [key, sub] of Object.entries(schema.properties)) {
-    if (value[key] === undefined && sub.default !== undefined)
-      value[key] = structuredClone(sub.default);
+    const absent = value[key] === undefined || (value[key] === null && !sub.nullable);
+    if (absent && sub.default !== undefined) value[key] = structuredClone(sub.default);
     if (value[key] !== undefined) applyDefaults(value[key], sub);
   }
 }

@@ -27,6 +27,7 @@ interface Session {
   fault: Fault | undefined;
   quotaReported: boolean;
   childKeys: Record<string, { def: ResourceDef; name: string }>;
+  deleteStarted?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -242,8 +243,10 @@ export class AmaltheaSimulator {
   }
 
   private deleteFn(s: Session, cr: KObject): boolean {
-    const status = (cr.status ?? {}) as Record<string, unknown>;
-    if (status.state !== "stopping") {
+    // delete_fn patches `stopping` once; update_server_state may then write `hibernated` (A.5
+    // puts it first), so the state is no marker of progress: a hibernated session must go too.
+    if (!s.deleteStarted) {
+      s.deleteStarted = true;
       this.patchCr(s, [{ op: "add", path: "/status/state", value: "stopping" }]);
       return true;
     }
