@@ -4,6 +4,7 @@
  * into a typed Config; a bad value fails the cold start with one error naming every bad variable.
  */
 import { z } from "zod";
+import { parseImageRef } from "./registry/reference.js";
 
 const PREFIX = "NB_";
 
@@ -31,6 +32,19 @@ const json = <T extends z.ZodType>(schema: T, dflt: unknown) =>
     .prefault(JSON.stringify(dflt));
 
 const str = (dflt: string) => z.string().min(1).default(dflt);
+/** An image reference in Docker's grammar (as launches parse them). */
+const imageRef = (dflt: string) =>
+  str(dflt).refine(
+    (v) => {
+      try {
+        parseImageRef(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be an image reference such as registry/name:tag" },
+  );
 const optionalStr = () => z.string().min(1).optional();
 const url = () => z.url({ protocol: /^https?$/ });
 const hostList = z.array(z.string().min(1));
@@ -210,6 +224,8 @@ const schema = z.strictObject({
           secrets: json(z.array(z.record(z.string(), z.unknown())), []),
         })
         .prefault({}),
+      /** The sessions' oauth2-proxy, pinned: the reference's flags are checked against 7.3.0. */
+      oauth2_proxy: z.strictObject({ image: imageRef("bitnami/oauth2-proxy:7.3.0") }).prefault({}),
       oidc: z
         .strictObject({
           client_id: str("renku-jupyterserver"),

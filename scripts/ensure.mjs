@@ -2,6 +2,7 @@
 // README's two commands work with nothing installed by hand. Plain Node: nothing is installed yet.
 //   --system   Debian packages the stand-ins need (docker-registry, htpasswd, kubectl)
 //   --browser  Debian's chromium, for the API page's browser test
+//   --clients  Debian's python3-kubernetes, a second real client for the local cluster's conformance test
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -47,6 +48,17 @@ if (process.argv.includes("--system")) {
   if (!has("htpasswd")) missing.push("apache2-utils");
   if (!has("kubectl")) missing.push("kubernetes-client");
 }
+// The conformance test drives the local cluster with Debian's python3-kubernetes (Debian's interpreter).
+const hasPythonKubernetes = () => {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import kubernetes"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+if (process.argv.includes("--clients") && !hasPythonKubernetes())
+  missing.push("python3-kubernetes");
 // The API page's test drives Debian's chromium (playwright-core, no browser download).
 if (process.argv.includes("--browser") && !existsSync("/usr/bin/chromium"))
   missing.push("chromium");

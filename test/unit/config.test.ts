@@ -107,6 +107,20 @@ describe("configuration", () => {
     expect(problems.join(" ")).not.toMatch(/NB_SESION: /);
   });
 
+  it("pins the sessions' oauth2-proxy image, and checks one given", () => {
+    expect(loadConfig(HOST).sessions.oauth2_proxy.image).toBe("bitnami/oauth2-proxy:7.3.0");
+    const own = {
+      ...HOST,
+      NB_SESSIONS__OAUTH2_PROXY__IMAGE: "registry.example.org/oauth2-proxy:7.3.0",
+    };
+    expect(loadConfig(own).sessions.oauth2_proxy.image).toBe(
+      "registry.example.org/oauth2-proxy:7.3.0",
+    );
+    expect(problemsOf({ ...HOST, NB_SESSIONS__OAUTH2_PROXY__IMAGE: "Not An Image" })).toEqual([
+      "NB_SESSIONS__OAUTH2_PROXY__IMAGE: must be an image reference such as registry/name:tag",
+    ]);
+  });
+
   it("never echoes a secret value in its errors", () => {
     const problems = problemsOf({
       ...HOST,

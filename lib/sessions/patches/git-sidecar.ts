@@ -1,5 +1,6 @@
 /** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
 import type { AmaltheaPatch } from "../types.js";
+import { sessionPath } from "../url.js";
 import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
 import { autosaveAllowed } from "./jupyter-server.js";
 
@@ -70,18 +71,34 @@ export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
         },
       }),
     ),
-    // Amalthea's proxy already sends everything else to Jupyter; the reference also pinned an
-    // older oauth2-proxy image, which current Amalthea templates no longer need.
-    jsonPatch(
-      ...[
-        `--upstream=http://127.0.0.1:${rpc.port}${prefix}`,
-        `--skip-auth-route=^${prefix}health/?$`,
-        `--skip-auth-route=^${prefix}jsonrpc/map$`,
-        "--skip-jwt-bearer-tokens=true",
-        "--oidc-extra-audience=renku",
-      ].map((arg) => add(`${STS}/containers/1/args/-`, arg)),
-    ),
+    oauth2ProxyRoutes(ctx),
   ];
+}
+
+/**
+ * The oauth2-proxy (container 1) as the reference sets it up for the sidecar: Amalthea 0.24's
+ * template has the jupyter upstream `--upstream=http://127.0.0.1:8888` at args[6]; it becomes the
+ * session's path, the sidecar gets its own upstream, its health routes and `jsonrpc/map` skip the
+ * login, and the image is the pinned one these flags were made for.
+ */
+function oauth2ProxyRoutes(ctx: PatchContext): AmaltheaPatch {
+  const session = `${sessionPath(ctx.name)}/`;
+  const sidecar = `${session}sidecar/`;
+  const arg = (value: string) => add(`${STS}/containers/1/args/-`, value);
+  return jsonPatch(
+    {
+      op: "replace",
+      path: `${STS}/containers/1/args/6`,
+      value: `--upstream=http://127.0.0.1:8888${session}`,
+    },
+    arg(`--upstream=http://127.0.0.1:${ctx.config.sessions.git_rpc_server.port}${sidecar}`),
+    arg(`--skip-auth-route=^${sidecar}health$`),
+    arg(`--skip-auth-route=^${sidecar}health/$`),
+    arg("--skip-jwt-bearer-tokens=true"),
+    arg(`--skip-auth-route=^${sidecar}jsonrpc/map$`),
+    add(`${STS}/containers/1/image`, ctx.config.sessions.oauth2_proxy.image),
+    arg("--oidc-extra-audience=renku"),
+  );
 }
 
 /** Registered: let oauth2-proxy accept unverified e-mails when configured (dev setups). */

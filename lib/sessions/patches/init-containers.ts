@@ -102,14 +102,14 @@ export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
 }
 
 /**
- * The auth proxy (container 1) of registered sessions trusts the same CA bundle as the session,
- * for its calls to the identity provider. The anonymous passthrough proxy makes no outbound TLS
- * calls, so it is left alone.
+ * The proxy (container 1) gets the session's CA bundle, the anonymous passthrough-proxy too, as in
+ * the reference; the registered oauth2-proxy also trusts it for its calls to the identity provider.
  */
 export function proxyCertificates(ctx: PatchContext): AmaltheaPatch[] {
-  if (ctx.user.kind !== "registered") return [];
+  const mount = jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true)));
+  if (ctx.user.kind !== "registered") return [mount];
   return [
-    jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true))),
+    mount,
     jsonPatch(
       add(`${STS}/containers/1/env/-`, envVar("OAUTH2_PROXY_PROVIDER_CA_FILES", CA_BUNDLE)),
     ),

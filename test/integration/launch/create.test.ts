@@ -30,6 +30,27 @@ afterAll(async () => {
 });
 
 const stored = async (name: string) => (await stack.deps.k8s.get(name)) as JupyterServer;
+/** The StatefulSet the simulated Amalthea rendered for a session, read from the cluster. */
+const statefulSet = async (name: string) => {
+  const res = await fetch(
+    `${stack.cluster.url}/apis/apps/v1/namespaces/renku/statefulsets/${name}`,
+  );
+  expect(res.status).toBe(200);
+  return (await res.json()) as {
+    spec: {
+      template: {
+        spec: {
+          containers: Array<{
+            name: string;
+            image?: string;
+            args?: string[];
+            volumeMounts?: Array<{ name: string }>;
+          }>;
+        };
+      };
+    };
+  };
+};
 const serversOf = async (safeUsername: string) =>
   (await stack.deps.k8s.listForUser(safeUsername)) as JupyterServer[];
 const sha = (projectId: number, short: string) => {
@@ -216,6 +237,16 @@ describe("a registered launch", () => {
     expect(now.status?.state).toBe("running");
   });
 
+  it("the oauth2-proxy of the rendered StatefulSet sends the session to jupyter, pinned", async () => {
+    const proxy = (await statefulSet(name)).spec.template.spec.containers[1];
+    expect(proxy?.name).toBe("oauth2-proxy");
+    expect(proxy?.image).toBe("bitnami/oauth2-proxy:7.3.0");
+    // args[6] of Amalthea 0.24's template, replaced as the reference does.
+    expect(proxy?.args?.[6]).toBe(`--upstream=http://127.0.0.1:8888/sessions/${name}/`);
+    expect(proxy?.args).toContain(`--skip-auth-route=^/sessions/${name}/sidecar/health/$`);
+    expect(proxy?.volumeMounts?.map((m) => m.name)).toContain("etc-ssl-certs");
+  });
+
   it("makes the calls stated in the report, and no more", () => {
     expect(counts.k8s).toEqual([
       "get jupyterservers",
@@ -286,6 +317,13 @@ describe("anonymous launches", () => {
       envOf(addedContainers(js, "initContainers").get("git-clone")).GIT_CLONE_GIT_AUTOSAVE,
     ).toBe("0");
     expect((await stored(body.name)).status?.state).toBe("running");
+    const proxy = (await statefulSet(body.name)).spec.template.spec.containers[1];
+    expect(proxy?.name).toBe("passthrough-proxy");
+    expect(proxy?.volumeMounts).toContainEqual({
+      name: "etc-ssl-certs",
+      mountPath: "/etc/ssl/certs/",
+      readOnly: true,
+    });
   });
 
   it("get 404 for a private project, which they cannot see", async () => {

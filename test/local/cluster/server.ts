@@ -6,6 +6,7 @@ import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./ap
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
 import { podLogs } from "./logs.js";
+import { optionBool, parseBool } from "./query.js";
 import { route } from "./router.js";
 import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import {
@@ -87,7 +88,7 @@ function intParam(q: URLSearchParams, key: string): number | undefined {
 function verbOf(method: string, name: string | undefined, q: URLSearchParams): string {
   switch (method) {
     case "GET":
-      return name ? "get" : q.get("watch") === "true" || q.get("watch") === "1" ? "watch" : "list";
+      return name ? "get" : optionBool(q, "watch") ? "watch" : "list";
     case "POST":
       return name ? "unsupported" : "create";
     case "PUT":
@@ -152,7 +153,10 @@ export function handler(ctx: ServerContext) {
     const fault = ctx.faults.take(method, url.pathname + url.search);
     if (fault && (await applyFault(fault, req, res))) return;
     let slow = fault === "slow-body";
-    const respond = (code: number, body: unknown, ct?: string) => {
+    const pretty = parseBool(url.searchParams.get("pretty"));
+    const respond = (code: number, raw: unknown, ct?: string) => {
+      // `pretty` indents JSON bodies as json.Indent does; logs are text and stay as they are.
+      const body = pretty && typeof raw !== "string" ? JSON.stringify(raw, null, 2) : raw;
       if (!slow) return send(res, code, body, ct);
       slow = false;
       const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -223,8 +227,8 @@ async function serve(
       const text = podLogs(pod, model, {
         container: q.get("container") ?? undefined,
         tailLines: intParam(q, "tailLines"),
-        timestamps: q.get("timestamps") === "true",
-        previous: q.get("previous") === "true",
+        timestamps: optionBool(q, "timestamps"),
+        previous: optionBool(q, "previous"),
         limitBytes: intParam(q, "limitBytes"),
       });
       return respond(200, text, "text/plain");

@@ -28,9 +28,27 @@ type State =
       };
     };
 
+/** What the pod's containers are given: command, args, env and mounts from the template. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string; readOnly?: boolean }>;
+  lifecycle?: { preStop?: { exec?: { command?: string[] } } };
+}
+
+export interface PodSpecSim {
+  initContainers?: ContainerSpec[];
+  containers: ContainerSpec[];
+  volumes?: Array<{ name: string } & Record<string, unknown>>;
+}
+
 export interface ContainerSim {
   name: string;
   image: string;
+  spec: ContainerSpec;
   init: boolean;
   state: State;
   lastState: State | Record<string, never>;
@@ -81,17 +99,16 @@ export class PodModel {
   constructor(
     readonly podName: string,
     readonly namespace: string,
-    spec: {
-      initContainers?: Array<{ name: string; image: string }>;
-      containers: Array<{ name: string; image: string }>;
-    },
+    /** The pod spec as the StatefulSet's (rendered and patched) template gave it. */
+    readonly spec: PodSpecSim,
     readonly fault: Fault | undefined,
     private readonly now: () => string,
     private readonly roles: PodRoles = JUPYTER_ROLES,
   ) {
-    const mk = (c: { name: string; image: string }, init: boolean): ContainerSim => ({
+    const mk = (c: ContainerSpec, init: boolean): ContainerSim => ({
       name: c.name,
       image: c.image,
+      spec: c,
       init,
       state: { waiting: { reason: "ContainerCreating" } },
       lastState: {},

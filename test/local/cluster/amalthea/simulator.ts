@@ -11,7 +11,7 @@ import { RESOURCES, resourceByKind } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { type Fault, faultOf, QUOTA_EXCEEDED_MESSAGE } from "./faults.js";
-import { type LogLine, PodModel } from "./pod-model.js";
+import { type LogLine, PodModel, type PodSpecSim } from "./pod-model.js";
 import { fullServerUrl, PARENT_NAME, patchChildren, renderChildren, specOf } from "./render.js";
 
 const KOPF_FINALIZER = "kopf.zalando.org/KopfFinalizerMarker";
@@ -27,8 +27,10 @@ interface Session {
   fault: Fault | undefined;
   quotaReported: boolean;
   childKeys: Record<string, { def: ResourceDef; name: string }>;
+  deleteStarted?: boolean;
 }
 
+type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -47,6 +49,36 @@ function parseQuantity(q: unknown): number {
     T: 1e12,
   };
   return Math.round(Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1));
+}
+
+/** `get_labels` of the operator: the CR's labels, then Amalthea's own. */
+function amaltheaLabels(cr: KObject, name: string, extra: Record<string, string>) {
+  return {
+    ...(cr.metadata.labels ?? {}),
+    "app.kubernetes.io/component": "jupyterserver",
+    "amalthea.dev/parent-uid": cr.metadata.uid,
+    [PARENT_NAME]: name,
+    ...extra,
+  };
+}
+
+/**
+ * create_fn's rendering: the templates, then `spec.patches`. A template that fails to render
+ * fails the handler as a failing patch does.
+ */
+function renderAndPatch(name: string, spec: ReturnType<typeof specOf>) {
+  let children: ReturnType<typeof renderChildren>;
+  try {
+    children = renderChildren(name, spec);
+  } catch (err) {
+    return { error: `rendering the templates failed: ${(err as Error).message}` };
+  }
+  const rendered = patchChildren(children, spec.patches);
+  if ("error" in rendered) return rendered;
+  // The on.field handler for `hibernated` runs right after creation.
+  const sts = rendered.children.statefulset as { spec?: { replicas?: number } } | undefined;
+  if (spec.jupyterServer.hibernated && sts?.spec) sts.spec.replicas = 0;
+  return rendered;
 }
 
 export class AmaltheaSimulator {
@@ -119,7 +151,7 @@ export class AmaltheaSimulator {
   private createFn(s: Session, cr: KObject): boolean {
     const spec = specOf(cr);
     const now = this.api.timestamp();
-    const rendered = patchChildren(renderChildren(s.name, spec), spec.patches);
+    const rendered = renderAndPatch(s.name, spec);
     const ops: unknown[] = [
       {
         op: "add",
@@ -162,13 +194,10 @@ export class AmaltheaSimulator {
       const childDef = resourceByKind(String(manifest.apiVersion), String(manifest.kind));
       if (!childDef || !isObj(manifest.metadata)) continue; // kinds this cluster does not serve
       const meta = manifest.metadata as Record<string, unknown>;
+      // kopf.label and kopf.adopt only fill in labels the child does not have already.
       meta.labels = {
-        ...(cr.metadata.labels ?? {}),
+        ...amaltheaLabels(cr, s.name, { "amalthea.dev/child-key": key }),
         ...(isObj(meta.labels) ? (meta.labels as Record<string, string>) : {}),
-        "amalthea.dev/parent-uid": cr.metadata.uid,
-        [PARENT_NAME]: s.name,
-        "amalthea.dev/child-key": key,
-        "app.kubernetes.io/component": "jupyterserver",
       };
       meta.ownerReferences = [
         {
@@ -181,13 +210,11 @@ export class AmaltheaSimulator {
         },
       ];
       if (key === "statefulset") {
-        const tmpl = (
-          manifest.spec as { template: { metadata: { labels: Record<string, string> } } }
-        ).template;
+        const tmpl = (manifest.spec as { template: { metadata?: { labels?: Obj } } }).template;
+        tmpl.metadata ??= {};
         tmpl.metadata.labels = {
-          ...(cr.metadata.labels ?? {}),
-          ...tmpl.metadata.labels,
-          [PARENT_NAME]: s.name,
+          ...amaltheaLabels(cr, s.name, { "amalthea.dev/main-pod": "true" }),
+          ...(tmpl.metadata.labels ?? {}),
         };
       }
       try {
@@ -216,8 +243,10 @@ export class AmaltheaSimulator {
   }
 
   private deleteFn(s: Session, cr: KObject): boolean {
-    const status = (cr.status ?? {}) as Record<string, unknown>;
-    if (status.state !== "stopping") {
+    // delete_fn patches `stopping` once; update_server_state may then write `hibernated` (A.5
+    // puts it first), so the state is no marker of progress: a hibernated session must go too.
+    if (!s.deleteStarted) {
+      s.deleteStarted = true;
       this.patchCr(s, [{ op: "add", path: "/status/state", value: "stopping" }]);
       return true;
     }
@@ -314,10 +343,7 @@ export class AmaltheaSimulator {
           };
         }
       ).template;
-      const podSpec = structuredClone(tmpl.spec) as {
-        initContainers?: Array<{ name: string; image: string }>;
-        containers: Array<{ name: string; image: string }>;
-      };
+      const podSpec = structuredClone(tmpl.spec) as unknown as PodSpecSim;
       this.api.create(PODS, s.ns, {
         apiVersion: "v1",
         kind: "Pod",
