@@ -129,21 +129,18 @@ type TokenSource = Pick<
   "accessToken" | "refreshToken" | "gitToken" | "gitTokenExpiresAt"
 >;
 
-/** Which env values of which container carry which credential (both 1.18 and HEAD names). */
+/**
+ * Which env values of which container carry which credential: only the names the 1.18.1 images
+ * read (images.md); HEAD's GIT_PROXY_* and GIT_CLONE_USER__RENKU_TOKEN are not among them.
+ */
 const TOKEN_ENV: Record<string, Record<string, (u: TokenSource) => string>> = {
   "git-proxy": {
     RENKU_ACCESS_TOKEN: (u) => u.accessToken,
-    GIT_PROXY_RENKU_ACCESS_TOKEN: (u) => u.accessToken,
     RENKU_REFRESH_TOKEN: (u) => u.refreshToken ?? "",
-    GIT_PROXY_RENKU_REFRESH_TOKEN: (u) => u.refreshToken ?? "",
     GITLAB_OAUTH_TOKEN: (u) => u.gitToken,
-    GITLAB_OAUTH_TOKEN_EXPIRES_AT: (u) => String(u.gitTokenExpiresAt),
+    GITLAB_OAUTH_TOKEN_EXPIRES_AT: (u) => String(Math.trunc(u.gitTokenExpiresAt)),
   },
-  "git-clone": {
-    GIT_CLONE_USER__RENKU_TOKEN: (u) => u.accessToken,
-    GIT_CLONE_USER__OAUTH_TOKEN: (u) => u.gitToken,
-  },
-  "init-user-secrets": { RENKU_ACCESS_TOKEN: (u) => u.accessToken },
+  "git-clone": { GIT_CLONE_USER__OAUTH_TOKEN: (u) => u.gitToken },
 };
 
 /**

@@ -213,7 +213,7 @@ describe("a registered user's session, step by step", () => {
       );
     expect(env("git-proxy").RENKU_ACCESS_TOKEN).toBe("access-alice-fresh");
     expect(env("git-proxy").GITLAB_OAUTH_TOKEN).toBe("glpat-alice-fresh");
-    expect(env("git-clone").GIT_CLONE_USER__RENKU_TOKEN).toBe("access-alice-fresh");
+    expect(env("git-clone").GIT_CLONE_USER__RENKU_TOKEN).toBeUndefined();
     expect(env("git-clone").GIT_CLONE_USER__OAUTH_TOKEN).toBe("glpat-alice-fresh");
     const secret = await repo.getSecret(imagePullSecretName(name));
     const docker = JSON.parse(
