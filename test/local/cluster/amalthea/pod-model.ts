@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { CLONE_ERRORS, type Fault, UNSCHEDULABLE_MESSAGE } from "./faults.js";
+import { type ContainerSpec, type StartupFailure, startupFailure } from "./image-contracts.js";
 
 export const INIT_RESTART_LIMIT = 1;
 export const REGULAR_RESTART_LIMIT = 3;
@@ -31,6 +32,10 @@ type State =
 export interface ContainerSim {
   name: string;
   image: string;
+  /** The container as the pod spec gives it (env, args, lifecycle). */
+  spec: ContainerSpec;
+  /** How a Renku image dies on this environment (images.md), if it does. */
+  contract: StartupFailure | undefined;
   init: boolean;
   state: State;
   lastState: State | Record<string, never>;
@@ -72,15 +77,17 @@ export class PodModel {
     readonly podName: string,
     readonly namespace: string,
     spec: {
-      initContainers?: Array<{ name: string; image: string }>;
-      containers: Array<{ name: string; image: string }>;
+      initContainers?: ContainerSpec[];
+      containers: ContainerSpec[];
     },
     readonly fault: Fault | undefined,
     private readonly now: () => string,
   ) {
-    const mk = (c: { name: string; image: string }, init: boolean): ContainerSim => ({
+    const mk = (c: ContainerSpec, init: boolean): ContainerSim => ({
       name: c.name,
       image: c.image,
+      spec: c,
+      contract: startupFailure(c, new Date(now())),
       init,
       state: { waiting: { reason: "ContainerCreating" } },
       lastState: {},
@@ -123,6 +130,7 @@ export class PodModel {
   }
 
   private failureFor(c: ContainerSim): { exitCode: number; lines: string[] } | undefined {
+    if (c.contract) return c.contract;
     const f = this.fault;
     if (!f) return undefined;
     if (f.kind === "clone" && c.name === "git-clone")
@@ -180,6 +188,7 @@ export class PodModel {
       type: "Normal",
       container: c.name,
     });
+    if (c.contract) return; // it dies loading its configuration, before printing anything else
     if (c.name === "git-clone") this.log(c, `Cloning into '/work'...`);
     else if (c.name === "jupyter-server")
       this.log(
