@@ -9,7 +9,7 @@ import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../lib/config.js";
 import { startLocalCluster } from "./cluster/index.js";
-import { startGitLabDouble } from "./gitlab/index.js";
+import { gitRemoteOf, startGitLabDouble } from "./gitlab/index.js";
 import { pushSeedImages, startRegistry } from "./registry/index.js";
 import { loadSeed } from "./seed.js";
 
@@ -20,13 +20,14 @@ const say = (line = "") => process.stdout.write(`${line}\n`);
 
 async function startStandIns() {
   const seed = loadSeed();
+  let cluster: Awaited<ReturnType<typeof startLocalCluster>> | undefined;
   const clusterConfigured = Boolean(
     env.KUBECONFIG || env.NB_K8S__KUBECONFIG || env.NB_K8S__EKS__CLUSTER_NAME,
   );
   if (!clusterConfigured) {
     await mkdir(".local", { recursive: true });
     const kubeconfig = resolve(".local/kubeconfig");
-    const cluster = await startLocalCluster({
+    cluster = await startLocalCluster({
       timing: { stepMs: 1500 },
       kubeconfigPath: kubeconfig,
     });
@@ -42,6 +43,7 @@ async function startStandIns() {
     const gitlab = await startGitLabDouble({ seed });
     stops.push(gitlab.stop);
     env.NB_GIT__URL = gitlab.url;
+    cluster?.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
     say(`GitLab double   ${gitlab.url}/api/v4`);
   }
   if (!env.NB_GIT__REGISTRY) {

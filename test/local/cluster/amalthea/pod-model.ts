@@ -72,6 +72,10 @@ export class PodModel {
   private readonly conditions = new Map<string, Condition>();
   startTime?: string;
   readonly events: PodEvent[] = [];
+  /** Set when the kubelet began stopping the pod (preStop hooks ran): held until `until` (ms). */
+  termination?: { until: number };
+  /** Every container has stopped: the pod object may go. */
+  terminated = false;
 
   constructor(
     readonly podName: string,
@@ -82,6 +86,10 @@ export class PodModel {
     },
     readonly fault: Fault | undefined,
     private readonly now: () => string,
+    /** What git-clone prints after a successful clone (the autosave restore check). */
+    private readonly onCloned: (c: ContainerSim) => string[] = () => [
+      "Checking out the requested commit.",
+    ],
   ) {
     const mk = (c: ContainerSpec, init: boolean): ContainerSim => ({
       name: c.name,
@@ -257,8 +265,7 @@ export class PodModel {
         return true;
       }
       if (c.init) {
-        if (c.name === "git-clone")
-          this.log(c, "Checking out the requested commit.", "Repository cloned.");
+        if (c.name === "git-clone") this.log(c, ...this.onCloned(c), "Repository cloned.");
         this.terminate(c, 0, [`${c.name} done`]);
         return true;
       }
