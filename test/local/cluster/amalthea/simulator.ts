@@ -240,7 +240,8 @@ export class AmaltheaSimulator {
 
   private deleteFn(s: Session, cr: KObject): boolean {
     const status = (cr.status ?? {}) as Record<string, unknown>;
-    if (status.state !== "stopping") {
+    // A hibernated session being deleted keeps reporting "hibernated" (A.5 rule 1 comes first).
+    if (status.state !== "stopping" && !specOf(cr).jupyterServer.hibernated) {
       this.patchCr(s, [{ op: "add", path: "/status/state", value: "stopping" }]);
       return true;
     }
