@@ -49,6 +49,16 @@ const optionalStr = () => z.string().min(1).optional();
 const url = () => z.url({ protocol: /^https?$/ });
 const hostList = z.array(z.string().min(1));
 
+/** Sentry settings of one of the Renku images (images.md: the `SENTRY__*` group is required). */
+const sentrySchema = z
+  .strictObject({
+    enabled: bool(false),
+    dsn: z.string().default(""),
+    environment: z.string().default(""),
+    sample_rate: z.coerce.number().min(0).max(1).default(0),
+  })
+  .prefault({});
+
 const cullingSchema = (idle: number, hibernated: number) =>
   z
     .strictObject({
@@ -157,6 +167,8 @@ const schema = z.strictObject({
       default_image: str("renku/singleuser:latest"),
       enforce_cpu_limits: z.enum(["off", "lax", "strict"]).default("off"),
       termination_grace_period_seconds: int(600),
+      /** Files larger than this are LFS-tracked by the sidecar's autosave. */
+      autosave_minimum_lfs_file_size_bytes: int(1_000_000),
       termination_warning_duration_seconds: int(43200),
       image_default_workdir: str("/home/jovyan"),
       node_selector: json(z.record(z.string(), z.string()), {}),
@@ -192,7 +204,7 @@ const schema = z.strictObject({
         .strictObject({
           port: int(8080, 1),
           health_port: int(8081, 1),
-          image: str("renku/git-https-proxy:latest"),
+          image: str("renku/git-https-proxy:1.18.1"),
           renku_client_id: str("renku"),
           renku_client_secret: z.string().default(""),
         })
@@ -201,10 +213,13 @@ const schema = z.strictObject({
         .strictObject({
           host: str("0.0.0.0"),
           port: int(4000, 1),
-          image: str("renku/git-rpc-server:latest"),
+          image: str("renku/git-rpc-server:1.18.1"),
+          sentry: sentrySchema,
         })
         .prefault({}),
-      git_clone: z.strictObject({ image: str("renku/git-clone:latest") }).prefault({}),
+      git_clone: z
+        .strictObject({ image: str("renku/git-clone:1.18.1"), sentry: sentrySchema })
+        .prefault({}),
       ingress: z
         .strictObject({
           host: z

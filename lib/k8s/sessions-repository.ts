@@ -73,6 +73,17 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   deleteSecret(name: string): Promise<boolean>;
   getConfigMap(name: string): Promise<ConfigMapData | undefined>;
   /**
+   * POSTs JSON to a Service in the namespace through the API server's service proxy
+   * (`services/proxy`), with its own timeout; the parsed answer.
+   */
+  postServiceProxy<T>(
+    service: string,
+    port: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<T>;
+  /**
    * Writes a ConfigMap's data: creates it when resourceVersion is undefined, otherwise replaces it
    * at that version. Losing the race either way throws ConflictError.
    */
@@ -323,5 +334,22 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     },
 
     putConfigMap,
+
+    postServiceProxy: <T>(
+      service: string,
+      port: string,
+      path: string,
+      body: unknown,
+      proxyTimeoutMs: number,
+    ) =>
+      call(`create services/${service}/proxy`, (api) =>
+        api.request<T>({
+          method: "POST",
+          // `name:port` as client-go writes it: the colon stays unescaped.
+          path: `${coreObject("services", service)}:${encodeURIComponent(port)}/proxy/${path.replace(/^\/+/, "")}`,
+          body,
+          timeoutMs: Math.min(proxyTimeoutMs, timeoutMs),
+        }),
+      ),
   };
 }

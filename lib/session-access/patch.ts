@@ -15,6 +15,7 @@ import {
 } from "../sessions/index.js";
 import type { JupyterServer } from "../sessions/types.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
+import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
 import "../adapters/k8s.js";
 import { type PoolSource, resourcesForClass } from "./resource-class.js";
 import { reinjectTokens } from "./resume.js";
@@ -76,11 +77,8 @@ export async function patchSession(
   }
 
   if (body.state === "hibernated" && !isHibernated(js)) {
-    // The git sidecar's status call is skipped: the annotations record empty git information,
-    // as Amalthea's own culling does.
-    const patched = await write(() =>
-      repo.patchMerge(name, hibernateMergePatch(undefined, deps.now())),
-    );
+    const git = hasGitSidecar(js) ? await sidecarGitStatus(deps, name) : undefined;
+    const patched = await write(() => repo.patchMerge(name, hibernateMergePatch(git, deps.now())));
     if (!patched) throw gone();
     js = patched;
   } else if (body.state === "running" && isHibernated(js)) {

@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../lib/config.js";
 import { startLocalCluster } from "./cluster/index.js";
-import { startGitLabDouble } from "./gitlab/index.js";
+import { gitRemoteOf, startGitLabDouble } from "./gitlab/index.js";
 import {
   claimInstance,
   DEFAULT_PORT,
@@ -101,10 +101,11 @@ async function checkPorts(): Promise<boolean> {
 }
 
 async function startStandIns(seed: Seed, owned: InstanceInfo) {
+  let cluster: Awaited<ReturnType<typeof startLocalCluster>> | undefined;
   if (!clusterConfigured) {
     step("starting the local cluster (Kubernetes API and a simulated Amalthea)…");
     const kubeconfig = resolve(owned.folder, "kubeconfig");
-    const cluster = await startLocalCluster({
+    cluster = await startLocalCluster({
       timing: { stepMs: 1500 },
       kubeconfigPath: kubeconfig,
     });
@@ -120,6 +121,8 @@ async function startStandIns(seed: Seed, owned: InstanceInfo) {
     const gitlab = await startGitLabDouble({ seed });
     stops.push(gitlab.stop);
     env.NB_GIT__URL = gitlab.url;
+    // The simulated sessions push and restore autosaves in the GitLab double.
+    cluster?.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
     step(`GitLab double   ${gitlab.url}/api/v4`);
   }
   owned.gitUrl = env.NB_GIT__URL;

@@ -1,10 +1,18 @@
 /** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
 import type { AmaltheaPatch } from "../types.js";
 import { sessionPath } from "../url.js";
-import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
+import { add, envVar, jsonPatch, type PatchContext, STS, sentryEnv } from "./context.js";
 import { autosaveAllowed } from "./jupyter-server.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";
+
+/** The sidecar image's autosave, run from its working directory /app (images.md). */
+export const SIDECAR_AUTOSAVE_COMMAND = [
+  ".venv/bin/python",
+  "-m",
+  "git_services.sidecar.run_command",
+  "autosave",
+];
 
 /** Registered users only: JSON-RPC git service at /sessions/<name>/sidecar/, autosave on stop. */
 export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
@@ -29,21 +37,19 @@ export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
           envVar("GIT_RPC_HOST", rpc.host),
           envVar("GIT_RPC_URL_PREFIX", prefix),
           envVar("GIT_RPC_GIT_PROXY_HEALTH_PORT", ctx.config.sessions.git_proxy.health_port),
-          envVar("GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
+          ...sentryEnv("GIT_RPC_", rpc.sentry),
+          // Read by the autosave (preStop) outside the loader: the launch commit and the user.
+          envVar("CI_COMMIT_SHA", ctx.request.commitSha),
           envVar("RENKU_USERNAME", ctx.user.username),
-          envVar("AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES", 1_000_000),
+          envVar(
+            "AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES",
+            ctx.config.sessions.autosave_minimum_lfs_file_size_bytes,
+          ),
         ],
         lifecycle: {
           preStop: {
             exec: {
-              command: [
-                "poetry",
-                "run",
-                "python",
-                "-m",
-                "git_services.sidecar.run_command",
-                "autosave",
-              ],
+              command: SIDECAR_AUTOSAVE_COMMAND,
             },
           },
         },

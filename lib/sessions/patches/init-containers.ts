@@ -9,6 +9,7 @@ import {
   jsonPatch,
   type PatchContext,
   STS,
+  sentryEnv,
 } from "./context.js";
 import { autosaveAllowed } from "./jupyter-server.js";
 
@@ -72,7 +73,7 @@ export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
     envVar("GIT_CLONE_GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
     envVar("GIT_CLONE_GIT_URL", ctx.gitUrl),
     envVar("GIT_CLONE_USER__OAUTH_TOKEN", registered ? user.gitToken : ""),
-    envVar("GIT_CLONE_USER__RENKU_TOKEN", registered ? user.accessToken : ""),
+    ...sentryEnv("GIT_CLONE_", ctx.config.sessions.git_clone.sentry),
     envVar("REQUESTS_CA_BUNDLE", CA_BUNDLE),
     envVar("SSL_CERT_FILE", CA_BUNDLE),
   ];

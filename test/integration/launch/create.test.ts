@@ -407,6 +407,7 @@ describe("the commit image and the default image (D6)", () => {
 
   it("falls back to the default image with the warning when the commit image is missing, and keeps the autosave of this very commit", async () => {
     // 41e286a has no image; alice has autosaves rooted at 41e286a (this commit) and 9b1eb29 (an ancestor).
+    const before = stack.gitlab.calls.length;
     const res = await launch(alice, helloBody({ commit_sha: sha(1001, "41e286a") }));
     expect(res.status).toBe(201);
     const body = res.json as {
@@ -420,7 +421,16 @@ describe("the commit image and the default image (D6)", () => {
       message: "Server was started using the default image.",
       critical: false,
     });
-    expect(await autosaveBranches(1001)).toEqual(["renku/autosave/alice/master/41e286a/8ae5118"]);
+    // The service deleted only the ancestor's autosave through the GitLab API...
+    const deleted = stack.gitlab.calls
+      .slice(before)
+      .filter((c) => c.method === "DELETE")
+      .map((c) => decodeURIComponent(c.path));
+    expect(deleted.filter((p) => p.includes("renku/autosave/"))).toEqual([
+      expect.stringContaining("renku/autosave/alice/master/9b1eb29/"),
+    ]);
+    // ...and the session's git-clone restored the autosave of this very commit, consuming it.
+    expect(await autosaveBranches(1001)).toEqual([]);
   });
 
   it("deletes both seeded autosaves on a fresh launch at master's head", async () => {

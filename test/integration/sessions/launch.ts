@@ -41,6 +41,10 @@ export interface LaunchOptions {
   resourceClassId?: number;
   /** A private GitLab-registry image: the session gets a pull secret with the user's token. */
   privateImage?: boolean;
+  /** Changes the manifest before it is created (a session the service would not build). */
+  mutate?: (manifest: JupyterServer) => void;
+  /** Extra annotations on the JupyterServer (e.g. the simulated git state). */
+  annotations?: Record<string, string>;
 }
 
 export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<JupyterServer> {
@@ -94,6 +98,8 @@ export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<
     },
   });
   if (opts.fault) manifest.metadata.annotations["local.renku.io/fault"] = opts.fault;
+  Object.assign(manifest.metadata.annotations, opts.annotations ?? {});
+  opts.mutate?.(manifest);
   const result = await deps.k8s.create(manifest);
   if (!result.created) throw new Error(`session ${name} already exists`);
   return result.server;

@@ -154,7 +154,7 @@ describe("a registered user's session, step by step", () => {
     expect((await api.logs(name, { max_lines: "0" })).json).toEqual({});
   });
 
-  it("hibernates: annotations and hibernated state, then an empty log", async () => {
+  it("hibernates: the sidecar's git state in the annotations, hibernated state, then an empty log", async () => {
     const before = Date.now();
     const r = await api.patch(name, { state: "hibernated" });
     expect(r.status).toBe(200);
@@ -162,13 +162,14 @@ describe("a registered user's session, step by step", () => {
     expect(Date.parse(a["renku.io/hibernationDate"])).toBeGreaterThanOrEqual(
       Math.floor(before / 1000) * 1000,
     );
-    expect(a["renku.io/hibernationBranch"]).toBe("");
+    // The sidecar answered git/get_status: a clean checkout of master at the launch commit.
+    expect(a["renku.io/hibernationBranch"]).toBe("master");
     expect(a["renku.io/hibernationDirty"]).toBe("false");
     expect(JSON.parse(a["renku.io/hibernation"])).toMatchObject({
-      branch: "",
-      commit: "",
+      branch: "master",
+      commit: HELLO.master,
       dirty: false,
-      synchronized: false,
+      synchronized: true,
       date: a["renku.io/hibernationDate"],
     });
     const stored = await stack.deps.k8s.get(name);
@@ -213,7 +214,7 @@ describe("a registered user's session, step by step", () => {
       );
     expect(env("git-proxy").RENKU_ACCESS_TOKEN).toBe("access-alice-fresh");
     expect(env("git-proxy").GITLAB_OAUTH_TOKEN).toBe("glpat-alice-fresh");
-    expect(env("git-clone").GIT_CLONE_USER__RENKU_TOKEN).toBe("access-alice-fresh");
+    expect(env("git-clone").GIT_CLONE_USER__RENKU_TOKEN).toBeUndefined();
     expect(env("git-clone").GIT_CLONE_USER__OAUTH_TOKEN).toBe("glpat-alice-fresh");
     const secret = await repo.getSecret(imagePullSecretName(name));
     const docker = JSON.parse(

@@ -128,6 +128,17 @@ async function applyFault(
   }
 }
 
+function proxyVerb(method: string): string {
+  const verbs: Record<string, string> = {
+    GET: "get",
+    POST: "create",
+    PUT: "update",
+    PATCH: "patch",
+    DELETE: "delete",
+  };
+  return verbs[method] ?? method.toLowerCase();
+}
+
 /** Every API request (failed and faulted ones too), for RBAC checks and retry counting. */
 function record(ctx: ServerContext, method: string, url: URL): void {
   const r = route(url.pathname);
@@ -135,7 +146,8 @@ function record(ctx: ServerContext, method: string, url: URL): void {
   const rec: RecordedRequest = {
     method,
     path: url.pathname,
-    verb: verbOf(method, r.name, url.searchParams),
+    // A proxied request's verb is the HTTP method's (RBAC: create on services/proxy for POST).
+    verb: r.subresource === "proxy" ? proxyVerb(method) : verbOf(method, r.name, url.searchParams),
     group: r.group,
     resource: r.resource,
   };
@@ -235,6 +247,20 @@ async function serve(
     }
     if (r.subresource === "status" && hasStatusSubresource(def) && r.name)
       return serveStatus(ctx, req, method, def, ns, r.name, rawBody, respond);
+    if (def.resource === "services" && r.subresource === "proxy" && r.name) {
+      const service = ctx.api.get(def, ns, r.name.split(":")[0] ?? "");
+      let body: unknown;
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        body = rawBody;
+      }
+      const out = ctx.sim.serviceProxy(ns ?? "", service, method, r.proxyPath ?? "/", body);
+      if (out.code === 503) throw serviceUnavailable(String(out.body));
+      return typeof out.body === "string"
+        ? respond(out.code, out.body, "text/plain")
+        : respond(out.code, out.body);
+    }
     throw pathNotFound();
   }
 

@@ -329,7 +329,6 @@ describe("buildManifest: registered user", () => {
       GIT_CLONE_GIT_AUTOSAVE: "1",
       GIT_CLONE_GIT_URL: "https://gitlab.example.org",
       GIT_CLONE_USER__OAUTH_TOKEN: "glpat-secret-1",
-      GIT_CLONE_USER__RENKU_TOKEN: "access-secret-1",
       GIT_CLONE_USER__EMAIL: "john@gitlab.example.org",
       GIT_CLONE_USER__FULL_NAME: "John D.",
     });

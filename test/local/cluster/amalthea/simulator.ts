@@ -11,6 +11,16 @@ import { RESOURCES, resourceByKind } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { type Fault, faultOf, QUOTA_EXCEEDED_MESSAGE } from "./faults.js";
+import {
+  cloneRestore,
+  containerEnv,
+  type GitRemote,
+  type GitState,
+  gitStateOf,
+  runSidecarPreStop,
+  sidecarAnswer,
+} from "./git-session.js";
+import { renkuImageOf } from "./image-contracts.js";
 import { type LogLine, PodModel, type PodSpecSim } from "./pod-model.js";
 import { fullServerUrl, PARENT_NAME, patchChildren, renderChildren, specOf } from "./render.js";
 
@@ -26,6 +36,8 @@ interface Session {
   createError?: string;
   fault: Fault | undefined;
   quotaReported: boolean;
+  /** git-clone restored an autosave into this session's workspace. */
+  restored: boolean;
   childKeys: Record<string, { def: ResourceDef; name: string }>;
   deleteStarted?: boolean;
 }
@@ -87,11 +99,21 @@ export class AmaltheaSimulator {
   private readonly pods = new Map<string, PodModel>();
   /** Logs of pods that are gone are gone too; previous container runs are kept in the model. */
   bulkLoading = false;
+  /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
+  gitRemote: GitRemote | undefined;
+  /** Scales the git proxy's grace period when a failed preStop holds a stop (tests shorten it). */
+  graceScale = 1;
+  /** Asks for a pass after `ms` (a held stop ends then). */
+  wake: (ms: number) => void = () => {};
 
   constructor(
     private readonly api: KubeApi,
     private readonly gc: GarbageCollector,
   ) {
+    gc.holdPod = (pod) => {
+      const model = this.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      return model?.scheduled === true && !model.terminated;
+    };
     api.store.onChange((type, d, obj) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
       if (d === JS && type === "ADDED" && !this.bulkLoading)
@@ -100,6 +122,7 @@ export class AmaltheaSimulator {
           name: obj.metadata.name,
           fault: faultOf(obj),
           quotaReported: false,
+          restored: false,
           childKeys: {},
         });
       if (d === JS && type === "DELETED") this.sessions.delete(key);
@@ -376,7 +399,19 @@ export class AmaltheaSimulator {
       });
       this.pods.set(
         `${s.ns}/${podName}`,
-        new PodModel(podName, s.ns, podSpec, s.fault, () => this.api.timestamp()),
+        new PodModel(
+          podName,
+          s.ns,
+          podSpec,
+          s.fault,
+          () => this.api.timestamp(),
+          undefined,
+          (c) => {
+            const restore = cloneRestore(c.spec, this.gitRemote);
+            if (restore.restored) s.restored = true;
+            return restore.lines;
+          },
+        ),
       );
       recordEvent(
         this.api,
@@ -432,7 +467,8 @@ export class AmaltheaSimulator {
     const podName = `${s.name}-0`;
     const pod = this.api.store.peek(PODS, s.ns, podName);
     const model = this.pods.get(`${s.ns}/${podName}`);
-    if (!pod || !model || pod.metadata.deletionTimestamp) return false;
+    if (!pod || !model) return false;
+    if (pod.metadata.deletionTimestamp) return this.stopPod(s, pod, model);
     const changed = model.step();
     for (const e of model.events.splice(0)) {
       const opts: Parameters<typeof recordEvent>[4] = {
@@ -457,6 +493,102 @@ export class AmaltheaSimulator {
       return true;
     }
     return changed;
+  }
+
+  /** The session's git working state: the annotation over what git-clone checked out. */
+  gitState(ns: string, name: string): GitState | undefined {
+    const s = this.sessions.get(`${ns}/${name}`);
+    const model = this.pods.get(`${ns}/${name}-0`);
+    if (!s || !model) return undefined;
+    const clone = model.init.find((c) => renkuImageOf(c.image) === "git-clone");
+    return gitStateOf(this.cr(s)?.metadata.annotations, clone?.spec, s.restored);
+  }
+
+  /**
+   * A request through the API server's service proxy: answered by the ready container behind the
+   * Service's target port (the git sidecar), else the API server's 503.
+   */
+  serviceProxy(
+    ns: string,
+    service: KObject,
+    method: string,
+    path: string,
+    body: unknown,
+  ): { code: number; body: unknown } {
+    const spec = (service.spec ?? {}) as {
+      selector?: Record<string, string>;
+      ports?: Array<{ targetPort?: number | string }>;
+    };
+    const app = spec.selector?.app;
+    const model = app ? this.pods.get(`${ns}/${app}-0`) : undefined;
+    const pod = app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined;
+    const port = Number(spec.ports?.[0]?.targetPort);
+    const target = model?.regular.find(
+      (c) =>
+        c.ready &&
+        ((c.spec as { ports?: Array<{ containerPort?: number }> }).ports ?? []).some(
+          (p) => p.containerPort === port,
+        ),
+    );
+    const state = app ? this.gitState(ns, app) : undefined;
+    if (!model || !pod || pod.metadata.deletionTimestamp || !target || !state)
+      return { code: 503, body: `no endpoints available for service "${service.metadata.name}"` };
+    if (renkuImageOf(target.image) !== "git-rpc-server") return { code: 404, body: "Not Found" };
+    return sidecarAnswer(target.spec, method, path, body, state);
+  }
+
+  /**
+   * The kubelet stops a pod: it runs the preStop hooks, then the containers end. A registered
+   * session's git proxy waits for the autosave's /shutdown call, or out its grace period.
+   */
+  private stopPod(s: Session, pod: KObject, model: PodModel): boolean {
+    if (model.terminated) return false;
+    const now = Date.now();
+    if (model.termination) {
+      if (now < model.termination.until) return false;
+      model.terminated = true;
+      this.gc.touch();
+      return true;
+    }
+    let shutdown = false;
+    const proxy = model.regular.find(
+      (c) => renkuImageOf(c.image) === "git-https-proxy" && "running" in c.state,
+    );
+    for (const c of model.regular) {
+      const command = (c.spec as { lifecycle?: { preStop?: { exec?: { command?: string[] } } } })
+        .lifecycle?.preStop?.exec?.command;
+      if (!command || !("running" in c.state)) continue;
+      if (renkuImageOf(c.image) !== "git-rpc-server" && c.name !== "git-sidecar") continue;
+      const state = this.gitState(s.ns, s.name);
+      if (!state) continue;
+      const result = runSidecarPreStop(c.spec, command, state, proxy?.spec, this.gitRemote);
+      shutdown ||= result.shutdown;
+      if (result.exitCode !== 0)
+        recordEvent(
+          this.api,
+          pod,
+          "FailedPreStopHook",
+          `Exec lifecycle hook ([${command.join(" ")}]) for Container "${c.name}" in Pod "${pod.metadata.name}_${s.ns}(${pod.metadata.uid})" failed - error: command '${command.join(" ")}' exited with ${result.exitCode}: ${result.output}, message: "${result.output}"`,
+          {
+            type: "Warning",
+            component: "kubelet",
+            fieldPath: `spec.containers{${c.name}}`,
+          },
+        );
+    }
+    const proxyEnv = containerEnv(proxy?.spec);
+    const waits = proxy !== undefined && (proxyEnv.get("ANONYMOUS_SESSION") ?? "true") !== "true";
+    let holdMs = 0;
+    if (waits && !shutdown) {
+      const grace = Number(proxyEnv.get("SESSION_TERMINATION_GRACE_PERIOD_SECONDS") ?? "600");
+      const podGrace = pod.metadata.deletionGracePeriodSeconds ?? 30;
+      holdMs = Math.min(grace, podGrace) * 1000 * this.graceScale;
+    }
+    model.termination = { until: now + holdMs };
+    if (holdMs > 0) this.wake(holdMs);
+    else model.terminated = true;
+    this.gc.touch();
+    return true;
   }
 
   /** update_server_state + update_status: derive state, containerStates, mainPod, children, events. */
