@@ -2,7 +2,6 @@
 import type { AmaltheaPatch } from "../types.js";
 import { sessionPath } from "../url.js";
 import { add, envVar, jsonPatch, type PatchContext, STS, sentryEnv } from "./context.js";
-import { autosaveAllowed } from "./jupyter-server.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";
 
