@@ -5,6 +5,7 @@
  */
 import { upstreamUnavailable } from "../errors.js";
 import type { Logger } from "../log.js";
+import { trimTrailingSlashes } from "../trim.js";
 import { isRetryableStatus, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry.js";
 
 export type Method = "GET" | "DELETE";
@@ -41,7 +42,7 @@ const IDEMPOTENT: ReadonlySet<Method> = new Set(["GET", "DELETE"]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function apiBaseOf(baseUrl: string): string {
-  const trimmed = baseUrl.replace(/\/+$/, "");
+  const trimmed = trimTrailingSlashes(baseUrl);
   return trimmed.endsWith("/api/v4") ? trimmed : `${trimmed}/api/v4`;
 }
 

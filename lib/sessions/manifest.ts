@@ -6,6 +6,7 @@
 import type { User } from "../auth/user.js";
 import type { Config } from "../config.js";
 import { isLabelValue } from "../k8s/labels.js";
+import { trimTrailingSlashes } from "../trim.js";
 import type { PatchContext } from "./patches/context.js";
 import * as general from "./patches/general.js";
 import * as gitProxy from "./patches/git-proxy.js";
@@ -146,7 +147,7 @@ const optionalLabel = (value: string | null) =>
 export function buildManifest(input: ManifestInput): JupyterServer {
   const { config, user, name, request, project, image, resources } = input;
   const path = projectPath(project);
-  const workdir = image.workdir.replace(/\/+$/, "");
+  const workdir = trimTrailingSlashes(image.workdir);
   const rootDir = `${workdir}/work/${path}/`;
   const ctx: PatchContext = {
     config,
@@ -158,7 +159,7 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     image,
     resources,
     projectPath: path,
-    notebookDir: rootDir.replace(/\/+$/, ""),
+    notebookDir: trimTrailingSlashes(rootDir),
     sessionUrl: configuredSessionUrl(config, name),
     gitUrl: user.kind === "registered" ? user.gitUrl : config.git.url,
   };
