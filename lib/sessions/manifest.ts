@@ -5,7 +5,8 @@
  */
 import type { User } from "../auth/user.js";
 import type { Config } from "../config.js";
-import { isLabelValue } from "../k8s/labels.js";
+import { validationError } from "../errors.js";
+import { fitLabelValue, isLabelValue } from "../k8s/labels.js";
 import { trimTrailingSlashes } from "../trim.js";
 import type { PatchContext } from "./patches/context.js";
 import * as general from "./patches/general.js";
@@ -168,7 +169,8 @@ export function buildManifest(input: ManifestInput): JupyterServer {
   const labels = strings({
     app: "jupyter",
     component: "singleuser-server",
-    "renku.io/commit-sha": request.commitSha,
+    // A SHA-256 commit (64 digits) is one too long for a label: cut by fitLabelValue's rule.
+    "renku.io/commit-sha": fitLabelValue(request.commitSha),
     "renku.io/gitlabProjectId": String(project.id),
     [SAFE_USERNAME_LABEL]: user.safeUsername,
     "renku.io/quota": optionalLabel(resources.priorityClass),
@@ -233,7 +235,7 @@ export function buildManifest(input: ManifestInput): JupyterServer {
       };
 
   const tlsSecret = config.sessions.ingress.tls_secret;
-  return {
+  const manifest: JupyterServer = {
     apiVersion: `${config.amalthea.group}/${config.amalthea.version}`,
     kind: "JupyterServer",
     metadata: { name, namespace: config.k8s.namespace, labels, annotations },
@@ -256,4 +258,21 @@ export function buildManifest(input: ManifestInput): JupyterServer {
       patches: buildPatches(ctx),
     },
   };
+  assertManifestSize(manifest);
+  return manifest;
+}
+
+/**
+ * The API server refuses requests over about 3 MiB, which would be a 500 after every check had
+ * passed. The request limits keep a resource far below this; the check makes it a 422 regardless.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export function assertManifestSize(manifest: JupyterServer): void {
+  const bytes = Buffer.byteLength(JSON.stringify(manifest));
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw validationError(
+      `Field 'environment_variables' has errors: The session would be described by ${bytes} bytes, more than the ${MAX_MANIFEST_BYTES} allowed.`,
+    );
+  }
 }
