@@ -236,3 +236,32 @@ describe("paths and names", () => {
     for (const r of reads) expect(r.query).toContain(`limitBytes=${LIMITS.logBytes}`);
   });
 });
+
+describe("the SSRF guard and special-purpose IPv6", () => {
+  it.each([
+    "[::7f00:1]/x/y:1",
+    "[::a9fe:a9fe]/latest/meta-data:1",
+    "[64:ff9b:1::a9fe:a9fe]/x/y:1",
+    "[2002:a9fe:a9fe::1]/x/y:1",
+    "[2001::1]/x/y:1",
+    "[100::1]/x/y:1",
+    "[2001:db8::1]:5000/x/y:1",
+    "[5f00::1]/x/y:1",
+    "[ff02::1]/x/y:1",
+  ])("GET /images?image_url=%s is a 422: a non-public address", async (image) => {
+    const res = await call(endpoint("images"), {
+      headers: alice(),
+      query: { image_url: image },
+    });
+    expect(res.status, res.text.slice(0, 300)).toBe(422);
+    expect(res.json.error.message).toMatch(/non-public address/);
+  });
+
+  it("POST with an image on an IPv4-compatible address is refused before any registry request", async () => {
+    const before = created();
+    const res = await post(body({ image: "[::7f00:1]:5000/renku/singleuser:latest" }));
+    expect(res.status, res.text.slice(0, 300)).toBe(422);
+    expect(res.json.error.message).toMatch(/non-public address/);
+    expect(created()).toBe(before);
+  });
+});
