@@ -117,6 +117,9 @@ export function selectDefault(
 ): ResolvedResources {
   const { pool, cls } = findDefaultClass(pools);
   const storage = storageGb ?? 1;
+  // The same minimum as an explicit class: `storage: 0` made a session without a volume.
+  if (storage < 1)
+    throw invalidComputeResource("Storage requests have to be greater than or equal to 1GB.");
   if (storage > cls.max_storage) {
     throw invalidComputeResource(
       `The requested storage amount is higher than the allowable maximum for the default resource class of ${cls.max_storage}GB.`,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../../../lib/api/limits.js";
+import { useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { HELLO, launch } from "../sessions/launch.js";
@@ -263,5 +264,134 @@ describe("the SSRF guard and special-purpose IPv6", () => {
     expect(res.status, res.text.slice(0, 300)).toBe(422);
     expect(res.json.error.message).toMatch(/non-public address/);
     expect(created()).toBe(before);
+  });
+});
+
+describe("tokens are validated at authentication", () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
+  it.each([
+    ["an access token with CR/LF", { "renku-auth-access-token": "tok\r\nX-Injected: 1" }],
+    ["an access token with NUL", { "renku-auth-access-token": "tok\u0000x" }],
+    ["a refresh token with a control character", { "renku-auth-refresh-token": "r\u0001" }],
+    ["an ID token with a newline", { "renku-auth-id-token": "a.b.c\n" }],
+    [
+      "git credentials whose token holds a NUL",
+      {
+        "renku-auth-git-credentials": b64({
+          "https://gitlab.example.org": { AuthorizationHeader: "bearer glpat-x\u0000y" },
+        }),
+      },
+    ],
+    [
+      "git credentials whose token holds a DEL",
+      {
+        "renku-auth-git-credentials": b64({
+          "https://gitlab.example.org": { AuthorizationHeader: "bearer glpat-x\u007fy" },
+        }),
+      },
+    ],
+  ])("%s is a 401 and reaches no upstream", async (_label, bad) => {
+    const before = upstreamCalls();
+    const logStart = stack.logs.length;
+    for (const e of [endpoint("serversCreate"), endpoint("serversList")]) {
+      const res = await call(e, { headers: { ...alice(), ...bad }, body: body() });
+      expect(res.status).toBe(401);
+      expect(res.json.error.code).toBe(1401);
+    }
+    expect(upstreamCalls()).toBe(before);
+    const logs = stack.logs.slice(logStart).join("");
+    expect(logs).not.toContain("X-Injected");
+    expect(logs).not.toContain("glpat-x");
+  });
+
+  it("a token fetch refuses is not retried, and its message is logged redacted", async () => {
+    const lines: string[] = [];
+    const { createGitLabClient } = await import("../../../lib/gitlab/client.js");
+    const { createLogger } = await import("../../../lib/log.js");
+    const { Writable } = await import("node:stream");
+    const log = createLogger(
+      "trace",
+      new Writable({
+        write(chunk, _e, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
+    const secret = "glpat-EVIL-0123456789";
+    const gitlab = createGitLabClient({
+      baseUrl: stack.gitlab.url,
+      token: `${secret}\r\nX-Injected: 1`,
+      timeoutMs: 2000,
+      log,
+    });
+    const before = stack.gitlab.calls.length;
+    const started = performance.now();
+    const err = await gitlab.getProject("renku-demo/hello-world").then(
+      () => undefined,
+      (e: unknown) => e as { status: number; code: number; cause?: unknown },
+    );
+    expect(err?.status).toBe(500);
+    expect(err?.code).toBe(2000);
+    expect(performance.now() - started).toBeLessThan(150); // no backoff waits
+    expect(stack.gitlab.calls.length).toBe(before);
+    const text = `${lines.join("")}${String(err?.cause)}`;
+    expect(lines.join("")).toContain("GitLab request refused");
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain("X-Injected");
+  });
+});
+
+describe("strict mode (a deployed stage)", () => {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
+  const entry = (token: string) => ({ AuthorizationHeader: `bearer ${token}` });
+  beforeAll(() => {
+    useTestDeps({ ...stack.env, NB_STAGE: "prod", NB_AUTH__TRUST_GATEWAY: "true" });
+  });
+  afterAll(() => {
+    useTestDeps(stack.env);
+  });
+
+  it("ignores git credentials for any host but the configured GitLab: 401", async () => {
+    const headers = {
+      ...alice(),
+      "renku-auth-git-credentials": b64({
+        "https://evil.example.org": entry("glpat-alice-secret"),
+      }),
+    };
+    const before = upstreamCalls();
+    const attacked = await call(endpoint("serversCreate"), { headers, body: body() });
+    expect(attacked.status).toBe(401);
+    expect(attacked.json.error.message).toContain("Gitlab credentials");
+    expect(upstreamCalls()).toBe(before);
+  });
+
+  it("takes the configured host's entry, and only its URL reaches GIT_CLONE_GIT_URL", async () => {
+    const headers = {
+      ...registeredHeaders({ username: "dave", gitToken: "glpat-dave-secret" }),
+      "renku-auth-git-credentials": b64({
+        "https://evil.example.org": entry("glpat-stolen"),
+        [stack.gitlab.url]: entry("glpat-dave-secret"),
+      }),
+    };
+    const res = await call(endpoint("serversCreate"), { headers, body: body() });
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+    const stored = JSON.stringify(await stack.deps.k8s.get(res.json.name));
+    expect(stored).not.toContain("evil.example.org");
+    expect(stored).not.toContain("glpat-stolen");
+    expect(stored).toContain(`"GIT_CLONE_GIT_URL","value":"${stack.gitlab.url}"`);
+  });
+
+  it("refuses an expired ID token even without JWKS", async () => {
+    const { UnsecuredJWT } = await import("jose");
+    const expired = new UnsecuredJWT({ preferred_username: "alice", sub: "sub-alice" })
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .encode();
+    const res = await call(endpoint("serversList"), {
+      headers: { ...alice(), "renku-auth-id-token": expired },
+    });
+    expect(res.status).toBe(401);
+    expect(res.json.error.detail).toBe("The ID token is invalid or expired.");
   });
 });
