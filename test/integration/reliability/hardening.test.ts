@@ -212,6 +212,15 @@ describe("paths and names", () => {
     expect(res.json.error.message).toContain(`commit ${sha} does not exist`);
   });
 
+  it("the cluster takes a SHA-256 session: label cut to 63 digits, annotation whole", async () => {
+    const sha = "b".repeat(64);
+    const headers = registeredHeaders({ username: "erin", gitToken: "glpat-erin-secret" });
+    const js = await launch(stack, { headers, commitSha: sha });
+    const stored = await stack.deps.k8s.get(js.metadata.name);
+    expect(stored?.metadata.labels?.["renku.io/commit-sha"]).toBe(sha.slice(0, 63));
+    expect(stored?.metadata.annotations?.["renku.io/commit-sha"]).toBe(sha);
+  });
+
   it("max_lines is capped", async () => {
     const res = await call(endpoint("logs"), {
       headers: alice(),
