@@ -129,7 +129,18 @@ export const DEFAULT_SERVER_DEFAULTS = {
   lfs_auto_fetch: false,
 } as const;
 
+/** The stage that runs on a developer's machine (offline, invoke local, tests): not strict. */
+export const LOCAL_STAGE = "local";
+
 const schema = z.strictObject({
+  /**
+   * The deployment stage (serverless.yml passes `sls:stage`). Every stage but "local" is strict:
+   * it needs ID-token verification or an explicit NB_AUTH__TRUST_GATEWAY (see loadConfig).
+   */
+  stage: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (letters, digits, '-')")
+    .default(LOCAL_STAGE),
   service_prefix: z
     .string()
     .regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")
@@ -160,6 +171,11 @@ const schema = z.strictObject({
       jwks_url: url().optional(),
       issuer: optionalStr(),
       audience: optionalStr(),
+      /**
+       * Outside the local stage, a deployment without JWKS, issuer and audience refuses to start
+       * unless this says the gateway's headers are trusted as they come (D14).
+       */
+      trust_gateway: bool(false),
     })
     .prefault({}),
   sessions: z
@@ -354,7 +370,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nested.k8s = { kubeconfig: env.KUBECONFIG, ...k8s };
   }
   const result = schema.safeParse(nested);
-  if (result.success) return result.data;
+  if (result.success) {
+    const strict = strictModeProblems(result.data);
+    if (strict.length > 0) throw new ConfigError(strict);
+    return result.data;
+  }
   const problems = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
       // The variables as the user wrote them: NB_SESION__X, not the nested key NB_SESION.
@@ -365,6 +385,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     return [`${envName(issue.path)}: ${issue.message}`];
   });
   throw new ConfigError(problems);
+}
+
+/** Strict mode: a non-local stage verifies ID tokens fully, or says it trusts the gateway. */
+export function strictModeProblems(config: Config): string[] {
+  if (config.stage === LOCAL_STAGE || config.auth.trust_gateway) return [];
+  const missing = (
+    [
+      ["NB_AUTH__JWKS_URL", config.auth.jwks_url],
+      ["NB_AUTH__ISSUER", config.auth.issuer],
+      ["NB_AUTH__AUDIENCE", config.auth.audience],
+    ] as const
+  ).filter(([, value]) => !value);
+  return missing.map(
+    ([name]) =>
+      `${name}: required on stage ${config.stage} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
+  );
 }
 
 let cached: Config | undefined;

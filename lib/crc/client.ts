@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { intermittentError, upstreamUnavailable } from "../errors.js";
 import type { PoolQuery, ResourcePool } from "../sessions/index.js";
+import { trimTrailingSlashes } from "../trim.js";
 
 export const CRC_UNEXPECTED_MESSAGE =
   "The compute resource access control service sent an unexpected response, please try again later";
@@ -75,7 +76,7 @@ const queryString = (q: PoolQuery) =>
 
 export function createCrcClient(opts: CrcClientOptions): CrcClient {
   const doFetch = opts.fetch ?? fetch;
-  const url = `${opts.baseUrl.replace(/\/+$/, "")}/resource_pools`;
+  const url = `${trimTrailingSlashes(opts.baseUrl)}/resource_pools`;
   return {
     async resourcePools(accessToken, query) {
       const headers: Record<string, string> = { accept: "application/json" };

@@ -14,7 +14,7 @@ import type {
 import type { z } from "zod";
 import { authenticate } from "../auth/authenticate.js";
 import type { User } from "../auth/user.js";
-import { ConfigError } from "../config.js";
+import { ConfigError, LOCAL_STAGE } from "../config.js";
 import { type Deps, getDeps } from "../deps.js";
 import {
   AppError,
@@ -181,9 +181,12 @@ function authentication(route: RouteDef): MiddlewareObj<Event, Result, Error, Co
     before: async (request) => {
       if (route.auth === "none") return;
       const s = state(request as Req);
+      const { config } = s.deps;
       s.user = await authenticate(request.event.headers ?? {}, {
-        anonymousEnabled: s.deps.config.anonymous_sessions_enabled,
+        anonymousEnabled: config.anonymous_sessions_enabled,
         verifyIdToken: s.deps.verifyIdToken,
+        gitlabUrl: config.git.url,
+        strict: config.stage !== LOCAL_STAGE,
       });
     },
   };

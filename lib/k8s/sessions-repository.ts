@@ -63,7 +63,7 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   readLogs(
     pod: string,
     container: string,
-    opts?: { tailLines?: number; timestamps?: boolean },
+    opts?: { tailLines?: number; timestamps?: boolean; limitBytes?: number },
   ): Promise<string | undefined>;
   /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
   listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
@@ -277,7 +277,12 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         send<string>({
           method: "GET",
           path: `${coreObject("pods", pod)}/log`,
-          query: { container, tailLines: o.tailLines, timestamps: o.timestamps ?? true },
+          query: {
+            container,
+            tailLines: o.tailLines,
+            timestamps: o.timestamps ?? true,
+            limitBytes: o.limitBytes,
+          },
         }),
         { 404: none, 400: none },
       ),

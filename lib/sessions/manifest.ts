@@ -5,7 +5,9 @@
  */
 import type { User } from "../auth/user.js";
 import type { Config } from "../config.js";
-import { isLabelValue } from "../k8s/labels.js";
+import { validationError } from "../errors.js";
+import { fitLabelValue, isLabelValue } from "../k8s/labels.js";
+import { trimTrailingSlashes } from "../trim.js";
 import type { PatchContext } from "./patches/context.js";
 import * as general from "./patches/general.js";
 import * as gitProxy from "./patches/git-proxy.js";
@@ -146,7 +148,7 @@ const optionalLabel = (value: string | null) =>
 export function buildManifest(input: ManifestInput): JupyterServer {
   const { config, user, name, request, project, image, resources } = input;
   const path = projectPath(project);
-  const workdir = image.workdir.replace(/\/+$/, "");
+  const workdir = trimTrailingSlashes(image.workdir);
   const rootDir = `${workdir}/work/${path}/`;
   const ctx: PatchContext = {
     config,
@@ -158,7 +160,7 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     image,
     resources,
     projectPath: path,
-    notebookDir: rootDir.replace(/\/+$/, ""),
+    notebookDir: trimTrailingSlashes(rootDir),
     sessionUrl: configuredSessionUrl(config, name),
     gitUrl: user.kind === "registered" ? user.gitUrl : config.git.url,
   };
@@ -167,7 +169,8 @@ export function buildManifest(input: ManifestInput): JupyterServer {
   const labels = strings({
     app: "jupyter",
     component: "singleuser-server",
-    "renku.io/commit-sha": request.commitSha,
+    // A SHA-256 commit (64 digits) is one too long for a label: cut by fitLabelValue's rule.
+    "renku.io/commit-sha": fitLabelValue(request.commitSha),
     "renku.io/gitlabProjectId": String(project.id),
     [SAFE_USERNAME_LABEL]: user.safeUsername,
     "renku.io/quota": optionalLabel(resources.priorityClass),
@@ -232,7 +235,7 @@ export function buildManifest(input: ManifestInput): JupyterServer {
       };
 
   const tlsSecret = config.sessions.ingress.tls_secret;
-  return {
+  const manifest: JupyterServer = {
     apiVersion: `${config.amalthea.group}/${config.amalthea.version}`,
     kind: "JupyterServer",
     metadata: { name, namespace: config.k8s.namespace, labels, annotations },
@@ -255,4 +258,21 @@ export function buildManifest(input: ManifestInput): JupyterServer {
       patches: buildPatches(ctx),
     },
   };
+  assertManifestSize(manifest);
+  return manifest;
+}
+
+/**
+ * The API server refuses requests over about 3 MiB, which would be a 500 after every check had
+ * passed. The request limits keep a resource far below this; the check makes it a 422 regardless.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export function assertManifestSize(manifest: JupyterServer): void {
+  const bytes = Buffer.byteLength(JSON.stringify(manifest));
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw validationError(
+      `Field 'environment_variables' has errors: The session would be described by ${bytes} bytes, more than the ${MAX_MANIFEST_BYTES} allowed.`,
+    );
+  }
 }

@@ -117,6 +117,9 @@ export function selectDefault(
 ): ResolvedResources {
   const { pool, cls } = findDefaultClass(pools);
   const storage = storageGb ?? 1;
+  // The same minimum as an explicit class: `storage: 0` made a session without a volume.
+  if (storage < 1)
+    throw invalidComputeResource("Storage requests have to be greater than or equal to 1GB.");
   // A plain UserInputError (code 1000) in the reference, unlike the class-id path's 1005.
   if (storage > cls.max_storage) {
     throw userInputError(

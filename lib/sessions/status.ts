@@ -106,10 +106,14 @@ export function unschedulableMessage(pod: PodStatus | undefined): string | undef
   const body = head[1].split(/\.\s+preemption:/)[0] ?? head[1];
   let best: { count: number; reason: string } | undefined;
   for (const clause of body.split(/,\s*(?=\d+\s)/)) {
-    const m = /^\s*(\d+)\s+(.*?)\.?\s*$/s.exec(clause);
-    if (!m?.[1] || m[2] === undefined) continue;
+    // The count by regex, the reason by trimming: a lazy `(.*?)\.?\s*$` was quadratic on long
+    // runs of spaces, and the message comes from the cluster.
+    const m = /^\s*(\d+)\s+/.exec(clause);
+    if (!m?.[1]) continue;
+    const rest = clause.slice(m[0].length).trimEnd();
+    const reason = rest.endsWith(".") ? rest.slice(0, -1) : rest;
     const count = Number(m[1]);
-    if (!best || count > best.count) best = { count, reason: m[2] };
+    if (!best || count > best.count) best = { count, reason };
   }
   if (!best) return msg;
   return `${UNSCHEDULABLE_PREFIX}'${best.reason}'. ${UNSCHEDULABLE_SUFFIX}`;

@@ -1,4 +1,5 @@
 import type { Config } from "../config.js";
+import { trimTrailingSlashes } from "../trim.js";
 
 /** The ingress path of a session; Jupyter's base_url. */
 export const sessionPath = (name: string) => `/sessions/${name}`;
@@ -8,7 +9,7 @@ export const sessionPath = (name: string) => `/sessions/${name}`;
  * the reference always answered https, and TLS is often terminated at the load balancer.
  */
 export function sessionUrl(scheme: "https" | "http", host: string, path: string): string {
-  return `${scheme}://${host}${path.replace(/\/+$/, "")}`;
+  return `${scheme}://${host}${trimTrailingSlashes(path)}`;
 }
 
 export const configuredSessionUrl = (config: Config, name: string) =>

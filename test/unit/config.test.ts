@@ -142,3 +142,38 @@ describe("configuration", () => {
     }
   });
 });
+
+describe("strict mode outside the local stage (issue 14)", () => {
+  const AUTH = {
+    NB_AUTH__JWKS_URL: "https://renku.example.org/auth/realms/Renku/protocol/openid-connect/certs",
+    NB_AUTH__ISSUER: "https://renku.example.org/auth/realms/Renku",
+    NB_AUTH__AUDIENCE: "renku",
+  };
+
+  it("is off on the local stage, the default", () => {
+    expect(loadConfig(HOST).stage).toBe("local");
+    expect(loadConfig({ ...HOST, NB_STAGE: "local" }).auth.trust_gateway).toBe(false);
+  });
+
+  it("refuses to start a deployed stage without JWKS, issuer and audience, naming each", () => {
+    const problems = problemsOf({ ...HOST, NB_STAGE: "prod" });
+    expect(problems).toHaveLength(3);
+    for (const name of ["NB_AUTH__JWKS_URL", "NB_AUTH__ISSUER", "NB_AUTH__AUDIENCE"]) {
+      expect(problems.some((p) => p.startsWith(`${name}: required on stage prod`))).toBe(true);
+    }
+    expect(
+      problemsOf({ ...HOST, NB_STAGE: "prod", NB_AUTH__JWKS_URL: AUTH.NB_AUTH__JWKS_URL }),
+    ).toHaveLength(2);
+  });
+
+  it("starts with full verification, or when the gateway is trusted explicitly", () => {
+    expect(loadConfig({ ...HOST, NB_STAGE: "prod", ...AUTH }).stage).toBe("prod");
+    expect(
+      loadConfig({ ...HOST, NB_STAGE: "prod", NB_AUTH__TRUST_GATEWAY: "true" }).auth.trust_gateway,
+    ).toBe(true);
+  });
+
+  it("validates the stage name", () => {
+    expect(problemsOf({ ...HOST, NB_STAGE: "a b" })[0]).toMatch(/^NB_STAGE: /);
+  });
+});

@@ -186,6 +186,15 @@ describe("no class given", () => {
     expect(errorOf(none.json).code).toBe(1000);
   });
 
+  it("storage 0 with the default class is refused, as for an explicit class (issue 14)", async () => {
+    const res = await launch(bob, helloBody({ storage: 0 }));
+    expect(res.status).toBe(422);
+    expect(errorOf(res.json)).toMatchObject({
+      code: 1005,
+      message: "Storage requests have to be greater than or equal to 1GB.",
+    });
+  });
+
   it("legacy server options that no matching class covers: 422 code 1000 with the old-API detail", async () => {
     const res = await launch(bob, helloBody({ serverOptions: { cpu_request: 64 } }));
     expect(res.status).toBe(422);

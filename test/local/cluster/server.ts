@@ -152,6 +152,7 @@ function record(ctx: ServerContext, method: string, url: URL): void {
     resource: r.resource,
   };
   if (r.subresource) rec.subresource = r.subresource;
+  if (url.search) rec.query = url.search.slice(1);
   if (r.namespace) rec.namespace = r.namespace;
   if (r.name) rec.name = r.name;
   ctx.requests.push(rec);
