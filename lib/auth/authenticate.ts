@@ -59,7 +59,7 @@ interface GitCredentials {
   gitTokenExpiresAt: number;
 }
 
-const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * The git token's expiry in epoch seconds, -1 when it never expires or cannot be read. The
@@ -68,7 +68,7 @@ const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 export function expiryOf(value: unknown): number {
   let n = Number.NaN;
   if (typeof value === "number") n = value;
-  else if (typeof value === "string" && DECIMAL.test(value)) n = Number(value);
+  else if (typeof value === "string" && DECIMAL.test(value.trim())) n = Number(value);
   return Number.isFinite(n) ? Math.floor(n) : -1;
 }
 
