@@ -1,9 +1,13 @@
 /** GET /notebooks/logs/{name}?max_lines= (section 9): the session's logs keyed by container. */
+import { k8s } from "../lib/adapters/k8s.js";
 import { logs } from "../lib/api/routes.js";
 import { handler } from "../lib/http/handler.js";
 import { ok } from "../lib/http/reply.js";
-import { readSessionLogs } from "../lib/session-access/index.js";
+import { readSessionLogs } from "../lib/use-cases/index.js";
 
-export const main = handler(logs, async ({ params, query, user }, deps) =>
-  ok(await readSessionLogs(deps, user, params.server_name, query.max_lines)),
+export const main = handler(
+  logs,
+  async ({ params, query, user }, deps) =>
+    ok(await readSessionLogs(deps, user, params.server_name, query.max_lines)),
+  { k8s },
 );

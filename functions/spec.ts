@@ -4,9 +4,10 @@ import { handler } from "../lib/http/handler.js";
 import { ok } from "../lib/http/reply.js";
 import { SERVICE_VERSION } from "../lib/version.js";
 
-let document: unknown;
+// Built once per container; a plain object, as the response schema (a JSON object) has it.
+let document: Record<string, unknown> | undefined;
 
 export const main = handler(spec, async (_input, { config }) => {
-  document ??= openApiDocument(ROUTES, config.service_prefix, SERVICE_VERSION);
+  document ??= { ...openApiDocument(ROUTES, config.service_prefix, SERVICE_VERSION) };
   return ok(document);
 });

@@ -1,57 +1,66 @@
 /**
- * What a handler needs, built once per warm container on first use (never at import), so a cold
- * start pays only for what the endpoint touches. The heavy clients (Kubernetes, GitLab, registry,
- * resource pools) are adapters: a module that uses one imports its registration from
- * lib/adapters/, so only the functions that need a client bundle it. Tests and `npm start`
- * install their own dependencies with setDeps.
+ * What a function needs. Each function file is its own composition root: it names the adapters it
+ * uses, e.g. handler(route, business, { k8s, gitlab }), so its bundle carries only those clients
+ * and its business function is typed with only those dependencies (a missing one does not compile).
+ * The core (configuration, logger, clock, token verifier) and the declared adapters are built once
+ * per warm container on the first request, never at import; adapter factories do no I/O.
  */
 
 import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
+import type { LedgerStore } from "./autosave/ports.js";
+import type { SessionsRepository } from "./backends/jupyterserver/repository.js";
+import type { JupyterServer } from "./backends/jupyterserver/types.js";
 import { type Config, getConfig } from "./config.js";
-import type { CrcClient } from "./crc/client.js";
 import type { GitLab } from "./gitlab/types.js";
-import type { SessionsRepository } from "./k8s/sessions-repository.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RegistryClient } from "./registry/client.js";
-import type { JupyterServer } from "./sessions/types.js";
+import type { ResourceSource } from "./sessions/resource-source.js";
 import { firstInProcess } from "./warn-once.js";
 
-export interface Adapters {
-  /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
-  gitlab: (token?: string) => GitLab;
-  /** The sessions namespace of the configured cluster (kubeconfig or EKS, D18). */
-  k8s: SessionsRepository<JupyterServer>;
-  /** Image checks against container registries, behind the SSRF guard (D15). */
-  registry: RegistryClient;
-  /** The resource-pool service (D16a); undefined when config.crc_url is unset (static options). */
-  crc: CrcClient | undefined;
-}
-
-export type AdapterName = keyof Adapters;
-const ADAPTERS: readonly AdapterName[] = ["gitlab", "k8s", "registry", "crc"];
-
-export interface Deps extends Adapters {
+/** What every function has, whatever adapters it declares. */
+export interface Core {
   config: Config;
   log: Logger;
   now: () => Date;
   verifyIdToken: IdTokenVerifier | undefined;
 }
 
-type Factory<K extends AdapterName> = (config: Config, log: Logger) => Adapters[K];
-const factories: { [K in AdapterName]?: Factory<K> } = {};
-
-/** Called by lib/adapters/<name>.ts when a module that needs the adapter is loaded. */
-export function provideAdapter<K extends AdapterName>(name: K, factory: Factory<K>): void {
-  (factories as Record<K, Factory<K>>)[name] = factory;
+/** The heavy clients; a function gets one only by declaring its factory (lib/adapters/). */
+export interface Adapters {
+  /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
+  gitlab: (token?: string) => GitLab;
+  /** The sessions namespace of the configured cluster (kubeconfig or EKS, docs/spec.md D18). */
+  k8s: SessionsRepository<JupyterServer>;
+  /** Image checks against container registries, behind the SSRF guard (D15). */
+  registry: RegistryClient;
+  /** Where resources come from (D16): the resource-pool service or the static server options. */
+  resources: ResourceSource;
+  /** The autosave ledger (D17), kept in a ConfigMap of the sessions namespace. */
+  ledger: LedgerStore;
 }
 
-export interface DepsOptions extends Partial<Adapters> {
+/** Every dependency there is; code below the functions asks for a Pick of it. */
+export type Deps = Core & Adapters;
+
+/** A typed lazy factory: builds one adapter from the core and the adapters built before it. */
+export type Adapter<K extends keyof Adapters> = (
+  core: Core,
+  built: Partial<Adapters>,
+) => Adapters[K];
+
+/** The adapters a function declares, by name. */
+export type AdapterSet = { [K in keyof Adapters]?: Adapter<K> };
+
+/** What a function that declared `A` receives. */
+export type Wired<A extends AdapterSet> = Core & { [K in keyof A & keyof Adapters]: Adapters[K] };
+
+export interface CoreOptions {
   log?: Logger;
   now?: () => Date;
 }
 
-export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
+export function buildCore(config: Config, opts: CoreOptions = {}): Core {
   const log = opts.log ?? createLogger(config.log_level);
   const jwksUrl = config.auth.jwks_url;
   if (!jwksUrl && firstInProcess("jwks-warning")) {
@@ -59,7 +68,7 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
       "NB_AUTH__JWKS_URL is not set: ID tokens are decoded, not verified; the gateway is trusted",
     );
   }
-  const deps = {
+  return {
     config,
     log,
     now: opts.now ?? (() => new Date()),
@@ -71,39 +80,26 @@ export function buildDeps(config: Config, opts: DepsOptions = {}): Deps {
           timeoutMs: config.upstream_timeout_ms,
         })
       : undefined,
-  } as Deps;
-  // Adapters are built on first use: no connection, file read or AWS call before a request needs it.
-  const built = new Map<AdapterName, unknown>();
-  for (const name of ADAPTERS) {
-    if (opts[name] !== undefined) built.set(name, opts[name]);
-    Object.defineProperty(deps, name, {
-      enumerable: true,
-      get: () => {
-        if (!built.has(name)) {
-          const factory = factories[name];
-          if (!factory) {
-            throw new Error(`the ${name} adapter is not wired: import lib/adapters/${name}.js`);
-          }
-          built.set(name, factory(config, log));
-        }
-        return built.get(name);
-      },
-      set: (value: unknown) => {
-        built.set(name, value);
-      },
-    });
+  };
+}
+
+/** Builds the declared adapters, in declaration order, on top of a core. */
+export function wire<A extends AdapterSet>(core: Core, adapters: A): Wired<A> {
+  const built: Partial<Adapters> = {};
+  for (const [name, factory] of Object.entries(adapters) as [keyof Adapters, Adapter<never>][]) {
+    (built as Record<string, unknown>)[name] = factory(core, built);
   }
-  return deps;
+  return { ...core, ...built } as Wired<A>;
 }
 
-let current: Deps | undefined;
-
-export function getDeps(): Deps {
-  current ??= buildDeps(getConfig());
-  return current;
-}
-
-/** Replace the container's dependencies (tests, local runs); undefined rebuilds from the environment. */
-export function setDeps(deps: Deps | undefined): void {
-  current = deps;
+/**
+ * The container's dependencies for one function, built on its first request from the environment;
+ * a bad configuration throws ConfigError there (and is retried on the next request).
+ */
+export function containerDeps<A extends AdapterSet>(adapters: A): () => Wired<A> {
+  let deps: Wired<A> | undefined;
+  return () => {
+    deps ??= wire(buildCore(getConfig()), adapters);
+    return deps;
+  };
 }

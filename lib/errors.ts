@@ -1,4 +1,4 @@
-/** The service's error family: every failure the caller sees is one of these (notebooks-api.md 1.2). */
+/** The service's error family: every failure the caller sees is one of these (docs/spec.md 1.2). */
 export interface ErrorBody {
   error: { code: number; message: string; detail?: string };
 }
@@ -35,6 +35,44 @@ export class AppError extends Error {
 }
 
 type Opts = { detail?: string; cause?: unknown };
+
+/** A fetch or call that gave up on its time bound (AbortSignal.timeout) or was aborted. */
+export const isTimeout = (err: unknown): boolean =>
+  err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+
+/**
+ * "Name (status): message" of a failure for logs, results and error details: no stack, no cause
+ * chain, and nothing that looks like an AWS key id or a long token.
+ */
+export function describeError(err: unknown): string {
+  const name = err instanceof Error ? err.name : "Error";
+  const raw = err instanceof Error ? err.message : String(err);
+  const message = raw
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "[key id]")
+    .replace(/[A-Za-z0-9+/=_-]{40,}/g, "[redacted]");
+  const status = err instanceof Error ? (err as { status?: unknown }).status : undefined;
+  return typeof status === "number" ? `${name} (${status}): ${message}` : `${name}: ${message}`;
+}
+
+/** A write lost a race on resourceVersion (or the object already exists): re-read and retry. */
+export class ConflictError extends AppError {
+  constructor(what: string, options: { cause?: unknown } = {}) {
+    super(
+      500,
+      3000,
+      "We seem to be experiencing some technical difficulties, please try again later.",
+      { detail: `Conflicting update of ${what}.`, ...options },
+    );
+    this.name = "ConflictError";
+  }
+}
+
+/** The autosave ledger's port error: another writer changed the ledger first (the write retries). */
+export class LedgerConflictError extends ConflictError {
+  constructor(options: { cause?: unknown } = {}) {
+    super("the autosave ledger", options);
+  }
+}
 
 // 1xxx: the caller's fault.
 export const userInputError = (message = "Invalid user input.", o: Opts = {}) =>
@@ -92,8 +130,13 @@ export const deleteServerError = (o: Opts = {}) =>
   );
 export const cannotStartServerError = (name: string, o: Opts = {}) =>
   new AppError(500, 3002, `Cannot start the session ${name}`, o);
-export const retryTimeoutError = (o: Opts = {}) =>
-  new AppError(500, 3004, "Retrying the request timed out.", o);
+/** A 403 from GitLab on a write: the caller may see the project but may not change it. */
+export const gitlabForbidden = (message: string) => new AppError(403, 1403, message);
+/** GitLab answered 404 for a project id: it was deleted (the autosave clean-up counts it missing). */
+export const gitlabProjectMissing = (projectId: number) =>
+  new AppError(404, 1404, `The project ${projectId} does not exist.`);
+export const pvDisabledError = () =>
+  new AppError(500, 3006, "Persistent Volumes aren't enabled in the config.");
 export const patchServerError = (o: Opts = {}) =>
   new AppError(500, 3005, "The server cannot be patched.", o);
 export const anonymousPatchError = () =>

@@ -1,13 +1,23 @@
 /**
- * POST /notebooks/servers (notebooks-api.md 4.1): 201 with the new session, 200 with the caller's
- * existing one of the same name. The flow lives in lib/launch.
+ * POST /notebooks/servers (docs/spec.md 4.1): 201 with the new session, 200 with the caller's
+ * existing one of the same name. The flow lives in lib/use-cases/launch.ts.
  */
+
+import { gitlab } from "../../lib/adapters/gitlab.js";
+import { k8s } from "../../lib/adapters/k8s.js";
+import { ledger } from "../../lib/adapters/ledger.js";
+import { registry } from "../../lib/adapters/registry.js";
+import { resources } from "../../lib/adapters/resources.js";
 import { createServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { created, ok } from "../../lib/http/reply.js";
-import { launchSession } from "../../lib/launch/index.js";
+import { launchSession } from "../../lib/use-cases/index.js";
 
-export const main = handler(createServer, async ({ body, user, log }, deps) => {
-  const outcome = await launchSession(deps, user, body, log);
-  return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
-});
+export const main = handler(
+  createServer,
+  async ({ body, user, log }, deps) => {
+    const outcome = await launchSession(deps, user, body, log);
+    return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
+  },
+  { k8s, gitlab, registry, resources, ledger },
+);

@@ -2,12 +2,17 @@
  * DELETE /notebooks/servers/{name}?forced= (section 4.2): 204 once the deletion is accepted;
  * the session shows as stopping until the operator has removed it.
  */
+import { k8s } from "../../lib/adapters/k8s.js";
 import { deleteServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
-import { stopSession } from "../../lib/session-access/index.js";
+import { stopSession } from "../../lib/use-cases/index.js";
 
-export const main = handler(deleteServer, async ({ params, query, user }, deps) => {
-  await stopSession(deps, user, params.server_name, { forced: query.forced });
-  return noContent();
-});
+export const main = handler(
+  deleteServer,
+  async ({ params, query, user }, deps) => {
+    await stopSession(deps, user, params.server_name, { forced: query.forced });
+    return noContent();
+  },
+  { k8s },
+);

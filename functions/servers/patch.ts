@@ -1,15 +1,18 @@
 /** PATCH /notebooks/servers/{name} (section 10): hibernate, resume, change the resource class. */
-import "../../lib/adapters/crc.js";
+import { k8s } from "../../lib/adapters/k8s.js";
+import { resources } from "../../lib/adapters/resources.js";
 import { patchServer } from "../../lib/api/routes.js";
+import { serializeServer } from "../../lib/backends/jupyterserver/index.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { type PoolSource, patchSession } from "../../lib/session-access/index.js";
-import { serializeServer } from "../../lib/sessions/index.js";
+import { patchSession } from "../../lib/use-cases/index.js";
 
-export const main = handler(patchServer, async ({ params, body, user }, deps) => {
-  const crc = deps.crc;
-  // The pools this caller may use, asked with their own token (D16a).
-  const pools: PoolSource | undefined = crc ? (u) => crc.resourcePools(u.accessToken) : undefined;
-  const js = await patchSession(deps, user, params.server_name, body, pools);
-  return ok(serializeServer(js, deps.config, deps.now()));
-});
+export const main = handler(
+  patchServer,
+  async ({ params, body, user }, deps) => {
+    // A new resource class comes from the pools this caller may use, asked with their token (D16a).
+    const js = await patchSession(deps, user, params.server_name, body, deps.resources);
+    return ok(serializeServer(js, deps.config, deps.now()));
+  },
+  { k8s, resources },
+);

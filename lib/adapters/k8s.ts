@@ -1,13 +1,13 @@
-/** Wires deps.k8s: the sessions repository for the configured cluster (built without I/O). */
-import { provideAdapter } from "../deps.js";
-import { clusterAccess } from "../k8s/cluster.js";
-import { createSessionsRepository } from "../k8s/sessions-repository.js";
-import type { JupyterServer } from "../sessions/types.js";
+/** The sessions repository for the configured cluster (built without I/O). */
 
-provideAdapter("k8s", (config, log) =>
+import { createSessionsRepository } from "../backends/jupyterserver/repository.js";
+import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Adapter } from "../deps.js";
+import { clusterAccess } from "../k8s/cluster.js";
+
+export const k8s: Adapter<"k8s"> = ({ config, log }) =>
   createSessionsRepository<JupyterServer>({
     access: clusterAccess(config.k8s, { timeoutMs: config.upstream_timeout_ms }),
     config,
     log,
-  }),
-);
+  });

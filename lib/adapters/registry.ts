@@ -1,12 +1,11 @@
-/** Wires deps.registry: the guarded registry client (allow-list, plain-http hosts, GitLab registry). */
-import { provideAdapter } from "../deps.js";
+/** The guarded registry client (allow-list, plain-http hosts, GitLab registry). */
+import type { Adapter } from "../deps.js";
 import { createRegistryClient } from "../registry/client.js";
 
-provideAdapter("registry", (config) =>
+export const registry: Adapter<"registry"> = ({ config }) =>
   createRegistryClient({
     allowedHosts: config.registry.allowed_hosts,
     plainHttpHosts: config.registry.plain_http_hosts,
     gitlabRegistryHost: config.git.registry,
     timeoutMs: config.upstream_timeout_ms,
-  }),
-);
+  });

@@ -1,4 +1,4 @@
-/** Every route of the API (notebooks-api.md 1.1). serverless.yml declares the same set; a test checks it. */
+/** Every route of the API (docs/spec.md 1.1). serverless.yml declares the same set; a test checks it. */
 import { z } from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import * as s from "./schemas.js";

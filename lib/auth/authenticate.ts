@@ -1,4 +1,4 @@
-/** Gateway headers -> RegisteredUser | AnonymousUser, or a 401 (notebooks-api.md section 2, D8, D9, D14). */
+/** Gateway headers -> RegisteredUser | AnonymousUser, or a 401 (docs/spec.md section 2, D8, D9, D14). */
 import { decodeJwt, type JWTPayload } from "jose";
 import { z } from "zod";
 import { authenticationError } from "../errors.js";

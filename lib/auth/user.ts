@@ -1,4 +1,4 @@
-/** Who is calling: derived from the gateway's headers (notebooks-api.md section 2). */
+/** Who is calling: derived from the gateway's headers (docs/spec.md section 2). */
 export interface RegisteredUser {
   kind: "registered";
   /** The ID token's `sub`. */

@@ -1,5 +1,5 @@
 /**
- * Autosave branch names (notebooks-api.md section 8):
+ * Autosave branch names (docs/spec.md section 8):
  * `renku/autosave/<username>/<session branch>/<root commit[:7]>/<HEAD commit[:7]>`.
  */
 

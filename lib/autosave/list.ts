@@ -1,4 +1,6 @@
 /** The GET autosave listing (section 8): the caller's own, well-formed autosave branches. */
+import type { z } from "zod";
+import type { autosavesResponse } from "../api/schemas.js";
 import { AUTOSAVE_SEARCH, parseOwnAutosave } from "./branch-name.js";
 import type { AutosaveGitLab, BranchInfo } from "./ports.js";
 import { findProjectOr404 } from "./project.js";
@@ -16,10 +18,8 @@ export interface AutosaveListItem {
   name: string;
 }
 
-export interface AutosavesResponse {
-  pvsSupport: boolean;
-  autosaves: AutosaveListItem[];
-}
+/** The response schema's type, so the listing is checked against what the API publishes. */
+export type AutosavesResponse = z.output<typeof autosavesResponse>;
 
 /** A GitLab date (`2024-05-01T10:00:00.000+02:00`) as a UTC ISO instant, or null if unusable. */
 export function toIsoDate(value: string | undefined): string | null {

@@ -3,6 +3,8 @@
  * (lib/gitlab) and the Kubernetes ledger store (lib/k8s) satisfy these without importing this module.
  */
 
+import { describeError, LedgerConflictError } from "../errors.js";
+
 /** A branch as GitLab's branch list returns it (only the fields used here). */
 export interface BranchInfo {
   name: string;
@@ -13,7 +15,11 @@ export interface BranchInfo {
 export interface AutosaveGitLab {
   /** undefined when the project does not exist or the token cannot see it. */
   getProject(path: string): Promise<{ id: number; path_with_namespace: string } | undefined>;
-  /** Every page of `GET /projects/:id/repository/branches?search=<search>` (pagination is the client's). */
+  /**
+   * Every page of `GET /projects/:id/repository/branches?search=<search>` (pagination is the
+   * client's). A project that does not exist throws a 404 (isNotFound); one the caller cannot see
+   * has no branches ([]). The GitLab client and the test fakes both follow this.
+   */
   listBranches(projectId: number, search: string): Promise<BranchInfo[]>;
   /** "missing" when the branch was already gone (404): a delete that someone else finished. */
   deleteBranch(projectId: number, name: string): Promise<"deleted" | "missing">;
@@ -32,34 +38,16 @@ export interface LedgerEntry {
 /** The ConfigMap ledger (D17): optimistic concurrency on an opaque version (the resourceVersion). */
 export interface LedgerStore {
   read(): Promise<{ entries: LedgerEntry[]; version: string }>;
-  /** Throws a conflict (see isLedgerConflict) when `version` is stale. */
+  /** Throws LedgerConflictError when `version` is stale. */
   write(entries: LedgerEntry[], version: string): Promise<void>;
 }
 
-/** What a LedgerStore throws when another writer got there first. */
-export class LedgerConflictError extends Error {
-  // Minified bundles rename classes; tools that print constructor.name must see this one.
-  static {
-    Object.defineProperty(LedgerConflictError, "name", { value: "LedgerConflictError" });
-  }
-  constructor(
-    message = "The autosave ledger was changed by another writer",
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = "ConflictError";
-  }
-}
+/** What a LedgerStore throws when another writer got there first (declared in lib/errors.ts). */
+export { LedgerConflictError };
 
-/**
- * A stale-version failure, whoever raised it: our own class, any error named ConflictError, or an
- * error carrying HTTP status 409 (a Kubernetes ApiException or an AppError translated from one).
- */
+/** A stale-version failure: the store translates its backend's conflict into LedgerConflictError. */
 export function isLedgerConflict(err: unknown): boolean {
-  if (err instanceof LedgerConflictError) return true;
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as { name?: unknown; status?: unknown; statusCode?: unknown; code?: unknown };
-  return e.name === "ConflictError" || e.status === 409 || e.statusCode === 409 || e.code === 409;
+  return err instanceof LedgerConflictError;
 }
 
 /** The logger calls used here (pino's shape), so tests and callers can pass any pino logger. */
@@ -71,15 +59,7 @@ export interface AutosaveLog {
 }
 
 /** A short, secret-free description of a failure for logs and results (never the cause chain). */
-export function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const status = (err as { status?: unknown }).status;
-    return typeof status === "number"
-      ? `${err.name} (${status}): ${err.message}`
-      : `${err.name}: ${err.message}`;
-  }
-  return String(err);
-}
+export { describeError };
 
 /** A GitLab "not found" on a project, as the client reports it (an AppError or an HTTP-ish error). */
 export function isNotFound(err: unknown): boolean {

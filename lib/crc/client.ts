@@ -1,12 +1,12 @@
 /**
- * Client of the resource-pool service (CRC, notebooks-api.md 6.3): `GET {crc_url}/resource_pools`
+ * Client of the resource-pool service (CRC, docs/spec.md 6.3): `GET {crc_url}/resource_pools`
  * with the caller's Renku access token, so the service can answer with the pools that caller may
  * use. A non-200 answer is the reference's IntermittentError; no answer at all is a 503 (3503).
  * The token travels in the Authorization header only, never into an error or a log line.
  */
 import { z } from "zod";
-import { intermittentError, upstreamUnavailable } from "../errors.js";
-import type { PoolQuery, ResourcePool } from "../sessions/index.js";
+import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
+import type { PoolQuery, ResourcePool } from "../sessions/resource-classes.js";
 import { trimTrailingSlashes } from "../trim.js";
 
 export const CRC_UNEXPECTED_MESSAGE =
@@ -43,7 +43,7 @@ const poolSchema = z.looseObject({
   idle_threshold: z.number().int().nullish(),
   hibernation_threshold: z.number().int().nullish(),
   classes: z.array(classSchema),
-});
+}) satisfies z.ZodType<ResourcePool>;
 
 const poolsSchema = z.array(poolSchema);
 
@@ -61,9 +61,6 @@ export interface CrcClient {
    */
   resourcePools(accessToken?: string, query?: PoolQuery): Promise<ResourcePool[]>;
 }
-
-const isTimeout = (err: unknown) =>
-  err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
 
 /** The parameters in the order the reference sent them. */
 const queryString = (q: PoolQuery) =>

@@ -1,6 +1,4 @@
 export {
   CRC_UNEXPECTED_MESSAGE,
-  type CrcClient,
-  type CrcClientOptions,
   createCrcClient,
 } from "./client.js";

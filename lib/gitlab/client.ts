@@ -8,7 +8,12 @@
  * only) and the scheduled clean-up (a service token).
  */
 import type { z } from "zod";
-import { AppError, authenticationError, intermittentError } from "../errors.js";
+import {
+  authenticationError,
+  gitlabForbidden,
+  gitlabProjectMissing,
+  intermittentError,
+} from "../errors.js";
 import type { Logger } from "../log.js";
 import { createTransport, type GitLabResponse, type Method } from "./http.js";
 import { nextPage } from "./pagination.js";
@@ -42,9 +47,6 @@ export interface GitLabClientOptions {
 
 export const GITLAB_CREDENTIALS_MESSAGE =
   "Your Gitlab credentials are invalid or expired, please login Renku, or fully log out and log back in.";
-
-/** A 403 from GitLab on a write: the caller may see the project but may not change it. */
-export const gitlabForbidden = (message: string) => new AppError(403, 1403, message);
 
 const PER_PAGE = 100;
 /** A guard against a server that never stops paging: 100 pages x 100 = 10 000 branches. */
@@ -128,7 +130,9 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
       let target = url(`${repo(projectId)}/branches`, query);
       for (let pages = 1; ; pages++) {
         const res = await transport.send("GET", target);
-        // A project that vanished or became invisible has no branches for this caller.
+        // The port's rule: a project that does not exist (404) throws; one this caller cannot
+        // see (401/403) has no branches for them.
+        if (res.status === 404) throw gitlabProjectMissing(projectId);
         if (looksMissing(res.status)) return branches;
         if (res.status !== 200) throw unexpected(res, "branches");
         branches.push(...parse(branchListSchema, res, "branch list"));

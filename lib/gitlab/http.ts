@@ -3,7 +3,7 @@
  * Only status and body come back; callers decide what a 404 means for them. The token travels
  * in the Authorization header only and is never put into an error, a log line or a URL.
  */
-import { programmingError, upstreamUnavailable } from "../errors.js";
+import { isTimeout, programmingError, upstreamUnavailable } from "../errors.js";
 import type { Logger } from "../log.js";
 import { redactSecrets } from "../redact.js";
 import { trimTrailingSlashes } from "../trim.js";
@@ -62,9 +62,6 @@ async function readBody(res: Response): Promise<unknown> {
     return undefined;
   }
 }
-
-const isTimeout = (err: unknown) =>
-  err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
 
 /** Which page of the API a URL is, for logs and messages: the path without host or query. */
 const describe = (url: string) => {

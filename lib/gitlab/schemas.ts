@@ -3,7 +3,7 @@
  * versions and we must not break on them; only what we use is required.
  */
 import { z } from "zod";
-import type { GitLabBranch, GitLabCommit, GitLabProject, GitLabUser } from "./types.js";
+import type { GitLabBranch, GitLabCommit, GitLabUser } from "./types.js";
 
 const accessSchema = z.looseObject({ access_level: z.number().int() }).nullish();
 
@@ -21,21 +21,19 @@ export const projectSchema = z
       .looseObject({ project_access: accessSchema, group_access: accessSchema })
       .nullish(),
   })
-  .transform(
-    (p): GitLabProject => ({
-      id: p.id,
-      path_with_namespace: p.path_with_namespace,
-      http_url_to_repo: p.http_url_to_repo,
-      web_url: p.web_url,
-      visibility: p.visibility,
-      default_branch: p.default_branch ?? null,
-      accessLevel: Math.max(
-        0,
-        p.permissions?.project_access?.access_level ?? 0,
-        p.permissions?.group_access?.access_level ?? 0,
-      ),
-    }),
-  );
+  .transform((p) => ({
+    id: p.id,
+    path_with_namespace: p.path_with_namespace,
+    http_url_to_repo: p.http_url_to_repo,
+    web_url: p.web_url,
+    visibility: p.visibility,
+    default_branch: p.default_branch ?? null,
+    accessLevel: Math.max(
+      0,
+      p.permissions?.project_access?.access_level ?? 0,
+      p.permissions?.group_access?.access_level ?? 0,
+    ),
+  }));
 
 export const commitSchema = z
   .looseObject({

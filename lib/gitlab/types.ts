@@ -1,27 +1,12 @@
 /** The narrow view of GitLab the service needs; every adapter and handler codes against this. */
+import type { z } from "zod";
+import type { projectSchema } from "./schemas.js";
 
-/** GitLab's access levels (Developer is the threshold for autosave). */
-export const ACCESS_LEVEL = {
-  none: 0,
-  minimal: 5,
-  guest: 10,
-  planner: 15,
-  reporter: 20,
-  developer: 30,
-  maintainer: 40,
-  owner: 50,
-} as const;
-
-export interface GitLabProject {
-  id: number;
-  path_with_namespace: string;
-  http_url_to_repo: string;
-  web_url: string;
-  visibility: "public" | "internal" | "private";
-  default_branch?: string | null;
-  /** Max of permissions.project_access / group_access access_level; 0 when neither (or anonymous). */
-  accessLevel: number;
-}
+/**
+ * A project as its zod schema reads it; accessLevel is the max of permissions.project_access and
+ * group_access access_level, 0 when neither (or anonymous).
+ */
+export type GitLabProject = z.output<typeof projectSchema>;
 
 export interface GitLabBranch {
   name: string;

@@ -1,13 +1,14 @@
 /** What a business function returns; the stack turns it into the API Gateway response. */
-export interface Reply {
+/** What a business function returns; `T` is the JSON body, checked against the route's schema. */
+export interface Reply<T = unknown> {
   status: number;
-  json?: unknown;
+  json?: T;
   text?: string;
   contentType?: string;
   headers?: Record<string, string>;
 }
 
-export const ok = (json: unknown): Reply => ({ status: 200, json });
-export const created = (json: unknown): Reply => ({ status: 201, json });
-export const noContent = (): Reply => ({ status: 204 });
-export const empty = (status: number): Reply => ({ status });
+export const ok = <T>(json: T): Reply<T> => ({ status: 200, json });
+export const created = <T>(json: T): Reply<T> => ({ status: 201, json });
+export const noContent = (): Reply<never> => ({ status: 204 });
+export const empty = (status: number): Reply<never> => ({ status });

@@ -10,11 +10,14 @@ export interface ResponseDef {
   contentType?: string;
 }
 
+export type Responses = Record<number, ResponseDef>;
+
 export interface RouteDef<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
   A extends AuthMode = AuthMode,
+  R extends Responses = Responses,
 > {
   /** The function's name in serverless.yml. */
   id: string;
@@ -32,16 +35,32 @@ export interface RouteDef<
   params?: P;
   query?: Q;
   body?: B;
-  responses: Record<number, ResponseDef>;
+  responses: R;
 }
+
+type Bodies<R extends Responses> = {
+  [K in keyof R]: K extends 200 | 201 | 202 | 204
+    ? R[K] extends { schema: infer S extends z.ZodType }
+      ? z.input<S>
+      : undefined
+    : never;
+}[keyof R];
+
+/**
+ * What a route's business function may answer: the input of one of its 2xx response schemas, so
+ * the compiler checks each answer against the schema the API publishes (anything, for a route that
+ * declares no 2xx schema).
+ */
+export type SuccessBody<R extends Responses> = [Bodies<R>] extends [never] ? unknown : Bodies<R>;
 
 export const defineRoute = <
   P extends z.ZodType,
   Q extends z.ZodType,
   B extends z.ZodType,
   A extends AuthMode,
+  R extends Responses,
 >(
-  route: RouteDef<P, Q, B, A>,
+  route: RouteDef<P, Q, B, A, R>,
 ) => route;
 
 /** The public path of a route under a prefix. */

@@ -6,29 +6,17 @@
 import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
 import {
   AppError,
+  ConflictError,
   configurationError,
   intermittentError,
+  isTimeout,
   programmingError,
   upstreamUnavailable,
 } from "../errors.js";
 import type { Logger } from "../log.js";
 
-/** A write lost a race on resourceVersion (or the object already exists): re-read and retry. */
-export class ConflictError extends AppError {
-  // Minified bundles rename classes; tools that print constructor.name must see this one.
-  static {
-    Object.defineProperty(ConflictError, "name", { value: "ConflictError" });
-  }
-  constructor(what: string, options: { cause?: unknown } = {}) {
-    super(
-      500,
-      3000,
-      "We seem to be experiencing some technical difficulties, please try again later.",
-      { detail: `Conflicting update of ${what}.`, ...options },
-    );
-    this.name = "ConflictError";
-  }
-}
+/** Re-exported for the repository and its tests; declared with the other errors. */
+export { ConflictError };
 
 /** The parts of a Kubernetes Status object worth logging. */
 export interface K8sStatus {
@@ -72,10 +60,6 @@ const NETWORK_CODES = new Set([
   "EPIPE",
   "UND_ERR_SOCKET",
 ]);
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError");
-}
 
 function isNetworkError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

@@ -9,7 +9,7 @@ import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { awsEnvCredentials, type Config } from "../config.js";
-import { AppError, configurationError, upstreamUnavailable } from "../errors.js";
+import { AppError, configurationError, describeError, upstreamUnavailable } from "../errors.js";
 import {
   describeEksCluster,
   type EksClusterInfo,
@@ -99,16 +99,6 @@ export function apisFor(kc: KubeConfig): K8sApis {
   return kubeClient(kc);
 }
 
-/** "Name: message" of a failure, without stack or anything that looks like an AWS key. */
-export function describeCause(err: unknown): string {
-  const name = err instanceof Error ? err.name : "Error";
-  const raw = err instanceof Error ? err.message : String(err);
-  const message = raw
-    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "[key id]")
-    .replace(/[A-Za-z0-9+/=_-]{40,}/g, "[redacted]");
-  return `${name}: ${message}`;
-}
-
 export function clusterAccess(k8s: Config["k8s"], opts: ClusterAccessOptions = {}): ClusterAccess {
   const { cluster_name: clusterName, region } = k8s.eks;
   if (clusterName) return eksAccess(clusterName, region, opts);
@@ -134,8 +124,8 @@ function kubeconfigAccess(path: string): ClusterAccess {
         kc = kubeConfigFromFile(path);
       } catch (cause) {
         throw configurationError(
-          `The kubeconfig ${path} cannot be used (${describeCause(cause)}). Point NB_K8S__KUBECONFIG (or KUBECONFIG) at a readable kubeconfig file${isAbsolute(path) ? "" : `; a relative path counts from ${process.cwd()}`}.`,
-          { detail: describeCause(cause), cause },
+          `The kubeconfig ${path} cannot be used (${describeError(cause)}). Point NB_K8S__KUBECONFIG (or KUBECONFIG) at a readable kubeconfig file${isAbsolute(path) ? "" : `; a relative path counts from ${process.cwd()}`}.`,
+          { detail: describeError(cause), cause },
         );
       }
       cached = { kc, apis: apisFor(kc) };
@@ -167,7 +157,7 @@ function eksAccess(
 
   const unavailable = (step: string, cause: unknown) =>
     upstreamUnavailable(
-      `The Kubernetes cluster cannot be reached: ${label}, ${step} failed (${describeCause(cause)}).`,
+      `The Kubernetes cluster cannot be reached: ${label}, ${step} failed (${describeError(cause)}).`,
       { cause },
     );
 

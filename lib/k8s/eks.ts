@@ -12,7 +12,7 @@ import { NodeSha256 } from "./node-sha256.js";
 export const PRESIGN_EXPIRES_SECONDS = 60;
 export const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 export const TOKEN_PREFIX = "k8s-aws-v1.";
-export const CLUSTER_ID_HEADER = "x-k8s-aws-id";
+const CLUSTER_ID_HEADER = "x-k8s-aws-id";
 
 export interface EksClusterInfo {
   endpoint: string;

@@ -3,7 +3,10 @@
  * concurrency on its resourceVersion. Satisfies lib/autosave's LedgerStore structurally.
  */
 import { z } from "zod";
-import type { SessionsRepository } from "./sessions-repository.js";
+import type { LedgerEntry } from "../autosave/ports.js";
+import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
+import { LedgerConflictError } from "../errors.js";
+import { ConflictError } from "./api-errors.js";
 
 export const LEDGER_KEY = "ledger.json";
 
@@ -11,13 +14,12 @@ const entrySchema = z.object({
   projectId: z.number().int(),
   projectPath: z.string(),
   lastLaunch: z.string(),
-});
-export type LedgerEntry = z.infer<typeof entrySchema>;
+}) satisfies z.ZodType<LedgerEntry>;
 
 export interface ConfigMapLedgerStore {
   /** version "" means the ConfigMap does not exist yet; writing at "" creates it. */
   read(): Promise<{ entries: LedgerEntry[]; version: string }>;
-  /** Throws ConflictError (name "ConflictError") when `version` is stale. */
+  /** Throws LedgerConflictError when `version` is stale. */
   write(entries: LedgerEntry[], version: string): Promise<void>;
 }
 
@@ -32,11 +34,17 @@ export function configMapLedgerStore(
       return { entries: parseEntries(cm.data[LEDGER_KEY]), version: cm.resourceVersion };
     },
     async write(entries, version) {
-      await repo.putConfigMap(
-        name,
-        { [LEDGER_KEY]: JSON.stringify(entries) },
-        version === "" ? undefined : version,
-      );
+      try {
+        await repo.putConfigMap(
+          name,
+          { [LEDGER_KEY]: JSON.stringify(entries) },
+          version === "" ? undefined : version,
+        );
+      } catch (err) {
+        // The port's own error, by type: the autosave logic knows nothing of Kubernetes.
+        if (err instanceof ConflictError) throw new LedgerConflictError({ cause: err });
+        throw err;
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Does an image exist, is it private, and what is its working directory (notebooks-api.md 7.2)?
+ * Does an image exist, is it private, and what is its working directory (docs/spec.md 7.2)?
  * Speaks the registry v2 API: manifest GET with every manifest media type accepted, an index or
  * manifest list resolved to linux/amd64 and fetched by digest, the 401 challenge answered with
  * the Bearer token flow or Basic credentials, and the config blob read for `config.WorkingDir`.
@@ -36,7 +36,8 @@ const MANIFESTS = new Set<string>([MEDIA.dockerManifest, MEDIA.ociManifest]);
 const INDEXES = new Set<string>([MEDIA.dockerList, MEDIA.ociIndex]);
 const MAX_REDIRECTS = 5;
 
-export interface ImageCheck {
+/** What the registry says about one image reference. */
+export interface RegistryImage {
   exists: boolean;
   /** True when only the user's GitLab token gave access (an image pull secret is then needed). */
   private: boolean;
@@ -72,7 +73,7 @@ export interface RegistryClientOptions {
 }
 
 export interface RegistryClient {
-  check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<ImageCheck>;
+  check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<RegistryImage>;
 }
 
 // Digests end up in URL paths: accept only the digest grammar, nothing that could walk the path.
@@ -263,7 +264,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     ref: ImageRef,
     creds: RegistryCredentials,
     checkOpts: CheckOptions,
-  ): Promise<ImageCheck> {
+  ): Promise<RegistryImage> {
     const scheme = isPlainHost(ref.host, ref.hostname) ? "http" : "https";
     const base = `${scheme}://${ref.host}/v2/${ref.repository}`;
     const ctx: Context = {
@@ -318,7 +319,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     const digest =
       header(res, "docker-content-digest") ??
       `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
-    const result: ImageCheck = { exists: true, private: isPrivate, digest };
+    const result: RegistryImage = { exists: true, private: isPrivate, digest };
     const manifest = manifestSchema.safeParse(json);
     if (checkOpts.workdir !== false && manifest.success) {
       const blob = await session.get(new URL(`${base}/blobs/${manifest.data.config.digest}`));

@@ -1,5 +1,5 @@
 /**
- * Container image references (notebooks-api.md 7.1), parsed with Docker's own grammar:
+ * Container image references (docs/spec.md 7.1), parsed with Docker's own grammar:
  *   [host[:port]/]path[/path...][:tag][@digest]
  *
  * Decision on what counts as a host: the first path component is a registry host when it has a

@@ -1,5 +1,5 @@
-/** GET /servers query filters (section 3.4): exact matches on annotations, all given ones ANDed. */
-import type { JupyterServer } from "./types.js";
+/** GET /servers query filters (section 3.4): exact matches on the session view, all given ones ANDed. */
+import type { SessionView } from "./view.js";
 
 export interface ServerFilters {
   project?: string | undefined;
@@ -8,28 +8,17 @@ export interface ServerFilters {
   commit_sha?: string | undefined;
 }
 
-const FILTERS: [keyof ServerFilters, string, boolean][] = [
-  // [query parameter, annotation, compare lower-cased]
-  ["project", "renku.io/projectName", true],
-  ["namespace", "renku.io/namespace", true],
-  ["branch", "renku.io/branch", false],
-  ["commit_sha", "renku.io/commit-sha", false],
-];
+/** An absent filter matches; a given one needs the value, lower-cased first for names. */
+const same = (actual: string | null | undefined, wanted: string | undefined, folded: boolean) =>
+  wanted === undefined ||
+  (typeof actual === "string" &&
+    (folded ? actual.toLowerCase() === wanted.toLowerCase() : actual === wanted));
 
-export function matchesFilters(js: JupyterServer, filters: ServerFilters): boolean {
-  const annotations = js.metadata.annotations ?? {};
-  return FILTERS.every(([param, key, folded]) => {
-    const wanted = filters[param];
-    if (wanted === undefined) return true;
-    const actual = annotations[key];
-    if (typeof actual !== "string") return false;
-    return folded ? actual.toLowerCase() === wanted.toLowerCase() : actual === wanted;
-  });
-}
-
-export function filterServers<T extends JupyterServer>(
-  servers: readonly T[],
-  filters: ServerFilters,
-): T[] {
-  return servers.filter((js) => matchesFilters(js, filters));
+export function matchesFilters(view: SessionView, filters: ServerFilters): boolean {
+  return (
+    same(view.project.name, filters.project, true) &&
+    same(view.project.namespace, filters.namespace, true) &&
+    same(view.branch, filters.branch, false) &&
+    same(view.commitSha, filters.commit_sha, false)
+  );
 }

@@ -11,7 +11,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { setDeps } from "../../lib/deps.js";
+import { installTestDeps } from "../helpers/deps.js";
 import { packageFunctions, unzipBundles } from "./bundles.js";
 import { coldStarts } from "./cold-start.js";
 import { machineDescription } from "./machine.js";
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       await section("6 autosave clean-up", autosaveCleanup);
     }
   } finally {
-    setDeps(undefined);
+    installTestDeps(undefined);
     await standIns.stop();
   }
   const table = renderTable(rows);

@@ -6,12 +6,13 @@
 
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
-import { main as createMain } from "../../functions/servers/create.js";
-import { main as getMain } from "../../functions/servers/get.js";
-import { main as listMain } from "../../functions/servers/list.js";
+import { main as createEndpoint } from "../../functions/servers/create.js";
+import { main as getEndpoint } from "../../functions/servers/get.js";
+import { main as listEndpoint } from "../../functions/servers/list.js";
 import { loadConfig } from "../../lib/config.js";
-import { buildDeps, setDeps } from "../../lib/deps.js";
+import type { LambdaHandler } from "../../lib/http/handler.js";
 import { createLogger } from "../../lib/log.js";
+import { buildTestDeps } from "../helpers/deps.js";
 import { type EventInput, invoke } from "../helpers/events.js";
 import { registeredHeaders } from "../helpers/users.js";
 import { launchBody } from "./launch-body.js";
@@ -44,6 +45,10 @@ export const postEvent: EventInput = {
   body: launchBody,
 };
 
+let createMain: LambdaHandler;
+let getMain: LambdaHandler;
+let listMain: LambdaHandler;
+
 export interface WarmBench {
   /** alice's real session, launched through POST, as the cluster stores it. */
   template: KObject;
@@ -53,7 +58,11 @@ export interface WarmBench {
 }
 
 export async function setUpWarm(standIns: StandIns): Promise<WarmBench> {
-  setDeps(buildDeps(loadConfig(standIns.env), { log: createLogger("silent") }));
+  // One warm container per endpoint: its dependencies are built once and kept.
+  const deps = buildTestDeps(loadConfig(standIns.env), { log: createLogger("silent") });
+  createMain = createEndpoint.with(deps);
+  getMain = getEndpoint.with(deps);
+  listMain = listEndpoint.with(deps);
   const kc = new KubeConfig();
   kc.loadFromString(standIns.cluster.kubeconfig());
   const custom = kc.makeApiClient(CustomObjectsApi);

@@ -1,7 +1,16 @@
-/** Installs dependencies built from a test environment, with the logs captured in memory. */
+/**
+ * Dependencies built from a test environment, with the logs captured in memory. The endpoints get
+ * them through their own seam (main.with(deps)); invoke() uses the ones installed last.
+ */
 import { Writable } from "node:stream";
+import { gitlab } from "../../lib/adapters/gitlab.js";
+import { k8s } from "../../lib/adapters/k8s.js";
+import { ledger } from "../../lib/adapters/ledger.js";
+import { registry } from "../../lib/adapters/registry.js";
+import { resources } from "../../lib/adapters/resources.js";
 import { loadConfig } from "../../lib/config.js";
-import { buildDeps, type Deps, setDeps } from "../../lib/deps.js";
+import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/deps.js";
+import type { LambdaHandler } from "../../lib/http/handler.js";
 import { createLogger } from "../../lib/log.js";
 
 export const BASE_ENV = {
@@ -15,6 +24,24 @@ export interface TestDeps {
   logs: string[];
 }
 
+/** Every adapter there is, as a deployment would build it from this configuration. */
+export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreOptions = {}): Deps {
+  return wire(buildCore(config, opts), { k8s, gitlab, registry, resources, ledger });
+}
+
+let installed: Deps | undefined;
+
+/** The dependencies invoke() hands to endpoints; undefined lets them build from process.env. */
+export function installTestDeps(deps: Deps | undefined): void {
+  installed = deps;
+}
+
+/** The endpoint on the installed test dependencies (or as deployed when none are installed). */
+export function withTestDeps<H extends LambdaHandler>(main: H): LambdaHandler {
+  const seam = (main as { with?: (d: Deps) => LambdaHandler }).with;
+  return installed && seam ? seam(installed) : main;
+}
+
 export function useTestDeps(env: Record<string, string> = {}): TestDeps {
   const logs: string[] = [];
   const sink = new Writable({
@@ -24,7 +51,7 @@ export function useTestDeps(env: Record<string, string> = {}): TestDeps {
     },
   });
   const config = loadConfig({ ...BASE_ENV, ...env });
-  const deps = buildDeps(config, { log: createLogger(config.log_level, sink) });
-  setDeps(deps);
+  const deps = buildTestDeps(config, { log: createLogger(config.log_level, sink) });
+  installTestDeps(deps);
   return { deps, logs };
 }

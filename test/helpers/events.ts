@@ -6,6 +6,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
+import type { LambdaHandler } from "../../lib/http/handler.js";
+import { withTestDeps } from "./deps.js";
 
 export interface EventInput {
   method?: string;
@@ -84,8 +86,9 @@ export interface Response {
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
+/** Runs an endpoint on the test dependencies installed last (test/helpers/deps.ts). */
 export async function invoke(main: Handler, input: EventInput): Promise<Response> {
-  const result = (await main(
+  const result = (await withTestDeps(main as LambdaHandler)(
     apiEvent(input),
     lambdaContext(),
   )) as APIGatewayProxyStructuredResultV2;

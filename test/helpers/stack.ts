@@ -7,12 +7,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { setDeps } from "../../lib/deps.js";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { pushSeedImages } from "../local/registry/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
-import { type TestDeps, useTestDeps } from "./deps.js";
+import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
 
 export interface SessionStack extends TestDeps {
   cluster: LocalCluster;
@@ -70,7 +69,7 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     registryHost: registries.open.host,
     env,
     stop: async () => {
-      setDeps(undefined);
+      installTestDeps(undefined);
       await Promise.all([cluster.stop(), gitlab.stop()]);
       await rm(dir, { recursive: true, force: true });
     },

@@ -5,15 +5,15 @@
  */
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { cleanupEntry } from "../../../functions/scheduled/autosave-cleanup.js";
+import { type LedgerEntry, recordLaunchInLedger } from "../../../lib/autosave/index.js";
 import {
   type CleanupDeps,
-  main,
   runScheduledCleanup,
   safetyMargin,
-} from "../../../functions/scheduled/autosave-cleanup.js";
-import { type LedgerEntry, recordLaunchInLedger } from "../../../lib/autosave/index.js";
+} from "../../../lib/autosave/scheduled-run.js";
 import type { Config } from "../../../lib/config.js";
-import { type Deps, setDeps } from "../../../lib/deps.js";
+import type { Deps } from "../../../lib/deps.js";
 import { configMapLedgerStore } from "../../../lib/k8s/ledger-store.js";
 import { lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -42,7 +42,6 @@ afterAll(() => stack?.stop());
 afterEach(() => {
   stack.gitlab.setLatency(0);
   stack.gitlab.clearFaults();
-  setDeps(stack.deps);
 });
 
 /** The stack's deps with this test's ledger ConfigMap and job settings. */
@@ -52,7 +51,7 @@ function jobDeps(ledgerName: string, autosave: Partial<Config["autosave"]> = {})
     config: { ...config, autosave: { ...config.autosave, ledger_name: ledgerName, ...autosave } },
     log,
     now,
-    k8s,
+    ledger: configMapLedgerStore(k8s, ledgerName),
   };
 }
 
@@ -93,7 +92,7 @@ describe("the scheduled autosave clean-up", () => {
     await record(name, 1002, "alice/private-notes");
     const before = stack.gitlab.calls.length;
 
-    const summary = await main(scheduledEvent, lambdaContext());
+    const summary = await cleanupEntry(() => stack.deps)(scheduledEvent, lambdaContext());
 
     expect(summary).toMatchObject({
       dryRun: false,
@@ -132,12 +131,13 @@ describe("the scheduled autosave clean-up", () => {
 
   it("fails the invocation with a clear configuration error when no service token is set", async () => {
     const { config } = stack.deps;
-    // The stack's deps with one setting changed (not spread: that would build every client).
-    const deps: Deps = Object.create(stack.deps);
-    deps.config = { ...config, git: { ...config.git, service_token: undefined } };
-    setDeps(deps);
+    // The stack's deps with one setting changed.
+    const deps: Deps = {
+      ...stack.deps,
+      config: { ...config, git: { ...config.git, service_token: undefined } },
+    };
     const before = stack.gitlab.calls.length;
-    await expect(main(scheduledEvent, lambdaContext())).rejects.toMatchObject({
+    await expect(cleanupEntry(() => deps)(scheduledEvent, lambdaContext())).rejects.toMatchObject({
       status: 500,
       message: expect.stringContaining("NB_GIT__SERVICE_TOKEN"),
     });
@@ -263,9 +263,10 @@ describe("the scheduled autosave clean-up", () => {
     await record("ledger-prune", p.id, p.path, DAY);
     await record("ledger-prune", 987654, "cleanup/deleted-long-ago", 60 * DAY);
     const summary = await runScheduledCleanup(jobDeps("ledger-prune"));
-    // The client reads a project GitLab no longer has as one without branches: scanned, empty.
+    // A project GitLab no longer has (404) counts as missing, as the port says (lib/autosave/ports.ts).
     expect(summary).toMatchObject({
-      projectsScanned: 2,
+      projectsScanned: 1,
+      projectsMissing: 1,
       projectsFailed: 0,
       ledgerEntriesPruned: 1,
     });

@@ -1,8 +1,6 @@
 /** deps.gitlab(token) reaches the configured GitLab as the given user, or anonymously. */
-import "../../../lib/adapters/gitlab.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setDeps } from "../../../lib/deps.js";
-import { useTestDeps } from "../../helpers/deps.js";
+import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { type GitLabDouble, startGitLabDouble } from "../../local/gitlab/index.js";
 
 let gl: GitLabDouble;
@@ -11,7 +9,7 @@ beforeAll(async () => {
   gl = await startGitLabDouble();
 });
 afterAll(async () => {
-  setDeps(undefined);
+  installTestDeps(undefined);
   await gl.stop();
 });
 

@@ -4,11 +4,10 @@ import type { AddressInfo } from "node:net";
 import { type CryptoKey, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { setDeps } from "../../../lib/deps.js";
 import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";
 import { defineRoute } from "../../../lib/http/route.js";
-import { useTestDeps } from "../../helpers/deps.js";
+import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { invoke } from "../../helpers/events.js";
 import { registeredHeaders, signedIdToken } from "../../helpers/users.js";
 
@@ -51,7 +50,7 @@ describe("ID token verification with a JWKS", () => {
     });
   });
   afterAll(async () => {
-    setDeps(undefined);
+    installTestDeps(undefined);
     await new Promise((r) => server.close(r));
   });
 

@@ -4,8 +4,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { setDeps } from "../../../lib/deps.js";
-import { useTestDeps } from "../../helpers/deps.js";
+import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { lambdaContext } from "../../helpers/events.js";
 
 const fns = (
@@ -24,7 +23,7 @@ describe("sample events", () => {
       NB_UPSTREAM_TIMEOUT_MS: "500",
     }),
   );
-  afterAll(() => setDeps(undefined));
+  afterAll(() => installTestDeps(undefined));
 
   const httpEvents = readdirSync("events")
     .filter((f) => f.endsWith(".json") && f !== "autosaveCleanup.json")

@@ -6,14 +6,13 @@ import { main as health } from "../../../functions/health.js";
 import { main as spec } from "../../../functions/spec.js";
 import { main as version } from "../../../functions/version.js";
 import { ROUTES } from "../../../lib/api/routes.js";
-import { setDeps } from "../../../lib/deps.js";
 import { routePath } from "../../../lib/http/route.js";
-import { useTestDeps } from "../../helpers/deps.js";
+import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { invoke } from "../../helpers/events.js";
 
 describe("small endpoints", () => {
   beforeAll(() => useTestDeps({ NB_ANONYMOUS_SESSIONS_ENABLED: "true" }));
-  afterAll(() => setDeps(undefined));
+  afterAll(() => installTestDeps(undefined));
 
   it("GET /health answers text under the prefix", async () => {
     const r = await invoke(health, { path: "/health" });

@@ -4,11 +4,10 @@ import { z } from "zod";
 import { main as notFound } from "../../../functions/not-found.js";
 import { main as createServer } from "../../../functions/servers/create.js";
 import { main as listServers } from "../../../functions/servers/list.js";
-import { setDeps } from "../../../lib/deps.js";
 import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";
 import { defineRoute } from "../../../lib/http/route.js";
-import { useTestDeps } from "../../helpers/deps.js";
+import { installTestDeps, useTestDeps, withTestDeps } from "../../helpers/deps.js";
 import { apiEvent, invoke, lambdaContext } from "../../helpers/events.js";
 import { anonHeaders, gitCredentials, registeredHeaders } from "../../helpers/users.js";
 
@@ -55,7 +54,7 @@ describe("the shared HTTP stack", () => {
   beforeEach(() => {
     logs = useTestDeps({ NB_ANONYMOUS_SESSIONS_ENABLED: "true" }).logs;
   });
-  afterEach(() => setDeps(undefined));
+  afterEach(() => installTestDeps(undefined));
 
   describe("authentication", () => {
     it("answers 401 with the reference message without headers", async () => {
@@ -267,7 +266,7 @@ describe("the shared HTTP stack", () => {
     });
 
     it("reports a bad configuration as 500 code 2001 and names the variables in the log", async () => {
-      setDeps(undefined);
+      installTestDeps(undefined);
       const saved = process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS;
       process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS = "soon";
       try {
@@ -301,7 +300,10 @@ describe("the shared HTTP stack", () => {
         headers: alice,
         body: { word: "x" },
       });
-      const result = (await slow(event, context)) as { statusCode: number; body: string };
+      const result = (await withTestDeps(slow)(event, context)) as {
+        statusCode: number;
+        body: string;
+      };
       expect(result.statusCode).toBe(504);
       expect(JSON.parse(result.body).error.code).toBe(3504);
     });

@@ -73,14 +73,3 @@ export function unusedGrants(rules: PolicyRule[], requests: RequestLike[]): stri
   }
   return unused.sort();
 }
-
-/**
- * For any integration test that drives the service against the local cluster: throws when one of
- * the recorded requests is outside deploy/rbac.yaml. Call it with `cluster.requests` in afterAll.
- */
-export function assertAllowedByRbac(requests: RequestLike[]): void {
-  const denied = deniedRequests(loadRbac().role.rules, requests);
-  if (denied.length) {
-    throw new Error(`requests outside deploy/rbac.yaml: ${denied.join(", ")}`);
-  }
-}

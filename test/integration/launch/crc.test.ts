@@ -4,7 +4,7 @@
  * legacy server options, and the service failing or hanging.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";

@@ -3,8 +3,8 @@
  * Amalthea, real CRD validation), the GitLab double and the real registry.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { RegistryClient } from "../../../lib/registry/client.js";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import {

@@ -5,9 +5,9 @@
  * never fail a launch.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/jupyterserver/create.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { Deps } from "../../../lib/deps.js";
-import { LAUNCH_ID_ANNOTATION } from "../../../lib/launch/index.js";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { helloBody, launch } from "./helpers.js";

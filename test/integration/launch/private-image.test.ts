@@ -4,7 +4,7 @@
  */
 import { Buffer } from "node:buffer";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { helloBody, launch, opsAt, STS } from "./helpers.js";

@@ -3,7 +3,7 @@
  * 503 code 3503 and nothing is created; the service never falls back to the default image then.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { type RegistryProxy, startRegistryProxy } from "../../local/registry/proxy.js";

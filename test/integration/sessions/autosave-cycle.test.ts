@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as listAutosaves } from "../../../functions/autosaves/list.js";
 import { main as createServer } from "../../../functions/servers/create.js";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";

@@ -5,8 +5,7 @@
  * many Kubernetes calls each endpoint makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setDeps } from "../../../lib/deps.js";
-import { useTestDeps } from "../../helpers/deps.js";
+import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
@@ -232,7 +231,7 @@ describe("client errors", () => {
         message: "Persistent Volumes aren't enabled in the config.",
       });
     } finally {
-      setDeps(stack.deps);
+      installTestDeps(stack.deps);
     }
     expect((await asAlice.get(master)).json.status.state).toBe("running");
   });
@@ -367,7 +366,7 @@ describe("GET /server_options", () => {
       expect(r.json.disk_request).toMatchObject({ default: "1G", options: ["1G", "10G"] });
       expect(r.json.cpu_request).toMatchObject({ default: 0.5, options: [0.5, 1.0] });
     } finally {
-      setDeps(stack.deps);
+      installTestDeps(stack.deps);
     }
   });
 });
@@ -402,7 +401,7 @@ describe("status warnings end to end", () => {
       expect(seconds).toBeGreaterThan(80000);
       expect(seconds).toBeLessThanOrEqual(86400);
     } finally {
-      setDeps(stack.deps);
+      installTestDeps(stack.deps);
     }
   });
 

@@ -4,7 +4,7 @@
  * the service builds start.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";

@@ -5,10 +5,10 @@
  */
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
+import { buildManifest } from "../../../lib/backends/jupyterserver/index.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { Deps } from "../../../lib/deps.js";
-import "../../../lib/adapters/k8s.js";
-import { buildManifest, serverName } from "../../../lib/sessions/index.js";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import { serverName } from "../../../lib/sessions/index.js";
 import type { SessionStack } from "../../helpers/stack.js";
 
 export const HELLO = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DAY_MS,
+  LedgerConflictError,
   type LedgerEntry,
   pruneLedger,
   recordLaunch,
@@ -89,13 +90,14 @@ describe("withLedger", () => {
     expect(store.entries).toHaveLength(1);
   });
 
-  it("retries on a Kubernetes-style 409 too, and rethrows other store errors at once", async () => {
+  // A Kubernetes 409 reaches this logic as the port's LedgerConflictError (test/unit/k8s/ledger-store).
+  it("retries on the port's conflict error, and rethrows other store errors at once", async () => {
     const store = new FakeLedgerStore();
     let calls = 0;
     const write = store.write.bind(store);
     store.write = async (entries, version) => {
       calls++;
-      if (calls === 1) throw Object.assign(new Error("Conflict"), { status: 409 });
+      if (calls === 1) throw new LedgerConflictError();
       return write(entries, version);
     };
     await recordLaunchInLedger(

@@ -4,8 +4,8 @@
  * contract checks themselves follow the loaders' rules.
  */
 import { describe, expect, it } from "vitest";
-import { buildManifest } from "../../../lib/sessions/manifest.js";
-import type { JupyterServer } from "../../../lib/sessions/types.js";
+import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import {
   type ContainerSpec,
   imageRepository,

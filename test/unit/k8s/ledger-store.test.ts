@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { isLedgerConflict, type LedgerStore } from "../../../lib/autosave/ports.js";
+import type {
+  ConfigMapData,
+  SessionsRepository,
+} from "../../../lib/backends/jupyterserver/repository.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
 import { configMapLedgerStore, LEDGER_KEY } from "../../../lib/k8s/ledger-store.js";
-import type { ConfigMapData, SessionsRepository } from "../../../lib/k8s/sessions-repository.js";
 
 /** An in-memory ConfigMap with resourceVersion semantics, standing in for the repository. */
 function fakeRepo(initial?: Record<string, string>) {

@@ -4,9 +4,9 @@ import type { RegisteredUser } from "../../../lib/auth/user.js";
 import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import type { GitLab, GitLabProject } from "../../../lib/gitlab/types.js";
-import { checkLaunchResources } from "../../../lib/launch/checks.js";
 import { createLogger } from "../../../lib/log.js";
 import type { RegistryClient } from "../../../lib/registry/client.js";
+import { checkLaunchResources } from "../../../lib/use-cases/launch-checks.js";
 
 const config = loadConfig({
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
@@ -32,6 +32,7 @@ const project: GitLabProject = {
   path_with_namespace: "group/Proj",
   http_url_to_repo: "https://gitlab.example.org/group/proj.git",
   web_url: "https://gitlab.example.org/group/proj",
+  default_branch: "master",
   visibility: "public",
   accessLevel: 40,
 };
@@ -76,6 +77,7 @@ const request = {
   project: "proj",
   branch: "main",
   commitSha: "abcdef0123456789",
+  requestedImage: null,
 };
 
 describe("checkLaunchResources", () => {
@@ -104,7 +106,12 @@ describe("checkLaunchResources", () => {
 
   it("checks an explicit image at once, without waiting for the project", async () => {
     const { events, gates, deps } = fakes();
-    const done = checkLaunchResources(deps, user, { ...request, image: "quay.io/a/b:1" }, log);
+    const done = checkLaunchResources(
+      deps,
+      user,
+      { ...request, requestedImage: "quay.io/a/b:1" },
+      log,
+    );
     await tick();
     expect(events).toContain("image a/b:1");
     expect(events).not.toContain("branch main");
@@ -142,7 +149,7 @@ describe("checkLaunchResources", () => {
   it("an unparsable explicit image is a 422 before any call", async () => {
     const { events, deps } = fakes();
     await expect(
-      checkLaunchResources(deps, user, { ...request, image: ":::?-+^" }, log),
+      checkLaunchResources(deps, user, { ...request, requestedImage: ":::?-+^" }, log),
     ).rejects.toMatchObject({ status: 422, code: 1002 });
     expect(events).toEqual([]);
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { filterServers, matchesFilters } from "../../../lib/sessions/filters.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { toSessionView } from "../../../lib/backends/jupyterserver/view.js";
+import { matchesFilters as onView, type ServerFilters } from "../../../lib/sessions/filters.js";
 import { storedServer } from "./js-fixture.js";
+
+// The filters decide on the session view; these read stored JupyterServers through it.
+const matchesFilters = (server: JupyterServer, f: ServerFilters) =>
+  onView(toSessionView(server), f);
+const filterServers = (list: JupyterServer[], f: ServerFilters) =>
+  list.filter((server) => matchesFilters(server, f));
 
 const js = storedServer(undefined);
 

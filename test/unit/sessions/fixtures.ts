@@ -1,7 +1,7 @@
 /** Shared inputs for the sessions unit tests. */
 import type { AnonymousUser, RegisteredUser } from "../../../lib/auth/user.js";
+import type { ManifestInput } from "../../../lib/backends/jupyterserver/manifest.js";
 import { type Config, loadConfig } from "../../../lib/config.js";
-import type { ManifestInput } from "../../../lib/sessions/manifest.js";
 import type {
   GitlabProject,
   ImageCheck,

@@ -1,6 +1,5 @@
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../../lib/errors.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -10,8 +9,9 @@ import {
   resumeMergePatch,
   statefulSetPriorityPatch,
   statefulSetTokenPatch,
-} from "../../../lib/sessions/hibernation.js";
-import { dockerConfigJson } from "../../../lib/sessions/patches/jupyter-server.js";
+} from "../../../lib/backends/jupyterserver/hibernation.js";
+import { dockerConfigJson } from "../../../lib/backends/jupyterserver/patches/jupyter-server.js";
+import { AppError } from "../../../lib/errors.js";
 import { registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";
 

@@ -1,6 +1,9 @@
 /** A JupyterServer as read back from the cluster, built from the manifest with a status on top. */
-import { buildManifest } from "../../../lib/sessions/manifest.js";
-import type { JupyterServer, JupyterServerStatus } from "../../../lib/sessions/types.js";
+import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
+import type {
+  JupyterServer,
+  JupyterServerStatus,
+} from "../../../lib/backends/jupyterserver/types.js";
 import { anonymous, manifestInput } from "./fixtures.js";
 
 export const CREATED = "2026-01-01T10:00:00Z";

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
+import {
+  isOwnedBy,
+  logContainers,
+  ownerSelector,
+  podName,
+} from "../../../lib/backends/jupyterserver/ownership.js";
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,
-  isOwnedBy,
   legacyQueryFor,
-  logContainers,
   missingResourcesError,
-  ownerSelector,
-  podName,
   resolveLaunchResources,
-} from "../../../lib/sessions/launch.js";
+} from "../../../lib/sessions/launch-rules.js";
 import type { ResourcePool } from "../../../lib/sessions/resource-classes.js";
 import { anonymous, project, registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";

@@ -3,9 +3,10 @@ import { Ajv } from "ajv";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
+import type { AmaltheaPatch, JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { AppError } from "../../../lib/errors.js";
-import { buildManifest } from "../../../lib/sessions/manifest.js";
-import type { AmaltheaPatch, JsonPatchOp, JupyterServer } from "../../../lib/sessions/types.js";
+import type { JsonPatchOp } from "../../../lib/sessions/types.js";
 // The copy of shared/spec/jupyterserver-crd.yaml the local cluster ships (checked equal there).
 import {
   type JupyterServerSpec as RenderedSpec,

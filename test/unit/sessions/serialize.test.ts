@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { notebookResponse, serversResponse } from "../../../lib/api/schemas.js";
-import { AppError } from "../../../lib/errors.js";
 import {
   pythonIsoUtc,
   serializeServer,
   serializeServers,
-} from "../../../lib/sessions/serialize.js";
+} from "../../../lib/backends/jupyterserver/serialize.js";
+import { AppError } from "../../../lib/errors.js";
 import { testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";
 

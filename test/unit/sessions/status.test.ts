@@ -3,8 +3,11 @@ import {
   exitCodeMessage,
   serverStatus,
   unschedulableMessage,
-} from "../../../lib/sessions/status.js";
-import type { ContainerStatus, JupyterServerStatus } from "../../../lib/sessions/types.js";
+} from "../../../lib/backends/jupyterserver/status.js";
+import type {
+  ContainerStatus,
+  JupyterServerStatus,
+} from "../../../lib/backends/jupyterserver/types.js";
 import { testConfig } from "./fixtures.js";
 import { CREATED, storedServer } from "./js-fixture.js";
 

@@ -1,0 +1,90 @@
+/**
+ * Step 7 of the launch: create the JupyterServer, with nothing half-made. Each manifest carries a
+ * launch id; when the create fails or what follows it fails, the object is looked up and removed
+ * only if it is this launch's own (a concurrent identical POST's session is left alone), and the
+ * caller gets 500 code 3002. A 409 is a concurrent identical POST that won: its session is the
+ * answer (200) when it is the caller's.
+ */
+import { randomUUID } from "node:crypto";
+import type { User } from "../../auth/user.js";
+import type { Deps } from "../../deps.js";
+import { cannotStartServerError, describeError } from "../../errors.js";
+import type { Logger } from "../../log.js";
+import { isOwnedBy } from "./ownership.js";
+import type { JupyterServer } from "./types.js";
+
+/** Internal bookkeeping, not one of the API's annotations (serialisation leaves it out). */
+export const LAUNCH_ID_ANNOTATION = "renku.io/launch-id";
+
+export const newLaunchId = (): string => randomUUID();
+
+export function withLaunchId(manifest: JupyterServer, launchId: string): JupyterServer {
+  return {
+    ...manifest,
+    metadata: {
+      ...manifest.metadata,
+      annotations: { ...manifest.metadata.annotations, [LAUNCH_ID_ANNOTATION]: launchId },
+    },
+  };
+}
+
+export type Created =
+  | { status: 201; server: JupyterServer }
+  /** A concurrent identical POST created it first. */
+  | { status: 200; server: JupyterServer };
+
+type Repo = Pick<Deps["k8s"], "create" | "get" | "delete">;
+
+/** Removes this launch's JupyterServer if it exists; never throws (a failure is logged loudly). */
+export async function removeOwnLaunch(
+  repo: Repo,
+  name: string,
+  launchId: string,
+  log: Logger,
+): Promise<"removed" | "absent" | "not-ours" | "failed"> {
+  try {
+    const found = await repo.get(name);
+    if (!found) return "absent";
+    if (found.metadata.annotations?.[LAUNCH_ID_ANNOTATION] !== launchId) return "not-ours";
+    await repo.delete(name, { forced: true });
+    log.info({ server: name }, "removed the JupyterServer of a failed launch");
+    return "removed";
+  } catch (err) {
+    log.error(
+      { server: name, err: err instanceof Error ? err.message : String(err) },
+      "could not remove the JupyterServer of a failed launch",
+    );
+    return "failed";
+  }
+}
+
+export async function createJupyterServer(
+  repo: Repo,
+  manifest: JupyterServer,
+  launchId: string,
+  user: Pick<User, "safeUsername" | "id">,
+  log: Logger,
+): Promise<Created> {
+  const name = manifest.metadata.name;
+  let result: Awaited<ReturnType<Repo["create"]>>;
+  try {
+    result = await repo.create(manifest);
+  } catch (err) {
+    // The request may have reached the cluster even though no answer came back.
+    const cleanup = await removeOwnLaunch(repo, name, launchId, log);
+    log.error(
+      { server: name, cleanup, err: describeError(err) },
+      "creating the JupyterServer failed",
+    );
+    throw cannotStartServerError(name, { cause: err });
+  }
+  if (result.created) return { status: 201, server: result.server };
+  const existing = result.existing;
+  if (existing && isOwnedBy(existing, user)) return { status: 200, server: existing };
+  // Gone again already, or (a name collision) someone else's: never show it.
+  log.warn(
+    { server: name, reason: existing ? "foreign" : "vanished" },
+    "the JupyterServer existed already but cannot be returned",
+  );
+  throw cannotStartServerError(name);
+}

@@ -1,0 +1,354 @@
+/**
+ * Everything the endpoints ask of the cluster, over HTTP with @kubernetes/client-node's KubeConfig
+ * (kube-client.ts): JupyterServer
+ * custom objects (Amalthea), the session's pod, its logs and events, its StatefulSet, child Secrets
+ * and the autosave ledger ConfigMap, all in the one sessions namespace (D13). Expected outcomes (404,
+ * 409) come back as values; everything else as AppErrors (see api-errors.ts).
+ */
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Pod,
+  V1Secret,
+  V1StatefulSet,
+} from "@kubernetes/client-node/dist/gen/index.js";
+import type { Config } from "../../config.js";
+import { apiStatusCode, ConflictError, translateK8sError } from "../../k8s/api-errors.js";
+import type { ClusterAccess, K8sApis } from "../../k8s/cluster.js";
+import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "../../k8s/kube-client.js";
+import { isLabelValue } from "../../k8s/labels.js";
+import type { Logger } from "../../log.js";
+import type { JsonPatchOp } from "../../sessions/types.js";
+
+/** The least a JupyterServer has; lib/sessions' JupyterServer type fits it. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; resourceVersion?: string };
+}
+
+export type CreateResult<S> =
+  | { created: true; server: S }
+  /** 409: a server of that name exists (a concurrent identical POST); `existing` is its current state. */
+  | { created: false; reason: "AlreadyExists"; existing: S | undefined };
+
+export interface ConfigMapData {
+  data: Record<string, string>;
+  resourceVersion: string;
+}
+
+export interface SessionsRepository<S extends KubeObject = KubeObject> {
+  /** The user's JupyterServers, by the label `renku.io/safe-username` (D12). */
+  listForUser(safeUsername: string): Promise<S[]>;
+  /** All JupyterServers matching a label selector (scheduled jobs). */
+  list(labelSelector?: string): Promise<S[]>;
+  get(name: string): Promise<S | undefined>;
+  create(manifest: S): Promise<CreateResult<S>>;
+  /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */
+  delete(name: string, opts?: { forced?: boolean }): Promise<boolean>;
+  /** undefined when the server does not exist. */
+  patchJson(name: string, ops: JsonPatchOp[]): Promise<S | undefined>;
+  patchMerge(name: string, body: Record<string, unknown>): Promise<S | undefined>;
+  getStatefulSet(name: string): Promise<V1StatefulSet | undefined>;
+  /** A missing StatefulSet is ignored (undefined), as the reference did. */
+  patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
+  getPod(name: string): Promise<V1Pod | undefined>;
+  /** undefined when the pod or container is missing or the container has not started (400). */
+  readLogs(
+    pod: string,
+    container: string,
+    opts?: { tailLines?: number; timestamps?: boolean; limitBytes?: number },
+  ): Promise<string | undefined>;
+  /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
+  listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
+  getSecret(name: string): Promise<V1Secret | undefined>;
+  /** Replaces the whole Secret; pass metadata.resourceVersion to guard against lost updates (409 -> ConflictError). */
+  replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
+  deleteSecret(name: string): Promise<boolean>;
+  getConfigMap(name: string): Promise<ConfigMapData | undefined>;
+  /**
+   * POSTs JSON to a Service in the namespace through the API server's service proxy
+   * (`services/proxy`), with its own timeout; the parsed answer.
+   */
+  postServiceProxy<T>(
+    service: string,
+    port: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<T>;
+  /**
+   * Writes a ConfigMap's data: creates it when resourceVersion is undefined, otherwise replaces it
+   * at that version. Losing the race either way throws ConflictError.
+   */
+  putConfigMap(
+    name: string,
+    data: Record<string, string>,
+    resourceVersion: string | undefined,
+  ): Promise<ConfigMapData>;
+}
+
+export interface RepositoryOptions {
+  access: ClusterAccess;
+  config: Pick<Config, "k8s" | "amalthea" | "upstream_timeout_ms">;
+  log: Logger;
+}
+
+export function createSessionsRepository<S extends KubeObject = KubeObject>(
+  opts: RepositoryOptions,
+): SessionsRepository<S> {
+  const { access, log } = opts;
+  const namespace = opts.config.k8s.namespace;
+  const crd = opts.config.amalthea;
+  const timeoutMs = opts.config.upstream_timeout_ms;
+  const servers = kubePath`/apis/${crd.group}/${crd.version}/namespaces/${namespace}/${crd.plural}`;
+  const server = (name: string) => `${servers}/${encodeURIComponent(name)}`;
+  const core = kubePath`/api/v1/namespaces/${namespace}`;
+  const coreObject = (resource: string, name: string) =>
+    `${core}/${resource}/${encodeURIComponent(name)}`;
+  const statefulSet = (name: string) =>
+    kubePath`/apis/apps/v1/namespaces/${namespace}/statefulsets/${name}`;
+  /** One REST call with the service's timeout. */
+  const send =
+    <T>(req: Omit<KubeRequest, "timeoutMs">) =>
+    (api: K8sApis) =>
+      api.request<T>({ ...req, timeoutMs });
+
+  /** Runs one call; `expected` maps an HTTP status to a value instead of an error. */
+  async function call<T, E = never>(
+    op: string,
+    fn: (apis: K8sApis) => Promise<T>,
+    expected: Partial<Record<number, () => E>> = {},
+  ): Promise<T | E> {
+    try {
+      const apis = await access.apis();
+      return await fn(apis);
+    } catch (err) {
+      const code = apiStatusCode(err);
+      const handle = code === undefined ? undefined : expected[code];
+      if (handle) return handle();
+      throw translateK8sError(err, {
+        op,
+        cluster: access.label,
+        log,
+        onUnauthorized: () => access.invalidate(),
+      });
+    }
+  }
+  const none = () => undefined;
+
+  const list = async (labelSelector?: string): Promise<S[]> => {
+    const res = await call(
+      `list ${crd.plural}`,
+      send<{ items?: S[] }>({ method: "GET", path: servers, query: { labelSelector } }),
+    );
+    return res.items ?? [];
+  };
+
+  const get = (name: string): Promise<S | undefined> =>
+    call(`get ${crd.plural}/${name}`, send<S>({ method: "GET", path: server(name) }), {
+      404: none,
+    });
+
+  const putConfigMap = async (
+    name: string,
+    data: Record<string, string>,
+    resourceVersion: string | undefined,
+  ): Promise<ConfigMapData> => {
+    const body: V1ConfigMap = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: {
+        name,
+        namespace,
+        labels: { "app.kubernetes.io/managed-by": "renku-notebooks" },
+        ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      },
+      data,
+    };
+    const lost = (): never => {
+      throw new ConflictError(`configmap ${name}`);
+    };
+    const written =
+      resourceVersion === undefined
+        ? await call(
+            `create configmaps/${name}`,
+            send<V1ConfigMap>({ method: "POST", path: `${core}/configmaps`, body }),
+            { 409: lost },
+          )
+        : await call(
+            `update configmaps/${name}`,
+            send<V1ConfigMap>({ method: "PUT", path: coreObject("configmaps", name), body }),
+            // 404: deleted since it was read; that is a lost race too.
+            { 409: lost, 404: lost },
+          );
+    return { data: written.data ?? {}, resourceVersion: written.metadata?.resourceVersion ?? "" };
+  };
+
+  return {
+    list,
+    // A safe username that is no valid label value (escaped leading/trailing character, > 63
+    // characters) cannot label any session; asking the API would be a 400 selector error.
+    listForUser: async (safeUsername) =>
+      isLabelValue(safeUsername) ? list(`renku.io/safe-username=${safeUsername}`) : [],
+    get,
+
+    async create(manifest) {
+      const name = manifest.metadata.name;
+      const result = await call(
+        `create ${crd.plural}/${name}`,
+        async (api) =>
+          ({
+            created: true,
+            server: await send<S>({ method: "POST", path: servers, body: manifest })(api),
+          }) as const,
+        { 409: () => undefined },
+      );
+      if (result) return result;
+      return { created: false, reason: "AlreadyExists", existing: await get(name) };
+    },
+
+    async delete(name, opts = {}) {
+      const gracePeriodSeconds = opts.forced ? 0 : undefined;
+      const propagationPolicy = "Foreground";
+      const done = await call(
+        `delete ${crd.plural}/${name}`,
+        async (api) => {
+          await send({
+            method: "DELETE",
+            path: server(name),
+            query: { gracePeriodSeconds, propagationPolicy },
+            body: { propagationPolicy, gracePeriodSeconds },
+          })(api);
+          return true;
+        },
+        { 404: () => false },
+      );
+      return done;
+    },
+
+    patchJson: (name, ops) =>
+      call(
+        `patch ${crd.plural}/${name}`,
+        send<S>({ method: "PATCH", path: server(name), body: ops, contentType: JSON_PATCH }),
+        { 404: none },
+      ),
+
+    patchMerge: (name, body) =>
+      call(
+        `patch ${crd.plural}/${name}`,
+        send<S>({ method: "PATCH", path: server(name), body, contentType: MERGE_PATCH }),
+        { 404: none },
+      ),
+
+    getStatefulSet: (name) =>
+      call(
+        `get statefulsets/${name}`,
+        send<V1StatefulSet>({ method: "GET", path: statefulSet(name) }),
+        { 404: none },
+      ),
+
+    patchStatefulSetJson: (name, ops) =>
+      call(
+        `patch statefulsets/${name}`,
+        send<V1StatefulSet>({
+          method: "PATCH",
+          path: statefulSet(name),
+          body: ops,
+          contentType: JSON_PATCH,
+        }),
+        { 404: none },
+      ),
+
+    getPod: (name) =>
+      call(`get pods/${name}`, send<V1Pod>({ method: "GET", path: coreObject("pods", name) }), {
+        404: none,
+      }),
+
+    readLogs: (pod, container, o = {}) =>
+      call(
+        `get pods/${pod}/log`,
+        send<string>({
+          method: "GET",
+          path: `${coreObject("pods", pod)}/log`,
+          query: {
+            container,
+            tailLines: o.tailLines,
+            timestamps: o.timestamps ?? true,
+            limitBytes: o.limitBytes,
+          },
+        }),
+        { 404: none, 400: none },
+      ),
+
+    async listEvents(involvedObjectName) {
+      const res = await call(
+        `list events`,
+        send<{ items?: CoreV1Event[] }>({
+          method: "GET",
+          path: `${core}/events`,
+          query: { fieldSelector: `involvedObject.name=${involvedObjectName}` },
+        }),
+      );
+      return res.items ?? [];
+    },
+
+    getSecret: (name) =>
+      call(
+        `get secrets/${name}`,
+        send<V1Secret>({ method: "GET", path: coreObject("secrets", name) }),
+        { 404: none },
+      ),
+
+    replaceSecret: (name, secret) =>
+      call(
+        `update secrets/${name}`,
+        send<V1Secret>({ method: "PUT", path: coreObject("secrets", name), body: secret }),
+        {
+          404: none,
+          409: () => {
+            throw new ConflictError(`secret ${name}`);
+          },
+        },
+      ),
+
+    deleteSecret: (name) =>
+      call(
+        `delete secrets/${name}`,
+        async (api) => {
+          await send({ method: "DELETE", path: coreObject("secrets", name) })(api);
+          return true;
+        },
+        { 404: () => false },
+      ),
+
+    async getConfigMap(name) {
+      const cm = await call(
+        `get configmaps/${name}`,
+        send<V1ConfigMap>({ method: "GET", path: coreObject("configmaps", name) }),
+        { 404: none },
+      );
+      if (!cm) return undefined;
+      return { data: cm.data ?? {}, resourceVersion: cm.metadata?.resourceVersion ?? "" };
+    },
+
+    putConfigMap,
+
+    postServiceProxy: <T>(
+      service: string,
+      port: string,
+      path: string,
+      body: unknown,
+      proxyTimeoutMs: number,
+    ) =>
+      call(`create services/${service}/proxy`, (api) =>
+        api.request<T>({
+          method: "POST",
+          // `name:port` as client-go writes it: the colon stays unescaped.
+          path: `${coreObject("services", service)}:${encodeURIComponent(port)}/proxy/${path.replace(/^\/+/, "")}`,
+          body,
+          timeoutMs: Math.min(proxyTimeoutMs, timeoutMs),
+        }),
+      ),
+  };
+}

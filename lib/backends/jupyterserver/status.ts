@@ -1,0 +1,287 @@
+/**
+ * The API `status` object (section 5.2) derived from what the operator wrote on the resource.
+ * Pure: `now` is passed in so the countdowns in warnings are testable.
+ */
+import type { Config } from "../../config.js";
+import type { ServerState, StepStatus } from "../../sessions/types.js";
+import type { ContainerStatus, JupyterServer, PodStatus } from "./types.js";
+
+export interface StatusStep {
+  step: string;
+  status: StepStatus;
+}
+
+export interface StatusWarning {
+  message: string;
+  critical: boolean;
+}
+
+export interface ApiStatus {
+  state: ServerState;
+  message?: string;
+  details: StatusStep[];
+  totalNumContainers: number;
+  readyNumContainers: number;
+  warnings: StatusWarning[];
+}
+
+const INIT_STEPS: [string, string][] = [
+  ["init-certificates", "Initialization"],
+  ["download-image", "Downloading server image"],
+  ["git-clone", "Cloning and configuring the repository"],
+];
+const REGULAR_STEPS: [string, string][] = [
+  ["git-proxy", "Git credentials services"],
+  ["oauth2-proxy", "Authentication and proxying services"],
+  ["passthrough-proxy", "Proxying services"],
+  ["git-sidecar", "Auxiliary session services"],
+  ["jupyter-server", "Starting session"],
+];
+
+/** Anonymous sessions are recognised as the reference did: name and user ids start with anon-. */
+export function isAnonymousServer(js: JupyterServer): boolean {
+  const a = js.metadata.annotations ?? {};
+  return [a["renku.io/userId"], a["renku.io/username"], js.metadata.name].every(
+    (v) => typeof v === "string" && v.startsWith("anon-"),
+  );
+}
+
+export function serverState(js: JupyterServer): ServerState {
+  const state = js.status?.state ?? "starting";
+  // The operator marks deletions as stopping; do not show a deleted session as running meanwhile.
+  if (js.metadata.deletionTimestamp && state !== "hibernated") return "stopping";
+  return state;
+}
+
+const allWaiting = (names: readonly string[]) =>
+  Object.fromEntries(names.map((n) => [n, "waiting" as const]));
+
+function steps(js: JupyterServer, config: Config): StatusStep[] {
+  let init = js.status?.containerStates?.init ?? {};
+  let regular = js.status?.containerStates?.regular ?? {};
+  // While the operator's state is absent or starting, each empty summary (init, regular) is
+  // filled with waiting steps on its own: the init summary is often written before the regular.
+  const raw = js.status?.state;
+  if (raw === undefined || raw === null || raw === "starting") {
+    if (Object.keys(init).length === 0) init = allWaiting(config.sessions.init_containers);
+    if (Object.keys(regular).length === 0) {
+      regular = allWaiting(
+        isAnonymousServer(js)
+          ? config.sessions.containers.anonymous
+          : config.sessions.containers.registered,
+      );
+    }
+  }
+  const pick = (table: [string, string][], states: Record<string, StepStatus>) =>
+    table.flatMap(([container, step]) => {
+      const status = states[container];
+      return status ? [{ step, status }] : [];
+    });
+  return [...pick(INIT_STEPS, init), ...pick(REGULAR_STEPS, regular)];
+}
+
+const UNSCHEDULABLE_PREFIX =
+  "Your session cannot be scheduled due to insufficent resources. The most likely reason is: ";
+const UNSCHEDULABLE_SUFFIX =
+  "You may wait for resources to free up or you can adjust the specific resource and restart your session.";
+
+/** The clause of "0/3 nodes are available: 3 Insufficient cpu, 1 node(s) had taint..." with the largest count. */
+export function unschedulableMessage(pod: PodStatus | undefined): string | undefined {
+  if (pod?.phase !== "Pending") return undefined;
+  const conditions = [...(pod.conditions ?? [])];
+  if (conditions.length === 0) return undefined;
+  const time = (t: string | null | undefined) => (t ? Date.parse(t) || 0 : 0);
+  conditions.sort((a, b) => time(b.lastTransitionTime) - time(a.lastTransitionTime));
+  const newest = conditions[0];
+  if (newest?.reason !== "Unschedulable" || !newest.message) return undefined;
+  const msg = newest.message;
+  const head = /^\s*\d+\/\d+ nodes are available: (.*)$/s.exec(msg);
+  if (!head?.[1]) return msg;
+  // Later schedulers append ". preemption: ..." which is not a reason.
+  const body = head[1].split(/\.\s+preemption:/)[0] ?? head[1];
+  let best: { count: number; reason: string } | undefined;
+  for (const clause of body.split(/,\s*(?=\d+\s)/)) {
+    // The count by regex, the reason by trimming: a lazy `(.*?)\.?\s*$` was quadratic on long
+    // runs of spaces, and the message comes from the cluster.
+    const m = /^\s*(\d+)\s+/.exec(clause);
+    if (!m?.[1]) continue;
+    const rest = clause.slice(m[0].length).trimEnd();
+    const reason = rest.endsWith(".") ? rest.slice(0, -1) : rest;
+    const count = Number(m[1]);
+    if (!best || count > best.count) best = { count, reason };
+  }
+  if (!best) return msg;
+  return `${UNSCHEDULABLE_PREFIX}'${best.reason}'. ${UNSCHEDULABLE_SUFFIX}`;
+}
+
+const DOCKERFILE = "Please make sure your Dockerfile is correct and up-to-date.";
+const GENERIC_EXIT =
+  "The server shut down unexpectedly. Please ensure that your Dockerfile is correct and up-to-date.";
+const CLONE = "Cannot clone repository: ";
+
+/** What a failed git-clone or jupyter-server exit code means to the user. */
+export function exitCodeMessage(code: number): string {
+  switch (code) {
+    case 125:
+      return `The command to start the server was invoked but it did not complete successfully. ${DOCKERFILE}`;
+    case 126:
+      return `The command to start the server cannot be invoked. ${DOCKERFILE}`;
+    case 127:
+      return `The image does not contain the required command to start the server. ${DOCKERFILE}`;
+    case 128:
+      return `${GENERIC_EXIT} In some cases this can be the result of low disk space, please restart your server with more storage.`;
+    case 137:
+      return "The server was terminated by the cluster. Potentially because of consuming too much resources. Please restart your server and request more memory and storage.";
+    case 200:
+      return `${CLONE}Unhandled git error.`;
+    case 201:
+      return `${CLONE}Git remote server is unavailable. Try again later.`;
+    case 202:
+      return `${CLONE}Autosave branch name is in an unexpected format and cannot be processed.`;
+    case 203:
+      return `${CLONE}No disk space left on device, please stop this session and start a new one with more storage.`;
+    case 204:
+      return `${CLONE}Requested branch doesn't exist on remote.`;
+    case 205:
+      return `${CLONE}Error fetching submodules.`;
+    default:
+      return GENERIC_EXIT;
+  }
+}
+
+function failedExitCode(c: ContainerStatus): number | undefined {
+  const last = c.lastState?.terminated?.exitCode;
+  if (typeof last === "number" && last !== 0) return last;
+  const now = c.state?.terminated?.exitCode;
+  if (typeof now === "number" && now !== 0) return now;
+  return undefined;
+}
+
+function containerFailureMessage(pod: PodStatus | undefined): string | undefined {
+  const all = [...(pod?.initContainerStatuses ?? []), ...(pod?.containerStatuses ?? [])];
+  const failed = all.filter((c) => failedExitCode(c) !== undefined);
+  if (failed.length === 0) return undefined;
+  for (const name of ["git-clone", "jupyter-server"]) {
+    const c = failed.find((f) => f.name === name);
+    const code = c && failedExitCode(c);
+    if (code !== undefined) return exitCodeMessage(code);
+  }
+  return `There are failures in ${failed.length} auxiliary server containers. Please restart your session as this may be an intermittent problem. If issues persist contact your administrator or the Renku team.`;
+}
+
+function failureMessage(js: JupyterServer): string | undefined {
+  const pod = js.status?.mainPod?.status;
+  const unschedulable = unschedulableMessage(pod);
+  if (unschedulable) return unschedulable;
+  const events = js.status?.events ?? {};
+  for (const key of Object.keys(events).sort()) {
+    const message = events[key]?.message;
+    if (message) return message;
+  }
+  return containerFailureMessage(pod);
+}
+
+function secondsSince(iso: string | null | undefined, now: Date): number | undefined {
+  if (!iso) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : (now.getTime() - t) / 1000;
+}
+
+const whole = (n: number) => Math.max(0, Math.round(n));
+
+function numberish(v: unknown): number {
+  const n = typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : 0;
+  return Number.isFinite(n) ? n : 0;
+}
+
+function warnings(
+  js: JupyterServer,
+  state: ServerState,
+  config: Config,
+  now: Date,
+): StatusWarning[] {
+  const out: StatusWarning[] = [];
+  const warnWithin = config.sessions.termination_warning_duration_seconds;
+  const annotations = js.metadata.annotations ?? {};
+  const culling = js.spec?.culling;
+  const anonymous = isAnonymousServer(js);
+
+  if (js.spec?.jupyterServer?.image === config.sessions.default_image) {
+    out.push({ message: "Server was started using the default image.", critical: false });
+  }
+
+  // Idle: the 1.18 operator counts idleSeconds; the hibernation-era one stamps lastActivityDate.
+  const idleThreshold = numberish(culling?.idleSecondsThreshold);
+  if (idleThreshold > 0 && state !== "hibernated") {
+    const idleSeconds = js.status?.idleSeconds;
+    if (typeof idleSeconds === "number" && idleSeconds > 0) {
+      const remaining = idleThreshold - idleSeconds;
+      if (remaining < warnWithin)
+        out.push({
+          message: `Server is idle and will be terminated in ${whole(remaining)} seconds.`,
+          critical: true,
+        });
+    } else {
+      const idleFor = secondsSince(annotations["renku.io/lastActivityDate"], now);
+      // The operator stamps lastActivityDate at creation and on activity: warn only near the end,
+      // or every fresh session would read as idle.
+      if (idleFor !== undefined && idleThreshold - idleFor < warnWithin) {
+        const action = anonymous ? "deleted" : "hibernated";
+        out.push({
+          message: `Server is idle and will be ${action} in ${whole(idleThreshold - idleFor)} seconds.`,
+          critical: true,
+        });
+      }
+    }
+  }
+
+  const hibernatedThreshold = numberish(
+    culling?.hibernatedSecondsThreshold ?? annotations["renku.io/hibernatedSecondsThreshold"],
+  );
+  const hibernatedFor = secondsSince(annotations["renku.io/hibernationDate"], now);
+  if (
+    !anonymous &&
+    state === "hibernated" &&
+    hibernatedThreshold > 0 &&
+    hibernatedFor !== undefined
+  ) {
+    const remaining = hibernatedThreshold - hibernatedFor;
+    out.push({
+      message: `Server is hibernated and will be terminated in ${whole(remaining)} seconds.`,
+      critical: remaining < warnWithin,
+    });
+  }
+
+  const maxAge = numberish(culling?.maxAgeSecondsThreshold);
+  const age = secondsSince(js.metadata.creationTimestamp, now);
+  if (maxAge > 0 && age !== undefined) {
+    const remaining = maxAge - age;
+    if (remaining < warnWithin)
+      out.push({
+        message: `Server is reaching the maximum session age and will be terminated in ${whole(remaining)} seconds.`,
+        critical: true,
+      });
+  }
+  return out;
+}
+
+export function serverStatus(js: JupyterServer, config: Config, now: Date): ApiStatus {
+  const state = serverState(js);
+  const details = steps(js, config);
+  const status: ApiStatus = {
+    state,
+    details,
+    totalNumContainers: details.length,
+    readyNumContainers: details.filter((d) => d.status === "ready").length,
+    warnings: warnings(js, state, config, now),
+  };
+  if (state === "starting") {
+    const waiting = details.filter((d) => d.status !== "ready").map((d) => d.step.toLowerCase());
+    if (waiting.length > 0)
+      status.message = `Steps with non-ready statuses: ${waiting.join(", ")}.`;
+  } else if (state === "failed") {
+    const message = failureMessage(js);
+    if (message) status.message = message;
+  }
+  return status;
+}

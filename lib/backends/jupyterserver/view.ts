@@ -1,0 +1,20 @@
+/** A JupyterServer read into the CRD-agnostic session view (lib/sessions/view.ts). */
+import type { SessionView } from "../../sessions/view.js";
+import { SAFE_USERNAME_LABEL } from "./manifest.js";
+import type { JupyterServer } from "./types.js";
+
+export const sessionOwner = ({ metadata }: JupyterServer): SessionView["owner"] => ({
+  safeUsername: metadata.labels?.[SAFE_USERNAME_LABEL],
+  userId: metadata.annotations?.["renku.io/userId"],
+});
+
+export function toSessionView(js: JupyterServer): SessionView {
+  const a = js.metadata.annotations ?? {};
+  return {
+    name: js.metadata.name,
+    owner: sessionOwner(js),
+    project: { namespace: a["renku.io/namespace"], name: a["renku.io/projectName"] },
+    branch: a["renku.io/branch"],
+    commitSha: a["renku.io/commit-sha"],
+  };
+}

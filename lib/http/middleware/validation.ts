@@ -1,0 +1,40 @@
+/** Path parameters, query and JSON body, each checked against the route's zod schema (422). */
+import type { MiddlewareObj } from "@middy/core";
+import type { z } from "zod";
+import { validationError } from "../../errors.js";
+import type { Event, Req, Result, StateContext } from "../context.js";
+import type { RouteDef } from "../route.js";
+import { describeIssues } from "../validation.js";
+import { readJsonBody } from "./json-body.js";
+
+/** Path parameters may arrive still percent-encoded (encoded slashes in project paths). */
+function decodeParams(params: Record<string, string | undefined> | undefined) {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v === undefined) continue;
+    try {
+      out[k] = /%[0-9A-Fa-f]{2}/.test(v) ? decodeURIComponent(v) : v;
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+function parsePart(schema: z.ZodType | undefined, value: unknown) {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(describeIssues(result.error.issues, ""));
+  return result.data;
+}
+
+export function validation(route: RouteDef): MiddlewareObj<Event, Result, Error, StateContext> {
+  return {
+    before: (request: Req) => {
+      const { event, context } = request;
+      context.params = parsePart(route.params, decodeParams(event.pathParameters));
+      context.query = parsePart(route.query, event.queryStringParameters ?? {});
+      if (route.body) context.body = parsePart(route.body, readJsonBody(event));
+    },
+  };
+}

@@ -1,5 +1,0 @@
-import type { z } from "zod";
-import type { launchBody } from "../api/schemas.js";
-
-/** The validated POST /notebooks/servers body (notebooks-api.md 6.1). */
-export type LaunchBody = z.output<typeof launchBody>;

@@ -1,0 +1,16 @@
+/**
+ * A session as the domain and the use cases see it, whatever custom resource holds it: each
+ * backend (lib/backends/<crd>/) reads its resource into this view, so rules written against the
+ * view (filters, ownership) serve a JupyterServer and an AmaltheaSession alike.
+ */
+export interface SessionView {
+  name: string;
+  /** The owner's safe username (label) and user id, as recorded at creation. */
+  owner: { safeUsername: Text; userId: Text };
+  project: { namespace: Text; name: Text };
+  branch: Text;
+  commitSha: Text;
+}
+
+/** A recorded value; absent (or null) when the resource does not carry it. */
+type Text = string | null | undefined;

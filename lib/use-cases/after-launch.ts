@@ -1,0 +1,60 @@
+/**
+ * What follows a successful creation (docs/spec.md 4.1 step 8, D11, D17): the project goes into
+ * the autosave ledger and the caller's superseded autosaves are deleted. Both run concurrently,
+ * are awaited (a Lambda may freeze once it answers) and never fail the launch: failures are logged.
+ */
+import type { User } from "../auth/user.js";
+import { cleanupAutosavesOnLaunch, recordLaunchInLedger } from "../autosave/index.js";
+import type { Deps } from "../deps.js";
+import type { GitLabProject } from "../gitlab/types.js";
+import type { Logger } from "../log.js";
+
+export interface AfterLaunchInput {
+  user: User;
+  project: Pick<GitLabProject, "id" | "path_with_namespace">;
+  /** The full SHA of the launched commit. */
+  commit: string;
+  log: Logger;
+}
+
+export interface AfterLaunchResult {
+  ledger: "recorded" | "failed";
+  autosaves: { deleted: string[]; kept: string[]; failed: string[] } | "skipped";
+}
+
+export async function afterLaunch(
+  deps: Pick<Deps, "ledger" | "gitlab" | "now">,
+  input: AfterLaunchInput,
+): Promise<AfterLaunchResult> {
+  const { user, project, log } = input;
+  const ledger = recordLaunchInLedger(deps.ledger, {
+    projectId: project.id,
+    projectPath: project.path_with_namespace,
+    at: deps.now(),
+  }).then(
+    () => "recorded" as const,
+    (err: unknown) => {
+      log.warn(
+        { projectId: project.id, err: err instanceof Error ? err.message : String(err) },
+        "could not record the launch in the autosave ledger; the scheduled clean-up will miss this project until its next launch",
+      );
+      return "failed" as const;
+    },
+  );
+  // Anonymous callers have no autosaves (and no token to delete with).
+  const autosaves =
+    user.kind === "registered"
+      ? cleanupAutosavesOnLaunch(deps.gitlab(user.gitToken), {
+          projectId: project.id,
+          username: user.username,
+          commit: input.commit,
+          log,
+        }).then((r) => ({
+          deleted: r.deleted,
+          kept: r.kept.map((k) => k.name),
+          failed: r.failed.map((f) => f.name),
+        }))
+      : Promise.resolve("skipped" as const);
+  const [ledgerResult, autosaveResult] = await Promise.all([ledger, autosaves]);
+  return { ledger: ledgerResult, autosaves: autosaveResult };
+}

@@ -1,0 +1,9 @@
+/** The session use cases: launch (POST), and lookup with ownership, stop, logs, PATCH. */
+
+export { launchSession } from "./launch.js";
+
+export { readSessionLogs } from "./logs.js";
+export { notFoundMessages, requireOwnedServer } from "./lookup.js";
+export { patchSession } from "./patch.js";
+
+export { stopSession } from "./stop.js";

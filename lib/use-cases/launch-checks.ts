@@ -1,0 +1,118 @@
+/**
+ * Step 6 of the launch (docs/spec.md 4.1, 7.3, D6, D7): does the project, its branch and commit,
+ * and the image exist? Every check starts as early as it can and they run concurrently: the project
+ * lookup, the explicit image (which needs nothing else) and the caller's GitLab profile at once; the
+ * branch, the commit and the commit image as soon as the project is known. Every failure is
+ * collected into the one 404 missing-resources message.
+ */
+
+import type { User } from "../auth/user.js";
+import type { Deps } from "../deps.js";
+import { describeError } from "../errors.js";
+import type { GitLabCommit, GitLabProject, GitLabUser } from "../gitlab/types.js";
+import type { Logger } from "../log.js";
+import { formatImageRef, type ImageRef, parseImageRef } from "../registry/reference.js";
+import { commitImage, type MissingResources, missingResourcesError } from "../sessions/index.js";
+import type { ImageCheck, LaunchRequest } from "../sessions/types.js";
+
+export type CheckRequest = Pick<
+  LaunchRequest,
+  "namespace" | "project" | "branch" | "commitSha" | "requestedImage"
+>;
+
+export interface CheckedResources {
+  project: GitLabProject;
+  commit: GitLabCommit;
+  image: ImageCheck;
+  /** The registered caller's GitLab profile; undefined for anonymous callers or when unreadable. */
+  gitlabUser: GitLabUser | undefined;
+}
+
+type CheckDeps = Pick<Deps, "config" | "gitlab" | "registry">;
+
+/** The default image of D6: not checked (the platform provides it), never private. */
+export function defaultImage(config: CheckDeps["config"]): ImageCheck {
+  return {
+    image: config.sessions.default_image,
+    private: false,
+    workdir: config.sessions.image_default_workdir,
+    usedDefault: true,
+  };
+}
+
+async function checkImage(
+  deps: CheckDeps,
+  ref: ImageRef,
+  image: string,
+  gitlabToken: string | undefined,
+): Promise<ImageCheck | undefined> {
+  const result = await deps.registry.check(ref, gitlabToken ? { gitlabToken } : {});
+  if (!result.exists) return undefined;
+  return {
+    image,
+    private: result.private,
+    workdir: result.workdir ?? deps.config.sessions.image_default_workdir,
+    usedDefault: false,
+  };
+}
+
+/**
+ * Runs the checks; throws the 404 listing everything missing, or the first upstream failure. An
+ * unparsable explicit image is a 422 before any call is made.
+ */
+export async function checkLaunchResources(
+  deps: CheckDeps,
+  user: User,
+  req: CheckRequest,
+  log: Logger,
+): Promise<CheckedResources> {
+  const token = user.kind === "registered" ? user.gitToken : undefined;
+  const explicit = req.requestedImage ? parseImageRef(req.requestedImage) : undefined;
+  const gitlab = deps.gitlab(token);
+  const projectPath = `${req.namespace}/${req.project}`;
+
+  const projectP = gitlab.getProject(projectPath);
+  const branchP = projectP.then((p) => (p ? gitlab.getBranch(p.id, req.branch) : undefined));
+  const commitP = projectP.then((p) => (p ? gitlab.getCommit(p.id, req.commitSha) : undefined));
+  const imageP: Promise<ImageCheck | undefined> = explicit
+    ? checkImage(deps, explicit, req.requestedImage as string, token)
+    : projectP.then(async (p) => {
+        if (!p) return undefined;
+        const image = commitImage(deps.config, p, req.commitSha);
+        const found = await checkImage(deps, parseImageRef(image), image, token);
+        if (found) return found;
+        log.info(
+          { image: formatImageRef(parseImageRef(image)) },
+          "commit image missing: default image",
+        );
+        return defaultImage(deps.config);
+      });
+  // Only for the git identity and the pull secret's e-mail: a failure must not stop the launch.
+  const gitlabUserP: Promise<GitLabUser | undefined> = token
+    ? gitlab.currentUser().catch((err: unknown) => {
+        log.warn({ err: describeError(err) }, "could not read the caller's GitLab profile");
+        return undefined;
+      })
+    : Promise.resolve(undefined);
+
+  const [project, branch, commit, image, gitlabUser] = await Promise.all([
+    projectP,
+    branchP,
+    commitP,
+    imageP,
+    gitlabUserP,
+  ]);
+
+  const missing: MissingResources = {};
+  if (!project) missing.project = projectPath;
+  else {
+    if (!branch) missing.branch = req.branch;
+    if (!commit) missing.commit = req.commitSha;
+  }
+  if (explicit && !image) missing.image = req.requestedImage ?? undefined;
+  const notFound = missingResourcesError(missing);
+  if (notFound || !project || !commit || !image) {
+    throw notFound ?? new Error("unreachable: checks passed without a project, commit or image");
+  }
+  return { project, commit, image, gitlabUser };
+}

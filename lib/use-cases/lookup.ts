@@ -1,0 +1,40 @@
+/**
+ * "The caller's session by name, or 404": one GET of the JupyterServer, then the ownership check
+ * by label (D12). Someone else's session is indistinguishable from a missing one.
+ */
+import type { User } from "../auth/user.js";
+import { isOwnedBy } from "../backends/jupyterserver/index.js";
+import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Deps } from "../deps.js";
+import { missingResource } from "../errors.js";
+
+/** The reference's 404 messages, per endpoint (clients match on them). */
+export const notFoundMessages = {
+  get: (name: string) => `The server ${name} does not exist.`,
+  delete: (name: string, safeUsername: string) =>
+    `Cannot find server ${name} for user ${safeUsername} in order to delete it.`,
+  logs: (name: string, safeUsername: string) =>
+    `Cannot find server ${name} for user ${safeUsername} to read the logs from.`,
+} as const;
+
+/** The session if it exists and belongs to the caller; one Kubernetes GET. */
+export async function findOwnedServer(
+  deps: Pick<Deps, "k8s">,
+  user: Pick<User, "safeUsername" | "id">,
+  name: string,
+): Promise<JupyterServer | undefined> {
+  const js = await deps.k8s.get(name);
+  return js && isOwnedBy(js, user) ? js : undefined;
+}
+
+/** As findOwnedServer, but a missing or foreign session is a 404 with `message`. */
+export async function requireOwnedServer(
+  deps: Pick<Deps, "k8s">,
+  user: Pick<User, "safeUsername" | "id">,
+  name: string,
+  message: string,
+): Promise<JupyterServer> {
+  const js = await findOwnedServer(deps, user, name);
+  if (!js) throw missingResource(message);
+  return js;
+}

@@ -1,0 +1,46 @@
+/**
+ * Fresh credentials for a resumed session (section 10): the tokens in the StatefulSet's env and
+ * the GitLab token in the image pull secret may have expired while it was hibernated.
+ */
+import type { RegisteredUser } from "../auth/user.js";
+import {
+  imagePullSecretName,
+  type PodTemplateSpec,
+  refreshedDockerConfigJson,
+  statefulSetTokenPatch,
+} from "../backends/jupyterserver/index.js";
+import type { Deps } from "../deps.js";
+
+const DOCKER_CONFIG_KEY = ".dockerconfigjson";
+
+/**
+ * Two reads in parallel (StatefulSet, pull secret), then up to two writes in parallel (the
+ * StatefulSet's env, the secret). A missing StatefulSet or secret is skipped.
+ */
+export async function reinjectTokens(
+  deps: Pick<Deps, "k8s" | "config">,
+  user: RegisteredUser,
+  name: string,
+): Promise<void> {
+  const repo = deps.k8s;
+  const secretName = imagePullSecretName(name);
+  const [sts, secret] = await Promise.all([repo.getStatefulSet(name), repo.getSecret(secretName)]);
+  const writes: Promise<unknown>[] = [];
+  const template = sts?.spec?.template?.spec as PodTemplateSpec | undefined;
+  const ops = template ? statefulSetTokenPatch(template, user) : [];
+  if (ops.length > 0) writes.push(repo.patchStatefulSetJson(name, ops));
+  if (secret) {
+    const data = {
+      ...(secret.data ?? {}),
+      [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
+        secret.data?.[DOCKER_CONFIG_KEY],
+        deps.config.git.registry,
+        user.gitToken,
+        user.email,
+      ),
+    };
+    // The read's resourceVersion guards against overwriting a concurrent change.
+    writes.push(repo.replaceSecret(secretName, { ...secret, data }));
+  }
+  await Promise.all(writes);
+}

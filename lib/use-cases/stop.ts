@@ -1,0 +1,25 @@
+/** DELETE /servers/<name> (section 4.2): Foreground deletion, grace 0 when forced. */
+import type { User } from "../auth/user.js";
+import type { Deps } from "../deps.js";
+import { AppError, deleteServerError, missingResource } from "../errors.js";
+import { notFoundMessages, requireOwnedServer } from "./lookup.js";
+
+/** Two sequential Kubernetes calls: GET (ownership), DELETE. */
+export async function stopSession(
+  deps: Pick<Deps, "k8s">,
+  user: Pick<User, "safeUsername" | "id">,
+  name: string,
+  opts: { forced: boolean },
+): Promise<void> {
+  const message = notFoundMessages.delete(name, user.safeUsername);
+  await requireOwnedServer(deps, user, name, message);
+  let deleted: boolean;
+  try {
+    deleted = await deps.k8s.delete(name, { forced: opts.forced });
+  } catch (err) {
+    // Whatever the cluster said (unavailable, refused), the caller sees the reference's 3001.
+    throw deleteServerError({ cause: err instanceof AppError ? (err.cause ?? err) : err });
+  }
+  // Gone between the lookup and the delete (a concurrent stop): the same 404 as a missing one.
+  if (!deleted) throw missingResource(message);
+}
