@@ -114,7 +114,26 @@ const signatureV4AsEsm = {
   },
 };
 
+/**
+ * `import text from "pkg/file?raw"` bundles the file's content as a string, as vite (the tests)
+ * reads the same import: the API page inlines swagger-ui-dist's script and style this way.
+ */
+const rawText = {
+  name: "raw-text",
+  setup(build) {
+    build.onResolve({ filter: /\?raw$/ }, (args) => ({
+      path: require.resolve(args.path.slice(0, -"?raw".length), { paths: [args.resolveDir] }),
+      namespace: "raw-text",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "raw-text" }, (args) => ({
+      contents: require("node:fs").readFileSync(args.path, "utf8"),
+      loader: "text",
+    }));
+  },
+};
+
 module.exports = [
+  rawText,
   zodEnglishOnly,
   whatwgUrlFromNode,
   kubeConfigWithoutGeneratedApis,

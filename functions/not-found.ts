@@ -19,5 +19,10 @@ export const main = handler(route, async ({ event }, { config }) => {
   const path = event.rawPath ?? event.requestContext?.http?.path ?? "/";
   const allowed = allowedMethods(ROUTES, config.service_prefix, path);
   if (allowed.length > 0) throw httpError(405, { headers: { allow: allowed.join(", ") } });
+  // Where a newcomer looks first: point at the API page.
+  const front = ["/", "/docs", config.service_prefix, `${config.service_prefix}/`];
+  if (front.includes(path)) {
+    throw httpError(404, { detail: `The API is described at ${config.service_prefix}/docs.` });
+  }
   throw httpError(404);
 });

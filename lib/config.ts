@@ -4,6 +4,7 @@
  * into a typed Config; a bad value fails the cold start with one error naming every bad variable.
  */
 import { z } from "zod";
+import { parseImageRef } from "./registry/reference.js";
 
 const PREFIX = "NB_";
 
@@ -31,9 +32,32 @@ const json = <T extends z.ZodType>(schema: T, dflt: unknown) =>
     .prefault(JSON.stringify(dflt));
 
 const str = (dflt: string) => z.string().min(1).default(dflt);
+/** An image reference in Docker's grammar (as launches parse them). */
+const imageRef = (dflt: string) =>
+  str(dflt).refine(
+    (v) => {
+      try {
+        parseImageRef(v);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be an image reference such as registry/name:tag" },
+  );
 const optionalStr = () => z.string().min(1).optional();
 const url = () => z.url({ protocol: /^https?$/ });
 const hostList = z.array(z.string().min(1));
+
+/** Sentry settings of one of the Renku images (images.md: the `SENTRY__*` group is required). */
+const sentrySchema = z
+  .strictObject({
+    enabled: bool(false),
+    dsn: z.string().default(""),
+    environment: z.string().default(""),
+    sample_rate: z.coerce.number().min(0).max(1).default(0),
+  })
+  .prefault({});
 
 const cullingSchema = (idle: number, hibernated: number) =>
   z
@@ -105,7 +129,18 @@ export const DEFAULT_SERVER_DEFAULTS = {
   lfs_auto_fetch: false,
 } as const;
 
+/** The stage that runs on a developer's machine (offline, invoke local, tests): not strict. */
+export const LOCAL_STAGE = "local";
+
 const schema = z.strictObject({
+  /**
+   * The deployment stage (serverless.yml passes `sls:stage`). Every stage but "local" is strict:
+   * it needs ID-token verification or an explicit NB_AUTH__TRUST_GATEWAY (see loadConfig).
+   */
+  stage: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (letters, digits, '-')")
+    .default(LOCAL_STAGE),
   service_prefix: z
     .string()
     .regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")
@@ -136,6 +171,11 @@ const schema = z.strictObject({
       jwks_url: url().optional(),
       issuer: optionalStr(),
       audience: optionalStr(),
+      /**
+       * Outside the local stage, a deployment without JWKS, issuer and audience refuses to start
+       * unless this says the gateway's headers are trusted as they come (D14).
+       */
+      trust_gateway: bool(false),
     })
     .prefault({}),
   sessions: z
@@ -143,6 +183,8 @@ const schema = z.strictObject({
       default_image: str("renku/singleuser:latest"),
       enforce_cpu_limits: z.enum(["off", "lax", "strict"]).default("off"),
       termination_grace_period_seconds: int(600),
+      /** Files larger than this are LFS-tracked by the sidecar's autosave. */
+      autosave_minimum_lfs_file_size_bytes: int(1_000_000),
       termination_warning_duration_seconds: int(43200),
       image_default_workdir: str("/home/jovyan"),
       node_selector: json(z.record(z.string(), z.string()), {}),
@@ -178,7 +220,7 @@ const schema = z.strictObject({
         .strictObject({
           port: int(8080, 1),
           health_port: int(8081, 1),
-          image: str("renku/git-https-proxy:latest"),
+          image: str("renku/git-https-proxy:1.18.1"),
           renku_client_id: str("renku"),
           renku_client_secret: z.string().default(""),
         })
@@ -187,16 +229,21 @@ const schema = z.strictObject({
         .strictObject({
           host: str("0.0.0.0"),
           port: int(4000, 1),
-          image: str("renku/git-rpc-server:latest"),
+          image: str("renku/git-rpc-server:1.18.1"),
+          sentry: sentrySchema,
         })
         .prefault({}),
-      git_clone: z.strictObject({ image: str("renku/git-clone:latest") }).prefault({}),
+      git_clone: z
+        .strictObject({ image: str("renku/git-clone:1.18.1"), sentry: sentrySchema })
+        .prefault({}),
       ingress: z
         .strictObject({
           host: z
             .string({ error: "is required" })
             .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a host name without scheme"),
           tls_secret: optionalStr(),
+          /** The scheme of session URLs; TLS is often terminated before the ingress, so https by default. */
+          scheme: z.enum(["https", "http"]).default("https"),
           annotations: json(z.record(z.string(), z.string()), {}),
         })
         // Missing as a whole still reports the host as the missing setting.
@@ -208,6 +255,8 @@ const schema = z.strictObject({
           secrets: json(z.array(z.record(z.string(), z.unknown())), []),
         })
         .prefault({}),
+      /** The sessions' oauth2-proxy, pinned: the reference's flags are checked against 7.3.0. */
+      oauth2_proxy: z.strictObject({ image: imageRef("bitnami/oauth2-proxy:7.3.0") }).prefault({}),
       oidc: z
         .strictObject({
           client_id: str("renku-jupyterserver"),
@@ -280,6 +329,10 @@ const schema = z.strictObject({
 export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(ConfigError, "name", { value: "ConfigError" });
+  }
   constructor(readonly problems: string[]) {
     super(`Invalid configuration: ${problems.join("; ")}`);
     this.name = "ConfigError";
@@ -306,6 +359,18 @@ export function nestEnv(env: Record<string, string | undefined>): Record<string,
   return out;
 }
 
+/** The set NB_* variables that nest under `name` (itself, or `name__...`), sorted. */
+function variablesUnder(env: Record<string, string | undefined>, name: string): string[] {
+  const found = Object.keys(env)
+    .filter((key) => env[key] !== undefined && env[key] !== "")
+    .filter((key) => {
+      const upper = key.toUpperCase();
+      return upper === name || upper.startsWith(`${name}__`);
+    })
+    .sort();
+  return found.length > 0 ? found : [name];
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const nested = nestEnv(env);
   // Standard variables that operators and tools already set.
@@ -314,14 +379,37 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nested.k8s = { kubeconfig: env.KUBECONFIG, ...k8s };
   }
   const result = schema.safeParse(nested);
-  if (result.success) return result.data;
+  if (result.success) {
+    const strict = strictModeProblems(result.data);
+    if (strict.length > 0) throw new ConfigError(strict);
+    return result.data;
+  }
   const problems = result.error.issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => `${envName([...issue.path, k])}: unknown setting`);
+      // The variables as the user wrote them: NB_SESION__X, not the nested key NB_SESION.
+      return issue.keys.flatMap((k) =>
+        variablesUnder(env, envName([...issue.path, k])).map((name) => `${name}: unknown setting`),
+      );
     }
     return [`${envName(issue.path)}: ${issue.message}`];
   });
   throw new ConfigError(problems);
+}
+
+/** Strict mode: a non-local stage verifies ID tokens fully, or says it trusts the gateway. */
+export function strictModeProblems(config: Config): string[] {
+  if (config.stage === LOCAL_STAGE || config.auth.trust_gateway) return [];
+  const missing = (
+    [
+      ["NB_AUTH__JWKS_URL", config.auth.jwks_url],
+      ["NB_AUTH__ISSUER", config.auth.issuer],
+      ["NB_AUTH__AUDIENCE", config.auth.audience],
+    ] as const
+  ).filter(([, value]) => !value);
+  return missing.map(
+    ([name]) =>
+      `${name}: required on stage ${config.stage} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
+  );
 }
 
 let cached: Config | undefined;

@@ -17,6 +17,7 @@ import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
 import type { RegistryClient } from "./registry/client.js";
 import type { ResourceSource } from "./sessions/resource-source.js";
+import { firstInProcess } from "./warn-once.js";
 
 /** What every function has, whatever adapters it declares. */
 export interface Core {
@@ -65,7 +66,7 @@ export interface CoreOptions {
 export function buildCore(config: Config, opts: CoreOptions = {}): Core {
   const log = opts.log ?? createLogger(config.log_level);
   const jwksUrl = config.auth.jwks_url;
-  if (!jwksUrl) {
+  if (!jwksUrl && firstInProcess("jwks-warning")) {
     log.warn(
       "NB_AUTH__JWKS_URL is not set: ID tokens are decoded, not verified; the gateway is trusted",
     );

@@ -4,6 +4,10 @@ export interface ErrorBody {
 }
 
 export class AppError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(AppError, "name", { value: "AppError" });
+  }
   readonly status: number;
   readonly code: number;
   readonly detail: string | undefined;
@@ -52,6 +56,10 @@ export function describeError(err: unknown): string {
 
 /** A write lost a race on resourceVersion (or the object already exists): re-read and retry. */
 export class ConflictError extends AppError {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(ConflictError, "name", { value: "ConflictError" });
+  }
   constructor(what: string, options: { cause?: unknown } = {}) {
     super(
       500,
@@ -65,6 +73,9 @@ export class ConflictError extends AppError {
 
 /** The autosave ledger's port error: another writer changed the ledger first (the write retries). */
 export class LedgerConflictError extends ConflictError {
+  static {
+    Object.defineProperty(LedgerConflictError, "name", { value: "LedgerConflictError" });
+  }
   constructor(options: { cause?: unknown } = {}) {
     super("the autosave ledger", options);
   }

@@ -1,5 +1,6 @@
 /** Structured JSON logs. Secrets are redacted by path, and handlers never log headers or users whole. */
 import { pino } from "pino";
+import { redactDeep } from "./redact.js";
 
 export type Logger = pino.Logger;
 
@@ -30,6 +31,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT, censor: "[redacted]" },
+      // Upstream and fetch errors may quote a token in their message: scrubbed before logging.
+      serializers: { err: (err: unknown) => redactDeep(pino.stdSerializers.err(err as Error)) },
     },
     destination,
   );

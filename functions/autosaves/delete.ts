@@ -6,10 +6,13 @@
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { deleteAutosave } from "../../lib/api/routes.js";
 import { autosaveNotFound, deleteOwnAutosave, findProjectOr404 } from "../../lib/autosave/index.js";
+import { deletePathParams } from "../../lib/autosave/path.js";
+import { withGreedyPath } from "../../lib/http/greedy.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
+import { main as notFound } from "../not-found.js";
 
-export const main = handler(
+const remove = handler(
   deleteAutosave,
   async ({ params, user, log }, deps) => {
     // Anonymous sessions never autosave, so no name can be theirs.
@@ -27,3 +30,6 @@ export const main = handler(
   },
   { gitlab },
 );
+
+/** Also DELETE {prefix}/{proxy+}: project path and name with unencoded slashes; other paths 404/405. */
+export const main = withGreedyPath(remove, deletePathParams, notFound);

@@ -1,16 +1,19 @@
 /**
  * GET /notebooks/{namespace_project}/autosave (docs/spec.md 8): the caller's own, well-formed
  * autosave branches. The project is looked up with the caller's token, so one they cannot see is a
- * 404; anonymous callers get an empty list without any GitLab call. The dates come from the branch
- * list itself (one paged call, no request per branch).
+ * 404 (for anonymous callers, one that is not public); anonymous callers then get an empty list.
+ * The dates come from the branch list itself (one paged call, no request per branch).
  */
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { listAutosaves } from "../../lib/api/routes.js";
 import { autosavesForCaller } from "../../lib/autosave/index.js";
+import { listPathParams } from "../../lib/autosave/path.js";
+import { withGreedyPath } from "../../lib/http/greedy.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
+import { main as notFound } from "../not-found.js";
 
-export const main = handler(
+const list = handler(
   listAutosaves,
   async ({ params, user, log }, deps) => {
     const gitlab = deps.gitlab(user.kind === "registered" ? user.gitToken : undefined);
@@ -24,3 +27,6 @@ export const main = handler(
   },
   { gitlab },
 );
+
+/** Also GET {prefix}/{proxy+}: the project path with unencoded slashes; other paths 404/405. */
+export const main = withGreedyPath(list, listPathParams, notFound);

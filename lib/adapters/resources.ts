@@ -8,5 +8,5 @@ export const resources: Adapter<"resources"> = ({ config }) => {
     baseUrl: config.crc_url,
     timeoutMs: config.upstream_timeout_ms,
   });
-  return { kind: "pools", pools: (accessToken) => client.resourcePools(accessToken) };
+  return { kind: "pools", pools: (accessToken, query) => client.resourcePools(accessToken, query) };
 };

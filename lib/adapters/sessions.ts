@@ -4,4 +4,4 @@ import type { Adapter } from "../deps.js";
 import { k8s } from "./k8s.js";
 
 export const sessions: Adapter<"sessions"> = (core, built) =>
-  sessionBackend(built.k8s ?? k8s(core, built), core.config);
+  sessionBackend(built.k8s ?? k8s(core, built), core.config, core.log);

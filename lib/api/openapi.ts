@@ -1,4 +1,4 @@
-/** Builds the OpenAPI document from the routes' zod schemas. */
+/** Builds the OpenAPI document from the routes' zod schemas, with examples and the gateway headers. */
 import {
   createDocument,
   type ZodOpenApiOperationObject,
@@ -6,6 +6,36 @@ import {
 } from "zod-openapi";
 import { HEADERS } from "../auth/authenticate.js";
 import { type RouteDef, routePath } from "../http/route.js";
+import {
+  errorExample,
+  PARAMETER_EXAMPLES,
+  REQUEST_EXAMPLES,
+  RESPONSE_EXAMPLES,
+} from "./examples.js";
+
+/** Registered callers send three headers together; anonymous callers one. */
+const REGISTERED = { accessToken: [], idToken: [], gitCredentials: [] };
+const ANONYMOUS = { anonymousId: [] };
+
+const DESCRIPTION = `Interactive sessions for Renku projects.
+
+**Identity** comes from headers that the Renku gateway injects: registered users send
+\`Renku-Auth-Access-Token\`, \`Renku-Auth-Id-Token\` (an OpenID Connect ID token) and
+\`Renku-Auth-Git-Credentials\` (base64 JSON of GitLab credentials) together; anonymous users send
+\`Renku-Auth-Anon-Id\` when anonymous sessions are enabled. Locally, \`npm run as -- alice\` prints
+a seeded user's headers.
+
+**Errors** always have the body \`{"error": {"code", "message", "detail"?}}\` (schema
+\`ErrorResponse\`): 1xxx the caller's (422 unless 401/404/405/413/415), 2xxx bugs or
+misconfiguration (500), 3xxx infrastructure (500/503/504).`;
+
+function header(name: string, description: string) {
+  return { type: "apiKey" as const, in: "header" as const, name: displayName(name), description };
+}
+
+/** renku-auth-id-token -> Renku-Auth-Id-Token, as the gateway spells it. */
+const displayName = (name: string) =>
+  name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 
 export function openApiDocument(routes: readonly RouteDef[], prefix: string, version: string) {
   const paths: ZodOpenApiPathsObject = {};
@@ -14,46 +44,84 @@ export function openApiDocument(routes: readonly RouteDef[], prefix: string, ver
       operationId: route.id,
       summary: route.summary,
       responses: Object.fromEntries(
-        Object.entries(route.responses).map(([status, r]) => [
-          status,
-          {
-            description: r.description,
-            ...(r.schema
-              ? { content: { [r.contentType ?? "application/json"]: { schema: r.schema } } }
-              : {}),
-          },
-        ]),
+        Object.entries(route.responses).map(([statusText, r]) => {
+          const status = Number(statusText);
+          const example =
+            RESPONSE_EXAMPLES[route.id]?.[status] ??
+            (status >= 400 ? errorExample(status) : undefined);
+          return [
+            statusText,
+            {
+              description: r.description,
+              ...(r.schema
+                ? {
+                    content: {
+                      [r.contentType ?? "application/json"]: {
+                        schema: r.schema,
+                        ...(example === undefined ? {} : { example }),
+                      },
+                    },
+                  }
+                : {}),
+            },
+          ];
+        }),
       ),
     };
     const requestParams: NonNullable<ZodOpenApiOperationObject["requestParams"]> = {};
     if (route.params) requestParams.path = route.params as never;
     if (route.query) requestParams.query = route.query as never;
     if (Object.keys(requestParams).length > 0) op.requestParams = requestParams;
-    if (route.body) op.requestBody = { content: { "application/json": { schema: route.body } } };
-    if (route.auth === "user") op.security = [{ registered: [] }, { anonymous: [] }];
+    if (route.body) {
+      const example = REQUEST_EXAMPLES[route.id];
+      op.requestBody = {
+        content: {
+          "application/json": { schema: route.body, ...(example ? { example } : {}) },
+        },
+      };
+    }
+    if (route.auth === "user") op.security = [REGISTERED, ANONYMOUS];
     const path = routePath(route, prefix);
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: op };
   }
-  return createDocument({
+  const document = createDocument({
     openapi: "3.1.0",
-    info: {
-      title: "Renku notebooks API",
-      version,
-      description:
-        "Interactive sessions for Renku projects. Identity comes from headers injected by the Renku gateway.",
-    },
+    info: { title: "Renku notebooks API", version, description: DESCRIPTION },
+    // Relative: the document is served by the deployment it describes; paths carry the prefix.
+    servers: [{ url: "/", description: "This deployment" }],
     paths,
     components: {
       securitySchemes: {
-        registered: {
-          type: "apiKey",
-          in: "header",
-          name: HEADERS.idToken,
-          description:
-            "Registered users: Renku-Auth-Access-Token, Renku-Auth-Id-Token and Renku-Auth-Git-Credentials",
-        },
-        anonymous: { type: "apiKey", in: "header", name: HEADERS.anonId },
+        accessToken: header(HEADERS.accessToken, "Registered users: the Renku access token."),
+        idToken: header(
+          HEADERS.idToken,
+          "Registered users: the OpenID Connect ID token (verified when NB_AUTH__JWKS_URL is set).",
+        ),
+        gitCredentials: header(
+          HEADERS.gitCredentials,
+          'Registered users: base64 of {"<GitLab URL>": {"AuthorizationHeader": "bearer <token>", "AccessTokenExpiresAt": null, "provider": "GitLab"}}.',
+        ),
+        anonymousId: header(
+          HEADERS.anonId,
+          "Anonymous users (when anonymous sessions are enabled): a per-browser id.",
+        ),
       },
     },
   });
+  addParameterExamples(document);
+  return document;
+}
+
+/** Path and query parameters get their example after generation (their schemas are shared). */
+function addParameterExamples(document: ReturnType<typeof createDocument>) {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const op of Object.values(item ?? {})) {
+      const parameters = (op as { parameters?: Array<{ name?: string; example?: unknown }> })
+        .parameters;
+      for (const p of parameters ?? []) {
+        const example = p.name === undefined ? undefined : PARAMETER_EXAMPLES[p.name];
+        if (example !== undefined) p.example = example;
+      }
+    }
+  }
 }

@@ -37,6 +37,15 @@ export const spec = defineRoute({
   },
 });
 
+export const docs = defineRoute({
+  id: "docs",
+  method: "GET",
+  path: "/docs",
+  auth: "none",
+  summary: "This API as a browsable page (Swagger UI)",
+  responses: { 200: { description: "HTML page", contentType: "text/html", schema: z.string() } },
+});
+
 export const listServers = defineRoute({
   id: "serversList",
   method: "GET",
@@ -156,6 +165,7 @@ export const listAutosaves = defineRoute({
   id: "autosavesList",
   method: "GET",
   path: "/{namespace_project}/autosave",
+  greedy: true,
   auth: "user",
   summary: "The caller's autosave branches in a project",
   params: s.projectParams,
@@ -170,6 +180,7 @@ export const deleteAutosave = defineRoute({
   id: "autosavesDelete",
   method: "DELETE",
   path: "/{namespace_project}/autosave/{autosave_name}",
+  greedy: true,
   auth: "user",
   summary: "Delete one of the caller's autosave branches",
   params: s.autosaveParams,
@@ -184,6 +195,7 @@ export const ROUTES: readonly RouteDef[] = [
   health,
   version,
   spec,
+  docs,
   listServers,
   getServer,
   createServer,

@@ -3,6 +3,48 @@
  * document at /notebooks/spec.json. Nothing in that document is written by hand.
  */
 import { z } from "zod";
+import { LIMITS } from "./limits.js";
+
+export { LIMITS };
+
+/** "." and ".." segments turn into another URL once a client normalises the path. */
+const DOT_SEGMENT = /^\.+$/;
+const SEGMENT_MESSAGE = "Path segments may not be empty or made of dots only.";
+const hasCleanSegments = (value: string) =>
+  value.split("/").every((segment) => segment !== "" && !DOT_SEGMENT.test(segment));
+/** A slash-separated path (project path, branch): bounded, no empty or dot-only segment. */
+const segmentedPath = (max: number) =>
+  z.string().min(1).max(max).refine(hasCleanSegments, SEGMENT_MESSAGE);
+
+/** A commit SHA in full: 40 hex digits, or 64 in a SHA-256 repository. */
+export const COMMIT_SHA = /^(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64})$/;
+/** Environment variable names: C identifiers, as shells and R's .Renviron expect. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const environmentVariables = z
+  .record(
+    z.string().max(LIMITS.envName).regex(ENV_NAME, "Not a valid variable name."),
+    z
+      .string()
+      .max(LIMITS.envValue)
+      .refine((v) => !v.includes("\u0000"), "A value may not contain NUL characters."),
+  )
+  .superRefine((vars, ctx) => {
+    const entries = Object.entries(vars);
+    if (entries.length > LIMITS.envCount) {
+      ctx.addIssue({ code: "custom", message: `At most ${LIMITS.envCount} variables.` });
+      return;
+    }
+    const total = entries.reduce((n, [k, v]) => n + k.length + v.length, 0);
+    if (total > LIMITS.envTotal) {
+      ctx.addIssue({
+        code: "custom",
+        message: `Names and values may hold at most ${LIMITS.envTotal} characters in all.`,
+      });
+    }
+  });
+
+const quantity = z.union([z.number(), z.string().max(LIMITS.quantity)]);
 
 const flag = z
   .enum(["true", "false", "True", "False", "1", "0"])
@@ -22,28 +64,30 @@ export const errorBody = z
   .meta({ id: "ErrorResponse" });
 
 export const serverNameParams = z.object({
-  server_name: z.string().min(1).meta({ description: "The session's server name" }),
+  server_name: z
+    .string()
+    .min(1)
+    .max(LIMITS.serverName)
+    .meta({ description: "The session's server name" }),
 });
 
 export const projectParams = z.object({
-  namespace_project: z
-    .string()
-    .min(1)
-    .meta({ description: "`namespace/project`, URL-encoded; may include subgroups" }),
+  namespace_project: segmentedPath(LIMITS.projectPath).meta({
+    description: "`namespace/project`, URL-encoded; may include subgroups",
+  }),
 });
 
 export const autosaveParams = projectParams.extend({
-  autosave_name: z
-    .string()
-    .min(1)
-    .meta({ description: "The autosave's full branch name, URL-encoded" }),
+  autosave_name: segmentedPath(LIMITS.autosaveName).meta({
+    description: "The autosave's full branch name, URL-encoded",
+  }),
 });
 
 export const listServersQuery = z.object({
-  project: z.string().optional(),
-  namespace: z.string().optional(),
-  branch: z.string().optional(),
-  commit_sha: z.string().optional(),
+  project: z.string().max(LIMITS.pathSegment).optional(),
+  namespace: z.string().max(LIMITS.projectPath).optional(),
+  branch: z.string().max(LIMITS.branch).optional(),
+  commit_sha: z.string().max(64).optional(),
 });
 
 export const deleteServerQuery = z.object({
@@ -51,44 +95,41 @@ export const deleteServerQuery = z.object({
 });
 
 export const logsQuery = z.object({
-  max_lines: z.coerce.number().int().min(0).default(250),
+  max_lines: z.coerce.number().int().min(0).max(LIMITS.logLines).default(250),
 });
 
 export const imagesQuery = z.object({
   image_url: z
     .string()
     .min(1)
+    .max(LIMITS.image)
     .meta({ description: "An image reference, e.g. `renku/renkulab-py:3.10`" }),
 });
 
 const legacyServerOptions = z.strictObject({
-  defaultUrl: z.string().optional(),
-  cpu_request: z.union([z.number(), z.string()]).optional(),
-  mem_request: z.union([z.number(), z.string()]).optional(),
-  disk_request: z.union([z.number(), z.string()]).optional(),
-  gpu_request: z.union([z.number(), z.string()]).optional(),
+  defaultUrl: z.string().max(LIMITS.urlPath).optional(),
+  cpu_request: quantity.optional(),
+  mem_request: quantity.optional(),
+  disk_request: quantity.optional(),
+  gpu_request: quantity.optional(),
   lfs_auto_fetch: z.boolean().optional(),
 });
 
 export const launchBody = z
   .strictObject({
-    namespace: z
+    namespace: segmentedPath(LIMITS.projectPath).transform((s) => s.toLowerCase()),
+    project: segmentedPath(LIMITS.pathSegment).transform((s) => s.toLowerCase()),
+    branch: segmentedPath(LIMITS.branch).default("master"),
+    commit_sha: z
       .string()
-      .min(1)
-      .transform((s) => s.toLowerCase()),
-    project: z
-      .string()
-      .min(1)
-      .transform((s) => s.toLowerCase()),
-    branch: z.string().min(1).default("master"),
-    commit_sha: z.string().regex(/^[0-9a-fA-F]{7,64}$/, "Not a valid commit SHA."),
-    notebook: z.string().nullish(),
-    image: z.string().min(1).nullish(),
+      .regex(COMMIT_SHA, "Not a valid commit SHA: 40 hexadecimal digits, or 64 (SHA-256)."),
+    notebook: z.string().max(LIMITS.urlPath).nullish(),
+    image: z.string().min(1).max(LIMITS.image).nullish(),
     resource_class_id: z.number().int().positive().nullish(),
     storage: z.number().int().min(0).optional(),
     lfs_auto_fetch: z.boolean().optional(),
-    default_url: z.string().min(1).optional(),
-    environment_variables: z.record(z.string(), z.string()).default({}),
+    default_url: z.string().min(1).max(LIMITS.urlPath).optional(),
+    environment_variables: environmentVariables.default({}),
     serverOptions: legacyServerOptions.optional(),
     cloudstorage: z
       .array(z.unknown())

@@ -26,7 +26,24 @@ export interface AuthOptions {
   anonymousEnabled: boolean;
   /** Set when a JWKS URL is configured; otherwise the gateway is trusted and claims are only decoded. */
   verifyIdToken?: IdTokenVerifier | undefined;
+  /** The configured GitLab (config git.url): its git credentials entry is the one used. */
+  gitlabUrl?: string | undefined;
+  /**
+   * Strict (every stage but local): credentials for any other host are ignored, so a caller
+   * without an entry for the configured GitLab has none. Otherwise the first entry stands in.
+   */
+  strict?: boolean | undefined;
+  /** Unix milliseconds, for the expiry check of decoded ID tokens. */
+  now?: (() => number) | undefined;
 }
+
+/**
+ * What a token may hold: visible ASCII. JWTs, GitLab tokens and base64 need no more, and CR, LF,
+ * NUL or any other control character would make fetch refuse the header, quoting the token.
+ */
+const TOKEN = /^[\x21-\x7E]+$/;
+const BAD_TOKEN_DETAIL = "An authentication header holds characters that a token cannot contain.";
+const isToken = (value: string) => TOKEN.test(value);
 
 const credentialsSchema = z.record(
   z.string(),
@@ -42,21 +59,56 @@ interface GitCredentials {
   gitTokenExpiresAt: number;
 }
 
-function parseGitCredentials(raw: string | undefined): GitCredentials {
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The git token's expiry in epoch seconds, -1 when it never expires or cannot be read. The
+ * gateway sends a number or a string holding one; the reference read both with float() and floored.
+ */
+export function expiryOf(value: unknown): number {
+  let n = Number.NaN;
+  if (typeof value === "number") n = value;
+  else if (typeof value === "string" && DECIMAL.test(value.trim())) n = Number(value);
+  return Number.isFinite(n) ? Math.floor(n) : -1;
+}
+
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return undefined;
+  }
+};
+
+/** The entry for the configured GitLab host; without one, the first entry unless strict. */
+function pickCredentials<T>(
+  decoded: Record<string, T>,
+  opts: Pick<AuthOptions, "gitlabUrl" | "strict">,
+): [string, T] | undefined {
+  const entries = Object.entries(decoded);
+  if (opts.gitlabUrl) {
+    const host = hostOf(opts.gitlabUrl);
+    const match = entries.find(([url]) => hostOf(url) === host);
+    if (match || opts.strict) return match;
+  }
+  return entries[0];
+}
+
+function parseGitCredentials(
+  raw: string | undefined,
+  opts: Pick<AuthOptions, "gitlabUrl" | "strict">,
+): GitCredentials {
   if (!raw) throw authenticationError(GIT_CREDENTIALS_MESSAGE);
   try {
     const decoded = credentialsSchema.parse(
       JSON.parse(Buffer.from(raw, "base64").toString("utf8")),
     );
-    const first = Object.entries(decoded)[0];
-    if (!first) throw new Error("no credentials");
-    const [gitUrl, entry] = first;
+    const picked = pickCredentials(decoded, opts);
+    if (!picked) throw new Error("no credentials");
+    const [gitUrl, entry] = picked;
     const token = /^\S+\s+(\S+)$/.exec(entry.AuthorizationHeader.trim())?.[1];
-    if (!token) throw new Error("no token");
-    const exp = entry.AccessTokenExpiresAt;
-    const gitTokenExpiresAt =
-      typeof exp === "number" && Number.isFinite(exp) ? Math.floor(exp) : -1;
-    return { gitUrl, gitToken: token, gitTokenExpiresAt };
+    if (!token || !isToken(token)) throw new Error("no token");
+    return { gitUrl, gitToken: token, gitTokenExpiresAt: expiryOf(entry.AccessTokenExpiresAt) };
   } catch {
     // The decoded value may hold a token: never echo it or its parse error.
     throw authenticationError(GIT_CREDENTIALS_MESSAGE);
@@ -73,10 +125,24 @@ async function registeredUser(
   opts: AuthOptions,
 ): Promise<RegisteredUser> {
   const idToken = headers[HEADERS.idToken] as string;
+  for (const name of [HEADERS.accessToken, HEADERS.idToken, HEADERS.refreshToken] as const) {
+    const value = headers[name];
+    if (value && !isToken(value))
+      throw authenticationError(undefined, { detail: BAD_TOKEN_DETAIL });
+  }
+  const rawCredentials = headers[HEADERS.gitCredentials];
+  if (rawCredentials && !isToken(rawCredentials)) {
+    throw authenticationError(GIT_CREDENTIALS_MESSAGE, { detail: BAD_TOKEN_DETAIL });
+  }
   let claims: JWTPayload;
   try {
     claims = opts.verifyIdToken ? await opts.verifyIdToken(idToken) : decodeJwt(idToken);
   } catch {
+    throw authenticationError(undefined, { detail: "The ID token is invalid or expired." });
+  }
+  // Without JWKS the signature is the gateway's word, but an expired token is still refused.
+  const now = opts.now?.() ?? Date.now();
+  if (typeof claims.exp === "number" && claims.exp * 1000 <= now) {
     throw authenticationError(undefined, { detail: "The ID token is invalid or expired." });
   }
   const username = claimString(claims, "preferred_username");
@@ -86,7 +152,7 @@ async function registeredUser(
       detail: "The ID token lacks the preferred_username or sub claim.",
     });
   }
-  const git = parseGitCredentials(headers[HEADERS.gitCredentials]);
+  const git = parseGitCredentials(rawCredentials, opts);
   return {
     kind: "registered",
     id,

@@ -55,8 +55,9 @@ export async function listOwnAutosaves(
 }
 
 /**
- * The whole GET answer. `gitlab` must act as the caller (their git token), so that a project they
- * cannot see is 404. Anonymous callers get an empty list without any GitLab call.
+ * The whole GET answer. `gitlab` must act as the caller (their git token, none for anonymous
+ * callers), so that a project they cannot see is 404. Anonymous callers never autosave: once the
+ * project is found, their list is empty, as the reference answered.
  */
 export async function autosavesForCaller(
   gitlab: Pick<AutosaveGitLab, "getProject" | "listBranches">,
@@ -66,8 +67,8 @@ export async function autosavesForCaller(
     pvsSupport: boolean;
   },
 ): Promise<AutosavesResponse> {
-  if (input.user.kind !== "registered") return { pvsSupport: input.pvsSupport, autosaves: [] };
   const project = await findProjectOr404(gitlab, input.projectPath);
+  if (input.user.kind !== "registered") return { pvsSupport: input.pvsSupport, autosaves: [] };
   const autosaves = await listOwnAutosaves(gitlab, project.id, input.user.username);
   return { pvsSupport: input.pvsSupport, autosaves };
 }

@@ -59,6 +59,6 @@ export interface SessionBackend {
   readLogs(
     pod: string,
     container: string,
-    opts: { tailLines?: number; timestamps?: boolean },
+    opts: { tailLines?: number; timestamps?: boolean; limitBytes?: number },
   ): Promise<string | undefined>;
 }

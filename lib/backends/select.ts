@@ -1,5 +1,6 @@
 /** NB_AMALTHEA__BACKEND: which custom resource(s) hold the sessions. */
 import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
 import { amaltheaSessionBackend } from "./amaltheasession/backend.js";
 import type { AmaltheaSession } from "./amaltheasession/types.js";
 import { bothBackends } from "./composite.js";
@@ -18,9 +19,10 @@ export const AMALTHEA_SESSIONS = {
 export function sessionBackend(
   repo: SessionsRepository<JupyterServer>,
   config: Config,
+  log: Logger,
 ): SessionBackend {
   const choice = config.amalthea.backend;
-  const js = () => jupyterServerBackend(repo, config);
+  const js = () => jupyterServerBackend(repo, config, log);
   const ams = () =>
     amaltheaSessionBackend(repo.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config);
   if (choice === "jupyterserver") return js();

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
-import type { ResourcePool } from "../sessions/index.js";
+import type { PoolQuery, ResourcePool } from "../sessions/resource-classes.js";
+import { trimTrailingSlashes } from "../trim.js";
 
 export const CRC_UNEXPECTED_MESSAGE =
   "The compute resource access control service sent an unexpected response, please try again later";
@@ -54,22 +55,35 @@ export interface CrcClientOptions {
 }
 
 export interface CrcClient {
-  /** The pools the caller may use; anonymous (no token) callers see the public ones. */
-  resourcePools(accessToken?: string): Promise<ResourcePool[]>;
+  /**
+   * The pools the caller may use; anonymous (no token) callers see the public ones. With a query
+   * the service flags as `matching` the classes that cover it (legacy server options).
+   */
+  resourcePools(accessToken?: string, query?: PoolQuery): Promise<ResourcePool[]>;
 }
+
+/** The parameters in the order the reference sent them. */
+const queryString = (q: PoolQuery) =>
+  new URLSearchParams({
+    cpu: String(q.cpu),
+    gpu: String(q.gpu),
+    memory: String(q.memory),
+    max_storage: String(q.max_storage),
+  }).toString();
 
 export function createCrcClient(opts: CrcClientOptions): CrcClient {
   const doFetch = opts.fetch ?? fetch;
-  const url = `${opts.baseUrl.replace(/\/+$/, "")}/resource_pools`;
+  const url = `${trimTrailingSlashes(opts.baseUrl)}/resource_pools`;
   return {
-    async resourcePools(accessToken) {
+    async resourcePools(accessToken, query) {
       const headers: Record<string, string> = { accept: "application/json" };
       // The reference sends the scheme in lower case; servers compare it case-insensitively.
       if (accessToken) headers.authorization = `bearer ${accessToken}`;
       let res: Response;
       let text: string;
       try {
-        res = await doFetch(url, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+        const target = query ? `${url}?${queryString(query)}` : url;
+        res = await doFetch(target, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
         text = await res.text();
       } catch (cause) {
         const message = isTimeout(cause)

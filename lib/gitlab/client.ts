@@ -54,6 +54,12 @@ const MAX_PAGES = 100;
 
 const enc = encodeURIComponent;
 
+/**
+ * "." and ".." name no project, branch or commit, and as a URL segment (even as "%2E") the URL
+ * parser drops them: "/branches/." would be "/branches/", a list call. They are never sent.
+ */
+const isDotSegment = (value: string) => value === "." || value === "..";
+
 /** 401 and 403 on a project look like absence: a caller must not learn that a private project exists. */
 const looksMissing = (status: number) => status === 404 || status === 401 || status === 403;
 
@@ -95,6 +101,7 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
 
   return {
     async getProject(path) {
+      if (isDotSegment(path)) return undefined;
       const res = await call("GET", `/projects/${enc(path)}`);
       if (res.status === 200) return parse(projectSchema, res, "project");
       if (looksMissing(res.status)) return undefined;
@@ -102,6 +109,7 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
     },
 
     async getBranch(projectId, name) {
+      if (isDotSegment(name)) return undefined;
       const res = await call("GET", `${repo(projectId)}/branches/${enc(name)}`);
       if (res.status === 200) return parse(branchSchema, res, "branch");
       if (looksMissing(res.status)) return undefined;
@@ -109,6 +117,7 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
     },
 
     async getCommit(projectId, sha) {
+      if (isDotSegment(sha)) return undefined;
       const res = await call("GET", `${repo(projectId)}/commits/${enc(sha)}`);
       if (res.status === 200) return parse(commitSchema, res, "commit");
       if (looksMissing(res.status)) return undefined;
@@ -145,6 +154,7 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
     },
 
     async deleteBranch(projectId, name) {
+      if (isDotSegment(name)) return "missing";
       const res = await call("DELETE", `${repo(projectId)}/branches/${enc(name)}`);
       if (res.status === 204 || res.status === 200) return "deleted";
       if (res.status === 404) return "missing";

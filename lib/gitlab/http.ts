@@ -3,9 +3,17 @@
  * Only status and body come back; callers decide what a 404 means for them. The token travels
  * in the Authorization header only and is never put into an error, a log line or a URL.
  */
-import { isTimeout, upstreamUnavailable } from "../errors.js";
+import { isTimeout, programmingError, upstreamUnavailable } from "../errors.js";
 import type { Logger } from "../log.js";
-import { isRetryableStatus, nextDelayMs, parseRetryAfter, type RetryPolicy } from "./retry.js";
+import { redactSecrets } from "../redact.js";
+import { trimTrailingSlashes } from "../trim.js";
+import {
+  isNetworkFailure,
+  isRetryableStatus,
+  nextDelayMs,
+  parseRetryAfter,
+  type RetryPolicy,
+} from "./retry.js";
 
 export type Method = "GET" | "DELETE";
 
@@ -41,7 +49,7 @@ const IDEMPOTENT: ReadonlySet<Method> = new Set(["GET", "DELETE"]);
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function apiBaseOf(baseUrl: string): string {
-  const trimmed = baseUrl.replace(/\/+$/, "");
+  const trimmed = trimTrailingSlashes(baseUrl);
   return trimmed.endsWith("/api/v4") ? trimmed : `${trimmed}/api/v4`;
 }
 
@@ -93,6 +101,12 @@ export function createTransport(opts: TransportOptions): Transport {
           throw upstreamUnavailable(`GitLab did not answer within ${opts.timeoutMs} ms.`, {
             cause: err,
           });
+        }
+        if (!isNetworkFailure(err)) {
+          // Refused before it was sent (e.g. a header value fetch will not send): not retried,
+          // and the message, which may quote the token, only goes to the log redacted.
+          opts.log?.error({ gitlab: { method, path, attempts }, err }, "GitLab request refused");
+          throw programmingError({ cause: new Error(redactSecrets(String(err))) });
         }
         const wait = IDEMPOTENT.has(method)
           ? nextDelayMs({ attempts, elapsedMs: now() - started }, opts.policy, opts.random)

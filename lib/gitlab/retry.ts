@@ -64,3 +64,14 @@ export function nextDelayMs(
 
 /** Statuses worth another try: rate limiting and server-side failures. */
 export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
+
+/**
+ * Whether a thrown fetch error is a network failure worth another try. undici reports those as a
+ * TypeError "fetch failed" (or "terminated" mid-body), usually with the socket error as cause. A
+ * TypeError without either is the request itself being refused before it is sent (an invalid
+ * header value, a bad URL): retrying cannot help, and its message may quote a token.
+ */
+export function isNetworkFailure(err: unknown): boolean {
+  if (!(err instanceof TypeError)) return true;
+  return err.cause !== undefined || err.message === "fetch failed" || err.message === "terminated";
+}

@@ -1,11 +1,18 @@
 /** Matches a request path against the routes table, for the catch-all's 404 and 405 answers. */
 import { type RouteDef, routePath } from "./route.js";
 
-const toRegExp = (path: string) =>
+/** A route's path as a pattern; parameters of greedy routes span slashes, as their split does. */
+const toRegExp = (path: string, greedy = false) =>
   new RegExp(
     `^${path
       .split(/(\{[^}]+\})/)
-      .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&")))
+      .map((part) =>
+        part.startsWith("{")
+          ? greedy
+            ? "[^/].*?"
+            : "[^/]+"
+          : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"),
+      )
       .join("")}/?$`,
   );
 
@@ -15,5 +22,7 @@ export function allowedMethods(
   prefix: string,
   path: string,
 ): string[] {
-  return routes.filter((r) => toRegExp(routePath(r, prefix)).test(path)).map((r) => r.method);
+  return routes
+    .filter((r) => toRegExp(routePath(r, prefix), r.greedy).test(path))
+    .map((r) => r.method);
 }

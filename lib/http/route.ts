@@ -25,6 +25,11 @@ export interface RouteDef<
   /** API Gateway route syntax, under the service prefix unless `root`. */
   path: string;
   root?: boolean;
+  /**
+   * Also served at `{prefix}/{proxy+}` for this method, for path parameters sent with unencoded
+   * slashes (API Gateway's greedy variable can only end a path); the function splits the path.
+   */
+  greedy?: boolean;
   auth: A;
   summary: string;
   params?: P;
@@ -61,3 +66,6 @@ export const defineRoute = <
 /** The public path of a route under a prefix. */
 export const routePath = (route: Pick<RouteDef, "path" | "root">, prefix: string) =>
   route.root ? route.path : `${prefix}${route.path}`;
+
+/** The greedy route's path under a prefix, as API Gateway spells it. */
+export const greedyPath = (prefix: string) => `${prefix}/{proxy+}`;

@@ -4,6 +4,7 @@
  * result is cached per warm container; EKS tokens are renewed well before their 15-minute expiry.
  */
 // Deep imports keep watch/exec/cp/websocket code out of every function's bundle.
+import { isAbsolute } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
@@ -122,10 +123,10 @@ function kubeconfigAccess(path: string): ClusterAccess {
       try {
         kc = kubeConfigFromFile(path);
       } catch (cause) {
-        throw configurationError(`The kubeconfig ${path} cannot be used.`, {
-          detail: describeError(cause),
-          cause,
-        });
+        throw configurationError(
+          `The kubeconfig ${path} cannot be used (${describeError(cause)}). Point NB_K8S__KUBECONFIG (or KUBECONFIG) at a readable kubeconfig file${isAbsolute(path) ? "" : `; a relative path counts from ${process.cwd()}`}.`,
+          { detail: describeError(cause), cause },
+        );
       }
       cached = { kc, apis: apisFor(kc) };
     }

@@ -7,6 +7,7 @@
 
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { trimTrailingSlashes } from "../trim.js";
 import type { DescribeClusterOutput, EksClusterSource } from "./eks.js";
 import { NodeSha256 } from "./node-sha256.js";
 
@@ -31,7 +32,7 @@ export function signedEksClient(o: {
   });
   return {
     async describeCluster(name) {
-      const path = `${base.pathname.replace(/\/+$/, "")}/clusters/${encodeURIComponent(name)}`;
+      const path = `${trimTrailingSlashes(base.pathname)}/clusters/${encodeURIComponent(name)}`;
       const signed = await signer.sign({
         method: "GET",
         protocol: base.protocol,

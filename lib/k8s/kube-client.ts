@@ -9,6 +9,7 @@
 import type { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
 import fetch from "node-fetch";
+import { trimTrailingSlashes } from "../trim.js";
 
 export type KubeMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -50,7 +51,7 @@ export function parseBody(text: string, contentType: string | null): unknown {
 export function kubeClient(kc: KubeConfig): KubeClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("No active cluster!");
-  const base = cluster.server.replace(/\/+$/, "");
+  const base = trimTrailingSlashes(cluster.server);
 
   return {
     async request<T>(req: KubeRequest): Promise<T> {

@@ -233,6 +233,10 @@ class AuthSession {
 }
 
 class UpstreamStatus extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(UpstreamStatus, "name", { value: "UpstreamStatus" });
+  }
   constructor(readonly response: HttpResponse) {
     super(`registry answered ${response.status}`);
   }

@@ -18,20 +18,50 @@ export interface ResolvedAddress {
 export const defaultLookup: Lookup = async (hostname) =>
   (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
+/**
+ * IANA special-purpose IPv6 blocks that ipaddr.js calls plain "unicast" (or, for the local-use
+ * NAT64 prefix, "rfc6052"), checked after its own ranges. Anything outside 2000::/3 is refused too.
+ */
+const SPECIAL_V6: [ipaddr.IPv6, number, string][] = (
+  [
+    // IPv4-compatible (deprecated): ::7f00:1 is 127.0.0.1 to a stack that still routes it.
+    ["::/96", "ipv4Compatible"],
+    ["::ffff:0:0:0/96", "ipv4Translated"],
+    ["64:ff9b:1::/48", "nat64LocalUse"],
+    ["2001::/23", "ietfProtocolAssignments"],
+    ["2001:db8::/32", "documentation"],
+    ["3fff::/20", "documentation"],
+    ["2002::/16", "6to4"],
+    ["5f00::/16", "segmentRouting"],
+    ["100::/64", "discard"],
+  ] as const
+).map(([cidr, name]) => {
+  const [address, bits] = ipaddr.IPv6.parseCIDR(cidr);
+  return [address, bits, name];
+});
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
+const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR("64:ff9b::/96");
+
 /** Why an address is not public ("loopback", "linkLocal", "private", ...), or undefined when it is. */
 export function nonPublicRange(address: string): string | undefined {
   if (!ipaddr.isValid(address)) return "invalid";
   // IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged as the IPv4 address it carries.
   const ip = ipaddr.process(address);
-  const range = ip.range();
-  if (range === "unicast") return undefined;
-  if (ip.kind() === "ipv6" && range === "rfc6052") {
+  if (ip.kind() === "ipv4") {
+    const range = ip.range();
+    return range === "unicast" ? undefined : range;
+  }
+  const v6 = ip as ipaddr.IPv6;
+  if (v6.match(NAT64_WELL_KNOWN)) {
     // NAT64 (64:ff9b::/96) reaches the embedded IPv4 address: judge that one (IPv6-only networks
     // resolve public IPv4 hosts into this prefix through DNS64).
-    const bytes = ip.toByteArray().slice(-4);
-    return nonPublicRange(bytes.join("."));
+    return nonPublicRange(v6.toByteArray().slice(-4).join("."));
   }
-  return range;
+  const range = v6.range();
+  if (range !== "unicast" && range !== "rfc6052") return range;
+  for (const [block, bits, name] of SPECIAL_V6) if (v6.match(block, bits)) return name;
+  if (!v6.match(GLOBAL_UNICAST)) return "notGlobalUnicast";
+  return undefined;
 }
 
 /** 422 for an image whose registry (or token realm, or redirect) would reach a non-public address. */
@@ -47,6 +77,10 @@ export const blockedHostError = (host: string, range: string) =>
 
 /** The host does not resolve at all. */
 export class HostNotFoundError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(HostNotFoundError, "name", { value: "HostNotFoundError" });
+  }
   constructor(
     readonly host: string,
     options: { cause?: unknown } = {},

@@ -26,6 +26,10 @@ export interface HttpRequest {
 
 /** A timeout, refused connection or reset: the registry is unavailable. */
 export class RegistryNetworkError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(RegistryNetworkError, "name", { value: "RegistryNetworkError" });
+  }
   constructor(
     message: string,
     readonly kind: "timeout" | "network" | "too-large",

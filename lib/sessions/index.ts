@@ -4,6 +4,7 @@ export { matchesFilters } from "./filters.js";
 export {
   commitImage,
   type LaunchResourceRequest,
+  legacyQueryFor,
   type MissingResources,
   missingResourcesError,
   resolveLaunchResources,

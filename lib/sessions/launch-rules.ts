@@ -6,6 +6,8 @@ import type { Config } from "../config.js";
 import { missingResource } from "../errors.js";
 import {
   type ClassSelection,
+  legacyPoolQuery,
+  type PoolQuery,
   type ResourcePool,
   selectBestMatch,
   selectByClassId,
@@ -74,12 +76,20 @@ export function resolveLaunchResources(
   if (request.resourceClassId != null) {
     return selectByClassId(pools, request.resourceClassId, request.storageGb, opts);
   }
-  if (request.serverOptions) {
-    const asked =
-      request.serverOptions.disk_request === undefined && request.storageGb !== undefined
-        ? { ...parsed, disk_request: Math.round(request.storageGb * 1e9) }
-        : parsed;
-    return selectBestMatch(pools, asked, opts);
-  }
+  // The reference's legacy schema ignores the top-level storage (disk defaults to 1 GB).
+  if (request.serverOptions) return selectBestMatch(pools, parsed, opts);
   return selectDefault(pools, request.storageGb, opts);
+}
+
+/**
+ * The filter sent to the resource-pool service with a legacy request (serverOptions without a
+ * class id), as the reference sent it; undefined for every other request.
+ */
+export function legacyQueryFor(
+  config: Config,
+  request: LaunchResourceRequest,
+): PoolQuery | undefined {
+  if (!config.crc_url || request.resourceClassId != null || !request.serverOptions)
+    return undefined;
+  return legacyPoolQuery(parseServerOptions(config, { ...request, storageGb: undefined }, true));
 }

@@ -3,26 +3,32 @@
  * and GPU counts. Parsing failures throw QuantityError; callers turn them into 422s naming the field.
  */
 export class QuantityError extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(QuantityError, "name", { value: "QuantityError" });
+  }
   constructor(message: string) {
     super(message);
     this.name = "QuantityError";
   }
 }
 
-const CPU_RE = /^([0-9]*\.?[0-9]*)(m?)$/;
+// Digits with at most one dot, then an optional unit: each character has one place to go, so a
+// failing match costs linear time (the former `[0-9]*\.?[0-9]*` was quadratic on "1111...!").
+const CPU_RE = /^(\d+(?:\.\d*)?|\.\d+)(m?)$/;
 
 /** "0.5" -> 0.5, "500m" -> 0.5, 2 -> 2. Negative or unit-bearing values are rejected. */
 export function parseCpu(value: string | number): number {
   const text = typeof value === "number" ? String(value) : value.trim();
   const match = CPU_RE.exec(text);
   const digits = match?.[1];
-  if (!match || !digits || digits === ".") throw new QuantityError("Not a valid CPU value.");
+  if (!match || !digits) throw new QuantityError("Not a valid CPU value.");
   const n = Number(digits);
   if (!Number.isFinite(n) || n < 0) throw new QuantityError("Not a valid CPU value.");
   return match[2] === "m" ? n / 1000 : n;
 }
 
-const BYTE_RE = /^([0-9]*\.?[0-9]+|[0-9]+\.)\s*([A-Za-z]*)$/;
+const BYTE_RE = /^(\d+(?:\.\d*)?|\.\d+)\s*([A-Za-z]*)$/;
 const UNITS: Record<string, number> = {
   "": 1,
   b: 1,
@@ -53,7 +59,7 @@ export function parseBytes(value: string | number): number {
 /** A GPU count: a non-negative whole number (2.5, "3.5" and negatives are rejected). */
 export function parseGpu(value: string | number): number {
   const n =
-    typeof value === "number" ? value : /^\s*[0-9]+\s*$/.test(value) ? Number(value) : Number.NaN;
+    typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < 0) throw new QuantityError("Not a valid GPU value.");
   return n;
 }

@@ -117,8 +117,12 @@ export function selectDefault(
 ): ResolvedResources {
   const { pool, cls } = findDefaultClass(pools);
   const storage = storageGb ?? 1;
+  // The same minimum as an explicit class: `storage: 0` made a session without a volume.
+  if (storage < 1)
+    throw invalidComputeResource("Storage requests have to be greater than or equal to 1GB.");
+  // A plain UserInputError (code 1000) in the reference, unlike the class-id path's 1005.
   if (storage > cls.max_storage) {
-    throw invalidComputeResource(
+    throw userInputError(
       `The requested storage amount is higher than the allowable maximum for the default resource class of ${cls.max_storage}GB.`,
     );
   }
@@ -130,34 +134,62 @@ export const LEGACY_NO_MATCH_MESSAGE =
 export const LEGACY_NO_MATCH_DETAIL =
   "You are receiving this error because you are using the old API for selecting resources. Updating to the new API which includes specifying only a specific resource class ID and storage is recommended.";
 
+/** The filter the resource-pool service takes: cores, and whole GB as Python's round() gives them. */
+export interface PoolQuery {
+  cpu: number;
+  memory: number;
+  gpu: number;
+  max_storage: number;
+}
+
+/** Python's round(): a half goes to the even neighbour (2.5 -> 2, 3.5 -> 4). */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+type LegacyRequest = Pick<
+  ParsedServerOptions,
+  "cpu_request" | "mem_request" | "disk_request" | "gpu_request"
+>;
+
+/** The query a legacy request sends, so that the service flags the classes that cover it. */
+export function legacyPoolQuery(request: LegacyRequest): PoolQuery {
+  return {
+    cpu: request.cpu_request,
+    memory: roundHalfEven(request.mem_request / GB),
+    gpu: request.gpu_request,
+    max_storage: roundHalfEven(request.disk_request / GB),
+  };
+}
+
 /**
- * Legacy `serverOptions`: among classes flagged `matching`, the one whose (cpu, memory, gpu,
- * storage) all cover the request with the smallest difference; storage is what was asked for.
+ * Legacy `serverOptions`, as the reference matched them: among classes flagged `matching`, those
+ * whose cpu, memory, gpu and default storage all cover the request; a later class replaces the
+ * best so far only when it is closer in every one of the four. The session gets the class's
+ * default storage.
  */
 export function selectBestMatch(
   pools: readonly ResourcePool[],
-  request: Pick<
-    ParsedServerOptions,
-    "cpu_request" | "mem_request" | "disk_request" | "gpu_request"
-  >,
+  request: LegacyRequest,
   opts: ClassSelection,
 ): ResolvedResources {
   const want = [
     request.cpu_request,
-    request.mem_request / GB,
+    request.mem_request,
     request.gpu_request,
-    request.disk_request / GB,
+    request.disk_request,
   ];
   let best: { pool: ResourcePool; cls: ResourceClass; diff: number[] } | undefined;
   for (const pool of pools) {
     for (const cls of pool.classes) {
       if (!cls.matching) continue;
-      const have = [cls.cpu, cls.memory, cls.gpu, cls.max_storage];
+      const have = [cls.cpu, cls.memory * GB, cls.gpu, cls.default_storage * GB];
       const diff = have.map((h, i) => h - (want[i] ?? 0));
       if (diff.some((d) => d < 0)) continue;
-      if (!best || diff.every((d, i) => d <= (best?.diff[i] ?? 0))) best = { pool, cls, diff };
+      if (!best || diff.every((d, i) => d < (best?.diff[i] ?? 0))) best = { pool, cls, diff };
     }
   }
   if (!best) throw userInputError(LEGACY_NO_MATCH_MESSAGE, { detail: LEGACY_NO_MATCH_DETAIL });
-  return resolved(best.pool, best.cls, request.disk_request / GB, opts);
+  return resolved(best.pool, best.cls, best.cls.default_storage, opts);
 }

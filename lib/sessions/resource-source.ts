@@ -2,12 +2,15 @@
  * Where a session's resources come from (D16): the static server options, or the resource-pool
  * service's pools for the caller. Chosen once, when a function is wired (lib/adapters/resources.ts).
  */
-import type { ResourcePool } from "./resource-classes.js";
+import type { PoolQuery, ResourcePool } from "./resource-classes.js";
 
 export type ResourceSource =
   | { kind: "static" }
   | {
       kind: "pools";
-      /** The pools this caller may use, asked with their access token (none for anonymous). */
-      pools(accessToken: string | undefined): Promise<readonly ResourcePool[]>;
+      /**
+       * The pools this caller may use, asked with their access token (none for anonymous); a
+       * legacy request also sends its filter, as the reference did.
+       */
+      pools(accessToken: string | undefined, query?: PoolQuery): Promise<readonly ResourcePool[]>;
     };

@@ -1,16 +1,16 @@
 import type { Config } from "../config.js";
+import { trimTrailingSlashes } from "../trim.js";
 
 /** The ingress path of a session; Jupyter's base_url. */
 export const sessionPath = (name: string) => `/sessions/${name}`;
 
-/** The session's public URL: https when the ingress has TLS, no trailing slash. */
-export function sessionUrl(host: string, path: string, tls: boolean): string {
-  return `${tls ? "https" : "http"}://${host}${path.replace(/\/+$/, "")}`;
+/**
+ * The session's public URL, no trailing slash. The scheme is a setting, not the ingress's TLS:
+ * the reference always answered https, and TLS is often terminated at the load balancer.
+ */
+export function sessionUrl(scheme: "https" | "http", host: string, path: string): string {
+  return `${scheme}://${host}${trimTrailingSlashes(path)}`;
 }
 
 export const configuredSessionUrl = (config: Config, name: string) =>
-  sessionUrl(
-    config.sessions.ingress.host,
-    sessionPath(name),
-    Boolean(config.sessions.ingress.tls_secret),
-  );
+  sessionUrl(config.sessions.ingress.scheme, config.sessions.ingress.host, sessionPath(name));

@@ -1,11 +1,16 @@
 /**
  * Step 4 of the launch (docs/spec.md 4.1, D16): the session's resources, from the resource-pool
  * service when one is configured, else from the static server options. Errors are the reference's
- * 422s (code 1005 for classes and storage, 1000 for legacy matching, 1422 for static options).
+ * 422s (code 1005 for a class and its storage, 1000 for legacy matching and the default class's
+ * storage, 1422 for static options).
  */
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
-import { type LaunchResourceRequest, resolveLaunchResources } from "../sessions/index.js";
+import {
+  type LaunchResourceRequest,
+  legacyQueryFor,
+  resolveLaunchResources,
+} from "../sessions/index.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { LaunchBody } from "./launch-body.js";
 
@@ -28,6 +33,9 @@ export async function launchResources(
   const request = resourceRequest(body);
   const source = deps.resources;
   if (source.kind === "static") return resolveLaunchResources(deps.config, request, undefined);
-  const pools = await source.pools(user.kind === "registered" ? user.accessToken : undefined);
+  const pools = await source.pools(
+    user.kind === "registered" ? user.accessToken : undefined,
+    legacyQueryFor(deps.config, request),
+  );
   return resolveLaunchResources(deps.config, request, pools);
 }

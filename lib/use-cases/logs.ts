@@ -1,4 +1,5 @@
 /** GET /logs/<name> (section 9): the session pod's logs, keyed by container. */
+import { LIMITS } from "../api/limits.js";
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
@@ -27,7 +28,12 @@ export async function readSessionLogs(
   const entries = await Promise.all(
     containers.map(async (container) => {
       try {
-        const text = await repo.readLogs(pod, container, { tailLines: maxLines, timestamps: true });
+        const text = await repo.readLogs(pod, container, {
+          tailLines: maxLines,
+          timestamps: true,
+          // The line cap alone does not bound memory: one line may be megabytes long.
+          limitBytes: LIMITS.logBytes,
+        });
         return [container, text] as const;
       } catch (err) {
         throw intermittentError(`Logs cannot be read for pod ${pod}, container ${container}.`, {

@@ -11,6 +11,8 @@ import { BASE_ENV } from "../helpers/deps.js";
 import { type Offline, startOffline } from "../helpers/offline.js";
 import { type SessionStack, startSessionStack } from "../helpers/stack.js";
 import { registeredHeaders } from "../helpers/users.js";
+import { GIT_STATE_ANNOTATION } from "../local/cluster/index.js";
+import "../../lib/adapters/k8s.js";
 
 const HELLO_MASTER = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const alice = registeredHeaders({ username: "alice" });
@@ -62,6 +64,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       ["DELETE", "/servers/warm"],
       ["GET", "/logs/warm"],
       ["GET", "/server_options"],
+      ["GET", "/renku-demo%2Fhello-world/autosave"],
     ];
     for (const [method, path] of routes) {
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -153,6 +156,56 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       const seen = await waitFor(name, "404");
       expect(seen.at(-1)).toBe("404");
       expect((await call("GET", "/servers", alice)).json).toEqual({ servers: {} });
+    });
+  });
+
+  describe("the autosave cycle over HTTP", () => {
+    const branch = `renku/autosave/alice/master/${HELLO_MASTER.slice(0, 7)}/${HELLO_MASTER.slice(0, 7)}`;
+    const launch = () =>
+      call("POST", "/servers", alice, {
+        namespace: "renku-demo",
+        project: "hello-world",
+        commit_sha: HELLO_MASTER,
+      });
+    const branches = () => [...(stack.gitlab.state.project(1001)?.branches.keys() ?? [])];
+    let name: string;
+
+    it("unsaved work is pushed as an autosave branch when the session stops, at once", async () => {
+      const r = await launch();
+      expect(r.status, r.text).toBe(201);
+      name = r.json.name;
+      await waitFor(name, "running");
+      // The user edits a notebook: the simulated working tree becomes dirty.
+      await kit.patchMerge(stack.deps, name, {
+        metadata: { annotations: { [GIT_STATE_ANNOTATION]: JSON.stringify({ clean: false }) } },
+      });
+      expect((await call("DELETE", `/servers/${name}`, alice)).status).toBe(204);
+      // waitFor gives up after ~30 s: a stop held for the proxy's 600 s grace period would fail here.
+      await waitFor(name, "404");
+      expect(branches()).toContain(branch);
+    });
+
+    it("is listed by GET autosave", async () => {
+      const r = await call("GET", "/renku-demo%2Fhello-world/autosave", alice);
+      expect(r.status, r.text).toBe(200);
+      expect(r.json.autosaves).toContainEqual(
+        expect.objectContaining({
+          name: branch,
+          branch: "master",
+          commit: HELLO_MASTER.slice(0, 7),
+        }),
+      );
+    });
+
+    it("is restored by the next launch, as git-clone's log shows, and leaves GitLab", async () => {
+      const r = await launch();
+      expect(r.status, r.text).toBe(201);
+      await waitFor(name, "running");
+      const logs = await call("GET", `/logs/${name}`, alice);
+      expect(logs.json["git-clone"]).toContain(`Autosave found origin/${branch}`);
+      expect(branches()).not.toContain(branch);
+      expect((await call("DELETE", `/servers/${name}?forced=true`, alice)).status).toBe(204);
+      await waitFor(name, "404");
     });
   });
 });

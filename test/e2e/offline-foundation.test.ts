@@ -1,14 +1,24 @@
 /** The service under `serverless offline`, over real HTTP, as the README's quick start runs it. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Offline, startOffline } from "../helpers/offline.js";
-import { anonHeaders } from "../helpers/users.js";
+import { anonHeaders, registeredHeaders } from "../helpers/users.js";
+import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
 
 describe("serverless offline", () => {
   let offline: Offline;
+  let gitlab: GitLabDouble;
   beforeAll(async () => {
-    offline = await startOffline({ NB_ANONYMOUS_SESSIONS_ENABLED: "true", NB_LOG_LEVEL: "warn" });
+    gitlab = await startGitLabDouble();
+    offline = await startOffline({
+      NB_ANONYMOUS_SESSIONS_ENABLED: "true",
+      NB_LOG_LEVEL: "warn",
+      NB_GIT__URL: gitlab.url,
+    });
   }, 300_000);
-  afterAll(async () => offline?.stop());
+  afterAll(async () => {
+    await offline?.stop();
+    await gitlab?.stop();
+  });
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${offline.url}${path}`, { headers });
@@ -58,8 +68,41 @@ describe("serverless offline", () => {
     expect(m.status).toBe(405);
   });
 
-  it("keeps encoded slashes of project paths in one path parameter", async () => {
-    const r = await get("/notebooks/group%2Fsub%2Fproject/autosave", anonHeaders("anon-e2e1"));
-    expect(r.status).not.toBe(404);
+  it("takes project paths with encoded or unencoded slashes on the autosave routes", async () => {
+    const alice = registeredHeaders({ username: "alice" });
+    const encoded = await get("/notebooks/renku-demo%2Fhello-world/autosave", alice);
+    expect(encoded.status).toBe(200);
+    const names = ((await encoded.json()) as { autosaves: { name: string }[] }).autosaves.map(
+      (a) => a.name,
+    );
+    expect(names).toContain("renku/autosave/alice/master/41e286a/8ae5118");
+    const plain = await get("/notebooks/renku-demo/hello-world/autosave", alice);
+    expect(plain.status).toBe(200);
+    const plainNames = ((await plain.json()) as { autosaves: { name: string }[] }).autosaves;
+    expect(plainNames.map((a) => a.name)).toEqual(names);
+    const anon = await get(
+      "/notebooks/renku-demo/no-such-project/autosave",
+      anonHeaders("anon-e2e1"),
+    );
+    expect(anon.status).toBe(404);
+    // The same greedy route still answers other paths as the catch-all does.
+    const other = await get("/notebooks/servers/x/y");
+    expect(other.status).toBe(404);
+    expect(((await other.json()) as { error: { code: number } }).error.code).toBe(1404);
+  });
+
+  it("deletes an autosave named with unencoded slashes in an unencoded project path", async () => {
+    const alice = registeredHeaders({ username: "alice" });
+    const name = "renku/autosave/alice/master/9b1eb29/9be9409";
+    const r = await fetch(`${offline.url}/notebooks/renku-demo/hello-world/autosave/${name}`, {
+      method: "DELETE",
+      headers: alice,
+    });
+    expect(r.status).toBe(204);
+    const after = await get("/notebooks/renku-demo%2Fhello-world/autosave", alice);
+    const left = ((await after.json()) as { autosaves: { name: string }[] }).autosaves;
+    expect(left.map((a) => a.name)).not.toContain(name);
+    const wrongMethod = await fetch(`${offline.url}/notebooks/servers`, { method: "DELETE" });
+    expect(wrongMethod.status).toBe(405);
   });
 });

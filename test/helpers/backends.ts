@@ -18,8 +18,12 @@ export interface BackendKit {
   plural: string;
   /** The container that runs Jupyter, as GET /logs keys it. */
   sessionContainer: string;
+  /** Does hibernation get the git sidecar's answer (through its rpc-server Service)? */
+  sidecarAnswers: boolean;
   /** Every container GET /logs reads for a running session. */
   logContainers(kind: "registered" | "anonymous"): string[];
+  /** A merge patch of the session's resource, as a user's tools or the operator would write. */
+  patchMerge(deps: Deps, name: string, body: Record<string, unknown>): Promise<unknown>;
   /** The stored resource: is it asked to hibernate, and the env each of its containers gets. */
   stored(deps: Deps, name: string): Promise<StoredSession | undefined>;
 }
@@ -51,6 +55,8 @@ export const KITS: Record<BackendName, BackendKit> = {
     env: { NB_AMALTHEA__BACKEND: "jupyterserver" },
     plural: "jupyterservers",
     sessionContainer: "jupyter-server",
+    sidecarAnswers: true,
+    patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
         ? [...INIT, "jupyter-server", "oauth2-proxy", "git-proxy", "git-sidecar"]
@@ -76,6 +82,8 @@ export const KITS: Record<BackendName, BackendKit> = {
     env: { NB_AMALTHEA__BACKEND: "amaltheasession" },
     plural: "amaltheasessions",
     sessionContainer: "amalthea-session",
+    sidecarAnswers: false,
+    patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
         ? [...INIT, "amalthea-session", "oauth2-proxy", "authproxy", "git-proxy", "git-sidecar"]

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
-import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
+import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { pushSeedImages } from "../local/registry/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
 import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
@@ -26,15 +26,22 @@ export interface SessionStack extends TestDeps {
 export interface StackOptions {
   timing?: "instant" | "manual" | { stepMs: number };
   env?: Record<string, string>;
+  /** Scales the git proxy's grace period of a held stop (startLocalCluster's graceScale). */
+  graceScale?: number;
 }
 
 export async function startSessionStack(opts: StackOptions = {}): Promise<SessionStack> {
   const registries = inject("registries");
   const seed = loadSeed();
   const [cluster, gitlab] = await Promise.all([
-    startLocalCluster({ timing: opts.timing ?? "instant" }),
+    startLocalCluster({
+      timing: opts.timing ?? "instant",
+      ...(opts.graceScale !== undefined ? { graceScale: opts.graceScale } : {}),
+    }),
     startGitLabDouble({ seed }),
   ]);
+  // Sessions push their autosaves to, and restore them from, the GitLab double.
+  cluster.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
   const kubeconfig = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);

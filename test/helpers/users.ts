@@ -23,6 +23,9 @@ export const gitCredentials = (gitUrl: string, token: string, expiresAt: number 
     }),
   ).toString("base64");
 
+/** Real tokens are visible ASCII (authentication refuses others): a username is encoded into one. */
+const inToken = (username: string) => encodeURIComponent(username);
+
 export function registeredHeaders(user: TestUser, idToken?: string): Record<string, string> {
   const claims = {
     preferred_username: user.username,
@@ -38,12 +41,12 @@ export function registeredHeaders(user: TestUser, idToken?: string): Record<stri
       .setExpirationTime("1h")
       .encode();
   return {
-    "renku-auth-access-token": user.accessToken ?? `access-${user.username}-secret`,
+    "renku-auth-access-token": user.accessToken ?? `access-${inToken(user.username)}-secret`,
     "renku-auth-id-token": token,
-    "renku-auth-refresh-token": `refresh-${user.username}-secret`,
+    "renku-auth-refresh-token": `refresh-${inToken(user.username)}-secret`,
     "renku-auth-git-credentials": gitCredentials(
       user.gitUrl ?? "https://gitlab.example.org",
-      user.gitToken ?? `glpat-${user.username}-secret`,
+      user.gitToken ?? `glpat-${inToken(user.username)}-secret`,
     ),
   };
 }

@@ -81,6 +81,7 @@ describe("configuration", () => {
       NB_GIT__URL: "ftp://gitlab",
       NB_K8S__NAMESPACE: "Not_A_Label",
       NB_SERVICE_PREFX: "/typo",
+      NB_SESSIONS__INGRESS__SCHEME: "ftp",
     });
     const named = problems.map((p) => p.split(":")[0]);
     expect(named.sort()).toEqual(
@@ -91,12 +92,34 @@ describe("configuration", () => {
         "NB_SERVICE_PREFX",
         "NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS",
         "NB_SESSIONS__INGRESS__HOST",
+        "NB_SESSIONS__INGRESS__SCHEME",
         "NB_SESSIONS__NODE_SELECTOR",
       ].sort(),
     );
     expect(problems).toContain("NB_SESSIONS__INGRESS__HOST: is required");
     expect(problems).toContain("NB_SESSIONS__NODE_SELECTOR: is not valid JSON");
     expect(problems).toContain("NB_SERVICE_PREFX: unknown setting");
+  });
+
+  it("names an unknown nested variable in full, as the user wrote it", () => {
+    const problems = problemsOf({ ...HOST, NB_SESION__X: "1", NB_SESION__Y__Z: "2" });
+    expect(problems).toContain("NB_SESION__X: unknown setting");
+    expect(problems).toContain("NB_SESION__Y__Z: unknown setting");
+    expect(problems.join(" ")).not.toMatch(/NB_SESION: /);
+  });
+
+  it("pins the sessions' oauth2-proxy image, and checks one given", () => {
+    expect(loadConfig(HOST).sessions.oauth2_proxy.image).toBe("bitnami/oauth2-proxy:7.3.0");
+    const own = {
+      ...HOST,
+      NB_SESSIONS__OAUTH2_PROXY__IMAGE: "registry.example.org/oauth2-proxy:7.3.0",
+    };
+    expect(loadConfig(own).sessions.oauth2_proxy.image).toBe(
+      "registry.example.org/oauth2-proxy:7.3.0",
+    );
+    expect(problemsOf({ ...HOST, NB_SESSIONS__OAUTH2_PROXY__IMAGE: "Not An Image" })).toEqual([
+      "NB_SESSIONS__OAUTH2_PROXY__IMAGE: must be an image reference such as registry/name:tag",
+    ]);
   });
 
   it("never echoes a secret value in its errors", () => {
@@ -118,5 +141,40 @@ describe("configuration", () => {
     for (const name of declared.filter((n) => n.startsWith("NB_"))) {
       expect(configVariables(), name).toContain(name);
     }
+  });
+});
+
+describe("strict mode outside the local stage (issue 14)", () => {
+  const AUTH = {
+    NB_AUTH__JWKS_URL: "https://renku.example.org/auth/realms/Renku/protocol/openid-connect/certs",
+    NB_AUTH__ISSUER: "https://renku.example.org/auth/realms/Renku",
+    NB_AUTH__AUDIENCE: "renku",
+  };
+
+  it("is off on the local stage, the default", () => {
+    expect(loadConfig(HOST).stage).toBe("local");
+    expect(loadConfig({ ...HOST, NB_STAGE: "local" }).auth.trust_gateway).toBe(false);
+  });
+
+  it("refuses to start a deployed stage without JWKS, issuer and audience, naming each", () => {
+    const problems = problemsOf({ ...HOST, NB_STAGE: "prod" });
+    expect(problems).toHaveLength(3);
+    for (const name of ["NB_AUTH__JWKS_URL", "NB_AUTH__ISSUER", "NB_AUTH__AUDIENCE"]) {
+      expect(problems.some((p) => p.startsWith(`${name}: required on stage prod`))).toBe(true);
+    }
+    expect(
+      problemsOf({ ...HOST, NB_STAGE: "prod", NB_AUTH__JWKS_URL: AUTH.NB_AUTH__JWKS_URL }),
+    ).toHaveLength(2);
+  });
+
+  it("starts with full verification, or when the gateway is trusted explicitly", () => {
+    expect(loadConfig({ ...HOST, NB_STAGE: "prod", ...AUTH }).stage).toBe("prod");
+    expect(
+      loadConfig({ ...HOST, NB_STAGE: "prod", NB_AUTH__TRUST_GATEWAY: "true" }).auth.trust_gateway,
+    ).toBe(true);
+  });
+
+  it("validates the stage name", () => {
+    expect(problemsOf({ ...HOST, NB_STAGE: "a b" })[0]).toMatch(/^NB_STAGE: /);
   });
 });

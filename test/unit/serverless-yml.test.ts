@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROUTES } from "../../lib/api/routes.js";
-import { routePath } from "../../lib/http/route.js";
+import { greedyPath, routePath } from "../../lib/http/route.js";
 
 interface Fn {
   handler: string;
@@ -29,8 +29,10 @@ describe("serverless.yml", () => {
         ?.map((e) => e.httpApi)
         .filter((e) => typeof e === "object")
         .map((e) => ({ method: e.method, path: resolvePath(e.path) }));
+      const greedy = route.greedy ? [{ method: route.method, path: greedyPath("/notebooks") }] : [];
       expect(http, route.id).toEqual([
         { method: route.method, path: routePath(route, "/notebooks") },
+        ...greedy,
       ]);
     }
   });

@@ -9,10 +9,23 @@ const UNIT_SECONDS: Record<string, number> = {
   h: 3600,
 };
 
+const isNumberChar = (c: string) => (c >= "0" && c <= "9") || c === ".";
+
+/** One left-to-right pass (no regex: linear on any input). */
 export function durationSeconds(text: string | undefined): number {
   if (!text) return 0;
+  const sign = text.startsWith("-") ? -1 : 1;
+  let i = text.startsWith("-") || text.startsWith("+") ? 1 : 0;
   let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/g))
-    total += Number(m[1]) * (UNIT_SECONDS[m[2] as string] ?? 0);
-  return text.startsWith("-") ? -total : total;
+  while (i < text.length) {
+    const start = i;
+    while (i < text.length && isNumberChar(text[i] as string)) i++;
+    const value = Number(text.slice(start, i));
+    const unitStart = i;
+    while (i < text.length && !isNumberChar(text[i] as string)) i++;
+    const unit = UNIT_SECONDS[text.slice(unitStart, i)];
+    if (start === unitStart || unit === undefined || Number.isNaN(value)) return 0;
+    total += value * unit;
+  }
+  return sign * total;
 }

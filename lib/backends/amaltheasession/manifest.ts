@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import { sessionPath } from "../../sessions/url.js";
+import { trimTrailingSlashes } from "../../trim.js";
 import type { ManifestInput } from "../jupyterserver/manifest.js";
 import {
   containerResources,
@@ -97,7 +98,7 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
   const { labels, annotations } = sessionMetadata(input);
   const cull = culling(config, user, resources);
   const seconds = (n: number) => `${n}s`;
-  const mountPath = `${image.workdir.replace(/\/+$/, "")}/work`;
+  const mountPath = `${trimTrailingSlashes(image.workdir)}/work`;
   const tls = config.sessions.ingress.tls_secret;
   const envVars = Object.keys(input.request.environmentVariables).length > 0;
 
@@ -210,6 +211,8 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
         pathPrefix: sessionPath(name),
         annotations: config.sessions.ingress.annotations,
         ...(tls ? { tlsSecret: { name: tls, adopt: false } } : {}),
+        // TLS terminated in front of the ingress: status.url says https as the API does.
+        ...(!tls && config.sessions.ingress.scheme === "https" ? { assumeHttps: true } : {}),
       },
       authentication: {
         enabled: true,

@@ -11,12 +11,12 @@ import { isAnonymousSession, sessionStatus } from "./status.js";
 import type { AmsView } from "./types.js";
 
 /** The session's URL, built from the ingress as for a JupyterServer; anonymous ones carry their token. */
-export function amsUrl(view: AmsView): string {
+export function amsUrl(view: AmsView, config: Config): string {
   const { cr } = view;
   const ingress = cr.spec.ingress;
   const path = cr.spec.session.urlPath ?? ingress?.pathPrefix ?? "/";
   const base = ingress
-    ? sessionUrl(ingress.host, path, Boolean(ingress.tlsSecret?.name))
+    ? sessionUrl(config.sessions.ingress.scheme, ingress.host, path)
     : (cr.status?.url ?? "");
   const token = isAnonymousSession(cr) ? cr.metadata.annotations?.["renku.io/userId"] : undefined;
   return token ? `${base}?token=${encodeURIComponent(token)}` : base;
@@ -35,7 +35,7 @@ export function serializeSession(view: AmsView, config: Config, now: Date): Note
     state: { pod_name: pod?.metadata?.name ?? null },
     started: pythonIsoUtc(cr.metadata.creationTimestamp),
     status: sessionStatus(view, config, now),
-    url: amsUrl(view),
+    url: amsUrl(view, config),
     // Amalthea reports no resource usage.
     resources: {
       requests: resourceRequests(session.resources?.requests ?? {}, session.storage?.size),

@@ -158,9 +158,9 @@ export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStat
   const failing = state === "failed";
   const init = states(pod?.status?.initContainerStatuses, registered, failing);
   const regular = states(pod?.status?.containerStatuses, registered, failing);
-  // Without a pod (created, hibernated) every configured container shows as waiting.
-  const stepState = !pod && state === "hibernated" ? "starting" : state;
-  const details = containerSteps(init, regular, stepState, !registered, config);
+  // Starting, or hibernated without a pod: what has no state yet shows as waiting.
+  const fill = state === "starting" || (!pod && state === "hibernated");
+  const details = containerSteps(init, regular, fill, !registered, config);
   return apiStatus(
     state,
     details,

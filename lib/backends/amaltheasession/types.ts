@@ -51,6 +51,7 @@ export interface AmaltheaSessionSpec {
     pathPrefix?: string;
     annotations?: Record<string, string>;
     tlsSecret?: SecretRef;
+    assumeHttps?: boolean;
   };
   authentication?: {
     enabled?: boolean;

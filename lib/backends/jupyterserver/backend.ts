@@ -16,6 +16,7 @@ import { logContainers, podName } from "./ownership.js";
 import type { SessionsRepository } from "./repository.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
+import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
 import type { JupyterServer } from "./types.js";
 import { sessionOwner, toSessionView } from "./view.js";
 
@@ -37,6 +38,7 @@ const cr = (s: Session) => (s as JsSession).cr;
 export function jupyterServerBackend(
   repo: SessionsRepository<JupyterServer>,
   config: Config,
+  log: Logger,
 ): SessionBackend {
   return {
     get: async (name) => wrapped(await repo.get(name)),
@@ -45,10 +47,10 @@ export function jupyterServerBackend(
     view: (s) => toSessionView(cr(s)),
     serialize: (s, now) => serializeServer(cr(s), config, now),
 
-    async create(input, log: Logger) {
+    async create(input, launchLog: Logger) {
       const launchId = newLaunchId();
       const manifest = withLaunchId(buildManifest(input), launchId);
-      const created = await createJupyterServer(repo, manifest, launchId, input.user, log);
+      const created = await createJupyterServer(repo, manifest, launchId, input.user, launchLog);
       return {
         status: created.status,
         session: wrap(created.server),
@@ -75,10 +77,13 @@ export function jupyterServerBackend(
       return wrap(patched);
     },
 
-    // The git sidecar's status call is skipped: the annotations record empty git information,
-    // as Amalthea's own culling does.
-    hibernate: async (s, now) =>
-      wrapped(await repo.patchMerge(s.name, hibernateMergePatch(undefined, now))),
+    async hibernate(s, now) {
+      // The git sidecar's state, when it answers; empty git information otherwise.
+      const git = hasGitSidecar(cr(s))
+        ? await sidecarGitStatus({ k8s: repo, log }, s.name)
+        : undefined;
+      return wrapped(await repo.patchMerge(s.name, hibernateMergePatch(git, now)));
+    },
 
     async resume(s, user) {
       // Fresh tokens first, so the pod the resume creates starts with them.

@@ -3,6 +3,7 @@
  * a resource-class change, and the fresh credentials a resumed session needs.
  */
 import { Buffer } from "node:buffer";
+import { z } from "zod";
 import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
@@ -19,6 +20,32 @@ export interface GitStatus {
   behind?: number;
   branch?: string;
   commit?: string;
+}
+
+/** The sidecar's JSON-RPC request for the repository's state (images.md). */
+export const GIT_STATUS_REQUEST = { jsonrpc: "2.0", id: 0, method: "git/get_status" };
+
+/** Where the sidecar of session `name` answers JSON-RPC: its Service, port and path. */
+export const sidecarRpcTarget = (name: string) => ({
+  service: `${name}-rpc-server`,
+  port: "http",
+  path: `sessions/${name}/sidecar/jsonrpc`,
+});
+
+const gitStatusAnswer = z.object({
+  result: z.object({
+    clean: z.boolean(),
+    ahead: z.number().int(),
+    behind: z.number().int(),
+    branch: z.string(),
+    commit: z.string(),
+  }),
+});
+
+/** The `result` of a get_status answer, or undefined when it is an error or malformed. */
+export function parseGitStatus(answer: unknown): GitStatus | undefined {
+  const parsed = gitStatusAnswer.safeParse(answer);
+  return parsed.success ? parsed.data.result : undefined;
 }
 
 /** Seconds-precision UTC ISO time, as the reference stamped hibernations. */
@@ -130,21 +157,18 @@ type TokenSource = Pick<
   "accessToken" | "refreshToken" | "gitToken" | "gitTokenExpiresAt"
 >;
 
-/** Which env values of which container carry which credential (both 1.18 and HEAD names). */
+/**
+ * Which env values of which container carry which credential: only the names the 1.18.1 images
+ * read (images.md); HEAD's GIT_PROXY_* and GIT_CLONE_USER__RENKU_TOKEN are not among them.
+ */
 const TOKEN_ENV: Record<string, Record<string, (u: TokenSource) => string>> = {
   "git-proxy": {
     RENKU_ACCESS_TOKEN: (u) => u.accessToken,
-    GIT_PROXY_RENKU_ACCESS_TOKEN: (u) => u.accessToken,
     RENKU_REFRESH_TOKEN: (u) => u.refreshToken ?? "",
-    GIT_PROXY_RENKU_REFRESH_TOKEN: (u) => u.refreshToken ?? "",
     GITLAB_OAUTH_TOKEN: (u) => u.gitToken,
-    GITLAB_OAUTH_TOKEN_EXPIRES_AT: (u) => String(u.gitTokenExpiresAt),
+    GITLAB_OAUTH_TOKEN_EXPIRES_AT: (u) => String(Math.trunc(u.gitTokenExpiresAt)),
   },
-  "git-clone": {
-    GIT_CLONE_USER__RENKU_TOKEN: (u) => u.accessToken,
-    GIT_CLONE_USER__OAUTH_TOKEN: (u) => u.gitToken,
-  },
-  "init-user-secrets": { RENKU_ACCESS_TOKEN: (u) => u.accessToken },
+  "git-clone": { GIT_CLONE_USER__OAUTH_TOKEN: (u) => u.gitToken },
 };
 
 /**

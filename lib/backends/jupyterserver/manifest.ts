@@ -5,7 +5,8 @@
  */
 import type { User } from "../../auth/user.js";
 import type { Config } from "../../config.js";
-import { isLabelValue } from "../../k8s/labels.js";
+import { validationError } from "../../errors.js";
+import { fitLabelValue, isLabelValue } from "../../k8s/labels.js";
 import type {
   GitlabProject,
   GitlabUser,
@@ -14,6 +15,7 @@ import type {
   ResolvedResources,
 } from "../../sessions/types.js";
 import { configuredSessionUrl, sessionPath } from "../../sessions/url.js";
+import { trimTrailingSlashes } from "../../trim.js";
 import type { PatchContext } from "./patches/context.js";
 import * as general from "./patches/general.js";
 import * as gitProxy from "./patches/git-proxy.js";
@@ -145,7 +147,7 @@ const optionalLabel = (value: string | null) =>
 export function launchContext(input: ManifestInput, workspaceVolume: string): PatchContext {
   const { config, user, name, request, project, image, resources } = input;
   const path = projectPath(project);
-  const rootDir = `${image.workdir.replace(/\/+$/, "")}/work/${path}/`;
+  const rootDir = `${trimTrailingSlashes(image.workdir)}/work/${path}/`;
   return {
     config,
     user,
@@ -156,7 +158,7 @@ export function launchContext(input: ManifestInput, workspaceVolume: string): Pa
     image,
     resources,
     projectPath: path,
-    notebookDir: rootDir.replace(/\/+$/, ""),
+    notebookDir: trimTrailingSlashes(rootDir),
     sessionUrl: configuredSessionUrl(config, name),
     gitUrl: user.kind === "registered" ? user.gitUrl : config.git.url,
     workspaceVolume,
@@ -171,7 +173,8 @@ export function sessionMetadata(input: ManifestInput) {
   const labels = strings({
     app: "jupyter",
     component: "singleuser-server",
-    "renku.io/commit-sha": request.commitSha,
+    // A SHA-256 commit (64 digits) is one too long for a label: cut by fitLabelValue's rule.
+    "renku.io/commit-sha": fitLabelValue(request.commitSha),
     "renku.io/gitlabProjectId": String(project.id),
     [SAFE_USERNAME_LABEL]: user.safeUsername,
     "renku.io/quota": optionalLabel(resources.priorityClass),
@@ -207,7 +210,7 @@ export function sessionMetadata(input: ManifestInput) {
 
 export function buildManifest(input: ManifestInput): JupyterServer {
   const { config, user, name, image, resources } = input;
-  const workdir = image.workdir.replace(/\/+$/, "");
+  const workdir = trimTrailingSlashes(image.workdir);
   const ctx = launchContext(input, "workspace");
   const rootDir = `${ctx.notebookDir}/`;
   const cull = culling(config, user, resources);
@@ -246,7 +249,7 @@ export function buildManifest(input: ManifestInput): JupyterServer {
       };
 
   const tlsSecret = config.sessions.ingress.tls_secret;
-  return {
+  const manifest: JupyterServer = {
     apiVersion: `${config.amalthea.group}/${config.amalthea.version}`,
     kind: "JupyterServer",
     metadata: { name, namespace: config.k8s.namespace, labels, annotations },
@@ -269,4 +272,21 @@ export function buildManifest(input: ManifestInput): JupyterServer {
       patches: buildPatches(ctx),
     },
   };
+  assertManifestSize(manifest);
+  return manifest;
+}
+
+/**
+ * The API server refuses requests over about 3 MiB, which would be a 500 after every check had
+ * passed. The request limits keep a resource far below this; the check makes it a 422 regardless.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export function assertManifestSize(manifest: JupyterServer): void {
+  const bytes = Buffer.byteLength(JSON.stringify(manifest));
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw validationError(
+      `Field 'environment_variables' has errors: The session would be described by ${bytes} bytes, more than the ${MAX_MANIFEST_BYTES} allowed.`,
+    );
+  }
 }

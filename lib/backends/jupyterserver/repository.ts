@@ -59,7 +59,7 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   readLogs(
     pod: string,
     container: string,
-    opts?: { tailLines?: number; timestamps?: boolean },
+    opts?: { tailLines?: number; timestamps?: boolean; limitBytes?: number },
   ): Promise<string | undefined>;
   /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
   listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
@@ -72,6 +72,17 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
   deleteSecret(name: string): Promise<boolean>;
   getConfigMap(name: string): Promise<ConfigMapData | undefined>;
+  /**
+   * POSTs JSON to a Service in the namespace through the API server's service proxy
+   * (`services/proxy`), with its own timeout; the parsed answer.
+   */
+  postServiceProxy<T>(
+    service: string,
+    port: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<T>;
   /**
    * Writes a ConfigMap's data: creates it when resourceVersion is undefined, otherwise replaces it
    * at that version. Losing the race either way throws ConflictError.
@@ -302,7 +313,12 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         send<string>({
           method: "GET",
           path: `${coreObject("pods", pod)}/log`,
-          query: { container, tailLines: o.tailLines, timestamps: o.timestamps ?? true },
+          query: {
+            container,
+            tailLines: o.tailLines,
+            timestamps: o.timestamps ?? true,
+            limitBytes: o.limitBytes,
+          },
         }),
         { 404: none, 400: none },
       ),
@@ -399,5 +415,22 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
 
     forResource: <T extends KubeObject>(resource: CustomResource) =>
       createSessionsRepository<T>({ ...opts, resource }),
+
+    postServiceProxy: <T>(
+      service: string,
+      port: string,
+      path: string,
+      body: unknown,
+      proxyTimeoutMs: number,
+    ) =>
+      call(`create services/${service}/proxy`, (api) =>
+        api.request<T>({
+          method: "POST",
+          // `name:port` as client-go writes it: the colon stays unescaped.
+          path: `${coreObject("services", service)}:${encodeURIComponent(port)}/proxy/${path.replace(/^\/+/, "")}`,
+          body,
+          timeoutMs: Math.min(proxyTimeoutMs, timeoutMs),
+        }),
+      ),
   };
 }

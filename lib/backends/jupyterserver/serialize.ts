@@ -35,9 +35,9 @@ export function usingDefaultImage(js: JupyterServer, config: Config): boolean {
 }
 
 /** The session's URL; anonymous sessions carry their Jupyter token. */
-export function serverUrl(js: JupyterServer): string {
+export function serverUrl(js: JupyterServer, config: Config): string {
   const routing = js.spec.routing;
-  const base = sessionUrl(routing.host, routing.path ?? "/", Boolean(routing.tls?.enabled));
+  const base = sessionUrl(config.sessions.ingress.scheme, routing.host, routing.path ?? "/");
   const token = js.spec.auth?.token;
   return token ? `${base}?token=${encodeURIComponent(token)}` : base;
 }
@@ -102,7 +102,7 @@ export function serializeServer(js: JupyterServer, config: Config, now: Date): N
     state: { pod_name: js.status?.mainPod?.name ?? null },
     started: pythonIsoUtc(js.metadata.creationTimestamp),
     status: serverStatus(js, config, now),
-    url: serverUrl(js),
+    url: serverUrl(js, config),
     resources: { requests: requests(js), usage: usage(js) },
     image: js.spec.jupyterServer.image,
   };

@@ -55,36 +55,42 @@ export function serverState(js: JupyterServer): ServerState {
   return state;
 }
 
-function steps(js: JupyterServer, state: ServerState, config: Config): StatusStep[] {
+const allWaiting = (names: readonly string[]) =>
+  Object.fromEntries(names.map((n) => [n, "waiting" as const]));
+
+function steps(js: JupyterServer, config: Config): StatusStep[] {
+  // While the operator's state is absent or starting, each empty summary (init, regular) is
+  // filled with waiting steps on its own: the init summary is often written before the regular.
+  const raw = js.status?.state;
   return containerSteps(
     js.status?.containerStates?.init ?? {},
     js.status?.containerStates?.regular ?? {},
-    state,
+    raw === undefined || raw === null || raw === "starting",
     isAnonymousServer(js),
     config,
   );
 }
 
 /**
- * The steps of containers' states keyed by the JupyterServer's container names. A starting session
- * with no states yet shows every configured container waiting.
+ * The steps of containers' states keyed by the JupyterServer's container names. With `fill`, an
+ * empty summary shows every configured container of its kind waiting.
  */
 export function containerSteps(
   initStates: Record<string, StepStatus>,
   regularStates: Record<string, StepStatus>,
-  state: ServerState,
+  fill: boolean,
   anonymous: boolean,
   config: Config,
 ): StatusStep[] {
   let init = initStates;
   let regular = regularStates;
-  const empty = Object.keys(init).length === 0 && Object.keys(regular).length === 0;
-  if (empty && state === "starting") {
-    const regularNames = anonymous
-      ? config.sessions.containers.anonymous
-      : config.sessions.containers.registered;
-    init = Object.fromEntries(config.sessions.init_containers.map((n) => [n, "waiting" as const]));
-    regular = Object.fromEntries(regularNames.map((n) => [n, "waiting" as const]));
+  if (fill) {
+    if (Object.keys(init).length === 0) init = allWaiting(config.sessions.init_containers);
+    if (Object.keys(regular).length === 0) {
+      regular = allWaiting(
+        anonymous ? config.sessions.containers.anonymous : config.sessions.containers.registered,
+      );
+    }
   }
   const pick = (table: [string, string][], states: Record<string, StepStatus>) =>
     table.flatMap(([container, step]) => {
@@ -115,10 +121,14 @@ export function unschedulableMessage(pod: PodStatus | undefined): string | undef
   const body = head[1].split(/\.\s+preemption:/)[0] ?? head[1];
   let best: { count: number; reason: string } | undefined;
   for (const clause of body.split(/,\s*(?=\d+\s)/)) {
-    const m = /^\s*(\d+)\s+(.*?)\.?\s*$/s.exec(clause);
-    if (!m?.[1] || m[2] === undefined) continue;
+    // The count by regex, the reason by trimming: a lazy `(.*?)\.?\s*$` was quadratic on long
+    // runs of spaces, and the message comes from the cluster.
+    const m = /^\s*(\d+)\s+/.exec(clause);
+    if (!m?.[1]) continue;
+    const rest = clause.slice(m[0].length).trimEnd();
+    const reason = rest.endsWith(".") ? rest.slice(0, -1) : rest;
     const count = Number(m[1]);
-    if (!best || count > best.count) best = { count, reason: m[2] };
+    if (!best || count > best.count) best = { count, reason };
   }
   if (!best) return msg;
   return `${UNSCHEDULABLE_PREFIX}'${best.reason}'. ${UNSCHEDULABLE_SUFFIX}`;
@@ -294,7 +304,7 @@ export function serverStatus(js: JupyterServer, config: Config, now: Date): ApiS
   const state = serverState(js);
   return apiStatus(
     state,
-    steps(js, state, config),
+    steps(js, config),
     warnings(js, state, config, now),
     state === "failed" ? failureMessage(js) : undefined,
   );

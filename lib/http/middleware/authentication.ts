@@ -1,6 +1,7 @@
 /** Authentication comes before any validation (D4): an unauthenticated caller learns nothing more. */
 import type { MiddlewareObj } from "@middy/core";
 import { authenticate } from "../../auth/authenticate.js";
+import { LOCAL_STAGE } from "../../config.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import type { AuthMode } from "../route.js";
 
@@ -14,6 +15,9 @@ export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Err
       ctx.user = await authenticate(request.event.headers ?? {}, {
         anonymousEnabled: config.anonymous_sessions_enabled,
         verifyIdToken: ctx.deps?.verifyIdToken,
+        gitlabUrl: config.git.url,
+        // Outside the local stage, git credentials are taken only for the configured GitLab.
+        strict: config.stage !== LOCAL_STAGE,
       });
     },
   };

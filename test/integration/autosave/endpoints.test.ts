@@ -138,11 +138,23 @@ describe("GET /notebooks/{namespace_project}/autosave", () => {
     expect(hidden.json.error.code).toBe(missing.json.error.code);
   });
 
-  it("answers anonymous callers with an empty list and asks GitLab nothing", async () => {
+  it("answers anonymous callers with an empty list for a public project, without their branches", async () => {
     const res = await getList(HELLO, anon);
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ pvsSupport: true, autosaves: [] });
-    expect(stack.gitlab.calls).toHaveLength(0);
+    expect(stack.gitlab.calls.map((c) => c.path)).not.toContainEqual(
+      expect.stringContaining("/repository/branches"),
+    );
+  });
+
+  it("answers anonymous callers 404 for a project that is missing or not public", async () => {
+    for (const project of ["renku-demo/no-such-project", "alice/private-notes"]) {
+      const res = await getList(project, anon);
+      expect(res.status).toBe(404);
+      expect(res.json).toEqual({
+        error: { code: 1404, message: `Cannot find project ${project}` },
+      });
+    }
   });
 
   it("is 401 without credentials", async () => {
@@ -213,5 +225,61 @@ describe("DELETE /notebooks/{namespace_project}/autosave/{autosave_name}", () =>
     const res = await deleteOne(HELLO, BOB_PLOTS, alice);
     expect(res.text).not.toContain("glpat-alice-secret");
     expect(stack.logs.join("")).not.toContain("glpat-alice-secret");
+  });
+});
+
+describe("project paths and names with unencoded slashes (API Gateway's {proxy+} route)", () => {
+  const greedy = (method: string, rest: string, headers: Record<string, string>) =>
+    invoke(method === "GET" ? list : del, {
+      method,
+      path: `/notebooks/${rest}`,
+      headers,
+      pathParameters: { proxy: rest },
+    });
+
+  it("lists a subgroup project's autosaves as the encoded path does", async () => {
+    const plain = await greedy("GET", `${HELLO}/autosave`, alice);
+    expect(plain.status).toBe(200);
+    expect(plain.json).toEqual((await getList(HELLO, alice)).json);
+    const anonymous = await greedy("GET", "renku-demo/no-such-project/autosave", anon);
+    expect(anonymous.status).toBe(404);
+    expect(anonymous.json.error.message).toBe("Cannot find project renku-demo/no-such-project");
+  });
+
+  it("deletes with the project and the autosave name both unencoded, or either encoded", async () => {
+    const master = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
+    const first = addAutosave(stack.gitlab, {
+      project: HELLO,
+      username: "bob",
+      branch: "master",
+      root: master,
+      ageMs: DAY,
+    });
+    const res = await greedy("DELETE", `${HELLO}/autosave/${first}`, bob);
+    expect(res.status).toBe(204);
+    expect(branchNames(stack.gitlab, HELLO)).not.toContain(first);
+    const second = addAutosave(stack.gitlab, {
+      project: HELLO,
+      username: "bob",
+      branch: "feature/plots",
+      root: master,
+      ageMs: DAY,
+    });
+    const mixed = await greedy("DELETE", `${HELLO}/autosave/${enc(second)}`, bob);
+    expect(mixed.status).toBe(204);
+    expect(branchNames(stack.gitlab, HELLO)).not.toContain(second);
+    expect(branchNames(stack.gitlab, HELLO)).toContain(BOB_PLOTS);
+  });
+
+  it("answers paths of no route as the catch-all does: 404, or 405 with Allow", async () => {
+    const unknown = await greedy("GET", "servers/x/y", alice);
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe(1404);
+    const method = await greedy("DELETE", "servers", alice);
+    expect(method.status).toBe(405);
+    expect(method.headers.allow).toBe("GET, POST");
+    const noName = await greedy("DELETE", `${HELLO}/autosave`, alice);
+    expect(noName.status).toBe(405);
+    expect(noName.headers.allow).toBe("GET");
   });
 });

@@ -457,6 +457,118 @@ describe("scripted faults (instant timing)", () => {
     ).toBe(404);
   });
 
+  it("renders Amalthea 0.24's own templates: oauth2-proxy with the jupyter upstream at args[6]", async () => {
+    await launch("tpl-reg");
+    const sts = await c.apps.readNamespacedStatefulSet({ name: "tpl-reg", namespace: ns });
+    const proxy = sts.spec?.template.spec?.containers[1];
+    expect(proxy?.name).toBe("oauth2-proxy");
+    expect(proxy?.image).toBe("harbor.renkulab.io/bitnami-mirror/oauth2-proxy:7.6.0");
+    expect(proxy?.args).toHaveLength(13);
+    expect(proxy?.args?.[6]).toBe("--upstream=http://127.0.0.1:8888");
+    expect(proxy?.args).toContain(
+      "--redirect-url=https://renku.example/sessions/tpl-reg/oauth2/callback",
+    );
+    expect(proxy?.args).toContain("--skip-auth-route=^/sessions/tpl-reg/api/status$");
+    const jupyter = sts.spec?.template.spec?.containers[0];
+    expect(jupyter?.startupProbe?.httpGet?.path).toBe("/sessions/tpl-reg/api/status");
+    expect(sts.spec?.template.spec?.volumes?.map((v) => v.name)).toEqual([
+      "oauth2-proxy-config",
+      "jupyter-server-secrets",
+      "jupyter-config-notebook",
+      "jupyter-config-server",
+      "jupyter-config",
+      "workspace",
+    ]);
+    const cm = await c.core.readNamespacedConfigMap({ name: "tpl-reg", namespace: ns });
+    expect(cm.data?.["jupyter_server_config.py"]).toContain(
+      'c.ServerApp.base_url="/sessions/tpl-reg"',
+    );
+    expect(cm.data?.["authorized-users.txt"]?.trim()).toBe("alice@example.com");
+    const secret = await c.core.readNamespacedSecret({ name: "tpl-reg", namespace: ns });
+    expect(Buffer.from(secret.data?.oidcClientSecret ?? "", "base64").toString()).toBe("s3cret");
+    // The pod is made from the rendered template: its containers carry the template's env.
+    const pod = await c.core.readNamespacedPod({ name: "tpl-reg-0", namespace: ns });
+    expect(pod.spec?.containers[0]?.env?.map((e) => e.name)).toEqual([
+      "SERVER_APP_TOKEN",
+      "JUPYTER_CONFIG_PATH",
+    ]);
+    expect(pod.spec?.containers[1]?.args).toEqual(proxy?.args);
+  });
+
+  it("anonymous: the traefik passthrough-proxy with three args, the token in the probes", async () => {
+    await launch("tpl-anon", { registered: false });
+    const sts = await c.apps.readNamespacedStatefulSet({ name: "tpl-anon", namespace: ns });
+    const proxy = sts.spec?.template.spec?.containers[1];
+    expect(proxy?.name).toBe("passthrough-proxy");
+    expect(proxy?.args).toEqual([
+      "--entryPoints.web.address=:4180",
+      "--providers.file.directory=/traefik",
+      "--ping.entryPoint=web",
+    ]);
+    expect(sts.spec?.template.spec?.containers[0]?.readinessProbe?.httpGet?.httpHeaders).toEqual([
+      { name: "Authorization", value: "token anon-token" },
+    ]);
+    const secret = await c.core.readNamespacedSecret({ name: "tpl-anon", namespace: ns });
+    expect(Buffer.from(secret.data?.jupyterServerAppToken ?? "", "base64").toString()).toBe(
+      "anon-token",
+    );
+    expect((await getCr(c, "tpl-anon")).status.state).toBe("running");
+  });
+
+  it("replacing args/6 of the oauth2-proxy succeeds, as the reference's git-sidecar patch does", async () => {
+    const upstream = "--upstream=http://127.0.0.1:8888/sessions/tpl-six/";
+    const cr = await launch("tpl-six", {
+      patches: [
+        {
+          op: "replace",
+          path: "/statefulset/spec/template/spec/containers/1/args/6",
+          value: upstream,
+        },
+      ],
+    });
+    expect(cr.status.state).toBe("running");
+    const pod = await c.core.readNamespacedPod({ name: "tpl-six-0", namespace: ns });
+    expect(pod.spec?.containers[1]?.args?.[6]).toBe(upstream);
+    expect(pod.spec?.containers[1]?.args).not.toContain("--upstream=http://127.0.0.1:8888");
+  });
+
+  it("a json patch against an index the template lacks fails the session, visibly", async () => {
+    // The passthrough-proxy has three args: there is no args/6 to replace.
+    const cr = await launch("tpl-bad", {
+      registered: false,
+      patches: [
+        {
+          op: "replace",
+          path: "/statefulset/spec/template/spec/containers/1/args/6",
+          value: "--upstream=http://127.0.0.1:8888/sessions/tpl-bad/",
+        },
+      ],
+    });
+    expect(cr.status.state).toBe("failed");
+    expect(cr.status.message).toMatch(/^Handler 'create_fn' failed permanently: patch 0 /);
+    expect(cr.status.message).toContain("containers/1/args/6");
+    expect(
+      (await failure(c.apps.readNamespacedStatefulSet({ name: "tpl-bad", namespace: ns }))).code,
+    ).toBe(404);
+    const events = await c.core.listNamespacedEvent({
+      namespace: ns,
+      fieldSelector: "involvedObject.name=tpl-bad,type=Warning",
+    });
+    expect(events.items.map((e) => e.message).join("\n")).toContain("containers/1/args/6");
+  });
+
+  it("merge patches apply to the children dict", async () => {
+    const body = jupyterServer("tpl-merge");
+    (body.spec.patches as unknown[]).push({
+      type: "application/merge-patch+json",
+      patch: { service: { metadata: { annotations: { "x/y": "z" } } } },
+    });
+    await c.custom.createNamespacedCustomObject({ ...JS, namespace: ns, body });
+    expect((await getCr(c, "tpl-merge")).status.state).toBe("running");
+    const svc = await c.core.readNamespacedService({ name: "tpl-merge", namespace: ns });
+    expect(svc.metadata?.annotations?.["x/y"]).toBe("z");
+  });
+
   it("patches can add extra children, which go with the session", async () => {
     const secret = {
       apiVersion: "v1",

@@ -57,12 +57,41 @@ export function amaltheaSession(
         {
           name: "git-clone",
           image: "renku/git-clone:0.1",
-          env: [{ name: "GIT_CLONE_MOUNT_PATH", value: "/home/jovyan/work" }],
+          // What the image's loader needs (images.md), so the simulator lets it run.
+          env: envList({
+            GIT_CLONE_MOUNT_PATH: "/home/jovyan/work",
+            GIT_CLONE_REPOSITORY_URL: "https://gitlab.example.org/alice/demo.git",
+            GIT_CLONE_COMMIT_SHA: "0123456789abcdef0123456789abcdef01234567",
+            GIT_CLONE_BRANCH: "main",
+            GIT_CLONE_GIT_URL: "https://gitlab.example.org",
+            GIT_CLONE_USER__USERNAME: "alice",
+            GIT_CLONE_SENTRY__ENABLED: "false",
+          }),
         },
       ],
-      extraContainers: [{ name: "git-proxy", image: "renku/git-https-proxy:0.1" }],
+      extraContainers: [
+        {
+          name: "git-proxy",
+          image: "renku/git-https-proxy:0.1",
+          env: envList({
+            RENKU_ACCESS_TOKEN: "",
+            RENKU_REFRESH_TOKEN: "",
+            RENKU_CLIENT_ID: "renku",
+            RENKU_CLIENT_SECRET: "",
+            RENKU_REALM: "Renku",
+            GITLAB_OAUTH_TOKEN: "",
+            GITLAB_OAUTH_TOKEN_EXPIRES_AT: "0",
+            REPOSITORY_URL: "https://gitlab.example.org/alice/demo.git",
+            RENKU_URL: "https://renku.example.org",
+          }),
+        },
+      ],
       template: { metadata: { labels, annotations } },
       ...(opts.spec ?? {}),
     },
   };
+}
+
+function envList(vars: Record<string, string>): Array<{ name: string; value: string }> {
+  return Object.entries(vars).map(([name, value]) => ({ name, value }));
 }

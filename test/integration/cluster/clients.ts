@@ -77,6 +77,28 @@ export type JupyterServerBody = {
 };
 
 /** A JupyterServer like the service creates: registered (OIDC) with its test and container patches. */
+/** The least each Renku image needs to load its configuration (images.md). */
+const CLONE_ENV = Object.entries({
+  GIT_CLONE_REPOSITORY_URL: "https://gitlab.example.org/alice/demo.git",
+  GIT_CLONE_COMMIT_SHA: "abc123",
+  GIT_CLONE_BRANCH: "master",
+  GIT_CLONE_GIT_URL: "https://gitlab.example.org",
+  GIT_CLONE_USER__USERNAME: "alice",
+  GIT_CLONE_SENTRY__ENABLED: "false",
+}).map(([name, value]) => ({ name, value }));
+const PROXY_ENV = [
+  "RENKU_ACCESS_TOKEN",
+  "RENKU_REFRESH_TOKEN",
+  "RENKU_CLIENT_ID",
+  "RENKU_CLIENT_SECRET",
+  "RENKU_REALM",
+  "GITLAB_OAUTH_TOKEN",
+  "REPOSITORY_URL",
+  "RENKU_URL",
+]
+  .map((name) => ({ name, value: "" }))
+  .concat([{ name: "GITLAB_OAUTH_TOKEN_EXPIRES_AT", value: "0" }]);
+
 export function jupyterServer(
   name: string,
   opts: {
@@ -121,19 +143,23 @@ export function jupyterServer(
     {
       op: "add",
       path: "/statefulset/spec/template/spec/initContainers/-",
-      value: { name: "git-clone", image: "renku/git-clone:0.14.0" },
+      value: { name: "git-clone", image: "renku/git-clone:0.14.0", env: CLONE_ENV },
     },
     {
       op: "add",
       path: "/statefulset/spec/template/spec/containers/-",
-      value: { name: "git-proxy", image: "renku/git-https-proxy:0.14.0" },
+      value: { name: "git-proxy", image: "renku/git-https-proxy:0.14.0", env: PROXY_ENV },
     },
     ...(registered
       ? [
           {
             op: "add",
             path: "/statefulset/spec/template/spec/containers/-",
-            value: { name: "git-sidecar", image: "renku/git-rpc-server:0.14.0" },
+            value: {
+              name: "git-sidecar",
+              image: "renku/git-rpc-server:0.14.0",
+              env: [{ name: "GIT_RPC_SENTRY__ENABLED", value: "false" }],
+            },
           },
         ]
       : []),

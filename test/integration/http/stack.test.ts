@@ -230,6 +230,14 @@ describe("the shared HTTP stack", () => {
       expect(r.json.error.code).toBe(1404);
     });
 
+    it("points a newcomer at the API page from / and /docs", async () => {
+      for (const path of ["/", "/docs", "/notebooks"]) {
+        const r = await invoke(notFound, { path });
+        expect(r.status, path).toBe(404);
+        expect(r.json.error.detail, path).toBe("The API is described at /notebooks/docs.");
+      }
+    });
+
     it("answers a known route with another method with 405 and Allow", async () => {
       const r = await invoke(notFound, { method: "PUT", path: "/notebooks/servers/abc" });
       expect(r.status).toBe(405);
@@ -333,6 +341,29 @@ describe("the shared HTTP stack", () => {
       headers,
       rawBody: "{",
     });
+    // Issue 14: tokens with characters no header may carry are refused before any use, and an
+    // error that quotes one (fetch's TypeError does) is logged redacted.
+    await echoCall({ ...headers, "renku-auth-access-token": `${secrets.access}\r\nX: 1` });
+    await echoCall({ ...headers, "renku-auth-refresh-token": `${secrets.refresh}\u0000` });
+    await echoCall({
+      ...headers,
+      "renku-auth-git-credentials": gitCredentials("https://g", `${secrets.git}\u0000`),
+    });
+    const quoting = handler({ ...echoRoute, id: "quoting" }, async () => {
+      await fetch("http://127.0.0.1:9/", {
+        headers: { authorization: `Bearer ${secrets.access}\r\nX: 1` },
+      });
+      return ok({});
+    });
+    const quoted = await invoke(quoting, {
+      method: "POST",
+      path: "/notebooks/echo/abc",
+      pathParameters: { thing: "abc" },
+      headers,
+      body: { word: "x" },
+    });
+    expect(quoted.status).toBe(500);
+    expect(logs.join("")).toContain("is an invalid header value");
     const all = logs.join("\n");
     expect(logs.length).toBeGreaterThan(4);
     for (const secret of Object.values(secrets)) expect(all).not.toContain(secret);

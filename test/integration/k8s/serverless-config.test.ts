@@ -68,6 +68,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(VPC_FILE, { force: true }));
 
 describe("serverless.yml", () => {
+  it("tells the functions their stage, which decides strict mode", () => {
+    expect(local.provider.environment.NB_STAGE).toBe("local");
+    expect(deployed.provider.environment.NB_STAGE).toBe(STAGE);
+  });
+
   it("takes secrets from the shell for local runs", () => {
     expect(local.provider.environment.NB_SESSIONS__OIDC__CLIENT_SECRET).toBe("from-the-shell");
     expect(local.provider.environment.NB_GIT__SERVICE_TOKEN).toBe("");

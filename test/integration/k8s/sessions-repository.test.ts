@@ -379,6 +379,42 @@ describe("an unhealthy cluster", () => {
   });
 });
 
+describe("service proxy", () => {
+  it("POSTs through services/<name>:<port>/proxy and fails when no pod is behind the Service", async () => {
+    cluster.bulkLoad([
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "lonely-rpc-server", namespace: "renku" },
+        spec: {
+          selector: { app: "lonely" },
+          ports: [{ name: "http", port: 80, targetPort: 4000 }],
+        },
+      },
+    ]);
+    const before = cluster.requests.length;
+    const err = await appErrorOf(
+      repo.postServiceProxy(
+        "lonely-rpc-server",
+        "http",
+        "sessions/lonely/sidecar/jsonrpc",
+        {},
+        500,
+      ),
+    );
+    expect(err.status).toBeGreaterThanOrEqual(500);
+    expect(cluster.requests.slice(before)).toEqual([
+      expect.objectContaining({
+        method: "POST",
+        verb: "create",
+        resource: "services",
+        subresource: "proxy",
+        path: "/api/v1/namespaces/renku/services/lonely-rpc-server:http/proxy/sessions/lonely/sidecar/jsonrpc",
+      }),
+    ]);
+  });
+});
+
 describe("RBAC", () => {
   // Runs last in this file: every request above must be allowed by deploy/rbac.yaml, and the Role
   // must grant nothing this repository does not use.

@@ -14,6 +14,7 @@ let crc: CrcDouble;
 let stack: SessionStack;
 const alice = registeredHeaders({ username: "alice" });
 const bob = registeredHeaders({ username: "bob" });
+const carol = registeredHeaders({ username: "carol" });
 
 beforeAll(async () => {
   crc = await startCrcDouble();
@@ -38,7 +39,13 @@ describe("resource_class_id", () => {
     const res = await launch(alice, helloBody({ resource_class_id: 2, storage: 10 }));
     expect(res.status).toBe(201);
     expect(crc.calls.slice(before)).toEqual([
-      { method: "GET", path: "/api/data/resource_pools", user: "alice", authorized: true },
+      {
+        method: "GET",
+        path: "/api/data/resource_pools",
+        user: "alice",
+        authorized: true,
+        query: {},
+      },
     ]);
     expect((res.json as { resources: unknown }).resources).toMatchObject({
       requests: { cpu: 1, memory: "2G", storage: "10G" },
@@ -115,19 +122,77 @@ describe("no class given", () => {
     const res = await launch(anonHeaders("anon-crc-1"), helloBody());
     expect(res.status).toBe(201);
     expect(crc.calls.slice(before)).toEqual([
-      { method: "GET", path: "/api/data/resource_pools", authorized: false },
+      { method: "GET", path: "/api/data/resource_pools", authorized: false, query: {} },
     ]);
     const js = await stored(res);
     expect(js.spec.jupyterServer.resources.requests).toEqual({ cpu: 0.5, memory: 1_000_000_000 });
     expect(js.metadata.annotations["renku.io/resourceClassId"]).toBe("1");
   });
 
-  it("storage above the default class's maximum is refused", async () => {
+  it("storage above the default class's maximum is refused with code 1000, as the reference", async () => {
     const res = await launch(bob, helloBody({ storage: 11 }));
     expect(res.status).toBe(422);
-    expect(errorOf(res.json).message).toBe(
-      "The requested storage amount is higher than the allowable maximum for the default resource class of 10GB.",
+    expect(errorOf(res.json)).toEqual({
+      code: 1000,
+      message:
+        "The requested storage amount is higher than the allowable maximum for the default resource class of 10GB.",
+    });
+  });
+
+  it("legacy server options send the request to the service and get the closest class that covers it", async () => {
+    const before = crc.calls.length;
+    const res = await launch(
+      carol,
+      helloBody({
+        serverOptions: { cpu_request: 0.75, mem_request: "1.5G", disk_request: "2G" },
+      }),
     );
+    expect(res.status).toBe(201);
+    // Whole GB as Python's round() gives them: 1.5 -> 2.
+    expect(crc.calls.slice(before)).toEqual([
+      {
+        method: "GET",
+        path: "/api/data/resource_pools",
+        user: "carol",
+        authorized: true,
+        query: { cpu: "0.75", gpu: "0", memory: "2", max_storage: "2" },
+      },
+    ]);
+    const js = await stored(res);
+    // medium (1 CPU, 2 GB) covers it; the session gets the class's default storage.
+    expect(js.metadata.annotations["renku.io/resourceClassId"]).toBe("2");
+    expect(js.spec.jupyterServer.resources.requests).toEqual({ cpu: 1, memory: 2_000_000_000 });
+    expect(js.spec.storage.size).toBe(5_000_000_000);
+  });
+
+  it("legacy disk is compared with the classes' default storage, not their maximum", async () => {
+    // small fits the CPU and memory exactly and its maximum (10 GB) would cover 3 GB, but its
+    // default storage (1 GB) does not: medium it is.
+    const res = await launch(
+      carol,
+      helloBody({
+        branch: "main",
+        serverOptions: { cpu_request: 0.5, mem_request: "1G", disk_request: "3G" },
+      }),
+    );
+    expect(res.status).toBe(201);
+    expect((await stored(res)).metadata.annotations["renku.io/resourceClassId"]).toBe("2");
+    // Above every default storage in carol's pools: nothing matches.
+    const none = await launch(
+      carol,
+      helloBody({ branch: "feature/plots", serverOptions: { disk_request: "6G" } }),
+    );
+    expect(none.status).toBe(422);
+    expect(errorOf(none.json).code).toBe(1000);
+  });
+
+  it("storage 0 with the default class is refused, as for an explicit class (issue 14)", async () => {
+    const res = await launch(bob, helloBody({ storage: 0 }));
+    expect(res.status).toBe(422);
+    expect(errorOf(res.json)).toMatchObject({
+      code: 1005,
+      message: "Storage requests have to be greater than or equal to 1GB.",
+    });
   });
 
   it("legacy server options that no matching class covers: 422 code 1000 with the old-API detail", async () => {

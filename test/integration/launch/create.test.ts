@@ -30,6 +30,27 @@ afterAll(async () => {
 });
 
 const stored = async (name: string) => (await stack.deps.k8s.get(name)) as JupyterServer;
+/** The StatefulSet the simulated Amalthea rendered for a session, read from the cluster. */
+const statefulSet = async (name: string) => {
+  const res = await fetch(
+    `${stack.cluster.url}/apis/apps/v1/namespaces/renku/statefulsets/${name}`,
+  );
+  expect(res.status).toBe(200);
+  return (await res.json()) as {
+    spec: {
+      template: {
+        spec: {
+          containers: Array<{
+            name: string;
+            image?: string;
+            args?: string[];
+            volumeMounts?: Array<{ name: string }>;
+          }>;
+        };
+      };
+    };
+  };
+};
 const serversOf = async (safeUsername: string) =>
   (await stack.deps.k8s.listForUser(safeUsername)) as JupyterServer[];
 const sha = (projectId: number, short: string) => {
@@ -96,7 +117,7 @@ describe("a registered launch", () => {
   it("answers 201 with the serialised session and no secret in it", () => {
     expect(name).toMatch(/^alice-hello-2dworld-[0-9a-f]{8}$/);
     expect(body.image).toBe(`${stack.registryHost}/renku-demo/hello-world:f1ea335`);
-    expect(body.url).toBe(`http://sessions.example.org/sessions/${name}`);
+    expect(body.url).toBe(`https://sessions.example.org/sessions/${name}`);
     expect(body.annotations).toMatchObject({
       "renku.io/namespace": "renku-demo",
       "renku.io/projectName": "hello-world",
@@ -181,7 +202,7 @@ describe("a registered launch", () => {
       CI_COMMIT_SHA: HELLO.commit,
       NOTEBOOK_DIR: "/home/jovyan/work/work/hello-world",
       MOUNT_PATH: "/work/hello-world",
-      SESSION_URL: `http://sessions.example.org/sessions/${name}`,
+      SESSION_URL: `https://sessions.example.org/sessions/${name}`,
       PROJECT_NAME: "hello-world",
       GIT_CLONE_REPO: "true",
       MY_VAR: "42",
@@ -214,6 +235,16 @@ describe("a registered launch", () => {
   it("the simulated Amalthea accepted the patches: the session runs", async () => {
     const now = await stored(name);
     expect(now.status?.state).toBe("running");
+  });
+
+  it("the oauth2-proxy of the rendered StatefulSet sends the session to jupyter, pinned", async () => {
+    const proxy = (await statefulSet(name)).spec.template.spec.containers[1];
+    expect(proxy?.name).toBe("oauth2-proxy");
+    expect(proxy?.image).toBe("bitnami/oauth2-proxy:7.3.0");
+    // args[6] of Amalthea 0.24's template, replaced as the reference does.
+    expect(proxy?.args?.[6]).toBe(`--upstream=http://127.0.0.1:8888/sessions/${name}/`);
+    expect(proxy?.args).toContain(`--skip-auth-route=^/sessions/${name}/sidecar/health/$`);
+    expect(proxy?.volumeMounts?.map((m) => m.name)).toContain("etc-ssl-certs");
   });
 
   it("makes the calls stated in the report, and no more", () => {
@@ -270,7 +301,7 @@ describe("anonymous launches", () => {
     const body = res.json as { name: string; url: string };
     expect(body.name.startsWith("anon-")).toBe(true);
     expect(body.url).toBe(
-      `http://sessions.example.org/sessions/${body.name}?token=anon-launcher-1`,
+      `https://sessions.example.org/sessions/${body.name}?token=anon-launcher-1`,
     );
     const js = await stored(body.name);
     expect(js.spec.auth).toMatchObject({ token: "anon-launcher-1", oidc: { enabled: false } });
@@ -286,6 +317,13 @@ describe("anonymous launches", () => {
       envOf(addedContainers(js, "initContainers").get("git-clone")).GIT_CLONE_GIT_AUTOSAVE,
     ).toBe("0");
     expect((await stored(body.name)).status?.state).toBe("running");
+    const proxy = (await statefulSet(body.name)).spec.template.spec.containers[1];
+    expect(proxy?.name).toBe("passthrough-proxy");
+    expect(proxy?.volumeMounts).toContainEqual({
+      name: "etc-ssl-certs",
+      mountPath: "/etc/ssl/certs/",
+      readOnly: true,
+    });
   });
 
   it("get 404 for a private project, which they cannot see", async () => {
@@ -369,6 +407,7 @@ describe("the commit image and the default image (D6)", () => {
 
   it("falls back to the default image with the warning when the commit image is missing, and keeps the autosave of this very commit", async () => {
     // 41e286a has no image; alice has autosaves rooted at 41e286a (this commit) and 9b1eb29 (an ancestor).
+    const before = stack.gitlab.calls.length;
     const res = await launch(alice, helloBody({ commit_sha: sha(1001, "41e286a") }));
     expect(res.status).toBe(201);
     const body = res.json as {
@@ -382,7 +421,16 @@ describe("the commit image and the default image (D6)", () => {
       message: "Server was started using the default image.",
       critical: false,
     });
-    expect(await autosaveBranches(1001)).toEqual(["renku/autosave/alice/master/41e286a/8ae5118"]);
+    // The service deleted only the ancestor's autosave through the GitLab API...
+    const deleted = stack.gitlab.calls
+      .slice(before)
+      .filter((c) => c.method === "DELETE")
+      .map((c) => decodeURIComponent(c.path));
+    expect(deleted.filter((p) => p.includes("renku/autosave/"))).toEqual([
+      expect.stringContaining("renku/autosave/alice/master/9b1eb29/"),
+    ]);
+    // ...and the session's git-clone restored the autosave of this very commit, consuming it.
+    expect(await autosaveBranches(1001)).toEqual([]);
   });
 
   it("deletes both seeded autosaves on a fresh launch at master's head", async () => {

@@ -33,7 +33,7 @@ afterAll(async () => {
 /** A cluster client with faults; the sessions backend is rebuilt on it, as wiring would. */
 function useK8s(repo: Deps["k8s"]) {
   stack.deps.k8s = repo;
-  stack.deps.sessions = sessionBackend(repo, stack.deps.config);
+  stack.deps.sessions = sessionBackend(repo, stack.deps.config, stack.deps.log);
 }
 
 const servers = async () => (await realK8s.list()) as JupyterServer[];

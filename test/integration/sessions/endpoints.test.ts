@@ -54,7 +54,9 @@ afterAll(async () => {
 async function k8sCalls(fn: () => Promise<unknown>) {
   const start = stack.cluster.requests.length;
   await fn();
-  return stack.cluster.requests.slice(start).map((r) => `${r.verb} ${r.resource}`);
+  return stack.cluster.requests
+    .slice(start)
+    .map((r) => `${r.verb} ${r.subresource ? `${r.resource}/${r.subresource}` : r.resource}`);
 }
 
 describe("GET /servers", () => {
@@ -307,7 +309,7 @@ describe("Kubernetes calls per endpoint", () => {
     expect(await k8sCalls(() => asAlice.get(master))).toEqual(["get jupyterservers"]);
     const logs = await k8sCalls(() => asAlice.logs(master));
     expect(logs[0]).toBe("get jupyterservers");
-    expect(logs.slice(1)).toEqual(Array(7).fill("get pods"));
+    expect(logs.slice(1)).toEqual(Array(7).fill("get pods/log"));
     expect(await k8sCalls(() => asAlice.stop(master))).toEqual([
       "get jupyterservers",
       "delete jupyterservers",
@@ -315,9 +317,13 @@ describe("Kubernetes calls per endpoint", () => {
     expect(await k8sCalls(() => asAlice.options())).toEqual([]);
   });
 
-  it("PATCH: hibernate is get + patch; resume adds the StatefulSet and secret reads and writes", async () => {
+  it("PATCH: hibernate is get + the sidecar's status (service proxy) + patch; resume adds the StatefulSet and secret reads and writes", async () => {
     const hibernate = await k8sCalls(() => asAlice.patch(feature, { state: "hibernated" }));
-    expect(hibernate).toEqual(["get jupyterservers", "patch jupyterservers"]);
+    expect(hibernate).toEqual([
+      "get jupyterservers",
+      "create services/proxy",
+      "patch jupyterservers",
+    ]);
     const resume = await k8sCalls(() => asAlice.patch(feature, { state: "running" }));
     expect(resume[0]).toBe("get jupyterservers");
     expect(resume.slice(1, 3).sort()).toEqual(["get secrets", "get statefulsets"]);

@@ -2,10 +2,14 @@
  * Creates a session through the configured backend exactly as POST builds it (from the caller, a
  * seeded project and the registry's commit image), without POST's checks, for tests of the
  * endpoints that act on existing sessions. A fault of the simulator is scripted through the image
- * name (docs/local-cluster.md), which both simulators read.
+ * name (docs/local-cluster.md), which both simulators read; `mutate` and `annotations` script a
+ * JupyterServer the service would not build.
  */
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
+import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
+import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import type { LaunchInput } from "../../../lib/backends/port.js";
 import type { Deps } from "../../../lib/deps.js";
 import { serverName } from "../../../lib/sessions/index.js";
 import type { SessionStack } from "../../helpers/stack.js";
@@ -40,12 +44,16 @@ export interface LaunchOptions {
   resourceClassId?: number;
   /** A private GitLab-registry image: the session gets a pull secret with the user's token. */
   privateImage?: boolean;
+  /** Changes the manifest before it is created (a session the service would not build). */
+  mutate?: (manifest: JupyterServer) => void;
+  /** Extra annotations on the JupyterServer (e.g. the simulated git state). */
+  annotations?: Record<string, string>;
 }
 
 export async function launch(
   stack: SessionStack,
   opts: LaunchOptions,
-): Promise<{ metadata: { name: string } }> {
+): Promise<{ metadata: { name: string; annotations?: Record<string, string | null> } }> {
   const { deps } = stack;
   const user = await userOf(deps, opts.headers);
   const project = opts.project ?? HELLO;
@@ -60,49 +68,56 @@ export async function launch(
     (opts.fault
       ? `${stack.registryHost}/faults/${opts.fault}:1`
       : `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`);
-  const created = await deps.sessions.create(
-    {
-      config: deps.config,
-      user,
-      gitlabUser:
-        user.kind === "registered" ? { email: user.email, name: user.fullName } : undefined,
-      name,
-      request: {
-        namespace,
-        project: slug,
-        branch,
-        commitSha,
-        requestedImage: null,
-        environmentVariables: {},
-      },
-      project: {
-        id: project.id,
-        path_with_namespace: project.path,
-        path: slug,
-        http_url_to_repo: `${deps.config.git.url}/${project.path}.git`,
-        web_url: `${deps.config.git.url}/${project.path}`,
-        visibility: "public",
-        accessLevel: 40,
-      },
-      image: {
-        image,
-        private: opts.privateImage ?? false,
-        workdir: "/home/jovyan/work",
-        usedDefault: false,
-      },
-      resources: {
-        cpu: 0.5,
-        memory: 1_000_000_000,
-        storage: 1_000_000_000,
-        gpu: 0,
-        defaultUrl: "/lab",
-        lfsAutoFetch: false,
-        priorityClass: null,
-        resourceClassId: opts.resourceClassId ?? null,
-      },
+  const input: LaunchInput = {
+    config: deps.config,
+    user,
+    gitlabUser: user.kind === "registered" ? { email: user.email, name: user.fullName } : undefined,
+    name,
+    request: {
+      namespace,
+      project: slug,
+      branch,
+      commitSha,
+      requestedImage: null,
+      environmentVariables: {},
     },
-    deps.log,
-  );
+    project: {
+      id: project.id,
+      path_with_namespace: project.path,
+      path: slug,
+      http_url_to_repo: `${deps.config.git.url}/${project.path}.git`,
+      web_url: `${deps.config.git.url}/${project.path}`,
+      visibility: "public",
+      accessLevel: 40,
+    },
+    image: {
+      image,
+      private: opts.privateImage ?? false,
+      workdir: "/home/jovyan/work",
+      usedDefault: false,
+    },
+    resources: {
+      cpu: 0.5,
+      memory: 1_000_000_000,
+      storage: 1_000_000_000,
+      gpu: 0,
+      defaultUrl: "/lab",
+      lfsAutoFetch: false,
+      priorityClass: null,
+      resourceClassId: opts.resourceClassId ?? null,
+    },
+  };
+  if (opts.mutate || opts.annotations) {
+    // A session the service would not build: written as a JupyterServer, the only kind these
+    // tests (image contracts, simulated git state) script.
+    const manifest = buildManifest(input);
+    Object.assign(manifest.metadata.annotations, opts.annotations ?? {});
+    opts.mutate?.(manifest);
+    const result = await deps.k8s.create(manifest);
+    if (!result.created) throw new Error(`session ${name} already exists`);
+    return result.server;
+  }
+  const created = await deps.sessions.create(input, deps.log);
   if (created.status !== 201) throw new Error(`session ${name} already exists`);
   return { metadata: { name } };
 }

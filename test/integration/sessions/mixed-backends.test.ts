@@ -20,7 +20,7 @@ let fresh: string;
 beforeAll(async () => {
   stack = await startSessionStack({ timing: "instant", env: { NB_AMALTHEA__BACKEND: "both" } });
   // Before the switch: the JupyterServer backend made this one.
-  const legacy = jupyterServerBackend(stack.deps.k8s, stack.deps.config);
+  const legacy = jupyterServerBackend(stack.deps.k8s, stack.deps.config, stack.deps.log);
   old = (await launch({ ...stack, deps: { ...stack.deps, sessions: legacy } }, { headers: erin }))
     .metadata.name;
   // After it: new sessions are AmaltheaSessions.

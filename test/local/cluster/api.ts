@@ -36,6 +36,19 @@ const NAMESPACES = RESOURCES.find((r) => r.resource === "namespaces") as Resourc
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
+/**
+ * ObjectMeta is a Go struct: a null field decodes to its zero value and is then left out, and a
+ * null value in the labels or annotations map decodes to "" (encoding/json's rule for map values).
+ */
+function decodeMetaNulls(meta: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(meta)) if (v === null) delete meta[k];
+  for (const key of ["labels", "annotations"]) {
+    const map = meta[key];
+    if (!isObj(map)) continue;
+    for (const [k, v] of Object.entries(map)) if (v === null) map[k] = "";
+  }
+}
+
 /** Custom kinds whose `status` is written only through the /status subresource. */
 export const hasStatusSubresource = (def: ResourceDef) =>
   def.custom && (def.subresources ?? []).includes("status");
@@ -148,6 +161,7 @@ export class KubeApi {
     obj.kind = def.kind;
     if (!isObj(obj.metadata)) obj.metadata = {};
     const meta = obj.metadata as Record<string, unknown>;
+    decodeMetaNulls(meta);
     causes.push(...metadataCauses(meta, def.resource === "namespaces" ? "label" : "subdomain"));
     if (meta.annotations !== undefined && !isObj(meta.annotations))
       causes.push({

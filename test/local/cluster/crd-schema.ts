@@ -106,7 +106,10 @@ export function prune(value: unknown, schema: Schema, root = false): void {
     const sub = props[key];
     if (!sub) {
       if (!schema["x-kubernetes-preserve-unknown-fields"]) delete value[key];
-    } else if (value[key] === null && !sub.nullable) delete value[key];
+    }
+    // A null where the schema says neither nullable nor default goes (the apiserver's
+    // PruneNonNullableNullsWithoutDefaults); one with a default is defaulted below.
+    else if (value[key] === null && !sub.nullable && sub.default === undefined) delete value[key];
     else prune(value[key], sub);
   }
 }
@@ -119,8 +122,8 @@ export function applyDefaults(value: unknown, schema: Schema): void {
   }
   if (!isObj(value) || !schema.properties) return;
   for (const [key, sub] of Object.entries(schema.properties)) {
-    if (value[key] === undefined && sub.default !== undefined)
-      value[key] = structuredClone(sub.default);
+    const absent = value[key] === undefined || (value[key] === null && !sub.nullable);
+    if (absent && sub.default !== undefined) value[key] = structuredClone(sub.default);
     if (value[key] !== undefined) applyDefaults(value[key], sub);
   }
 }

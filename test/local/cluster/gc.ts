@@ -26,6 +26,13 @@ export function dropFinalizer(
 
 export class GarbageCollector {
   private dirty = true;
+  /** A terminating pod the kubelet is still stopping (preStop hooks, grace period) stays. */
+  holdPod: (pod: KObject) => boolean = () => false;
+
+  /** Something outside the store changed (a hold ended): look again on the next step. */
+  touch(): void {
+    this.dirty = true;
+  }
 
   constructor(private readonly api: KubeApi) {
     api.store.onChange((type, _def, obj) => {
@@ -88,6 +95,7 @@ export class GarbageCollector {
       return true;
     }
     if (def.resource === "pods" && fins.length === 0) {
+      if (this.holdPod(obj)) return false;
       // The kubelet has stopped the containers: the pod object goes.
       this.api.store.remove(def, obj.metadata.namespace, obj.metadata.name);
       return true;

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { GitRemote } from "./amalthea/git-session.js";
 import { AmaltheaSimulator } from "./amalthea/simulator.js";
 import { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
 import { KubeApi } from "./api.js";
@@ -22,6 +23,11 @@ export {
   QUOTA_EXCEEDED_MESSAGE,
   UNSCHEDULABLE_MESSAGE,
 } from "./amalthea/faults.js";
+export {
+  GIT_STATE_ANNOTATION,
+  type GitRemote,
+  type GitState,
+} from "./amalthea/git-session.js";
 export type { FaultKind, FaultRule } from "./http-faults.js";
 export { LOCAL_TOKEN } from "./kubeconfig.js";
 export type { RecordedRequest, Timing } from "./types.js";
@@ -37,6 +43,13 @@ export interface LocalClusterOptions {
   kubeconfigPath?: string;
   /** The cluster's clock (tests move it to pass culling and scheduling timeouts). */
   now?: () => Date;
+  /**
+   * Multiplies the git proxy's grace period that a failed preStop hook holds a stop for
+   * (default 1: 600 s as configured; tests use e.g. 0.001).
+   */
+  graceScale?: number;
+  /** The projects' git remote for autosave pushes and restores (also settable later). */
+  gitRemote?: GitRemote;
 }
 
 export interface LocalCluster {
@@ -54,6 +67,8 @@ export interface LocalCluster {
   faults: { inject(rule: FaultRule): void; clear(): void };
   /** Stores objects as given (plus server metadata), without validation or simulation. */
   bulkLoad(objects: object[]): void;
+  /** Connects the git remote (the GitLab double) that sessions push autosaves to. */
+  connectGitRemote(remote: GitRemote): void;
 }
 
 /** A bug in the simulation must not take the API (or the process, from a timer) down with it. */
@@ -78,6 +93,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     sim.settle();
     sessions.settle();
   };
+  sim.graceScale = opts.graceScale ?? 1;
+  sim.gitRemote = opts.gitRemote;
+  const timers = new Set<NodeJS.Timeout>();
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   const watches = new Set<ServerResponse>();
@@ -105,6 +123,16 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   });
   const { port } = server.address() as AddressInfo;
   url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  // A held stop ends later: with instant timing nothing else would run the pass that ends it.
+  if (timing === "instant")
+    sim.wake = (ms) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        safely(() => sim.settle());
+      }, ms + 5);
+      timers.add(t);
+    };
 
   let ticker: NodeJS.Timeout | undefined;
   if (typeof timing === "object")
@@ -152,8 +180,12 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         sessions.bulkLoading = false;
       }
     },
+    connectGitRemote(remote) {
+      sim.gitRemote = remote;
+    },
     async stop() {
       if (ticker) clearInterval(ticker);
+      for (const t of timers) clearTimeout(t);
       for (const w of watches) w.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -14,6 +14,8 @@ export type Route =
       namespace?: string;
       name?: string;
       subresource?: string;
+      /** What follows `.../proxy` of a service proxy request. */
+      proxyPath?: string;
     }
   | { kind: "unknown" };
 
@@ -46,7 +48,8 @@ export function route(pathname: string): Route {
     };
     if (rest[3] !== undefined) r.name = rest[3];
     if (rest[4] !== undefined) r.subresource = rest[4];
-    if (rest.length > 5) return { kind: "unknown" };
+    if (rest[4] === "proxy") r.proxyPath = `/${rest.slice(5).join("/")}`;
+    else if (rest.length > 5) return { kind: "unknown" };
     return r;
   }
   const r: Route = { kind: "object", group, version, resource: rest[0] as string };

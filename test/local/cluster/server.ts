@@ -6,6 +6,7 @@ import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./ap
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
 import { podLogs } from "./logs.js";
+import { optionBool, parseBool } from "./query.js";
 import { route } from "./router.js";
 import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import {
@@ -87,7 +88,7 @@ function intParam(q: URLSearchParams, key: string): number | undefined {
 function verbOf(method: string, name: string | undefined, q: URLSearchParams): string {
   switch (method) {
     case "GET":
-      return name ? "get" : q.get("watch") === "true" || q.get("watch") === "1" ? "watch" : "list";
+      return name ? "get" : optionBool(q, "watch") ? "watch" : "list";
     case "POST":
       return name ? "unsupported" : "create";
     case "PUT":
@@ -127,6 +128,17 @@ async function applyFault(
   }
 }
 
+function proxyVerb(method: string): string {
+  const verbs: Record<string, string> = {
+    GET: "get",
+    POST: "create",
+    PUT: "update",
+    PATCH: "patch",
+    DELETE: "delete",
+  };
+  return verbs[method] ?? method.toLowerCase();
+}
+
 /** Every API request (failed and faulted ones too), for RBAC checks and retry counting. */
 function record(ctx: ServerContext, method: string, url: URL): void {
   const r = route(url.pathname);
@@ -134,11 +146,13 @@ function record(ctx: ServerContext, method: string, url: URL): void {
   const rec: RecordedRequest = {
     method,
     path: url.pathname,
-    verb: verbOf(method, r.name, url.searchParams),
+    // A proxied request's verb is the HTTP method's (RBAC: create on services/proxy for POST).
+    verb: r.subresource === "proxy" ? proxyVerb(method) : verbOf(method, r.name, url.searchParams),
     group: r.group,
     resource: r.resource,
   };
   if (r.subresource) rec.subresource = r.subresource;
+  if (url.search) rec.query = url.search.slice(1);
   if (r.namespace) rec.namespace = r.namespace;
   if (r.name) rec.name = r.name;
   ctx.requests.push(rec);
@@ -152,7 +166,10 @@ export function handler(ctx: ServerContext) {
     const fault = ctx.faults.take(method, url.pathname + url.search);
     if (fault && (await applyFault(fault, req, res))) return;
     let slow = fault === "slow-body";
-    const respond = (code: number, body: unknown, ct?: string) => {
+    const pretty = parseBool(url.searchParams.get("pretty"));
+    const respond = (code: number, raw: unknown, ct?: string) => {
+      // `pretty` indents JSON bodies as json.Indent does; logs are text and stay as they are.
+      const body = pretty && typeof raw !== "string" ? JSON.stringify(raw, null, 2) : raw;
       if (!slow) return send(res, code, body, ct);
       slow = false;
       const text = typeof body === "string" ? body : JSON.stringify(body);
@@ -223,14 +240,28 @@ async function serve(
       const text = podLogs(pod, model, {
         container: q.get("container") ?? undefined,
         tailLines: intParam(q, "tailLines"),
-        timestamps: q.get("timestamps") === "true",
-        previous: q.get("previous") === "true",
+        timestamps: optionBool(q, "timestamps"),
+        previous: optionBool(q, "previous"),
         limitBytes: intParam(q, "limitBytes"),
       });
       return respond(200, text, "text/plain");
     }
     if (r.subresource === "status" && hasStatusSubresource(def) && r.name)
       return serveStatus(ctx, req, method, def, ns, r.name, rawBody, respond);
+    if (def.resource === "services" && r.subresource === "proxy" && r.name) {
+      const service = ctx.api.get(def, ns, r.name.split(":")[0] ?? "");
+      let body: unknown;
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        body = rawBody;
+      }
+      const out = ctx.sim.serviceProxy(ns ?? "", service, method, r.proxyPath ?? "/", body);
+      if (out.code === 503) throw serviceUnavailable(String(out.body));
+      return typeof out.body === "string"
+        ? respond(out.code, out.body, "text/plain")
+        : respond(out.code, out.body);
+    }
     throw pathNotFound();
   }
 

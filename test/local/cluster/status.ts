@@ -132,8 +132,9 @@ export const internalError = (detail: string) =>
     causes: [{ reason: "", message: detail }],
   });
 
-export const serviceUnavailable = () =>
-  failure(503, "ServiceUnavailable", "the server is currently unable to handle the request");
+export const serviceUnavailable = (
+  message = "the server is currently unable to handle the request",
+) => failure(503, "ServiceUnavailable", message);
 
 export const namespaceNotFound = (ns: string) =>
   failure(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" });

@@ -56,6 +56,8 @@ export interface ResourceDef {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string without "?", when there is one. */
+  query?: string;
   verb: string;
   group: string;
   resource: string;

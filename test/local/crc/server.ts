@@ -2,8 +2,8 @@
  * A double of the resource-pool service's `GET /api/data/resource_pools` (notebooks-api.md 6.3):
  * public pools for everyone, the others only for their listed users, identified by the Renku access
  * token (`bearer access-<username>-secret`, as test/helpers/users.ts makes them). The optional
- * `cpu`, `memory`, `gpu` and `max_storage` query parameters mark the classes that cover them as
- * `matching`, as the real service does. Unknown tokens get 401. Every call is recorded.
+ * `cpu`, `memory`, `gpu` and `max_storage` query parameters (each 0 when absent) mark the classes
+ * that cover them as `matching`, as the real service does. Unknown tokens get 401. Every call is recorded.
  */
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +16,8 @@ export interface CrcCall {
   user?: string;
   /** Whether an Authorization header came at all. */
   authorized: boolean;
+  /** The query parameters, as sent. */
+  query: Record<string, string>;
 }
 
 export type CrcFault = { kind: "status"; status: number } | { kind: "hang" } | { kind: "garbage" };
@@ -46,24 +48,42 @@ function visible(pools: CrcPoolSeed[], user: string | undefined): CrcPoolSeed[] 
   return pools.filter((p) => p.public || (user !== undefined && (p.users ?? []).includes(user)));
 }
 
-function render(pool: CrcPoolSeed, query: URLSearchParams) {
-  const want = (k: string) => (query.has(k) ? Number(query.get(k)) : undefined);
-  const cpu = want("cpu");
-  const memory = want("memory");
-  const gpu = want("gpu");
-  const storage = want("max_storage");
-  const filtering = [cpu, memory, gpu, storage].some((v) => v !== undefined);
+interface Filter {
+  cpu: number;
+  memory: number;
+  gpu: number;
+  max_storage: number;
+}
+
+/**
+ * The real service validates the filter (cpu a float, the others integers, all >= 0, each 0 when
+ * absent) and answers 422 otherwise; every class is then flagged by whether it covers the filter.
+ */
+function parseFilter(query: URLSearchParams): Filter | string {
+  const out: Filter = { cpu: 0, memory: 0, gpu: 0, max_storage: 0 };
+  for (const key of ["cpu", "memory", "gpu", "max_storage"] as const) {
+    const raw = query.get(key);
+    if (raw === null) continue;
+    const pattern =
+      key === "cpu" ? /^\s*[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/ : /^\s*[+]?\d+\s*$/;
+    if (!pattern.test(raw))
+      return `${key} must be a non-negative ${key === "cpu" ? "number" : "integer"}`;
+    out[key] = Number(raw);
+  }
+  return out;
+}
+
+function render(pool: CrcPoolSeed, filter: Filter) {
   const { users: _users, ...shown } = pool;
   return {
     ...shown,
     classes: pool.classes.map((c) => ({
       ...c,
-      matching: filtering
-        ? (cpu ?? 0) <= c.cpu &&
-          (memory ?? 0) <= c.memory &&
-          (gpu ?? 0) <= c.gpu &&
-          (storage ?? 0) <= c.max_storage
-        : (c.matching ?? false),
+      matching:
+        filter.cpu <= c.cpu &&
+        filter.memory <= c.memory &&
+        filter.gpu <= c.gpu &&
+        filter.max_storage <= c.max_storage,
     })),
   };
 }
@@ -89,7 +109,12 @@ export async function startCrcDouble(opts: CrcDoubleOptions = {}): Promise<CrcDo
     const header = req.headers.authorization;
     const token = header?.replace(/^bearer\s+/i, "");
     const user = token ? userOf(token, opts.tokens) : undefined;
-    const call: CrcCall = { method: req.method ?? "GET", path: url.pathname, authorized: !!header };
+    const call: CrcCall = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      authorized: !!header,
+      query: Object.fromEntries(url.searchParams),
+    };
     if (user) call.user = user;
     calls.push(call);
 
@@ -122,10 +147,15 @@ export async function startCrcDouble(opts: CrcDoubleOptions = {}): Promise<CrcDo
       json(res, 401, { error: { code: 1401, message: "Invalid token" } });
       return;
     }
+    const filter = parseFilter(url.searchParams);
+    if (typeof filter === "string") {
+      json(res, 422, { error: { code: 1422, message: filter } });
+      return;
+    }
     json(
       res,
       200,
-      visible(pools, user).map((p) => render(p, url.searchParams)),
+      visible(pools, user).map((p) => render(p, filter)),
     );
   });
 

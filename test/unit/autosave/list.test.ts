@@ -63,15 +63,22 @@ describe("GET autosave listing", () => {
     expect((err as AppError).message).toBe("Cannot find project group/hidden");
   });
 
-  it("gives anonymous callers an empty list without calling GitLab", async () => {
+  it("gives anonymous callers an empty list once the project is found, listing no branches", async () => {
     const gitlab = seeded();
+    const anon = { kind: "anonymous" as const, username: "anon-1" };
     const res = await autosavesForCaller(gitlab, {
-      user: { kind: "anonymous", username: "anon-1" },
+      user: anon,
       projectPath: "group/sub/proj",
       pvsSupport: true,
     });
     expect(res).toEqual({ pvsSupport: true, autosaves: [] });
-    expect(gitlab.calls).toEqual([]);
+    expect(gitlab.calls).toEqual(["getProject group/sub/proj"]);
+    const missing = await autosavesForCaller(gitlab, {
+      user: anon,
+      projectPath: "group/missing",
+      pvsSupport: true,
+    }).catch((e: unknown) => e);
+    expect((missing as AppError).status).toBe(404);
   });
 
   it("gives a null date when GitLab's committed_date is unusable", () => {

@@ -74,6 +74,26 @@ describe("JupyterServer schema", () => {
     expect((obj as Record<string, unknown>).topLevelJunk).toBeUndefined();
   });
 
+  it("drops nulls at non-nullable fields, or defaults them, before validating (no 422)", () => {
+    const obj = js({
+      auth: { token: null, oidc: { enabled: null, clientId: null } },
+      routing: { host: "h", tls: null, path: null },
+      storage: { pvc: { storageClassName: null } },
+      jupyterServer: { image: "i", resources: { limits: null } },
+    });
+    expect(schema.admit(obj)).toEqual([]);
+    const spec = obj.spec as Record<string, Record<string, unknown>>;
+    // No default: the field goes.
+    expect(spec.auth).not.toHaveProperty("token");
+    expect(spec.auth?.oidc).not.toHaveProperty("clientId");
+    expect(spec.storage?.pvc).not.toHaveProperty("storageClassName");
+    // A default: the null is defaulted.
+    expect(spec.auth?.oidc).toMatchObject({ enabled: false });
+    expect(spec.routing).toMatchObject({ host: "h", path: "/", tls: { enabled: false } });
+    // Under x-kubernetes-preserve-unknown-fields there is no schema to prune by: kept.
+    expect(spec.jupyterServer?.resources).toEqual({ limits: null });
+  });
+
   it("takes storage.size as integer or string, nothing else", () => {
     expect(schema.admit(js({ storage: { size: 1073741824 } }))).toEqual([]);
     expect(schema.admit(js({ storage: { size: "1Gi" } }))).toEqual([]);

@@ -24,6 +24,29 @@ function run(fault?: Fault) {
 const container = (pod: PodModel, name: string) => pod.containers.find((c) => c.name === name);
 
 describe("simulated kubelet", () => {
+  it("keeps each container's spec from the pod template (command, args, env, mounts)", () => {
+    const withEnv = {
+      ...spec,
+      containers: [
+        {
+          name: "jupyter-server",
+          image: "py:1",
+          args: ["jupyter", "notebook"],
+          env: [{ name: "A", value: "1" }],
+        },
+        { name: "oauth2-proxy", image: "proxy:1", volumeMounts: [{ name: "v", mountPath: "/v" }] },
+      ],
+      volumes: [{ name: "v", emptyDir: {} }],
+    };
+    const pod = new PodModel("s-0", "renku", withEnv, undefined, () => "2026-01-01T00:00:00Z");
+    expect(pod.spec).toBe(withEnv);
+    expect(container(pod, "jupyter-server")?.spec).toEqual(withEnv.containers[0]);
+    expect(container(pod, "oauth2-proxy")?.spec.volumeMounts).toEqual([
+      { name: "v", mountPath: "/v" },
+    ]);
+    expect(container(pod, "git-clone")?.spec).toEqual({ name: "git-clone", image: "clone:1" });
+  });
+
   it("goes through init containers one by one, then starts, then becomes ready", () => {
     const { pod, seen } = run();
     const reasons = seen.map((s) => {

@@ -40,6 +40,20 @@ describe("createCrcClient", () => {
     expect(seen[0]?.headers.authorization).toBe("bearer tok-123");
   });
 
+  it("sends a legacy request's filter as query parameters", async () => {
+    const { f, seen } = fakeFetch(() => Response.json([pool]));
+    const client = createCrcClient({ baseUrl: "http://crc", timeoutMs: 1000, fetch: f });
+    await client.resourcePools("tok", { cpu: 0.5, memory: 2, gpu: 0, max_storage: 1 });
+    const url = new URL(seen[0]?.url ?? "");
+    expect(url.pathname).toBe("/resource_pools");
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      cpu: "0.5",
+      gpu: "0",
+      memory: "2",
+      max_storage: "1",
+    });
+  });
+
   it("sends no Authorization header for anonymous callers", async () => {
     const { f, seen } = fakeFetch(() => Response.json([]));
     await createCrcClient({ baseUrl: "http://crc", timeoutMs: 1000, fetch: f }).resourcePools();

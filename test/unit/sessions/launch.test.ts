@@ -8,6 +8,7 @@ import {
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,
+  legacyQueryFor,
   missingResourcesError,
   resolveLaunchResources,
 } from "../../../lib/sessions/launch-rules.js";
@@ -104,10 +105,25 @@ describe("resolveLaunchResources (D16)", () => {
       { serverOptions: { mem_request: "4G" }, defaultUrl: "/rstudio" },
       pools,
     );
-    expect(r).toMatchObject({ resourceClassId: 2, storage: 1e9, defaultUrl: "/rstudio" });
+    expect(r).toMatchObject({ resourceClassId: 2, storage: 5e9, defaultUrl: "/rstudio" });
     expect(
       resolveLaunchResources(crc, { serverOptions: { cpu_request: "0.2" } }, pools).resourceClassId,
     ).toBe(1);
+  });
+
+  it("a legacy request sends its filter in whole GB; the top-level storage does not count", () => {
+    const request = {
+      serverOptions: { cpu_request: "0.2", mem_request: "2.5G", disk_request: "3.5G" },
+      storageGb: 40,
+    };
+    expect(legacyQueryFor(crc, request)).toEqual({ cpu: 0.2, memory: 2, gpu: 0, max_storage: 4 });
+    expect(legacyQueryFor(crc, { ...request, resourceClassId: 1 })).toBeUndefined();
+    expect(legacyQueryFor(crc, { storageGb: 3 })).toBeUndefined();
+    expect(legacyQueryFor(testConfig(), request)).toBeUndefined();
+    // 40 GB would fit no class's default storage; the legacy schema's 1 GB does.
+    expect(
+      resolveLaunchResources(crc, { serverOptions: { cpu_request: 1 }, storageGb: 40 }, pools),
+    ).toMatchObject({ resourceClassId: 2, storage: 5e9 });
   });
 
   it("otherwise the default class with the requested storage", () => {

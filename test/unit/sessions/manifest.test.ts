@@ -8,6 +8,10 @@ import type { AmaltheaPatch, JupyterServer } from "../../../lib/backends/jupyter
 import { AppError } from "../../../lib/errors.js";
 import type { JsonPatchOp } from "../../../lib/sessions/types.js";
 // The copy of shared/spec/jupyterserver-crd.yaml the local cluster ships (checked equal there).
+import {
+  type JupyterServerSpec as RenderedSpec,
+  renderChildren,
+} from "../../local/cluster/amalthea/render.js";
 import { CRD_PATH } from "../../local/cluster/crd-schema.js";
 import { anonymous, manifestInput, registered, testConfig } from "./fixtures.js";
 
@@ -64,55 +68,17 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 const validate = ajv.compile(strictCrdSchema());
 
 /**
- * A stand-in for the children Amalthea 0.24 renders before applying patches (amalthea.md A.6/A.8):
- * which arrays exist on which container matters, since `add .../-` needs the array.
+ * The children Amalthea 0.24 renders before applying patches (amalthea.md A.6/A.8), from its own
+ * templates as the local cluster renders them: which arrays exist on which container, and at which
+ * index, decides whether a patch applies on a real cluster.
  */
 function renderedChildren(registered: boolean) {
-  const proxy = registered
-    ? {
-        name: "oauth2-proxy",
-        image: "oauth2-proxy:7.6.0",
-        args: ["--provider=oidc"],
-        env: [{ name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: {} }],
-        volumeMounts: [
-          { name: "oauth2-proxy-config", mountPath: "/etc/oauth2-proxy/authorized-users.txt" },
-        ],
-      }
-    : {
-        name: "passthrough-proxy",
-        image: "traefik:v2.5",
-        args: ["--entryPoints.web.address=:4180"],
-        volumeMounts: [
-          { name: "traefik-dynamic-config", mountPath: "/traefik/traefik-dynamic-config.yaml" },
-        ],
-      };
-  return {
-    statefulset: {
-      spec: {
-        template: {
-          spec: {
-            containers: [
-              {
-                name: "jupyter-server",
-                env: [{ name: "JUPYTER_CONFIG_PATH", value: "/home/jovyan/work/.jupyter_config" }],
-                volumeMounts: [{ name: "workspace", mountPath: "/home/jovyan/work" }],
-              },
-              proxy,
-            ],
-            initContainers: [],
-            imagePullSecrets: [],
-            volumes: [{ name: "workspace", persistentVolumeClaim: { claimName: "x" } }],
-            terminationGracePeriodSeconds: 30,
-            enableServiceLinks: true,
-          },
-        },
-      },
-    },
-    service: {},
-    ingress: {},
-    configmap: {},
-    secret: {},
-  };
+  const m = buildManifest(
+    registered
+      ? manifestInput()
+      : manifestInput({ user: anonymous, gitlabUser: undefined, name: "anon-2dabc123-p-1a2b3c4d" }),
+  );
+  return renderChildren(m.metadata.name, m.spec as unknown as RenderedSpec);
 }
 
 function applyAll(patches: AmaltheaPatch[], registered: boolean) {
@@ -271,7 +237,7 @@ describe("buildManifest: registered user", () => {
       `add ${sts}/containers/- git-proxy`,
       `add ${sts}/containers/- git-sidecar`,
       "add /rpc_server_service",
-      `add ${sts}/containers/1/args/-`,
+      `replace ${sts}/containers/1/args/6`,
       `add ${sts}/containers/1/env/- OAUTH2_PROXY_INSECURE_OIDC_ALLOW_UNVERIFIED_EMAIL`,
       `add ${sts}/initContainers/- init-certificates`,
       `add ${sts}/volumes/- etc-ssl-certs`,
@@ -307,7 +273,7 @@ describe("buildManifest: registered user", () => {
       CI_COMMIT_SHA: "0123456789abcdef0123456789abcdef01234567",
       NOTEBOOK_DIR: "/home/jovyan/work/my-project",
       MOUNT_PATH: "/work/my-project",
-      SESSION_URL: "http://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
+      SESSION_URL: "https://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
       PROJECT_NAME: "my-project",
       GIT_CLONE_REPO: "true",
     });
@@ -323,13 +289,29 @@ describe("buildManifest: registered user", () => {
     expect(containers[3]?.volumeMounts).toEqual([
       { mountPath: "/work/my-project/", name: "workspace", subPath: "my-project/" },
     ]);
-    expect(containers[1]?.image).toBe("oauth2-proxy:7.6.0");
+    // The reference's oauth2-proxy changes: the jupyter upstream at the template's args[6]
+    // becomes the session's path, the sidecar routes follow, the image is pinned.
+    const session = "/sessions/john-2edoe-my-project-1a2b3c4d";
+    expect(containers[1]?.image).toBe("bitnami/oauth2-proxy:7.3.0");
     expect(containers[1]?.args).toEqual([
       "--provider=oidc",
-      "--upstream=http://127.0.0.1:4000/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/",
-      "--skip-auth-route=^/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/health/?$",
-      "--skip-auth-route=^/sessions/john-2edoe-my-project-1a2b3c4d/sidecar/jsonrpc/map$",
+      "--client-id=renku-jupyterserver",
+      "--oidc-issuer-url=https://renku.example.org/auth/realms/Renku",
+      "--session-cookie-minimal",
+      "--http-address=:4180",
+      "--skip-provider-button",
+      `--upstream=http://127.0.0.1:8888${session}/`,
+      `--redirect-url=http://renku.example.org${session}/oauth2/callback`,
+      `--cookie-path=${session}`,
+      `--proxy-prefix=${session}/oauth2`,
+      "--authenticated-emails-file=/etc/oauth2-proxy/authorized-users.txt",
+      `--skip-auth-route=^${session}/api/status$`,
+      "--exclude-logging-path=/ping",
+      `--upstream=http://127.0.0.1:4000${session}/sidecar/`,
+      `--skip-auth-route=^${session}/sidecar/health$`,
+      `--skip-auth-route=^${session}/sidecar/health/$`,
       "--skip-jwt-bearer-tokens=true",
+      `--skip-auth-route=^${session}/sidecar/jsonrpc/map$`,
       "--oidc-extra-audience=renku",
     ]);
     expect(env(containers[1])).toEqual({
@@ -348,7 +330,6 @@ describe("buildManifest: registered user", () => {
       GIT_CLONE_GIT_AUTOSAVE: "1",
       GIT_CLONE_GIT_URL: "https://gitlab.example.org",
       GIT_CLONE_USER__OAUTH_TOKEN: "glpat-secret-1",
-      GIT_CLONE_USER__RENKU_TOKEN: "access-secret-1",
       GIT_CLONE_USER__EMAIL: "john@gitlab.example.org",
       GIT_CLONE_USER__FULL_NAME: "John D.",
     });
@@ -409,8 +390,14 @@ describe("buildManifest: anonymous user", () => {
     });
     expect(env(containers[1])).toEqual({});
     expect(containers[1]?.image).toBe("traefik:v2.5");
+    // The passthrough-proxy gets the CA bundle too, as in the reference; no CA variable.
     expect(containers[1]?.volumeMounts).toEqual([
-      { name: "traefik-dynamic-config", mountPath: "/traefik/traefik-dynamic-config.yaml" },
+      {
+        name: "traefik-dynamic-config",
+        mountPath: "/traefik/traefik-dynamic-config.yaml",
+        subPath: "traefik-dynamic-config.yaml",
+      },
+      { name: "etc-ssl-certs", mountPath: "/etc/ssl/certs/", readOnly: true },
     ]);
     const clone = env((pod.initContainers as Container[])[2]);
     expect(clone.GIT_CLONE_USER__OAUTH_TOKEN).toBe("");
@@ -467,7 +454,8 @@ describe("buildManifest: options", () => {
       stringData: { ".Renviron": "FOO=bar\nPROJECT_NAME=my-project" },
     });
     expect(
-      ((pod.containers as Container[])[0]?.volumeMounts as unknown[] | undefined)?.slice(1),
+      // After the five mounts of Amalthea's template.
+      ((pod.containers as Container[])[0]?.volumeMounts as unknown[] | undefined)?.slice(5),
     ).toEqual([
       {
         name: "john-2edoe-my-project-1a2b3c4d-renviron",

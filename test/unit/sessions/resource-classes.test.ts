@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
 import {
+  legacyPoolQuery,
   type ResourcePool,
+  roundHalfEven,
   selectBestMatch,
   selectByClassId,
   selectDefault,
@@ -120,10 +122,11 @@ describe("selectDefault", () => {
     expect(selectDefault(pools, 5, opts).storage).toBe(5e9);
   });
 
-  it("refuses storage above the default class's maximum", () => {
+  it("refuses storage above the default class's maximum with code 1000", () => {
     const e = errorOf(() => selectDefault(pools, 11, opts));
-    expect([e.status, e.message]).toEqual([
+    expect([e.status, e.code, e.message]).toEqual([
       422,
+      1000,
       "The requested storage amount is higher than the allowable maximum for the default resource class of 10GB.",
     ]);
   });
@@ -152,13 +155,47 @@ describe("selectBestMatch (legacy serverOptions)", () => {
     disk_request: diskGb * 1e9,
   });
 
-  it("picks the smallest matching class that covers the request", () => {
-    expect(selectBestMatch(pools, ask(0.5, 1, 0, 1), opts).resourceClassId).toBe(1);
-    expect(selectBestMatch(pools, ask(0.8, 1, 0, 1), opts).resourceClassId).toBe(2);
-    expect(selectBestMatch(pools, ask(1, 4, 1, 50), opts)).toMatchObject({
-      resourceClassId: 3,
-      storage: 50e9,
+  it("picks the smallest matching class that covers the request, with its default storage", () => {
+    expect(selectBestMatch(pools, ask(0.5, 1, 0, 1), opts)).toMatchObject({
+      resourceClassId: 1,
+      storage: 1e9,
     });
+    expect(selectBestMatch(pools, ask(0.8, 1, 0, 1), opts)).toMatchObject({
+      resourceClassId: 2,
+      storage: 2e9,
+    });
+    expect(selectBestMatch(pools, ask(1, 4, 1, 2), opts)).toMatchObject({
+      resourceClassId: 3,
+      storage: 2e9,
+      priorityClass: "gpu-quota",
+    });
+  });
+
+  it("compares disk with the default storage, not the maximum", () => {
+    // Class 1 allows 10 GB but defaults to 1 GB: a 2 GB request goes to class 2.
+    expect(selectBestMatch(pools, ask(0.5, 1, 0, 2), opts).resourceClassId).toBe(2);
+    // Class 3 allows 100 GB but defaults to 2 GB: nothing covers 50 GB.
+    expect(errorOf(() => selectBestMatch(pools, ask(1, 4, 1, 50), opts)).code).toBe(1000);
+  });
+
+  it("a later class replaces the best so far only when it is closer in every quantity", () => {
+    const two = (a: Partial<ResourcePool["classes"][number]>, b: typeof a): ResourcePool[] => [
+      { id: 9, name: "p", default: true, quota: null, classes: [cls(10, a), cls(11, b)] },
+    ];
+    // A tie keeps the first.
+    expect(selectBestMatch(two({}, {}), ask(1, 1, 0, 1), opts).resourceClassId).toBe(10);
+    // Closer in CPU but not in memory: the first stays.
+    const mixed = two({ cpu: 2, memory: 2 }, { cpu: 1, memory: 4 });
+    expect(selectBestMatch(mixed, ask(1, 1, 0, 1), opts).resourceClassId).toBe(10);
+    // Closer in CPU, memory and storage but equal in GPUs: still not strictly better.
+    const equalGpu = two({ cpu: 2, memory: 4, default_storage: 3 }, { cpu: 1, memory: 2 });
+    expect(selectBestMatch(equalGpu, ask(1, 1, 0, 1), opts).resourceClassId).toBe(10);
+    // Closer in all four: the later one wins.
+    const better = two(
+      { cpu: 2, memory: 4, gpu: 2, default_storage: 3 },
+      { cpu: 1, memory: 2, gpu: 1 },
+    );
+    expect(selectBestMatch(better, ask(1, 1, 0, 1), opts).resourceClassId).toBe(11);
   });
 
   it("never picks classes not flagged as matching", () => {
@@ -169,5 +206,21 @@ describe("selectBestMatch (legacy serverOptions)", () => {
       "Cannot find suitable server options based on your request and the available resource classes.",
     ]);
     expect(e.detail).toContain("old API");
+  });
+});
+
+describe("legacyPoolQuery", () => {
+  it("sends cores, and memory and disk in whole GB rounded as Python's round()", () => {
+    expect(
+      legacyPoolQuery({
+        cpu_request: 0.5,
+        mem_request: 2.5e9,
+        gpu_request: 1,
+        disk_request: 1.5e9,
+      }),
+    ).toEqual({ cpu: 0.5, memory: 2, gpu: 1, max_storage: 2 });
+    expect(roundHalfEven(3.5)).toBe(4);
+    expect(roundHalfEven(0.4)).toBe(0);
+    expect(roundHalfEven(2.6)).toBe(3);
   });
 });

@@ -29,7 +29,7 @@ describe("serializeServer (5.3)", () => {
       name: "john-2edoe-my-project-1a2b3c4d",
       state: { pod_name: "john-2edoe-my-project-1a2b3c4d-0" },
       started: "2026-01-01T10:00:00+00:00",
-      url: "http://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
+      url: "https://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
       resources: {
         requests: { cpu: 0.5, memory: "1G", storage: "1G" },
         usage: { cpu: 0.25, memory: "1.50G", storage: "2G" },
@@ -42,7 +42,19 @@ describe("serializeServer (5.3)", () => {
     expect(body.annotations).not.toHaveProperty("some.other/annotation");
   });
 
-  it("anonymous URLs carry the token; TLS makes them https; GPUs show when requested", () => {
+  it("URLs are https with or without TLS at the ingress; http only when the setting says so", () => {
+    const js = storedServer(undefined);
+    expect(js.spec.routing.tls.enabled).toBe(false);
+    expect(serializeServer(js, config, now).url).toBe(
+      "https://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
+    );
+    const plain = testConfig({ NB_SESSIONS__INGRESS__SCHEME: "http" });
+    expect(serializeServer(js, plain, now).url).toBe(
+      "http://renku.example.org/sessions/john-2edoe-my-project-1a2b3c4d",
+    );
+  });
+
+  it("anonymous URLs carry the token; GPUs show when requested", () => {
     const js = storedServer(undefined, { anonymous: true });
     js.spec.routing.tls = { enabled: true, secretName: "tls" };
     js.spec.jupyterServer.resources.requests["nvidia.com/gpu"] = "2";

@@ -61,6 +61,36 @@ describe("states and steps", () => {
     ]);
   });
 
+  it("while starting, init and regular summaries are filled with waiting steps separately", () => {
+    const initOnly = status({
+      state: "starting",
+      containerStates: {
+        init: { "init-certificates": "ready", "git-clone": "executing" },
+        regular: {},
+      },
+    });
+    expect(initOnly.details).toEqual([
+      { step: "Initialization", status: "ready" },
+      { step: "Cloning and configuring the repository", status: "executing" },
+      { step: "Git credentials services", status: "waiting" },
+      { step: "Authentication and proxying services", status: "waiting" },
+      { step: "Auxiliary session services", status: "waiting" },
+      { step: "Starting session", status: "waiting" },
+    ]);
+    const regularOnly = status({
+      containerStates: { init: {}, regular: { "jupyter-server": "executing" } },
+    });
+    expect(regularOnly.details).toEqual([
+      { step: "Initialization", status: "waiting" },
+      { step: "Downloading server image", status: "waiting" },
+      { step: "Cloning and configuring the repository", status: "waiting" },
+      { step: "Starting session", status: "executing" },
+    ]);
+    // Only while starting: a failed session shows what the operator wrote.
+    const failed = status({ state: "failed", containerStates: { init: {}, regular: {} } });
+    expect(failed.details).toEqual([]);
+  });
+
   it("starting with some steps ready counts them and names the rest", () => {
     const s = status({
       state: "starting",

@@ -55,3 +55,14 @@ export const etcCertsMount = (readOnly: boolean) => ({
   mountPath: ETC_CERTS_PATH,
   readOnly,
 });
+
+/** The `<PREFIX>SENTRY__*` group that the Python images' loaders require (images.md). */
+export const sentryEnv = (
+  prefix: string,
+  sentry: { enabled: boolean; dsn: string; environment: string; sample_rate: number },
+) => [
+  envVar(`${prefix}SENTRY__ENABLED`, sentry.enabled ? "true" : "false"),
+  envVar(`${prefix}SENTRY__DSN`, sentry.dsn),
+  envVar(`${prefix}SENTRY__ENVIRONMENT`, sentry.environment),
+  envVar(`${prefix}SENTRY__SAMPLE_RATE`, sentry.sample_rate),
+];

@@ -28,7 +28,8 @@ export function gitProxyContainer(ctx: PatchContext) {
       envVar("GIT_PROXY_PORT", gp.port),
       envVar("GIT_PROXY_HEALTH_PORT", gp.health_port),
       envVar("GITLAB_OAUTH_TOKEN", registered ? user.gitToken : ""),
-      envVar("GITLAB_OAUTH_TOKEN_EXPIRES_AT", registered ? user.gitTokenExpiresAt : 0),
+      // The proxy parses it with strconv.ParseInt: an integer even for anonymous sessions.
+      envVar("GITLAB_OAUTH_TOKEN_EXPIRES_AT", registered ? Math.trunc(user.gitTokenExpiresAt) : 0),
       envVar("RENKU_ACCESS_TOKEN", registered ? user.accessToken : ""),
       envVar("RENKU_REFRESH_TOKEN", registered ? user.refreshToken : ""),
       envVar("RENKU_REALM", config.keycloak_realm),

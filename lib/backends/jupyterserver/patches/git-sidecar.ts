@@ -1,16 +1,23 @@
 /** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
+
+import { sessionPath } from "../../../sessions/url.js";
 import type { AmaltheaPatch } from "../types.js";
-import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
-import { autosaveAllowed } from "./jupyter-server.js";
+import { add, envVar, jsonPatch, type PatchContext, STS, sentryEnv } from "./context.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";
 
-const sidecarPrefix = (ctx: PatchContext) => `/sessions/${ctx.name}/sidecar/`;
+/** The sidecar image's autosave, run from its working directory /app (images.md). */
+export const SIDECAR_AUTOSAVE_COMMAND = [
+  ".venv/bin/python",
+  "-m",
+  "git_services.sidecar.run_command",
+  "autosave",
+];
 
 /** The sidecar container; the AmaltheaSession backend adds it as an extra container. */
 export function gitSidecarContainer(ctx: PatchContext) {
   const rpc = ctx.config.sessions.git_rpc_server;
-  const prefix = sidecarPrefix(ctx);
+  const prefix = `/sessions/${ctx.name}/sidecar/`;
   const mountPath = `/work/${ctx.projectPath}/`;
   const probe = (failureThreshold: number) => ({
     httpGet: { port: rpc.port, path: `${prefix}health` },
@@ -27,21 +34,19 @@ export function gitSidecarContainer(ctx: PatchContext) {
       envVar("GIT_RPC_HOST", rpc.host),
       envVar("GIT_RPC_URL_PREFIX", prefix),
       envVar("GIT_RPC_GIT_PROXY_HEALTH_PORT", ctx.config.sessions.git_proxy.health_port),
-      envVar("GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
+      ...sentryEnv("GIT_RPC_", rpc.sentry),
+      // Read by the autosave (preStop) outside the loader: the launch commit and the user.
+      envVar("CI_COMMIT_SHA", ctx.request.commitSha),
       envVar("RENKU_USERNAME", ctx.user.username),
-      envVar("AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES", 1_000_000),
+      envVar(
+        "AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES",
+        ctx.config.sessions.autosave_minimum_lfs_file_size_bytes,
+      ),
     ],
     lifecycle: {
       preStop: {
         exec: {
-          command: [
-            "poetry",
-            "run",
-            "python",
-            "-m",
-            "git_services.sidecar.run_command",
-            "autosave",
-          ],
+          command: SIDECAR_AUTOSAVE_COMMAND,
         },
       },
     },
@@ -63,7 +68,6 @@ export function gitSidecarContainer(ctx: PatchContext) {
 export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
   if (ctx.user.kind !== "registered") return [];
   const rpc = ctx.config.sessions.git_rpc_server;
-  const prefix = sidecarPrefix(ctx);
   return [
     jsonPatch(add(`${STS}/containers/-`, gitSidecarContainer(ctx))),
     jsonPatch(
@@ -77,18 +81,34 @@ export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
         },
       }),
     ),
-    // Amalthea's proxy already sends everything else to Jupyter; the reference also pinned an
-    // older oauth2-proxy image, which current Amalthea templates no longer need.
-    jsonPatch(
-      ...[
-        `--upstream=http://127.0.0.1:${rpc.port}${prefix}`,
-        `--skip-auth-route=^${prefix}health/?$`,
-        `--skip-auth-route=^${prefix}jsonrpc/map$`,
-        "--skip-jwt-bearer-tokens=true",
-        "--oidc-extra-audience=renku",
-      ].map((arg) => add(`${STS}/containers/1/args/-`, arg)),
-    ),
+    oauth2ProxyRoutes(ctx),
   ];
+}
+
+/**
+ * The oauth2-proxy (container 1) as the reference sets it up for the sidecar: Amalthea 0.24's
+ * template has the jupyter upstream `--upstream=http://127.0.0.1:8888` at args[6]; it becomes the
+ * session's path, the sidecar gets its own upstream, its health routes and `jsonrpc/map` skip the
+ * login, and the image is the pinned one these flags were made for.
+ */
+function oauth2ProxyRoutes(ctx: PatchContext): AmaltheaPatch {
+  const session = `${sessionPath(ctx.name)}/`;
+  const sidecar = `${session}sidecar/`;
+  const arg = (value: string) => add(`${STS}/containers/1/args/-`, value);
+  return jsonPatch(
+    {
+      op: "replace",
+      path: `${STS}/containers/1/args/6`,
+      value: `--upstream=http://127.0.0.1:8888${session}`,
+    },
+    arg(`--upstream=http://127.0.0.1:${ctx.config.sessions.git_rpc_server.port}${sidecar}`),
+    arg(`--skip-auth-route=^${sidecar}health$`),
+    arg(`--skip-auth-route=^${sidecar}health/$`),
+    arg("--skip-jwt-bearer-tokens=true"),
+    arg(`--skip-auth-route=^${sidecar}jsonrpc/map$`),
+    add(`${STS}/containers/1/image`, ctx.config.sessions.oauth2_proxy.image),
+    arg("--oidc-extra-audience=renku"),
+  );
 }
 
 /** Registered: let oauth2-proxy accept unverified e-mails when configured (dev setups). */

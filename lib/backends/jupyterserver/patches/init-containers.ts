@@ -9,6 +9,7 @@ import {
   jsonPatch,
   type PatchContext,
   STS,
+  sentryEnv,
 } from "./context.js";
 import { autosaveAllowed } from "./jupyter-server.js";
 
@@ -80,7 +81,7 @@ export function gitCloneContainer(ctx: PatchContext) {
     envVar("GIT_CLONE_GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
     envVar("GIT_CLONE_GIT_URL", ctx.gitUrl),
     envVar("GIT_CLONE_USER__OAUTH_TOKEN", registered ? user.gitToken : ""),
-    envVar("GIT_CLONE_USER__RENKU_TOKEN", registered ? user.accessToken : ""),
+    ...sentryEnv("GIT_CLONE_", ctx.config.sessions.git_clone.sentry),
     envVar("REQUESTS_CA_BUNDLE", CA_BUNDLE),
     envVar("SSL_CERT_FILE", CA_BUNDLE),
   ];
@@ -106,14 +107,14 @@ export function gitCloneContainer(ctx: PatchContext) {
 }
 
 /**
- * The auth proxy (container 1) of registered sessions trusts the same CA bundle as the session,
- * for its calls to the identity provider. The anonymous passthrough proxy makes no outbound TLS
- * calls, so it is left alone.
+ * The proxy (container 1) gets the session's CA bundle, the anonymous passthrough-proxy too, as in
+ * the reference; the registered oauth2-proxy also trusts it for its calls to the identity provider.
  */
 export function proxyCertificates(ctx: PatchContext): AmaltheaPatch[] {
-  if (ctx.user.kind !== "registered") return [];
+  const mount = jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true)));
+  if (ctx.user.kind !== "registered") return [mount];
   return [
-    jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true))),
+    mount,
     jsonPatch(
       add(`${STS}/containers/1/env/-`, envVar("OAUTH2_PROXY_PROVIDER_CA_FILES", CA_BUNDLE)),
     ),

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { CLONE_ERRORS, type Fault, UNSCHEDULABLE_MESSAGE } from "./faults.js";
+import { type StartupFailure, startupFailure } from "./image-contracts.js";
 
 export const INIT_RESTART_LIMIT = 1;
 export const REGULAR_RESTART_LIMIT = 3;
@@ -28,9 +29,30 @@ type State =
       };
     };
 
+/** What the pod's containers are given: command, args, env and mounts from the template. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  volumeMounts?: Array<{ name: string; mountPath: string; subPath?: string; readOnly?: boolean }>;
+  lifecycle?: { preStop?: { exec?: { command?: string[] } } };
+}
+
+export interface PodSpecSim {
+  initContainers?: ContainerSpec[];
+  containers: ContainerSpec[];
+  volumes?: Array<{ name: string } & Record<string, unknown>>;
+}
+
 export interface ContainerSim {
   name: string;
   image: string;
+  /** The container as the pod spec gives it (env, args, lifecycle). */
+  spec: ContainerSpec;
+  /** How a Renku image dies on this environment (images.md), if it does. */
+  contract: StartupFailure | undefined;
   init: boolean;
   state: State;
   lastState: State | Record<string, never>;
@@ -77,21 +99,29 @@ export class PodModel {
   private readonly conditions = new Map<string, Condition>();
   startTime?: string;
   readonly events: PodEvent[] = [];
+  /** Set when the kubelet began stopping the pod (preStop hooks ran): held until `until` (ms). */
+  termination?: { until: number };
+  /** Every container has stopped: the pod object may go. */
+  terminated = false;
 
   constructor(
     readonly podName: string,
     readonly namespace: string,
-    spec: {
-      initContainers?: Array<{ name: string; image: string }>;
-      containers: Array<{ name: string; image: string }>;
-    },
+    /** The pod spec as the StatefulSet's (rendered and patched) template gave it. */
+    readonly spec: PodSpecSim,
     readonly fault: Fault | undefined,
     private readonly now: () => string,
     private readonly roles: PodRoles = JUPYTER_ROLES,
+    /** What git-clone prints after a successful clone (the autosave restore check). */
+    private readonly onCloned: (c: ContainerSim) => string[] = () => [
+      "Checking out the requested commit.",
+    ],
   ) {
-    const mk = (c: { name: string; image: string }, init: boolean): ContainerSim => ({
+    const mk = (c: ContainerSpec, init: boolean): ContainerSim => ({
       name: c.name,
       image: c.image,
+      spec: c,
+      contract: startupFailure(c, new Date(now())),
       init,
       state: { waiting: { reason: "ContainerCreating" } },
       lastState: {},
@@ -134,6 +164,7 @@ export class PodModel {
   }
 
   private failureFor(c: ContainerSim): { exitCode: number; lines: string[] } | undefined {
+    if (c.contract) return c.contract;
     const f = this.fault;
     if (!f) return undefined;
     if (f.kind === "clone" && this.roles.isClone(c.name))
@@ -191,6 +222,7 @@ export class PodModel {
       type: "Normal",
       container: c.name,
     });
+    if (c.contract) return; // it dies loading its configuration, before printing anything else
     if (this.roles.isClone(c.name)) this.log(c, `Cloning into '/work'...`);
     else if (c.name === this.roles.main)
       this.log(
@@ -259,8 +291,7 @@ export class PodModel {
         return true;
       }
       if (c.init) {
-        if (this.roles.isClone(c.name))
-          this.log(c, "Checking out the requested commit.", "Repository cloned.");
+        if (this.roles.isClone(c.name)) this.log(c, ...this.onCloned(c), "Repository cloned.");
         this.terminate(c, 0, [`${c.name} done`]);
         return true;
       }

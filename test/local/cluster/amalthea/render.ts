@@ -1,17 +1,28 @@
 /**
- * Amalthea's children for one JupyterServer (amalthea.md A.6), rendered as the dict keyed by child
- * key, then `spec.patches` applied to that dict exactly as A.8 says (json-patch / merge-patch).
+ * Amalthea's children for one JupyterServer (amalthea.md A.6, A.8): Amalthea 0.24.0's own Jinja2
+ * templates (./templates, Apache-2.0) rendered with the values the operator passes them
+ * (controller/k8s_resources.py), parsed as YAML, then `spec.patches` applied to the dict keyed by
+ * child key (json-patch / merge-patch; other types ignored).
  */
+import { randomBytes } from "node:crypto";
+import { parse, type Tags } from "yaml";
 import { applyJsonPatch, mergePatch } from "../patch.js";
 import { KubeError } from "../status.js";
 import type { KObject } from "../types.js";
+import { pyJsonDumps, templateEnvironment } from "./jinja.js";
 
 type Obj = Record<string, unknown>;
 
 export interface JupyterServerSpec {
   auth: {
     token?: string;
-    oidc: { enabled: boolean; clientId?: string; issuerUrl?: string; authorizedEmails?: string[] };
+    oidc: {
+      enabled: boolean;
+      clientId?: string;
+      issuerUrl?: string;
+      authorizedEmails?: string[];
+      clientSecret?: Obj;
+    };
   };
   jupyterServer: {
     image: string;
@@ -39,220 +50,101 @@ export function specOf(cr: KObject): JupyterServerSpec {
   return cr.spec as JupyterServerSpec;
 }
 
+const pyStr = (v: unknown) => (v === null ? "None" : v === undefined ? "" : String(v));
+const rstripSlash = (s: string) => s.replace(/\/+$/, "");
+
+/** `get_urls`: host_url and full_url = urljoin(host_url, path without trailing "/"). */
+function urls(spec: JupyterServerSpec): { hostUrl: string; fullUrl: string } {
+  const hostUrl = `http${spec.routing.tls.enabled ? "s" : ""}://${pyStr(spec.routing.host)}`;
+  const path = rstripSlash(spec.routing.path);
+  // urljoin against a bare host: "" keeps the host URL, a relative path gets a "/" before it.
+  const fullUrl = path === "" ? hostUrl : `${hostUrl}${path.startsWith("/") ? "" : "/"}${path}`;
+  return { hostUrl, fullUrl };
+}
+
 export function fullServerUrl(spec: JupyterServerSpec): string {
-  const scheme = spec.routing.tls.enabled ? "https" : "http";
-  return `${scheme}://${spec.routing.host ?? ""}${spec.routing.path}`;
+  return urls(spec).fullUrl;
 }
 
-function statefulSet(name: string, spec: JupyterServerSpec): Obj {
-  const path = spec.routing.path.replace(/\/$/, "");
-  const probe = (period: number, failures: number) => ({
-    httpGet: { path: `${path}/api/status`, port: 8888 },
-    periodSeconds: period,
-    failureThreshold: failures,
-  });
-  const proxy = spec.auth.oidc.enabled
-    ? {
-        name: "oauth2-proxy",
-        image: "harbor.renkulab.io/bitnami-mirror/oauth2-proxy:7.6.0",
-        args: [
-          "--provider=oidc",
-          `--client-id=${spec.auth.oidc.clientId ?? ""}`,
-          `--oidc-issuer-url=${spec.auth.oidc.issuerUrl ?? ""}`,
-          "--http-address=:4180",
-          `--skip-auth-regex=^${path}/api/status$`,
-          "--authenticated-emails-file=/etc/oauth2-proxy/authorized-users.txt",
-        ],
-        ports: [{ name: "http", containerPort: 4180, protocol: "TCP" }],
-        env: [
-          {
-            name: "OAUTH2_PROXY_COOKIE_SECRET",
-            valueFrom: { secretKeyRef: { name, key: "oauth2ProxyCookieSecret" } },
-          },
-          {
-            name: "OAUTH2_PROXY_CLIENT_SECRET",
-            valueFrom: { secretKeyRef: { name, key: "oidcClientSecret" } },
-          },
-        ],
-        resources: { requests: { cpu: "50m", memory: "32Mi" } },
-        // Amalthea 0.24 mounts the allow-list from the ConfigMap; patches append to this array.
-        volumeMounts: [
-          {
-            name: "jupyter-config",
-            mountPath: "/etc/oauth2-proxy/authorized-users.txt",
-            subPath: "authorized-users.txt",
-          },
-        ],
-      }
-    : {
-        name: "passthrough-proxy",
-        image: "traefik:v2.5",
-        args: [
-          "--entrypoints.web.address=:4180",
-          "--providers.file.filename=/etc/traefik/traefik-dynamic-config.yaml",
-        ],
-        ports: [{ name: "http", containerPort: 4180, protocol: "TCP" }],
-        resources: { requests: { cpu: "20m", memory: "32Mi" } },
-        volumeMounts: [
-          {
-            name: "jupyter-config",
-            mountPath: "/etc/traefik/traefik-dynamic-config.yaml",
-            subPath: "traefik-dynamic-config.yaml",
-          },
-        ],
-      };
-  const workspace = spec.storage.pvc.enabled
-    ? { name: "workspace", persistentVolumeClaim: { claimName: name } }
-    : {
-        name: "workspace",
-        emptyDir: { sizeLimit: spec.storage.size === "" ? undefined : spec.storage.size },
-      };
+/** Python's urljoin for two paths: the base's last segment replaced, empty segments dropped. */
+function joinPaths(base: string, ref: string): string {
+  const baseParts = base.split("/");
+  if (baseParts[baseParts.length - 1] !== "") baseParts.pop();
+  const segments = [...baseParts, ...ref.split("/")];
+  const middle = segments.slice(1, -1).filter((s) => s !== "");
+  return [segments[0], ...middle, segments[segments.length - 1]].join("/");
+}
+
+/** `create_template_values` of controller/k8s_resources.py. */
+export function templateValues(name: string, spec: JupyterServerSpec, schedulerName = ""): Obj {
+  const { hostUrl, fullUrl } = urls(spec);
+  const trimmed = rstripSlash(spec.routing.path);
   return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name },
-    spec: {
-      replicas: spec.jupyterServer.hibernated ? 0 : 1,
-      podManagementPolicy: "Parallel",
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name, "amalthea.dev/main-pod": "true" } },
-        spec: {
-          securityContext: { fsGroup: 100 },
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          terminationGracePeriodSeconds: 30,
-          imagePullSecrets: [],
-          initContainers: [],
-          containers: [
-            {
-              name: "jupyter-server",
-              image: spec.jupyterServer.image,
-              args: ["jupyter", "server"],
-              workingDir: spec.jupyterServer.rootDir,
-              ports: [{ name: "notebook-port", containerPort: 8888, protocol: "TCP" }],
-              securityContext: {
-                runAsUser: 1000,
-                runAsGroup: 100,
-                runAsNonRoot: true,
-                allowPrivilegeEscalation: false,
-              },
-              env: [
-                {
-                  name: "SERVER_APP_TOKEN",
-                  valueFrom: { secretKeyRef: { name, key: "jupyterServerAppToken" } },
-                },
-                {
-                  name: "JUPYTER_CONFIG_PATH",
-                  value: `${spec.storage.pvc.mountPath}/.jupyter_config`,
-                },
-              ],
-              resources: structuredClone(spec.jupyterServer.resources ?? {}),
-              volumeMounts: [
-                { name: "workspace", mountPath: spec.storage.pvc.mountPath },
-                {
-                  name: "jupyter-config",
-                  mountPath: "/etc/jupyter_server_config.py",
-                  subPath: "jupyter_server_config.py",
-                },
-              ],
-              startupProbe: probe(2, 150),
-              readinessProbe: probe(2, 10),
-              livenessProbe: probe(2, 30),
-            },
-            proxy,
-          ],
-          volumes: [
-            workspace,
-            { name: "jupyter-server-secrets", secret: { secretName: name } },
-            { name: "jupyter-config", configMap: { name } },
-          ],
-        },
-      },
-    },
+    auth: spec.auth,
+    authentication_plugin_cookie_secret: randomBytes(32)
+      .toString("base64")
+      .replace(/\+/g, "-")
+      .replace(/\//g, "_"),
+    full_url: fullUrl,
+    host_url: hostUrl,
+    ingress_annotations: pyJsonDumps(spec.routing.ingressAnnotations),
+    jupyter_server: spec.jupyterServer,
+    // dict.get: a token given (even "" or null) is used as it is.
+    jupyter_server_app_token:
+      "token" in spec.auth ? spec.auth.token : randomBytes(32).toString("hex"),
+    jupyter_server_cookie_secret: randomBytes(32).toString("hex"),
+    name,
+    oidc: spec.auth.oidc,
+    // os.path.join("/", p): an absolute p replaces the "/".
+    path: trimmed.startsWith("/") ? trimmed : `/${trimmed}`,
+    probe_path: joinPaths(`${spec.routing.path}/`, "api/status"),
+    pvc: spec.storage.pvc,
+    routing: spec.routing,
+    scheduler_name: schedulerName,
+    storage: spec.storage,
   };
 }
 
-/** The rendered children, before patches. */
+const CHILD_TEMPLATES: Array<[string, string]> = [
+  ["service", "service.yaml"],
+  ["ingress", "ingress.yaml"],
+  ["statefulset", "statefulset.yaml"],
+  ["configmap", "configmap.yaml"],
+  ["secret", "secret.yaml"],
+];
+
+/** PyYAML's YAML 1.1 booleans: yes/no/on/off and true/false, but not y/n. */
+const PYYAML_BOOL: Record<string, RegExp> = {
+  true: /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/,
+  false: /^(?:no|No|NO|false|False|FALSE|off|Off|OFF)$/,
+};
+const pyyamlTags = (tags: Tags): Tags =>
+  tags.map((t) => {
+    if (typeof t !== "object" || !("test" in t) || t.tag !== "tag:yaml.org,2002:bool" || !t.test)
+      return t;
+    return { ...t, test: t.test.test("true") ? PYYAML_BOOL.true : PYYAML_BOOL.false } as typeof t;
+  });
+
+let env: ReturnType<typeof templateEnvironment> | undefined;
+
+/**
+ * The rendered children, before patches. Throws as the operator's render would (a template
+ * error, or YAML that does not parse).
+ */
 export function renderChildren(name: string, spec: JupyterServerSpec): Record<string, Obj> {
-  const children: Record<string, Obj> = {
-    statefulset: statefulSet(name, spec),
-    service: {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name },
-      spec: {
-        clusterIP: "None",
-        selector: { app: name },
-        ports: [{ name: "http", port: 80, targetPort: 4180, protocol: "TCP" }],
-      },
-    },
-    ingress: {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "Ingress",
-      metadata: { name, annotations: structuredClone(spec.routing.ingressAnnotations ?? {}) },
-      spec: {
-        rules: [
-          {
-            host: spec.routing.host,
-            http: {
-              paths: [
-                {
-                  path: spec.routing.path,
-                  pathType: "Prefix",
-                  backend: { service: { name, port: { number: 80 } } },
-                },
-              ],
-            },
-          },
-        ],
-        ...(spec.routing.tls.enabled
-          ? { tls: [{ hosts: [spec.routing.host], secretName: spec.routing.tls.secretName }] }
-          : {}),
-      },
-    },
-    configmap: {
-      apiVersion: "v1",
-      kind: "ConfigMap",
-      metadata: { name },
-      data: {
-        "jupyter_server_config.py": `c.ServerApp.ip = "0.0.0.0"\nc.ServerApp.port = 8888\nc.ServerApp.base_url = "${spec.routing.path}"\nc.ServerApp.root_dir = "${spec.jupyterServer.rootDir}"\nc.ServerApp.default_url = "${spec.jupyterServer.defaultUrl}"\n`,
-        ...(spec.auth.oidc.enabled
-          ? { "authorized-users.txt": (spec.auth.oidc.authorizedEmails ?? []).join("\n") }
-          : { "traefik-dynamic-config.yaml": "http: {}\n" }),
-      },
-    },
-    secret: {
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name },
-      type: "Opaque",
-      stringData: undefined,
-      data: {
-        jupyterServerAppToken: Buffer.from(spec.auth.token ?? "generated-token").toString("base64"),
-        jupyterServerCookieSecret: Buffer.from("cookie-secret").toString("base64"),
-        ...(spec.auth.oidc.enabled
-          ? { oauth2ProxyCookieSecret: Buffer.from("proxy-cookie-secret").toString("base64") }
-          : {}),
-      },
-    },
-  };
-  if (spec.storage.pvc.enabled) {
-    children.pvc = {
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      metadata: { name },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        resources: { requests: { storage: spec.storage.size || "100Mi" } },
-        ...(spec.storage.pvc.storageClassName
-          ? { storageClassName: spec.storage.pvc.storageClassName }
-          : {}),
-      },
-    };
-  }
-  return JSON.parse(JSON.stringify(children)) as Record<string, Obj>; // drops the undefined placeholders
+  env ??= templateEnvironment();
+  const values = templateValues(name, spec);
+  const templates = spec.storage.pvc.enabled
+    ? [...CHILD_TEMPLATES, ["pvc", "pvc.yaml"] as [string, string]]
+    : CHILD_TEMPLATES;
+  const children: Record<string, Obj> = {};
+  // yaml.safe_load is YAML 1.1, as PyYAML reads it.
+  for (const [key, file] of templates)
+    children[key] = parse(env.render(file, values), {
+      version: "1.1",
+      customTags: pyyamlTags,
+    }) as Obj;
+  return children;
 }
 
 /** Applies `spec.patches` in order; returns the error text the operator would log on failure. */

@@ -11,7 +11,17 @@ import { RESOURCES, resourceByKind } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { type Fault, faultOf, QUOTA_EXCEEDED_MESSAGE } from "./faults.js";
-import { type LogLine, PodModel } from "./pod-model.js";
+import {
+  cloneRestore,
+  containerEnv,
+  type GitRemote,
+  type GitState,
+  gitStateOf,
+  runSidecarPreStop,
+  sidecarAnswer,
+} from "./git-session.js";
+import { renkuImageOf } from "./image-contracts.js";
+import { type LogLine, PodModel, type PodSpecSim } from "./pod-model.js";
 import { fullServerUrl, PARENT_NAME, patchChildren, renderChildren, specOf } from "./render.js";
 
 const KOPF_FINALIZER = "kopf.zalando.org/KopfFinalizerMarker";
@@ -26,9 +36,13 @@ interface Session {
   createError?: string;
   fault: Fault | undefined;
   quotaReported: boolean;
+  /** git-clone restored an autosave into this session's workspace. */
+  restored: boolean;
   childKeys: Record<string, { def: ResourceDef; name: string }>;
+  deleteStarted?: boolean;
 }
 
+type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -49,17 +63,57 @@ function parseQuantity(q: unknown): number {
   return Math.round(Number(m[1]) * (m[2] ? (mult[m[2]] ?? 1) : 1));
 }
 
+/** `get_labels` of the operator: the CR's labels, then Amalthea's own. */
+function amaltheaLabels(cr: KObject, name: string, extra: Record<string, string>) {
+  return {
+    ...(cr.metadata.labels ?? {}),
+    "app.kubernetes.io/component": "jupyterserver",
+    "amalthea.dev/parent-uid": cr.metadata.uid,
+    [PARENT_NAME]: name,
+    ...extra,
+  };
+}
+
+/**
+ * create_fn's rendering: the templates, then `spec.patches`. A template that fails to render
+ * fails the handler as a failing patch does.
+ */
+function renderAndPatch(name: string, spec: ReturnType<typeof specOf>) {
+  let children: ReturnType<typeof renderChildren>;
+  try {
+    children = renderChildren(name, spec);
+  } catch (err) {
+    return { error: `rendering the templates failed: ${(err as Error).message}` };
+  }
+  const rendered = patchChildren(children, spec.patches);
+  if ("error" in rendered) return rendered;
+  // The on.field handler for `hibernated` runs right after creation.
+  const sts = rendered.children.statefulset as { spec?: { replicas?: number } } | undefined;
+  if (spec.jupyterServer.hibernated && sts?.spec) sts.spec.replicas = 0;
+  return rendered;
+}
+
 export class AmaltheaSimulator {
   private readonly sessions = new Map<string, Session>();
   /** Pod models by "ns/podName". */
   private readonly pods = new Map<string, PodModel>();
   /** Logs of pods that are gone are gone too; previous container runs are kept in the model. */
   bulkLoading = false;
+  /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
+  gitRemote: GitRemote | undefined;
+  /** Scales the git proxy's grace period when a failed preStop holds a stop (tests shorten it). */
+  graceScale = 1;
+  /** Asks for a pass after `ms` (a held stop ends then). */
+  wake: (ms: number) => void = () => {};
 
   constructor(
     private readonly api: KubeApi,
     private readonly gc: GarbageCollector,
   ) {
+    gc.holdPod = (pod) => {
+      const model = this.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      return model?.scheduled === true && !model.terminated;
+    };
     api.store.onChange((type, d, obj) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
       if (d === JS && type === "ADDED" && !this.bulkLoading)
@@ -68,6 +122,7 @@ export class AmaltheaSimulator {
           name: obj.metadata.name,
           fault: faultOf(obj),
           quotaReported: false,
+          restored: false,
           childKeys: {},
         });
       if (d === JS && type === "DELETED") this.sessions.delete(key);
@@ -119,7 +174,7 @@ export class AmaltheaSimulator {
   private createFn(s: Session, cr: KObject): boolean {
     const spec = specOf(cr);
     const now = this.api.timestamp();
-    const rendered = patchChildren(renderChildren(s.name, spec), spec.patches);
+    const rendered = renderAndPatch(s.name, spec);
     const ops: unknown[] = [
       {
         op: "add",
@@ -162,13 +217,10 @@ export class AmaltheaSimulator {
       const childDef = resourceByKind(String(manifest.apiVersion), String(manifest.kind));
       if (!childDef || !isObj(manifest.metadata)) continue; // kinds this cluster does not serve
       const meta = manifest.metadata as Record<string, unknown>;
+      // kopf.label and kopf.adopt only fill in labels the child does not have already.
       meta.labels = {
-        ...(cr.metadata.labels ?? {}),
+        ...amaltheaLabels(cr, s.name, { "amalthea.dev/child-key": key }),
         ...(isObj(meta.labels) ? (meta.labels as Record<string, string>) : {}),
-        "amalthea.dev/parent-uid": cr.metadata.uid,
-        [PARENT_NAME]: s.name,
-        "amalthea.dev/child-key": key,
-        "app.kubernetes.io/component": "jupyterserver",
       };
       meta.ownerReferences = [
         {
@@ -181,13 +233,11 @@ export class AmaltheaSimulator {
         },
       ];
       if (key === "statefulset") {
-        const tmpl = (
-          manifest.spec as { template: { metadata: { labels: Record<string, string> } } }
-        ).template;
+        const tmpl = (manifest.spec as { template: { metadata?: { labels?: Obj } } }).template;
+        tmpl.metadata ??= {};
         tmpl.metadata.labels = {
-          ...(cr.metadata.labels ?? {}),
-          ...tmpl.metadata.labels,
-          [PARENT_NAME]: s.name,
+          ...amaltheaLabels(cr, s.name, { "amalthea.dev/main-pod": "true" }),
+          ...(tmpl.metadata.labels ?? {}),
         };
       }
       try {
@@ -216,8 +266,10 @@ export class AmaltheaSimulator {
   }
 
   private deleteFn(s: Session, cr: KObject): boolean {
-    const status = (cr.status ?? {}) as Record<string, unknown>;
-    if (status.state !== "stopping") {
+    // delete_fn patches `stopping` once; update_server_state may then write `hibernated` (A.5
+    // puts it first), so the state is no marker of progress: a hibernated session must go too.
+    if (!s.deleteStarted) {
+      s.deleteStarted = true;
       this.patchCr(s, [{ op: "add", path: "/status/state", value: "stopping" }]);
       return true;
     }
@@ -314,10 +366,7 @@ export class AmaltheaSimulator {
           };
         }
       ).template;
-      const podSpec = structuredClone(tmpl.spec) as {
-        initContainers?: Array<{ name: string; image: string }>;
-        containers: Array<{ name: string; image: string }>;
-      };
+      const podSpec = structuredClone(tmpl.spec) as unknown as PodSpecSim;
       this.api.create(PODS, s.ns, {
         apiVersion: "v1",
         kind: "Pod",
@@ -350,7 +399,19 @@ export class AmaltheaSimulator {
       });
       this.pods.set(
         `${s.ns}/${podName}`,
-        new PodModel(podName, s.ns, podSpec, s.fault, () => this.api.timestamp()),
+        new PodModel(
+          podName,
+          s.ns,
+          podSpec,
+          s.fault,
+          () => this.api.timestamp(),
+          undefined,
+          (c) => {
+            const restore = cloneRestore(c.spec, this.gitRemote);
+            if (restore.restored) s.restored = true;
+            return restore.lines;
+          },
+        ),
       );
       recordEvent(
         this.api,
@@ -406,7 +467,8 @@ export class AmaltheaSimulator {
     const podName = `${s.name}-0`;
     const pod = this.api.store.peek(PODS, s.ns, podName);
     const model = this.pods.get(`${s.ns}/${podName}`);
-    if (!pod || !model || pod.metadata.deletionTimestamp) return false;
+    if (!pod || !model) return false;
+    if (pod.metadata.deletionTimestamp) return this.stopPod(s, pod, model);
     const changed = model.step();
     for (const e of model.events.splice(0)) {
       const opts: Parameters<typeof recordEvent>[4] = {
@@ -431,6 +493,102 @@ export class AmaltheaSimulator {
       return true;
     }
     return changed;
+  }
+
+  /** The session's git working state: the annotation over what git-clone checked out. */
+  gitState(ns: string, name: string): GitState | undefined {
+    const s = this.sessions.get(`${ns}/${name}`);
+    const model = this.pods.get(`${ns}/${name}-0`);
+    if (!s || !model) return undefined;
+    const clone = model.init.find((c) => renkuImageOf(c.image) === "git-clone");
+    return gitStateOf(this.cr(s)?.metadata.annotations, clone?.spec, s.restored);
+  }
+
+  /**
+   * A request through the API server's service proxy: answered by the ready container behind the
+   * Service's target port (the git sidecar), else the API server's 503.
+   */
+  serviceProxy(
+    ns: string,
+    service: KObject,
+    method: string,
+    path: string,
+    body: unknown,
+  ): { code: number; body: unknown } {
+    const spec = (service.spec ?? {}) as {
+      selector?: Record<string, string>;
+      ports?: Array<{ targetPort?: number | string }>;
+    };
+    const app = spec.selector?.app;
+    const model = app ? this.pods.get(`${ns}/${app}-0`) : undefined;
+    const pod = app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined;
+    const port = Number(spec.ports?.[0]?.targetPort);
+    const target = model?.regular.find(
+      (c) =>
+        c.ready &&
+        ((c.spec as { ports?: Array<{ containerPort?: number }> }).ports ?? []).some(
+          (p) => p.containerPort === port,
+        ),
+    );
+    const state = app ? this.gitState(ns, app) : undefined;
+    if (!model || !pod || pod.metadata.deletionTimestamp || !target || !state)
+      return { code: 503, body: `no endpoints available for service "${service.metadata.name}"` };
+    if (renkuImageOf(target.image) !== "git-rpc-server") return { code: 404, body: "Not Found" };
+    return sidecarAnswer(target.spec, method, path, body, state);
+  }
+
+  /**
+   * The kubelet stops a pod: it runs the preStop hooks, then the containers end. A registered
+   * session's git proxy waits for the autosave's /shutdown call, or out its grace period.
+   */
+  private stopPod(s: Session, pod: KObject, model: PodModel): boolean {
+    if (model.terminated) return false;
+    const now = Date.now();
+    if (model.termination) {
+      if (now < model.termination.until) return false;
+      model.terminated = true;
+      this.gc.touch();
+      return true;
+    }
+    let shutdown = false;
+    const proxy = model.regular.find(
+      (c) => renkuImageOf(c.image) === "git-https-proxy" && "running" in c.state,
+    );
+    for (const c of model.regular) {
+      const command = (c.spec as { lifecycle?: { preStop?: { exec?: { command?: string[] } } } })
+        .lifecycle?.preStop?.exec?.command;
+      if (!command || !("running" in c.state)) continue;
+      if (renkuImageOf(c.image) !== "git-rpc-server" && c.name !== "git-sidecar") continue;
+      const state = this.gitState(s.ns, s.name);
+      if (!state) continue;
+      const result = runSidecarPreStop(c.spec, command, state, proxy?.spec, this.gitRemote);
+      shutdown ||= result.shutdown;
+      if (result.exitCode !== 0)
+        recordEvent(
+          this.api,
+          pod,
+          "FailedPreStopHook",
+          `Exec lifecycle hook ([${command.join(" ")}]) for Container "${c.name}" in Pod "${pod.metadata.name}_${s.ns}(${pod.metadata.uid})" failed - error: command '${command.join(" ")}' exited with ${result.exitCode}: ${result.output}, message: "${result.output}"`,
+          {
+            type: "Warning",
+            component: "kubelet",
+            fieldPath: `spec.containers{${c.name}}`,
+          },
+        );
+    }
+    const proxyEnv = containerEnv(proxy?.spec);
+    const waits = proxy !== undefined && (proxyEnv.get("ANONYMOUS_SESSION") ?? "true") !== "true";
+    let holdMs = 0;
+    if (waits && !shutdown) {
+      const grace = Number(proxyEnv.get("SESSION_TERMINATION_GRACE_PERIOD_SECONDS") ?? "600");
+      const podGrace = pod.metadata.deletionGracePeriodSeconds ?? 30;
+      holdMs = Math.min(grace, podGrace) * 1000 * this.graceScale;
+    }
+    model.termination = { until: now + holdMs };
+    if (holdMs > 0) this.wake(holdMs);
+    else model.terminated = true;
+    this.gc.touch();
+    return true;
   }
 
   /** update_server_state + update_status: derive state, containerStates, mainPod, children, events. */
