@@ -18,6 +18,11 @@ export interface BackendKit {
   plural: string;
   /** The container that runs Jupyter, as GET /logs keys it. */
   sessionContainer: string;
+  /**
+   * Does the local cluster simulate the session's git side for this kind (the sidecar's state,
+   * its preStop autosave, git-clone's restore)? Only the JupyterServer simulator does so far.
+   */
+  simulatesGit: boolean;
   /** Does hibernation get the git sidecar's answer (through its rpc-server Service)? */
   sidecarAnswers: boolean;
   /** Every container GET /logs reads for a running session. */
@@ -56,6 +61,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     plural: "jupyterservers",
     sessionContainer: "jupyter-server",
     sidecarAnswers: true,
+    simulatesGit: true,
     patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
@@ -83,6 +89,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     plural: "amaltheasessions",
     sessionContainer: "amalthea-session",
     sidecarAnswers: false,
+    simulatesGit: false,
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
