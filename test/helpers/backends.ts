@@ -18,13 +18,14 @@ export interface BackendKit {
   plural: string;
   /** The container that runs Jupyter, as GET /logs keys it. */
   sessionContainer: string;
-  /**
-   * Does the local cluster simulate the session's git side for this kind (the sidecar's state,
-   * its preStop autosave, git-clone's restore)? Only the JupyterServer simulator does so far.
-   */
-  simulatesGit: boolean;
-  /** Does hibernation get the git sidecar's answer (through its rpc-server Service)? */
+  /** Does hibernation get the git sidecar's answer? */
   sidecarAnswers: boolean;
+  /**
+   * How long a failed preStop autosave holds a registered session's stop: the git proxy's 600 s,
+   * cut by the pod's terminationGracePeriodSeconds (600 s for JupyterServers; AmaltheaSessions
+   * cannot set it, so the kubelet's 30 s default).
+   */
+  stopHoldSeconds: number;
   /** Every container GET /logs reads for a running session. */
   logContainers(kind: "registered" | "anonymous"): string[];
   /** A merge patch of the session's resource, as a user's tools or the operator would write. */
@@ -61,7 +62,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     plural: "jupyterservers",
     sessionContainer: "jupyter-server",
     sidecarAnswers: true,
-    simulatesGit: true,
+    stopHoldSeconds: 600,
     patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
@@ -89,7 +90,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     plural: "amaltheasessions",
     sessionContainer: "amalthea-session",
     sidecarAnswers: false,
-    simulatesGit: false,
+    stopHoldSeconds: 30,
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
