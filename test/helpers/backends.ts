@@ -16,10 +16,13 @@ export interface BackendKit {
   env: Record<string, string>;
   /** The custom resource's plural, as the cluster's request log names it. */
   plural: string;
+  /**
+   * The API server proxy that hibernation asks the git sidecar through: the session's rpc-server
+   * Service, or (Amalthea creates no such Service) the pod.
+   */
+  sidecarProxy: "services" | "pods";
   /** The container that runs Jupyter, as GET /logs keys it. */
   sessionContainer: string;
-  /** Does hibernation get the git sidecar's answer? */
-  sidecarAnswers: boolean;
   /**
    * How long a failed preStop autosave holds a registered session's stop: the git proxy's 600 s,
    * cut by the pod's terminationGracePeriodSeconds (600 s for JupyterServers; AmaltheaSessions
@@ -61,7 +64,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     env: { NB_AMALTHEA__BACKEND: "jupyterserver" },
     plural: "jupyterservers",
     sessionContainer: "jupyter-server",
-    sidecarAnswers: true,
+    sidecarProxy: "services",
     stopHoldSeconds: 600,
     patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
@@ -89,7 +92,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     env: { NB_AMALTHEA__BACKEND: "amaltheasession" },
     plural: "amaltheasessions",
     sessionContainer: "amalthea-session",
-    sidecarAnswers: false,
+    sidecarProxy: "pods",
     stopHoldSeconds: 30,
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>

@@ -101,7 +101,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     it("the restored work is unsaved again: hibernation records it as dirty", async () => {
       const r = await api.patch(name, { state: "hibernated" });
       expect(r.status).toBe(200);
-      if (kit.sidecarAnswers) expect(r.json.annotations["renku.io/hibernationDirty"]).toBe("true");
+      expect(r.json.annotations["renku.io/hibernationDirty"]).toBe("true");
       // Hibernating stopped the pod: its preStop saved the work again.
       expect(gitlabBranches()).toContain(branch);
       expect((await api.stop(name, { forced: "true" })).status).toBe(204);
@@ -109,7 +109,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     });
   });
 
-  describe.runIf(kit.sidecarAnswers)("hibernation asks the sidecar", () => {
+  describe("hibernation asks the sidecar", () => {
     it("records a dirty session's branch, commit, dirty and synchronized values", async () => {
       const js = await launch(stack, { headers: bob, branch: "hibernate-dirty" });
       const name = js.metadata.name;
@@ -131,6 +131,8 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
         "renku.io/hibernationSynchronized": "false",
       });
       expect((await api.get(name)).json.status.state).toBe("hibernated");
+      const asked = stack.cluster.requests.filter((q) => q.subresource === "proxy").at(-1);
+      expect(asked).toMatchObject({ method: "POST", verb: "create", resource: kit.sidecarProxy });
     });
 
     it("a sidecar that cannot answer (crash-looping) still lets it hibernate, with empty values", async () => {

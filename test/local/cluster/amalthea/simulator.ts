@@ -11,15 +11,10 @@ import { RESOURCES, resourceByKind } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { type Fault, faultOf, QUOTA_EXCEEDED_MESSAGE } from "./faults.js";
-import {
-  cloneRestore,
-  type GitRemote,
-  type GitState,
-  gitStateOf,
-  sidecarAnswer,
-} from "./git-session.js";
+import { cloneRestore, type GitRemote, type GitState, gitStateOf } from "./git-session.js";
 import { renkuImageOf } from "./image-contracts.js";
 import { type LogLine, PodModel, type PodSpecSim } from "./pod-model.js";
+import { podPortAnswer } from "./pod-port.js";
 import { stopSessionPod } from "./pod-stop.js";
 import { fullServerUrl, PARENT_NAME, patchChildren, renderChildren, specOf } from "./render.js";
 
@@ -519,21 +514,16 @@ export class AmaltheaSimulator {
       ports?: Array<{ targetPort?: number | string }>;
     };
     const app = spec.selector?.app;
-    const model = app ? this.pods.get(`${ns}/${app}-0`) : undefined;
-    const pod = app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined;
-    const port = Number(spec.ports?.[0]?.targetPort);
-    const target = model?.regular.find(
-      (c) =>
-        c.ready &&
-        ((c.spec as { ports?: Array<{ containerPort?: number }> }).ports ?? []).some(
-          (p) => p.containerPort === port,
-        ),
+    const answer = podPortAnswer(
+      app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined,
+      app ? this.pods.get(`${ns}/${app}-0`) : undefined,
+      Number(spec.ports?.[0]?.targetPort),
+      { method, path, body },
+      app ? this.gitState(ns, app) : undefined,
     );
-    const state = app ? this.gitState(ns, app) : undefined;
-    if (!model || !pod || pod.metadata.deletionTimestamp || !target || !state)
-      return { code: 503, body: `no endpoints available for service "${service.metadata.name}"` };
-    if (renkuImageOf(target.image) !== "git-rpc-server") return { code: 404, body: "Not Found" };
-    return sidecarAnswer(target.spec, method, path, body, state);
+    return (
+      answer ?? { code: 503, body: `no endpoints available for service "${service.metadata.name}"` }
+    );
   }
 
   private stopPod(s: Session, pod: KObject, model: PodModel): boolean {
