@@ -1,8 +1,11 @@
 /**
- * POST /notebooks/servers (docs/spec.md 4.1): name, idempotency, resources, username limit,
- * the concurrent existence checks, the manifest, creation without leftovers, then the ledger and
- * the autosave clean-up. Calls made (registered caller, static options, nothing missing):
- *   Kubernetes: GET the JupyterServer, POST it, then GET (+ POST or PUT) the ledger ConfigMap;
+ * POST /notebooks/servers (docs/spec.md 4.1): names, idempotency, resources, username limit,
+ * the concurrent existence checks, the manifest, the quota reservation, creation without
+ * leftovers, then the ledger and the autosave clean-up. Calls made (registered caller, static
+ * options, nothing missing):
+ *   Kubernetes: LIST the caller's JupyterServers; the quota record (GET the ConfigMap, LIST the
+ *     sessions that count, POST or PUT the ConfigMap); POST the JupyterServer; drop the reservation
+ *     (GET + PUT the ConfigMap); then the ledger ConfigMap (GET + POST or PUT);
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
  *     autosave branch list (+ a merge base and a delete per own autosave);
  *   registry: the image (manifest, plus the config blob for its working directory), started as soon
@@ -21,13 +24,15 @@ import {
   type NotebookResponse,
   serializeServer,
 } from "../backends/jupyterserver/index.js";
+import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { Deps } from "../deps.js";
-import { cannotStartServerError } from "../errors.js";
+import { AppError, cannotStartServerError, sessionNameTakenError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { assertSafeUsernameLength, serverName } from "../sessions/index.js";
+import { assertSafeUsernameLength, sessionNames } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
+import { reserveSession } from "./launch-quota.js";
 import { launchResources } from "./launch-resources.js";
 
 export interface LaunchOutcome {
@@ -37,7 +42,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "now"
+  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "quotas" | "now"
 >;
 
 export async function launchSession(
@@ -48,47 +53,65 @@ export async function launchSession(
 ): Promise<LaunchOutcome> {
   const { config } = deps;
   const request = toLaunchRequest(body);
-  const name = serverName(
-    user.safeUsername,
-    request.namespace,
-    request.project,
-    request.branch,
-    request.commitSha,
-  );
+  const names = sessionNames(user, request);
 
-  // Idempotency: the caller's session of that name is the answer, whatever the body says.
-  const existing = await deps.k8s.get(name);
-  if (existing) {
-    if (!isOwnedBy(existing, user)) {
-      log.warn({ server: name }, "a foreign JupyterServer holds this session name");
-      throw cannotStartServerError(name);
-    }
-    return { status: 200, server: serializeServer(existing, config, deps.now()) };
+  // Idempotency: the caller's session for this launch, under any name it may have, is the answer
+  // whatever the body says. The others are names held by someone else (D19: never a 500).
+  const listed = await deps.k8s.listForUser(user.safeUsername);
+  const own = names.known
+    .map((n) => listed.find((js) => js.metadata.name === n))
+    .find((js): js is JupyterServer => js !== undefined && isOwnedBy(js, user));
+  if (own) return { status: 200, server: serializeServer(own, config, deps.now()) };
+  const taken = new Set(listed.map((js) => js.metadata.name));
+  const free = names.create.filter((n) => !taken.has(n));
+  if (free.length < names.create.length) {
+    log.warn(
+      { servers: names.create, free: free.length },
+      "a foreign session holds a session name",
+    );
   }
+  if (free.length === 0) throw sessionNameTakenError(names.create[0]);
 
   const resources = await launchResources(deps, user, body);
   assertSafeUsernameLength(user.safeUsername);
   const checked = await checkLaunchResources(deps, user, request, log);
 
-  // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
-  const manifest = buildManifest({
-    config,
-    user,
-    gitlabUser: checked.gitlabUser,
-    name,
-    request,
-    project: checked.project,
-    image: checked.image,
-    resources,
-  });
-  const launchId = newLaunchId();
-  const created = await createJupyterServer(
-    deps.k8s,
-    withLaunchId(manifest, launchId),
-    launchId,
-    user,
-    log,
-  );
+  let name = "";
+  let launchId = "";
+  let created: Awaited<ReturnType<typeof createJupyterServer>> | undefined;
+  for (const [i, candidate] of free.entries()) {
+    name = candidate;
+    // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
+    const manifest = buildManifest({
+      config,
+      user,
+      gitlabUser: checked.gitlabUser,
+      name,
+      request,
+      project: checked.project,
+      image: checked.image,
+      resources,
+    });
+    const release = await reserveSession(deps, user, name, resources, log);
+    launchId = newLaunchId();
+    try {
+      created = await createJupyterServer(
+        deps.k8s,
+        withLaunchId(manifest, launchId),
+        launchId,
+        user,
+        log,
+      );
+      break;
+    } catch (err) {
+      // Taken meanwhile by a session this list did not show: the next name, if there is one.
+      const collision = err instanceof AppError && err.code === sessionNameTakenError("").code;
+      if (!collision || i === free.length - 1) throw err;
+    } finally {
+      await release();
+    }
+  }
+  if (!created) throw cannotStartServerError(name);
 
   let response: NotebookResponse;
   try {

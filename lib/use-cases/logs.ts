@@ -12,7 +12,7 @@ import { notFoundMessages, requireOwnedServer } from "./lookup.js";
  */
 export async function readSessionLogs(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
   maxLines: number,
 ): Promise<Record<string, string>> {

@@ -20,7 +20,7 @@ export const notFoundMessages = {
 /** The session if it exists and belongs to the caller; one Kubernetes GET. */
 export async function findOwnedServer(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
 ): Promise<JupyterServer | undefined> {
   const js = await deps.k8s.get(name);
@@ -30,7 +30,7 @@ export async function findOwnedServer(
 /** As findOwnedServer, but a missing or foreign session is a 404 with `message`. */
 export async function requireOwnedServer(
   deps: Pick<Deps, "k8s">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
   message: string,
 ): Promise<JupyterServer> {
