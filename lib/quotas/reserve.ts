@@ -53,12 +53,14 @@ export interface QuotaContext {
   now: () => number;
   log: Logger;
   ttlMs?: number;
-  attempts?: number;
+  /** How long to keep retrying lost races before answering 503. */
+  budgetMs?: number;
 }
 
 /** Longer than a POST may run (28 s in serverless.yml), so a live launch's reservation never lapses. */
 export const RESERVATION_TTL_MS = 60_000;
-const ATTEMPTS = 25;
+/** Well inside the POST's deadline; every lost race means another launch was admitted. */
+const BUDGET_MS = 10_000;
 
 /**
  * One record for all anonymous sessions (their total is one limit); registered users are spread
@@ -97,12 +99,16 @@ export async function reserveQuota(
 ): Promise<() => Promise<void>> {
   const scope = reservationScope(request);
   const ttl = ctx.ttlMs ?? RESERVATION_TTL_MS;
-  const attempts = ctx.attempts ?? ATTEMPTS;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  const until = Date.now() + (ctx.budgetMs ?? BUDGET_MS);
+  for (let attempt = 1; attempt === 1 || Date.now() < until; attempt++) {
     const { reservations, version } = await ctx.store.read(scope);
     const now = ctx.now();
     const live = reservations.filter((r) => now - r.at < ttl && r.at <= now + ttl);
     const sessions = await ctx.sessions();
+    // An identical launch got there first: this one's create will answer with its session (or
+    // find the name taken), so it adds nothing to count and needs no place of its own.
+    if (live.some((r) => r.name === request.name) || sessions.some((s) => s.name === request.name))
+      return async () => {};
     const violation = checkWithReservations(ctx.limits, sessions, live, request);
     if (violation) throw overQuota(violation);
     const mine: Reservation = {
@@ -122,7 +128,7 @@ export async function reserveQuota(
       await pause(attempt);
     }
   }
-  ctx.log.warn({ scope, attempts }, "quota reservations: too much contention");
+  ctx.log.warn({ scope }, "quota reservations: too much contention");
   throw upstreamUnavailable("Too many sessions are being started at once, please try again.");
 }
 

@@ -8,7 +8,7 @@ import type { User } from "../../../lib/auth/user.js";
 import { buildManifest } from "../../../lib/backends/jupyterserver/index.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { Deps } from "../../../lib/deps.js";
-import { serverName } from "../../../lib/sessions/index.js";
+import { sessionNames } from "../../../lib/sessions/index.js";
 import type { SessionStack } from "../../helpers/stack.js";
 
 export const HELLO = {
@@ -56,7 +56,8 @@ export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<
   const segments = project.path.split("/");
   const slug = segments.pop() ?? "";
   const namespace = segments.join("/");
-  const name = serverName(user.safeUsername, namespace, slug, branch, commitSha);
+  // The name POST would give it first (docs/spec.md 3.1).
+  const [name] = sessionNames(user, { namespace, project: slug, branch, commitSha }).create;
   const image = opts.image ?? `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`;
   const manifest = buildManifest({
     config: deps.config,
