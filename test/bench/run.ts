@@ -6,13 +6,15 @@
  * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
  * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
  * BENCH_SOURCE_MAPS=compare also times each cold start without --enable-source-maps;
- * BENCH_ONLY=cold stops after the cold starts and bundle sizes.
+ * BENCH_ONLY=cold stops after the cold starts and bundle sizes; BENCH_ONLY=checks runs only the
+ * in-process validator and quota checks (section 7), without packaging or stand-ins.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { installTestDeps } from "../helpers/deps.js";
 import { packageFunctions, unzipBundles } from "./bundles.js";
+import { checks } from "./checks.js";
 import { coldStarts } from "./cold-start.js";
 import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
@@ -56,6 +58,11 @@ async function autosaveCleanup(): Promise<Row[]> {
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineDescription();
+  if (process.env.BENCH_ONLY === "checks") {
+    await section("7 validator and quota checks", () => checks());
+    process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
+    return;
+  }
   packageFunctions(say);
   const bundles = unzipBundles();
   const standIns = await startStandIns();
@@ -87,6 +94,7 @@ async function main(): Promise<void> {
         await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
       }
       await section("6 autosave clean-up", autosaveCleanup);
+      await section("7 validator and quota checks", () => checks());
     }
   } finally {
     installTestDeps(undefined);
