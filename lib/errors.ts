@@ -109,8 +109,11 @@ export const quotaExceededError = (message: string, o: Opts = {}) =>
  * Both names this launch may have are held by another identity's sessions (DECISION, spec 3.1):
  * a clear 409 rather than the reference's 500 code 3002.
  */
+const NAME_TAKEN = 1409;
+export const isSessionNameTaken = (err: unknown): boolean =>
+  err instanceof AppError && err.code === NAME_TAKEN;
 export const sessionNameTakenError = (name: string, o: Opts = {}) =>
-  new AppError(409, 1409, `The session name ${name} is taken by another user's session.`, {
+  new AppError(409, NAME_TAKEN, `The session name ${name} is taken by another user's session.`, {
     detail:
       "Another identity holds the names this launch derives; change the branch or commit, or contact your administrator.",
     ...o,

@@ -26,7 +26,7 @@ import {
 } from "../backends/jupyterserver/index.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { Deps } from "../deps.js";
-import { AppError, cannotStartServerError, sessionNameTakenError } from "../errors.js";
+import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../errors.js";
 import type { Logger } from "../log.js";
 import { assertSafeUsernameLength, sessionNames } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
@@ -56,7 +56,7 @@ export async function launchSession(
   const names = sessionNames(user, request);
 
   // Idempotency: the caller's session for this launch, under any name it may have, is the answer
-  // whatever the body says. The others are names held by someone else (D19: never a 500).
+  // whatever the body says. Names held by someone else are skipped (docs/spec.md 3.1, never a 500).
   const listed = await deps.k8s.listForUser(user.safeUsername);
   const own = names.known
     .map((n) => listed.find((js) => js.metadata.name === n))
@@ -105,8 +105,7 @@ export async function launchSession(
       break;
     } catch (err) {
       // Taken meanwhile by a session this list did not show: the next name, if there is one.
-      const collision = err instanceof AppError && err.code === sessionNameTakenError("").code;
-      if (!collision || i === free.length - 1) throw err;
+      if (!isSessionNameTaken(err) || i === free.length - 1) throw err;
     } finally {
       await release();
     }
