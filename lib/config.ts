@@ -329,7 +329,11 @@ const schema = z.strictObject({
         })
         .optional(),
       /** Prefix of the ConfigMaps that hold the reservations of launches in progress. */
-      reservations_name: str("renku-notebooks-quota"),
+      reservations_name: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label")
+        .max(40)
+        .default("renku-notebooks-quota"),
     })
     .prefault({}),
   autosave: z
