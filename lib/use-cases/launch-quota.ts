@@ -1,11 +1,9 @@
 /**
- * Step 7a of the launch: the quotas (issue 14, docs/spec.md D19). The session is reserved in the
+ * The quotas step of the launch (issue 14, docs/spec.md D19). The session is reserved in the
  * reservation record before it is created (lib/quotas/reserve.ts); over a limit, 429 code 1429.
  */
 import type { User } from "../auth/user.js";
-import { isOwnedBy, serializeServer, toSessionView } from "../backends/jupyterserver/index.js";
-import { USER_KIND_LABEL } from "../backends/jupyterserver/manifest.js";
-import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Session, SessionBackend } from "../backends/port.js";
 import type { Config } from "../config.js";
 import type { Deps } from "../deps.js";
 import { quotaExceededError } from "../errors.js";
@@ -13,9 +11,10 @@ import type { Logger } from "../log.js";
 import type { QuotaLimits } from "../quotas/count.js";
 import { type CountedSession, reserveQuota } from "../quotas/reserve.js";
 import { sessionUsage } from "../quotas/usage.js";
+import { ownsSession } from "../sessions/ownership.js";
 import type { ResolvedResources } from "../sessions/types.js";
 
-type QuotaDeps = Pick<Deps, "config" | "k8s" | "quotas" | "now">;
+type QuotaDeps = Pick<Deps, "config" | "sessions" | "quotas" | "now">;
 
 export function quotaLimits(config: Pick<Config, "quotas">): QuotaLimits {
   const q = config.quotas;
@@ -28,9 +27,10 @@ export function quotaLimits(config: Pick<Config, "quotas">): QuotaLimits {
   };
 }
 
-function shown(deps: QuotaDeps, js: JupyterServer) {
+/** As the API shows it; undefined when it cannot be serialised (a resource edited by hand). */
+function shown(backend: SessionBackend, s: Session, now: Date) {
   try {
-    return serializeServer(js, deps.config, deps.now());
+    return backend.serialize(s, now);
   } catch {
     return undefined;
   }
@@ -42,20 +42,22 @@ function shown(deps: QuotaDeps, js: JupyterServer) {
  * recorded are not counted.
  */
 export async function countedSessions(deps: QuotaDeps, user: User): Promise<CountedSession[]> {
+  const backend = deps.sessions;
+  const now = deps.now();
   if (user.kind === "registered") {
-    const mine = (await deps.k8s.listForUser(user.safeUsername)).filter((js) =>
-      isOwnedBy(js, user),
+    const mine = (await backend.listForUser(user.safeUsername)).filter((s) =>
+      ownsSession(backend.owner(s), user),
     );
-    return mine.map((js) =>
-      sessionUsage(js.metadata.name, { kind: user.kind, ownerId: user.id }, shown(deps, js)),
+    return mine.map((s) =>
+      sessionUsage(s.name, { kind: user.kind, ownerId: user.id }, shown(backend, s, now)),
     );
   }
-  const anonymous = await deps.k8s.list(`${USER_KIND_LABEL}=anonymous`);
-  return anonymous.map((js) =>
+  const anonymous = await backend.listAnonymous();
+  return anonymous.map((s) =>
     sessionUsage(
-      js.metadata.name,
-      { kind: "anonymous", ownerId: toSessionView(js).owner.userId ?? "" },
-      shown(deps, js),
+      s.name,
+      { kind: "anonymous", ownerId: backend.owner(s).userId ?? "" },
+      shown(backend, s, now),
     ),
   );
 }

@@ -1,34 +1,22 @@
 /**
  * POST /notebooks/servers (docs/spec.md 4.1): names, idempotency, resources, username limit,
- * the concurrent existence checks, the manifest, the quota reservation, creation without
- * leftovers, then the ledger and the autosave clean-up. Calls made (registered caller, static
- * options, nothing missing):
- *   Kubernetes: LIST the caller's JupyterServers; the quota record (GET the ConfigMap, LIST the
- *     sessions that count, POST or PUT the ConfigMap); POST the JupyterServer; drop the reservation
- *     (GET + PUT the ConfigMap); then the ledger ConfigMap (GET + POST or PUT);
+ * the concurrent existence checks, the quota reservation, creation without leftovers, then the
+ * ledger and the autosave clean-up. Calls made (registered caller, static options, nothing missing):
+ *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); the quota record
+ *     (GET the ConfigMap, LIST the sessions that count, POST or PUT the ConfigMap); POST the session
+ *     (AmaltheaSession: its Secrets first); drop the reservation (GET + PUT the ConfigMap); then
+ *     GET (+ POST or PUT) the ledger ConfigMap;
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
  *     autosave branch list (+ a merge base and a delete per own autosave);
  *   registry: the image (manifest, plus the config blob for its working directory), started as soon
  *     as the project resolves (an explicit image: at once).
  */
 import type { User } from "../auth/user.js";
-import {
-  createJupyterServer,
-  newLaunchId,
-  removeOwnLaunch,
-  withLaunchId,
-} from "../backends/jupyterserver/create.js";
-import {
-  buildManifest,
-  isOwnedBy,
-  type NotebookResponse,
-  serializeServer,
-} from "../backends/jupyterserver/index.js";
-import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Created, NotebookResponse } from "../backends/port.js";
 import type { Deps } from "../deps.js";
 import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { assertSafeUsernameLength, sessionNames } from "../sessions/index.js";
+import { assertSafeUsernameLength, ownsSession, sessionNames } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
@@ -42,7 +30,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "quotas" | "now"
+  "config" | "sessions" | "gitlab" | "registry" | "resources" | "ledger" | "quotas" | "now"
 >;
 
 export async function launchSession(
@@ -52,17 +40,18 @@ export async function launchSession(
   log: Logger,
 ): Promise<LaunchOutcome> {
   const { config } = deps;
+  const backend = deps.sessions;
   const request = toLaunchRequest(body);
   const names = sessionNames(user, request);
 
   // Idempotency: the caller's session for this launch, under any name it may have, is the answer
   // whatever the body says. Names held by someone else are skipped (docs/spec.md 3.1, never a 500).
-  const listed = await deps.k8s.listForUser(user.safeUsername);
+  const listed = await backend.listForUser(user.safeUsername);
   const own = names.known
-    .map((n) => listed.find((js) => js.metadata.name === n))
-    .find((js): js is JupyterServer => js !== undefined && isOwnedBy(js, user));
-  if (own) return { status: 200, server: serializeServer(own, config, deps.now()) };
-  const taken = new Set(listed.map((js) => js.metadata.name));
+    .map((n) => listed.find((s) => s.name === n))
+    .find((s) => s !== undefined && ownsSession(backend.owner(s), user));
+  if (own) return { status: 200, server: backend.serialize(own, deps.now()) };
+  const taken = new Set(listed.map((s) => s.name));
   const free = names.create.filter((n) => !taken.has(n));
   if (free.length < names.create.length) {
     log.warn(
@@ -77,34 +66,28 @@ export async function launchSession(
   const checked = await checkLaunchResources(deps, user, request, log);
 
   let name = "";
-  let launchId = "";
-  let created: Awaited<ReturnType<typeof createJupyterServer>> | undefined;
+  let created: Created | undefined;
   for (const [i, candidate] of free.entries()) {
     name = candidate;
-    // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
-    const manifest = buildManifest({
-      config,
-      user,
-      gitlabUser: checked.gitlabUser,
-      name,
-      request,
-      project: checked.project,
-      image: checked.image,
-      resources,
-    });
     const release = await reserveSession(deps, user, name, resources, log);
-    launchId = newLaunchId();
     try {
-      created = await createJupyterServer(
-        deps.k8s,
-        withLaunchId(manifest, launchId),
-        launchId,
-        user,
+      // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
+      created = await backend.create(
+        {
+          config,
+          user,
+          gitlabUser: checked.gitlabUser,
+          name,
+          request,
+          project: checked.project,
+          image: checked.image,
+          resources,
+        },
         log,
       );
       break;
     } catch (err) {
-      // Taken meanwhile by a session this list did not show: the next name, if there is one.
+      // Taken meanwhile by a session the list did not show: the next name, if there is one.
       if (!isSessionNameTaken(err) || i === free.length - 1) throw err;
     } finally {
       await release();
@@ -114,9 +97,9 @@ export async function launchSession(
 
   let response: NotebookResponse;
   try {
-    response = serializeServer(created.server, config, deps.now());
+    response = backend.serialize(created.session, deps.now());
   } catch (err) {
-    if (created.status === 201) await removeOwnLaunch(deps.k8s, name, launchId, log);
+    await created.discard();
     throw cannotStartServerError(name, { cause: err });
   }
   if (created.status === 200) return { status: 200, server: response };

@@ -56,6 +56,8 @@ export async function startStandIns(): Promise<StandIns> {
     // alice owns 10 of the filled sessions; the POST bench measures the launch (quota check
     // included), not a refusal.
     NB_QUOTAS__SESSIONS_PER_USER: "1000",
+    // Cold starts and memory keep measuring the JupyterServer backend; the warm sections run both.
+    NB_AMALTHEA__BACKEND: "jupyterserver",
   };
   return {
     cluster,

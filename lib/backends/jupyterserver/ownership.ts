@@ -6,11 +6,11 @@ import type { User } from "../../auth/user.js";
 import { ownsSession } from "../../sessions/ownership.js";
 import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
-import { sessionOwner } from "./view.js";
+import { sessionOwner, type ViewSource } from "./view.js";
 
 /** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */
 export function isOwnedBy(
-  js: JupyterServer,
+  js: ViewSource,
   user: Pick<User, "safeUsername" | "id" | "kind">,
 ): boolean {
   return ownsSession(sessionOwner(js), user);

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/jupyterserver/create.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { sessionBackend } from "../../../lib/backends/select.js";
 import type { Deps } from "../../../lib/deps.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -24,11 +25,17 @@ beforeAll(async () => {
 afterEach(() => {
   stack.cluster.faults.clear();
   stack.gitlab.clearFaults();
-  stack.deps.k8s = realK8s;
+  useK8s(realK8s);
 });
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A cluster client with faults; the sessions backend is rebuilt on it, as wiring would. */
+function useK8s(repo: Deps["k8s"]) {
+  stack.deps.k8s = repo;
+  stack.deps.sessions = sessionBackend(repo, stack.deps.config, stack.deps.log);
+}
 
 const servers = async () => (await realK8s.list()) as JupyterServer[];
 const errorOf = (json: unknown) => (json as { error: { code: number; message: string } }).error;
@@ -67,7 +74,7 @@ describe("a foreign session under the caller's session name (docs/spec.md 3.1)",
   it("is never shown: the launch takes its other name", async () => {
     stack.gitlab.state.setBranch("renku-demo/hello-world", "dev", HELLO_SHA);
     const [primary, alternate] = names();
-    stack.deps.k8s = { ...realK8s, listForUser: async () => [foreign(primary)] };
+    useK8s({ ...realK8s, listForUser: async () => [foreign(primary)] });
     const res = await launch(alice, helloBody({ branch: "dev" }));
     expect(res.status, res.text).toBe(201);
     expect((res.json as { name: string }).name).toBe(alternate);
@@ -77,7 +84,7 @@ describe("a foreign session under the caller's session name (docs/spec.md 3.1)",
   });
 
   it("both names held: 409 code 1409 without the holder's details, and nothing is created", async () => {
-    stack.deps.k8s = { ...realK8s, listForUser: async () => names().map(foreign) };
+    useK8s({ ...realK8s, listForUser: async () => names().map(foreign) });
     const before = stack.cluster.requests.length;
     const res = await launch(alice, helloBody({ branch: "dev" }));
     expect(res.status).toBe(409);
@@ -118,13 +125,13 @@ describe("faults at the create", () => {
   });
 
   it("a create that reached the cluster but whose answer was lost is removed", async () => {
-    stack.deps.k8s = {
+    useK8s({
       ...realK8s,
       create: async (manifest) => {
         await realK8s.create(manifest);
         throw new Error("socket hang up");
       },
-    };
+    });
     const before = stack.cluster.requests.length;
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(500);
@@ -144,7 +151,7 @@ describe("faults at the create", () => {
 
   it("a failed create never removes a concurrent identical launch's session", async () => {
     // Another launch's object appears under the same name while this create fails.
-    stack.deps.k8s = {
+    useK8s({
       ...realK8s,
       create: async (manifest) => {
         const js = manifest as unknown as JupyterServer;
@@ -158,14 +165,14 @@ describe("faults at the create", () => {
         await realK8s.create(other as typeof manifest);
         throw new Error("socket hang up");
       },
-    };
+    });
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(500);
     const left = await servers();
     expect(left).toHaveLength(1);
     expect(left[0]?.metadata.deletionTimestamp).toBeUndefined();
     // The next identical POST finds it: 200, no further checks.
-    stack.deps.k8s = realK8s;
+    useK8s(realK8s);
     const again = await launch(alice, helloBody());
     expect(again.status).toBe(200);
     await realK8s.delete(left[0]?.metadata.name ?? "", { forced: true });
