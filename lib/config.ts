@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseImageRef } from "./registry/reference.js";
+import { parseBytes } from "./sessions/quantities.js";
 
 const PREFIX = "NB_";
 
@@ -314,6 +315,34 @@ const schema = z.strictObject({
         .default("renku"),
       kubeconfig: optionalStr(),
       eks: z.strictObject({ cluster_name: optionalStr(), region: optionalStr() }).prefault({}),
+    })
+    .prefault({}),
+  /** Session quotas (issue 14): running or starting sessions; POST answers 429 code 1429 past one. */
+  quotas: z
+    .strictObject({
+      sessions_per_user: int(10),
+      sessions_per_anonymous_id: int(2),
+      anonymous_sessions_total: int(50),
+      /** Optional: the CPU cores a registered user's running or starting sessions may request in all. */
+      cpu_per_user: z.coerce.number().positive().optional(),
+      /** Optional: the memory (a quantity such as "32Gi") they may request in all, as bytes. */
+      memory_per_user: z
+        .string()
+        .transform((raw, ctx) => {
+          try {
+            return parseBytes(raw);
+          } catch {
+            ctx.addIssue({ code: "custom", message: "must be a byte quantity such as 32Gi" });
+            return z.NEVER;
+          }
+        })
+        .optional(),
+      /** Prefix of the ConfigMaps that hold the reservations of launches in progress. */
+      reservations_name: z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label")
+        .max(40)
+        .default("renku-notebooks-quota"),
     })
     .prefault({}),
   autosave: z

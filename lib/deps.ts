@@ -15,6 +15,7 @@ import type { SessionBackend } from "./backends/port.js";
 import { type Config, getConfig } from "./config.js";
 import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
+import type { ReservationStore } from "./quotas/reserve.js";
 import type { RegistryClient } from "./registry/client.js";
 import type { ResourceSource } from "./sessions/resource-source.js";
 import { firstInProcess } from "./warn-once.js";
@@ -41,6 +42,8 @@ export interface Adapters {
   resources: ResourceSource;
   /** The autosave ledger (D17), kept in a ConfigMap of the sessions namespace. */
   ledger: LedgerStore;
+  /** Quota reservations (lib/quotas/reserve.ts), kept in ConfigMaps of the sessions namespace. */
+  quotas: ReservationStore;
 }
 
 /** Every dependency there is; code below the functions asks for a Pick of it. */

@@ -99,6 +99,25 @@ export const AUTH_MESSAGE =
   "Accessing the requested resource requires authentication, please log in.";
 export const authenticationError = (message = AUTH_MESSAGE, o: Opts = {}) =>
   new AppError(401, 1401, message, o);
+/** A session quota (issue 14) would be exceeded: the message names the limit and the count. */
+export const quotaExceededError = (message: string, o: Opts = {}) =>
+  new AppError(429, 1429, message, {
+    detail: "Stop or hibernate a session, or try again when one has stopped.",
+    ...o,
+  });
+/**
+ * Both names this launch may have are held by another identity's sessions (DECISION, spec 3.1):
+ * a clear 409 rather than the reference's 500 code 3002.
+ */
+const NAME_TAKEN = 1409;
+export const isSessionNameTaken = (err: unknown): boolean =>
+  err instanceof AppError && err.code === NAME_TAKEN;
+export const sessionNameTakenError = (name: string, o: Opts = {}) =>
+  new AppError(409, NAME_TAKEN, `The session name ${name} is taken by another user's session.`, {
+    detail:
+      "Another identity holds the names this launch derives; change the branch or commit, or contact your administrator.",
+    ...o,
+  });
 export const missingResource = (message: string, o: Opts = {}) =>
   new AppError(404, 1404, message, o);
 export const validationError = (detail?: string) =>

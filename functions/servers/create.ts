@@ -6,6 +6,7 @@
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
+import { quotas } from "../../lib/adapters/quotas.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
@@ -20,5 +21,5 @@ export const main = handler(
     const outcome = await launchSession(deps, user, body, log);
     return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
   },
-  { k8s, sessions, gitlab, registry, resources, ledger },
+  { k8s, sessions, gitlab, registry, resources, ledger, quotas },
 );

@@ -85,7 +85,9 @@ export const createServer = defineRoute({
     201: { description: "Session created", schema: s.notebookResponse },
     ...unauthorized,
     404: err("Project, branch, commit or image missing"),
+    409: err("Both names this launch may have are held by another identity's sessions (1409)"),
     ...invalid,
+    429: err("A session quota would be exceeded (1429): the message names the limit and the count"),
     500: err("The session could not be started"),
   },
 });

@@ -19,23 +19,24 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     return owner;
   };
 
+  /** Both kinds' sessions, the primary's first; a name held by both shows the primary's. */
+  const both = async (list: (b: SessionBackend) => Promise<Session[]>) => {
+    const [a, b] = await Promise.all([list(primary), list(legacy)]);
+    const names = new Set(a.map((s) => s.name));
+    return [
+      ...a.map((s) => remember(primary, s)),
+      ...b.filter((s) => !names.has(s.name)).map((s) => remember(legacy, s)),
+    ];
+  };
+
   return {
     async get(name) {
       const [a, b] = await Promise.all([primary.get(name), legacy.get(name)]);
       if (a) return remember(primary, a);
       return b ? remember(legacy, b) : undefined;
     },
-    async listForUser(safeUsername) {
-      const [a, b] = await Promise.all([
-        primary.listForUser(safeUsername),
-        legacy.listForUser(safeUsername),
-      ]);
-      const names = new Set(a.map((s) => s.name));
-      return [
-        ...a.map((s) => remember(primary, s)),
-        ...b.filter((s) => !names.has(s.name)).map((s) => remember(legacy, s)),
-      ];
-    },
+    listForUser: (safeUsername) => both((b) => b.listForUser(safeUsername)),
+    listAnonymous: () => both((b) => b.listAnonymous()),
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),
     serialize: (s, now) => of(s).serialize(s, now),

@@ -37,6 +37,8 @@ export interface SessionBackend {
   get(name: string): Promise<Session | undefined>;
   /** The sessions labelled with this safe username (ownership is checked by the caller). */
   listForUser(safeUsername: string): Promise<Session[]>;
+  /** The sessions recorded as anonymous (label renku.io/user-kind): the anonymous total (D19). */
+  listAnonymous(): Promise<Session[]>;
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
   owner(session: Session): SessionView["owner"];
   /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */

@@ -14,7 +14,7 @@ export {
   type ResourcePool,
   selectByClassId,
 } from "./resource-classes.js";
-export { assertSafeUsernameLength, serverName } from "./server-name.js";
+export { assertSafeUsernameLength, sessionNames } from "./server-name.js";
 export {
   parseServerOptions,
   serverOptionsResponse,

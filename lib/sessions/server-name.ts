@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { escapeName, MAX_SAFE_USERNAME } from "../auth/escape.js";
+import type { User } from "../auth/user.js";
 import { userInputError } from "../errors.js";
 
 /**
@@ -13,13 +14,48 @@ export function serverName(
   project: string,
   branch: string,
   commitSha: string,
+  /** Hashed in front of the rest; "" keeps the reference's names (registered users). */
+  salt = "",
 ): string {
   const digest = createHash("md5")
-    .update(`${safeUsername}-${namespace}-${project}-${branch}-${commitSha}`)
+    .update(`${salt}${safeUsername}-${namespace}-${project}-${branch}-${commitSha}`)
     .digest("hex")
     .toLowerCase();
-  const prefix = /^[A-Za-z]/.test(safeUsername) ? "" : "n";
-  return `${(prefix + safeUsername).slice(0, 12)}-${escapeName(project).slice(0, 20)}-${digest.slice(0, 8)}`;
+  return `${userPart(safeUsername)}-${escapeName(project).slice(0, 20)}-${digest.slice(0, 8)}`;
+}
+
+const userPart = (safeUsername: string) =>
+  `${/^[A-Za-z]/.test(safeUsername) ? "" : "n"}${safeUsername}`.slice(0, 12);
+
+export interface NameTarget {
+  namespace: string;
+  project: string;
+  branch: string;
+  commitSha: string;
+}
+
+/**
+ * The names a caller's session for one launch may have (issue 14, DECISION in docs/spec.md 3.1):
+ * `create` in order of preference, `known` adds names older versions gave it (idempotency only).
+ * - primary: the reference's formula for registered users, so their sessions keep their names;
+ *   anonymous ids hash "anonymous:" first, so they never derive a registered user's name;
+ * - alternate, used when a foreign session holds the primary: the same shape with a 16-digit
+ *   SHA-256 of the identity kind, the user id and the launch, which no other identity derives
+ *   (a 64-bit digest cannot be forced the way the primary's 32 bits can).
+ */
+export function sessionNames(
+  user: Pick<User, "kind" | "id" | "safeUsername">,
+  t: NameTarget,
+): { create: [string, string]; known: string[] } {
+  const args = [user.safeUsername, t.namespace, t.project, t.branch, t.commitSha] as const;
+  const legacy = serverName(...args);
+  const primary = user.kind === "registered" ? legacy : serverName(...args, "anonymous:");
+  const digest = createHash("sha256")
+    .update(JSON.stringify([user.kind, user.id, t.namespace, t.project, t.branch, t.commitSha]))
+    .digest("hex");
+  const alternate = `${userPart(user.safeUsername)}-${escapeName(t.project).slice(0, 12)}-${digest.slice(0, 16)}`;
+  const create: [string, string] = [primary, alternate];
+  return { create, known: primary === legacy ? create : [...create, legacy] };
 }
 
 /** POST refuses usernames whose escaped form cannot be a label value (422, reference wording). */

@@ -5,8 +5,11 @@
  */
 export interface SessionView {
   name: string;
-  /** The owner's safe username (label) and user id, as recorded at creation. */
-  owner: { safeUsername: Text; userId: Text };
+  /**
+   * The owner's safe username (label), user id and identity kind ("registered" or "anonymous"), as
+   * recorded at creation; sessions made before the kind was recorded have none.
+   */
+  owner: { safeUsername: Text; userId: Text; kind?: Text };
   project: { namespace: Text; name: Text };
   branch: Text;
   commitSha: Text;

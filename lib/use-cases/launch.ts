@@ -1,8 +1,10 @@
 /**
- * POST /notebooks/servers (docs/spec.md 4.1): name, idempotency, resources, username limit,
- * the concurrent existence checks, the manifest, creation without leftovers, then the ledger and
- * the autosave clean-up. Calls made (registered caller, static options, nothing missing):
- *   Kubernetes: GET the session (and its pod), POST it (AmaltheaSession: its Secrets first), then
+ * POST /notebooks/servers (docs/spec.md 4.1): names, idempotency, resources, username limit,
+ * the concurrent existence checks, the quota reservation, creation without leftovers, then the
+ * ledger and the autosave clean-up. Calls made (registered caller, static options, nothing missing):
+ *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); the quota record
+ *     (GET the ConfigMap, LIST the sessions that count, POST or PUT the ConfigMap); POST the session
+ *     (AmaltheaSession: its Secrets first); drop the reservation (GET + PUT the ConfigMap); then
  *     GET (+ POST or PUT) the ledger ConfigMap;
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
  *     autosave branch list (+ a merge base and a delete per own autosave);
@@ -10,14 +12,15 @@
  *     as the project resolves (an explicit image: at once).
  */
 import type { User } from "../auth/user.js";
-import type { NotebookResponse } from "../backends/port.js";
+import type { Created, NotebookResponse } from "../backends/port.js";
 import type { Deps } from "../deps.js";
-import { cannotStartServerError } from "../errors.js";
+import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { assertSafeUsernameLength, ownsSession, serverName } from "../sessions/index.js";
+import { assertSafeUsernameLength, ownsSession, sessionNames } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
+import { reserveSession } from "./launch-quota.js";
 import { launchResources } from "./launch-resources.js";
 
 export interface LaunchOutcome {
@@ -27,7 +30,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "sessions" | "gitlab" | "registry" | "resources" | "ledger" | "now"
+  "config" | "sessions" | "gitlab" | "registry" | "resources" | "ledger" | "quotas" | "now"
 >;
 
 export async function launchSession(
@@ -37,44 +40,60 @@ export async function launchSession(
   log: Logger,
 ): Promise<LaunchOutcome> {
   const { config } = deps;
-  const request = toLaunchRequest(body);
-  const name = serverName(
-    user.safeUsername,
-    request.namespace,
-    request.project,
-    request.branch,
-    request.commitSha,
-  );
-
-  // Idempotency: the caller's session of that name is the answer, whatever the body says.
   const backend = deps.sessions;
-  const existing = await backend.get(name);
-  if (existing) {
-    if (!ownsSession(backend.owner(existing), user)) {
-      log.warn({ server: name }, "a foreign session holds this session name");
-      throw cannotStartServerError(name);
-    }
-    return { status: 200, server: backend.serialize(existing, deps.now()) };
+  const request = toLaunchRequest(body);
+  const names = sessionNames(user, request);
+
+  // Idempotency: the caller's session for this launch, under any name it may have, is the answer
+  // whatever the body says. Names held by someone else are skipped (docs/spec.md 3.1, never a 500).
+  const listed = await backend.listForUser(user.safeUsername);
+  const own = names.known
+    .map((n) => listed.find((s) => s.name === n))
+    .find((s) => s !== undefined && ownsSession(backend.owner(s), user));
+  if (own) return { status: 200, server: backend.serialize(own, deps.now()) };
+  const taken = new Set(listed.map((s) => s.name));
+  const free = names.create.filter((n) => !taken.has(n));
+  if (free.length < names.create.length) {
+    log.warn(
+      { servers: names.create, free: free.length },
+      "a foreign session holds a session name",
+    );
   }
+  if (free.length === 0) throw sessionNameTakenError(names.create[0]);
 
   const resources = await launchResources(deps, user, body);
   assertSafeUsernameLength(user.safeUsername);
   const checked = await checkLaunchResources(deps, user, request, log);
 
-  // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
-  const created = await backend.create(
-    {
-      config,
-      user,
-      gitlabUser: checked.gitlabUser,
-      name,
-      request,
-      project: checked.project,
-      image: checked.image,
-      resources,
-    },
-    log,
-  );
+  let name = "";
+  let created: Created | undefined;
+  for (const [i, candidate] of free.entries()) {
+    name = candidate;
+    const release = await reserveSession(deps, user, name, resources, log);
+    try {
+      // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
+      created = await backend.create(
+        {
+          config,
+          user,
+          gitlabUser: checked.gitlabUser,
+          name,
+          request,
+          project: checked.project,
+          image: checked.image,
+          resources,
+        },
+        log,
+      );
+      break;
+    } catch (err) {
+      // Taken meanwhile by a session the list did not show: the next name, if there is one.
+      if (!isSessionNameTaken(err) || i === free.length - 1) throw err;
+    } finally {
+      await release();
+    }
+  }
+  if (!created) throw cannotStartServerError(name);
 
   let response: NotebookResponse;
   try {

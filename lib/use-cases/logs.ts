@@ -11,7 +11,7 @@ import { notFoundMessages, requireOwnedServer } from "./lookup.js";
  */
 export async function readSessionLogs(
   deps: Pick<Deps, "sessions">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
   maxLines: number,
 ): Promise<Record<string, string>> {

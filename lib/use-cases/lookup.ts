@@ -20,7 +20,7 @@ export const notFoundMessages = {
 /** The session if it exists and belongs to the caller; one Kubernetes GET. */
 export async function findOwnedServer(
   deps: Pick<Deps, "sessions">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
 ): Promise<Session | undefined> {
   const session = await deps.sessions.get(name);
@@ -30,7 +30,7 @@ export async function findOwnedServer(
 /** As findOwnedServer, but a missing or foreign session is a 404 with `message`. */
 export async function requireOwnedServer(
   deps: Pick<Deps, "sessions">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
   message: string,
 ): Promise<Session> {

@@ -7,7 +7,7 @@ import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 /** Two sequential Kubernetes calls: GET (ownership), DELETE. */
 export async function stopSession(
   deps: Pick<Deps, "sessions">,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
   opts: { forced: boolean },
 ): Promise<void> {

@@ -7,13 +7,15 @@
  * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
  * BENCH_SOURCE_MAPS=compare also times each cold start without --enable-source-maps;
  * BENCH_ONLY=cold stops after the cold starts and bundle sizes; BENCH_ONLY=warm runs only list, get
- * and POST for each backend (no packaging, cold starts, memory or clean-up).
+ * and POST for each backend (no packaging, cold starts, memory or clean-up); BENCH_ONLY=checks runs
+ * only the in-process validator and quota checks (section 7), without packaging or stand-ins.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { installTestDeps } from "../helpers/deps.js";
 import { packageFunctions, unzipBundles } from "./bundles.js";
+import { checks } from "./checks.js";
 import { coldStarts } from "./cold-start.js";
 import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
@@ -74,6 +76,11 @@ async function amaltheaSessionWarm(standIns: Awaited<ReturnType<typeof startStan
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineDescription();
+  if (process.env.BENCH_ONLY === "checks") {
+    await section("7 validator and quota checks", () => checks());
+    process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
+    return;
+  }
   if (process.env.BENCH_ONLY === "warm") {
     const standIns = await startStandIns();
     try {
@@ -122,6 +129,7 @@ async function main(): Promise<void> {
       }
       await amaltheaSessionWarm(standIns);
       await section("6 autosave clean-up", autosaveCleanup);
+      await section("7 validator and quota checks", () => checks());
     }
   } finally {
     installTestDeps(undefined);

@@ -53,6 +53,9 @@ export async function startStandIns(): Promise<StandIns> {
     NB_SESSIONS__DEFAULT_IMAGE: `${registryProxy.host}/renku/singleuser:latest`,
     NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
     NB_UPSTREAM_TIMEOUT_MS: "10000",
+    // alice owns 10 of the filled sessions; the POST bench measures the launch (quota check
+    // included), not a refusal.
+    NB_QUOTAS__SESSIONS_PER_USER: "1000",
     // Cold starts and memory keep measuring the JupyterServer backend; the warm sections run both.
     NB_AMALTHEA__BACKEND: "jupyterserver",
   };

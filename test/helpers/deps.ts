@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
+import { quotas } from "../../lib/adapters/quotas.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
@@ -30,7 +31,15 @@ export interface TestDeps {
 
 /** Every adapter there is, as a deployment would build it from this configuration. */
 export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreOptions = {}): Deps {
-  return wire(buildCore(config, opts), { k8s, sessions, gitlab, registry, resources, ledger });
+  return wire(buildCore(config, opts), {
+    k8s,
+    sessions,
+    gitlab,
+    registry,
+    resources,
+    ledger,
+    quotas,
+  });
 }
 
 let installed: Deps | undefined;

@@ -178,3 +178,44 @@ describe("strict mode outside the local stage (issue 14)", () => {
     expect(problemsOf({ ...HOST, NB_STAGE: "a b" })[0]).toMatch(/^NB_STAGE: /);
   });
 });
+
+describe("quotas (issue 14)", () => {
+  it("have sane defaults, with the optional CPU and memory limits off", () => {
+    expect(loadConfig(HOST).quotas).toEqual({
+      sessions_per_user: 10,
+      sessions_per_anonymous_id: 2,
+      anonymous_sessions_total: 50,
+      reservations_name: "renku-notebooks-quota",
+    });
+  });
+
+  it("read quantities and counts, and name every bad value", () => {
+    const q = loadConfig({
+      ...HOST,
+      NB_QUOTAS__SESSIONS_PER_USER: "3",
+      NB_QUOTAS__CPU_PER_USER: "4.5",
+      NB_QUOTAS__MEMORY_PER_USER: "32Gi",
+    }).quotas;
+    expect(q).toMatchObject({
+      sessions_per_user: 3,
+      cpu_per_user: 4.5,
+      memory_per_user: 32 * 2 ** 30,
+    });
+    const problems = problemsOf({
+      ...HOST,
+      NB_QUOTAS__SESSIONS_PER_USER: "-1",
+      NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: "many",
+      NB_QUOTAS__CPU_PER_USER: "0",
+      NB_QUOTAS__MEMORY_PER_USER: "lots",
+      NB_QUOTAS__RESERVATIONS_NAME: "Not_A_Name",
+    });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL",
+      "NB_QUOTAS__CPU_PER_USER",
+      "NB_QUOTAS__MEMORY_PER_USER",
+      "NB_QUOTAS__RESERVATIONS_NAME",
+      "NB_QUOTAS__SESSIONS_PER_USER",
+    ]);
+    expect(problems).toContain("NB_QUOTAS__MEMORY_PER_USER: must be a byte quantity such as 32Gi");
+  });
+});

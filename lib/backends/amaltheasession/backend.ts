@@ -15,7 +15,11 @@ import {
   RESOURCE_CLASS_CHANGE_MESSAGE,
   refreshedDockerConfigJson,
 } from "../jupyterserver/hibernation.js";
-import { containerResources, SAFE_USERNAME_LABEL } from "../jupyterserver/manifest.js";
+import {
+  ANONYMOUS_SELECTOR,
+  containerResources,
+  SAFE_USERNAME_LABEL,
+} from "../jupyterserver/manifest.js";
 import { podName } from "../jupyterserver/ownership.js";
 import { imagePullSecretName } from "../jupyterserver/patches/jupyter-server.js";
 import type { SessionsRepository } from "../jupyterserver/repository.js";
@@ -64,6 +68,13 @@ export function amaltheaSessionBackend(
   const withPod = async (cr: AmaltheaSession | undefined) =>
     cr ? wrap(cr, await repo.getPod(podName(cr.metadata.name))) : undefined;
 
+  /** The pods carry the session's labels (spec.template.metadata): one list for all of them. */
+  const listWithPods = async (selector: string) => {
+    const [crs, pods] = await Promise.all([repo.list(selector), repo.listPods(selector)]);
+    const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
+    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+  };
+
   return {
     async get(name) {
       const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
@@ -72,14 +83,9 @@ export function amaltheaSessionBackend(
 
     async listForUser(safeUsername) {
       if (!isLabelValue(safeUsername)) return [];
-      // The pods carry the session's labels (spec.template.metadata): one list for all of them.
-      const [crs, pods] = await Promise.all([
-        repo.listForUser(safeUsername),
-        repo.listPods(`${SAFE_USERNAME_LABEL}=${safeUsername}`),
-      ]);
-      const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
-      return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+      return listWithPods(`${SAFE_USERNAME_LABEL}=${safeUsername}`);
     },
+    listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 
     owner: (s) => sessionOwner(view(s).cr),
     view: (s) => toSessionView(view(s).cr),

@@ -11,7 +11,7 @@ import {
   resumeMergePatch,
   statefulSetPriorityPatch,
 } from "./hibernation.js";
-import { buildManifest } from "./manifest.js";
+import { ANONYMOUS_SELECTOR, buildManifest } from "./manifest.js";
 import { logContainers, podName } from "./ownership.js";
 import type { SessionsRepository } from "./repository.js";
 import { reinjectTokens } from "./resume.js";
@@ -43,6 +43,7 @@ export function jupyterServerBackend(
   return {
     get: async (name) => wrapped(await repo.get(name)),
     listForUser: async (safeUsername) => (await repo.listForUser(safeUsername)).map(wrap),
+    listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),
     serialize: (s, now) => serializeServer(cr(s), config, now),

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
-import { cannotStartServerError, describeError } from "../../errors.js";
+import { cannotStartServerError, describeError, sessionNameTakenError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { isOwnedBy } from "./ownership.js";
 import type { KubeObject, SessionsRepository } from "./repository.js";
@@ -67,7 +67,7 @@ export async function createJupyterServer<S extends Labelled = JupyterServer>(
   repo: Repo<S>,
   manifest: S,
   launchId: string,
-  user: Pick<User, "safeUsername" | "id">,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
   log: Logger,
 ): Promise<Created<S>> {
   const name = manifest.metadata.name;
@@ -86,10 +86,11 @@ export async function createJupyterServer<S extends Labelled = JupyterServer>(
   if (result.created) return { status: 201, server: result.server };
   const existing = result.existing;
   if (existing && isOwnedBy(existing, user)) return { status: 200, server: existing };
-  // Gone again already, or (a name collision) someone else's: never show it.
+  // Gone again already, or (a name collision) someone else's: never show it. A collision is a
+  // 409 the launch answers by trying its other name (docs/spec.md 3.1).
   log.warn(
     { server: name, reason: existing ? "foreign" : "vanished" },
     "the JupyterServer existed already but cannot be returned",
   );
-  throw cannotStartServerError(name);
+  throw existing ? sessionNameTakenError(name) : cannotStartServerError(name);
 }

@@ -63,6 +63,9 @@ export const ANNOTATION_KEYS = [
 ] as const;
 
 export const SAFE_USERNAME_LABEL = "renku.io/safe-username";
+/** "registered" or "anonymous": part of ownership (issue 14), and how anonymous sessions are counted. */
+export const USER_KIND_LABEL = "renku.io/user-kind";
+export const ANONYMOUS_SELECTOR = `${USER_KIND_LABEL}=anonymous`;
 
 /** The project's path slug (GitLab `path`), from path_with_namespace when not given. */
 export function projectPath(project: GitlabProject): string {
@@ -177,6 +180,7 @@ export function sessionMetadata(input: ManifestInput) {
     "renku.io/commit-sha": fitLabelValue(request.commitSha),
     "renku.io/gitlabProjectId": String(project.id),
     [SAFE_USERNAME_LABEL]: user.safeUsername,
+    [USER_KIND_LABEL]: user.kind,
     "renku.io/quota": optionalLabel(resources.priorityClass),
     "renku.io/userId": optionalLabel(user.id),
   });

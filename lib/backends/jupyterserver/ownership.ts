@@ -9,7 +9,10 @@ import type { JupyterServer } from "./types.js";
 import { sessionOwner, type ViewSource } from "./view.js";
 
 /** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */
-export function isOwnedBy(js: ViewSource, user: Pick<User, "safeUsername" | "id">): boolean {
+export function isOwnedBy(
+  js: ViewSource,
+  user: Pick<User, "safeUsername" | "id" | "kind">,
+): boolean {
   return ownsSession(sessionOwner(js), user);
 }
 

@@ -1,6 +1,6 @@
 /** A JupyterServer read into the CRD-agnostic session view (lib/sessions/view.ts). */
 import type { SessionView } from "../../sessions/view.js";
-import { SAFE_USERNAME_LABEL } from "./manifest.js";
+import { SAFE_USERNAME_LABEL, USER_KIND_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
 
 /** What the view reads: metadata only, which an AmaltheaSession carries alike (same keys). */
@@ -11,6 +11,7 @@ export type ViewSource = {
 export const sessionOwner = ({ metadata }: ViewSource): SessionView["owner"] => ({
   safeUsername: metadata.labels?.[SAFE_USERNAME_LABEL],
   userId: metadata.annotations?.["renku.io/userId"],
+  kind: metadata.labels?.[USER_KIND_LABEL],
 });
 
 export function toSessionView(js: ViewSource): SessionView {

@@ -249,8 +249,15 @@ describe("a registered launch", () => {
 
   it("makes the calls stated in the report, and no more", () => {
     expect(counts.k8s).toEqual([
-      "get jupyterservers",
+      // Her sessions (idempotency and names), then the quota reservation (issue 14).
+      "list jupyterservers",
+      "get configmaps",
+      "list jupyterservers",
+      expect.stringMatching(/^(create|update) configmaps$/),
       "create jupyterservers",
+      // The reservation dropped, then the autosave ledger.
+      "get configmaps",
+      "update configmaps",
       "get configmaps",
       expect.stringMatching(/^(create|update) configmaps$/),
     ]);

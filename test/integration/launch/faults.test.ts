@@ -9,6 +9,7 @@ import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/jupyterserver/create
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { sessionBackend } from "../../../lib/backends/select.js";
 import type { Deps } from "../../../lib/deps.js";
+import { sessionNames } from "../../../lib/sessions/index.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { helloBody, launch } from "./helpers.js";
@@ -38,11 +39,13 @@ function useK8s(repo: Deps["k8s"]) {
 
 const servers = async () => (await realK8s.list()) as JupyterServer[];
 const errorOf = (json: unknown) => (json as { error: { code: number; message: string } }).error;
+const HELLO_SHA = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const since = (n: number) => stack.cluster.requests.slice(n).map((r) => `${r.verb} ${r.resource}`);
 
 describe("faults before anything is created", () => {
   it("the lookup of an existing session fails: an error, and no create is attempted", async () => {
-    stack.cluster.faults.inject({ method: "GET", pathPattern: /jupyterservers\//, kind: "500" });
+    // The lookup lists the caller's sessions (their names and the idempotent answer).
+    stack.cluster.faults.inject({ method: "GET", pathPattern: /jupyterservers\?/, kind: "500" });
     const before = stack.cluster.requests.length;
     const res = await launch(alice, helloBody({ branch: "main" }));
     expect(res.status).toBeGreaterThanOrEqual(500);
@@ -51,27 +54,44 @@ describe("faults before anything is created", () => {
   });
 });
 
-describe("a foreign session under the caller's session name", () => {
-  it("is never shown: 500 code 3002 without its details, and nothing is created", async () => {
-    const foreign = {
+describe("a foreign session under the caller's session name (docs/spec.md 3.1)", () => {
+  const foreign = (name: string) =>
+    ({
       apiVersion: "amalthea.dev/v1alpha1",
       kind: "JupyterServer",
       metadata: {
-        name: "x",
-        labels: { "renku.io/safe-username": "mallory" },
-        annotations: { "renku.io/username": "mallory" },
+        name,
+        labels: { "renku.io/safe-username": "alice" },
+        annotations: { "renku.io/username": "mallory", "renku.io/userId": "mallory" },
       },
-    };
-    useK8s({
-      ...realK8s,
-      // Only what ownership reads: the service must stop there.
-      get: async (name) =>
-        ({ ...foreign, metadata: { ...foreign.metadata, name } }) as unknown as JupyterServer,
-    });
+    }) as unknown as JupyterServer;
+  const names = () =>
+    sessionNames(
+      { kind: "registered", id: "sub-alice", safeUsername: "alice" },
+      { namespace: "renku-demo", project: "hello-world", branch: "dev", commitSha: HELLO_SHA },
+    ).create;
+
+  it("is never shown: the launch takes its other name", async () => {
+    stack.gitlab.state.setBranch("renku-demo/hello-world", "dev", HELLO_SHA);
+    const [primary, alternate] = names();
+    useK8s({ ...realK8s, listForUser: async () => [foreign(primary)] });
+    const res = await launch(alice, helloBody({ branch: "dev" }));
+    expect(res.status, res.text).toBe(201);
+    expect((res.json as { name: string }).name).toBe(alternate);
+    expect(res.text).not.toContain("mallory");
+    await realK8s.delete(alternate, { forced: true });
+    await stack.cluster.amalthea.settle();
+  });
+
+  it("both names held: 409 code 1409 without the holder's details, and nothing is created", async () => {
+    useK8s({ ...realK8s, listForUser: async () => names().map(foreign) });
     const before = stack.cluster.requests.length;
-    const res = await launch(alice, helloBody());
-    expect(res.status).toBe(500);
-    expect(errorOf(res.json).code).toBe(3002);
+    const res = await launch(alice, helloBody({ branch: "dev" }));
+    expect(res.status).toBe(409);
+    expect(errorOf(res.json)).toMatchObject({
+      code: 1409,
+      message: `The session name ${names()[0]} is taken by another user's session.`,
+    });
     expect(res.text).not.toContain("mallory");
     expect(since(before)).toEqual([]);
   });
@@ -87,8 +107,9 @@ describe("faults at the create", () => {
     expect(err.code).toBe(3002);
     expect(err.message).toMatch(/^Cannot start the session alice-hello-2dworld-[0-9a-f]{8}$/);
     // The clean-up looked, found nothing of this launch, and deleted nothing.
-    expect(since(before)).toEqual([
-      "get jupyterservers",
+    expect(since(before).filter((c) => c.endsWith("jupyterservers"))).toEqual([
+      "list jupyterservers",
+      "list jupyterservers",
       "create jupyterservers",
       "get jupyterservers",
     ]);
@@ -115,8 +136,9 @@ describe("faults at the create", () => {
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(500);
     expect(errorOf(res.json).code).toBe(3002);
-    expect(since(before)).toEqual([
-      "get jupyterservers",
+    expect(since(before).filter((c) => c.endsWith("jupyterservers"))).toEqual([
+      "list jupyterservers",
+      "list jupyterservers",
       "create jupyterservers",
       "get jupyterservers",
       "delete jupyterservers",
@@ -160,7 +182,11 @@ describe("faults at the create", () => {
 
 describe("faults after the create never fail the launch", () => {
   it("the ledger cannot be read: 201, and the failure is logged", async () => {
-    stack.cluster.faults.inject({ method: "GET", pathPattern: /configmaps\//, kind: "500" });
+    stack.cluster.faults.inject({
+      method: "GET",
+      pathPattern: /configmaps\/renku-notebooks-autosave-ledger/,
+      kind: "500",
+    });
     const res = await launch(alice, helloBody({ branch: "feature/plots" }));
     expect(res.status).toBe(201);
     expect(stack.logs.join("\n")).toContain("could not record the launch in the autosave ledger");

@@ -20,6 +20,14 @@ const alice = registeredHeaders({ username: "alice" });
 const owners = {
   alice,
   anonOwner: anonHeaders("anon-owner-7Hq2xZ"),
+  // Issue 14: a registered user whose `sub` equals her username, which anyone can send as an id.
+  carol: registeredHeaders({ username: "carol", sub: "carol" }),
+};
+/** What must never leak to an intruder: the owner's e-mail or anonymous id. */
+const secretOf: Record<string, string> = {
+  alice: "alice@example.org",
+  anonOwner: "anon-owner-7Hq2xZ",
+  carol: "carol@example.org",
 };
 
 /** Who tries to reach a session that is not theirs. */
@@ -32,6 +40,17 @@ const intruders: Record<string, Record<string, string>> = {
   "a forged anonymous id (case)": anonHeaders("ANON-OWNER-7hQ2Xz"),
   "a registered user named like the anonymous owner": registeredHeaders({
     username: "anon-owner-7Hq2xZ",
+    gitToken: "glpat-bob-secret",
+  }),
+  // Issue 14: the identity kind is part of ownership, whatever the strings.
+  "an anonymous id equal to carol's username and sub": anonHeaders("carol"),
+  "a registered user named like alice in capitals": registeredHeaders({
+    username: "ALICE",
+    gitToken: "glpat-bob-secret",
+  }),
+  "a registered user whose sub is the anonymous owner's id": registeredHeaders({
+    username: "anon-owner-7Hq2xZ",
+    sub: "anon-owner-7Hq2xZ",
     gitToken: "glpat-bob-secret",
   }),
 };
@@ -93,9 +112,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
           } else {
             expect(res.status, res.text).toBe(404);
           }
-          expect(res.text).not.toContain(
-            owner === "alice" ? "alice@example.org" : "anon-owner-7Hq2xZ",
-          );
+          expect(res.text).not.toContain(secretOf[owner]);
           expect(writes()).toBe(w);
           expect(await snapshot(name)).toBe(before);
         });

@@ -13,7 +13,7 @@ import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { LaunchInput } from "../../../lib/backends/port.js";
 import type { Deps } from "../../../lib/deps.js";
-import { serverName } from "../../../lib/sessions/index.js";
+import { sessionNames } from "../../../lib/sessions/index.js";
 import { amaltheaSessions } from "../../helpers/backends.js";
 import type { SessionStack } from "../../helpers/stack.js";
 
@@ -81,7 +81,8 @@ export async function launch(
   const segments = project.path.split("/");
   const slug = segments.pop() ?? "";
   const namespace = segments.join("/");
-  const name = serverName(user.safeUsername, namespace, slug, branch, commitSha);
+  // The name POST would give it first (docs/spec.md 3.1).
+  const [name] = sessionNames(user, { namespace, project: slug, branch, commitSha }).create;
   const image =
     opts.image ??
     (opts.fault

@@ -133,6 +133,7 @@ describe("buildManifest: registered user", () => {
       "renku.io/commit-sha": "0123456789abcdef0123456789abcdef01234567",
       "renku.io/gitlabProjectId": "42",
       "renku.io/safe-username": "john-2edoe",
+      "renku.io/user-kind": "registered",
       "renku.io/userId": "0b1f7c2e-user-sub",
     });
     expect(manifest.metadata.annotations).toEqual({

@@ -1,7 +1,11 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
-import { assertSafeUsernameLength, serverName } from "../../../lib/sessions/server-name.js";
+import {
+  assertSafeUsernameLength,
+  serverName,
+  sessionNames,
+} from "../../../lib/sessions/server-name.js";
 
 const sha = "0123456789abcdef0123456789abcdef01234567";
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
@@ -68,5 +72,41 @@ describe("assertSafeUsernameLength", () => {
       });
       expect((err as AppError).status).toBe(422);
     }
+  });
+});
+
+describe("sessionNames (issue 14, docs/spec.md 3.1)", () => {
+  const target = { namespace: "ns", project: "p", branch: "main", commitSha: "0".repeat(40) };
+  const registered = (id: string, safeUsername = "alice") =>
+    sessionNames({ kind: "registered", id, safeUsername }, target);
+  const anonymous = (id: string) =>
+    sessionNames({ kind: "anonymous", id, safeUsername: id.toLowerCase() }, target);
+
+  it("keeps the reference's name first for registered users", () => {
+    expect(registered("sub-alice").create[0]).toBe(
+      serverName("alice", "ns", "p", "main", "0".repeat(40)),
+    );
+  });
+
+  it("never gives an anonymous id a registered user's name, nor the other way round", () => {
+    const anon = anonymous("alice");
+    const reg = registered("alice");
+    expect(anon.create).not.toContain(reg.create[0]);
+    expect(anon.create).not.toContain(reg.create[1]);
+    // The name older versions gave the anonymous id is still looked up as its own.
+    expect(anon.known).toContain(reg.create[0]);
+  });
+
+  it("gives users whose names escape alike different alternates, 42 characters at most", () => {
+    const a = registered("sub-alice");
+    const b = registered("sub-ALICE");
+    expect(a.create[0]).toBe(b.create[0]);
+    expect(a.create[1]).not.toBe(b.create[1]);
+    expect(a.create[1]).toMatch(/^alice-p-[0-9a-f]{16}$/);
+    const long = sessionNames(
+      { kind: "registered", id: "x", safeUsername: "a".repeat(40) },
+      { ...target, project: "q".repeat(60) },
+    );
+    for (const n of long.create) expect(n.length).toBeLessThanOrEqual(42);
   });
 });
