@@ -5,8 +5,8 @@
  *   Kubernetes: GET the JupyterServer, POST it, then GET (+ POST or PUT) the ledger ConfigMap;
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
  *     autosave branch list (+ a merge base and a delete per own autosave);
- *   registry: the image (manifest, plus the config blob for its working directory), started as soon
- *     as the project resolves (an explicit image: at once).
+ *   registry: the image (manifest, plus the config blob for its working directory), started at
+ *     once (the commit image named from the request; checked again only if GitLab's path differs).
  */
 import type { User } from "../auth/user.js";
 import {
