@@ -4,7 +4,8 @@
  * the autosave clean-up. Calls made (registered caller, static options, nothing missing):
  *   Kubernetes: GET the JupyterServer, POST it, then GET (+ POST or PUT) the ledger ConfigMap;
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
- *     autosave branch list (+ a merge base and a delete per own autosave);
+ *     autosave branch list (+ a merge base and a delete per own autosave), unless that clean-up is
+ *     handed to its own function (NB_AUTOSAVE__ON_LAUNCH_FUNCTION: one Lambda Invoke instead);
  *   registry: the image (manifest, plus the config blob for its working directory), started at
  *     once (the commit image named from the request; checked again only if GitLab's path differs).
  */
@@ -37,7 +38,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "now"
+  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "now" | "launchCleanup"
 >;
 
 export async function launchSession(

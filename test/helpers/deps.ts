@@ -5,6 +5,7 @@
 import { Writable } from "node:stream";
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
+import { launchCleanup } from "../../lib/adapters/launch-cleanup.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
@@ -26,7 +27,7 @@ export interface TestDeps {
 
 /** Every adapter there is, as a deployment would build it from this configuration. */
 export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreOptions = {}): Deps {
-  return wire(buildCore(config, opts), { k8s, gitlab, registry, resources, ledger });
+  return wire(buildCore(config, opts), { k8s, gitlab, registry, resources, ledger, launchCleanup });
 }
 
 let installed: Deps | undefined;
