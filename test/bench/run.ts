@@ -5,7 +5,7 @@
  *
  * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
  * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
- * BENCH_SOURCE_MAPS=compare also times each cold start without --enable-source-maps;
+ * BENCH_SOURCE_MAPS=compare also times each cold start with --enable-source-maps;
  * BENCH_ONLY=cold stops after the cold starts and bundle sizes; BENCH_ONLY=post runs only the warm
  * POST (section 3) and the comparison with the reference model (section 7), without packaging.
  */
