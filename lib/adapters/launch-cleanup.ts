@@ -1,6 +1,7 @@
 /**
  * Where the clean-up on launch runs: handed to NB_AUTOSAVE__ON_LAUNCH_FUNCTION through Lambda's
- * Invoke API (InvocationType Event) when it is set, inline otherwise.
+ * Invoke API (InvocationType Event) when it is set, inline otherwise. The receiving function acts
+ * with the service token, which every function of a stage is given: without one, inline.
  */
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import { signedAsyncInvoker } from "../aws/lambda-invoke.js";
@@ -14,7 +15,7 @@ export const launchCleanup: Adapter<"launchCleanup"> = ({
   config,
 }): LaunchCleanupHandOff | undefined => {
   const functionName = config.autosave.on_launch_function;
-  if (!functionName) return undefined;
+  if (!functionName || !config.git.service_token) return undefined;
   const endpoint = config.autosave.lambda_endpoint;
   const invoke = signedAsyncInvoker({
     region: process.env.AWS_REGION ?? config.k8s.eks.region ?? "us-east-1",

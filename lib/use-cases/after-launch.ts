@@ -45,7 +45,6 @@ export async function afterLaunch(
       return "failed" as const;
     },
   );
-  // Anonymous callers have no autosaves (and no token to delete with).
   const inline = (gitToken: string) =>
     cleanupAutosavesOnLaunch(deps.gitlab(gitToken), {
       projectId: project.id,
