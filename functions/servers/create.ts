@@ -9,6 +9,7 @@ import { launchCleanup } from "../../lib/adapters/launch-cleanup.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { createServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { created, ok } from "../../lib/http/reply.js";
@@ -20,5 +21,5 @@ export const main = handler(
     const outcome = await launchSession(deps, user, body, log);
     return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
   },
-  { k8s, gitlab, registry, resources, ledger, launchCleanup },
+  { k8s, sessions, gitlab, registry, resources, ledger, launchCleanup },
 );

@@ -71,6 +71,8 @@ export async function startStandIns(): Promise<StandIns> {
     NB_UPSTREAM_TIMEOUT_MS: "10000",
     NB_AUTOSAVE__ON_LAUNCH_FUNCTION: "renku-notebooks-bench-autosaveCleanup",
     NB_AUTOSAVE__LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
+    // Cold starts and memory keep measuring the JupyterServer backend; the warm sections run both.
+    NB_AMALTHEA__BACKEND: "jupyterserver",
   };
   return {
     cluster,
