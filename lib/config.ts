@@ -351,6 +351,10 @@ const schema = z.strictObject({
       dry_run: bool(false),
       concurrency: int(4, 1),
       ledger_name: str("renku-notebooks-autosave-ledger"),
+      /** The function that runs the clean-up on launch off the response path; unset: inline. */
+      on_launch_function: optionalStr(),
+      /** Lambda's API elsewhere than the region's (serverless offline's lambdaPort). */
+      lambda_endpoint: optionalStr(),
     })
     .prefault({}),
 });

@@ -8,6 +8,7 @@
 
 import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
+import type { LaunchCleanupHandOff } from "./autosave/hand-off.js";
 import type { LedgerStore } from "./autosave/ports.js";
 import type { SessionsRepository } from "./backends/jupyterserver/repository.js";
 import type { JupyterServer } from "./backends/jupyterserver/types.js";
@@ -44,6 +45,8 @@ export interface Adapters {
   ledger: LedgerStore;
   /** Quota reservations (lib/quotas/reserve.ts), kept in ConfigMaps of the sessions namespace. */
   quotas: ReservationStore;
+  /** Hands the clean-up on launch to its own function (D11); absent: it runs inline. */
+  launchCleanup?: LaunchCleanupHandOff | undefined;
 }
 
 /** Every dependency there is; code below the functions asks for a Pick of it. */
@@ -59,7 +62,7 @@ export type Adapter<K extends keyof Adapters> = (
 export type AdapterSet = { [K in keyof Adapters]?: Adapter<K> };
 
 /** What a function that declared `A` receives. */
-export type Wired<A extends AdapterSet> = Core & { [K in keyof A & keyof Adapters]: Adapters[K] };
+export type Wired<A extends AdapterSet> = Core & Pick<Adapters, keyof A & keyof Adapters>;
 
 export interface CoreOptions {
   log?: Logger;

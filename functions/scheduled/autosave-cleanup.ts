@@ -1,33 +1,53 @@
 /**
  * The scheduled clean-up of stale autosave branches (D17), run by an EventBridge schedule; the job
- * itself is lib/autosave/scheduled-run.ts. This file wires it: the ledger is its only adapter.
+ * itself is lib/autosave/scheduled-run.ts. The same function takes the clean-up on launch (D11)
+ * that POST /servers hands off as an asynchronous invocation (lib/autosave/hand-off.ts). This file
+ * wires it: the ledger is its only adapter.
  */
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { ledger } from "../../lib/adapters/ledger.js";
 import type { CleanupSummary } from "../../lib/autosave/cleanup-job.js";
-import { type CleanupDeps, runScheduledCleanup } from "../../lib/autosave/scheduled-run.js";
+import { isLaunchCleanupEvent, type LaunchCleanupEvent } from "../../lib/autosave/hand-off.js";
+import type { LaunchCleanupResult } from "../../lib/autosave/on-launch.js";
+import {
+  type CleanupDeps,
+  runHandedOffCleanup,
+  runScheduledCleanup,
+} from "../../lib/autosave/scheduled-run.js";
 import { containerDeps } from "../../lib/deps.js";
 
-type Invocation = (
-  event: ScheduledEvent | undefined,
-  context: Partial<Pick<Context, "getRemainingTimeInMillis" | "awsRequestId">> | undefined,
-) => Promise<CleanupSummary>;
+type InvocationContext =
+  | Partial<Pick<Context, "getRemainingTimeInMillis" | "awsRequestId">>
+  | undefined;
+
+interface Invocation {
+  (event: ScheduledEvent | undefined, context: InvocationContext): Promise<CleanupSummary>;
+  (event: LaunchCleanupEvent, context: InvocationContext): Promise<LaunchCleanupResult>;
+}
 
 /** The entry point on these dependencies: the summary is the invocation's result (and last log line). */
 export function cleanupEntry(getDeps: () => CleanupDeps): Invocation {
-  return async (event, context) => {
+  return (async (
+    event: ScheduledEvent | LaunchCleanupEvent | undefined,
+    context: InvocationContext,
+  ) => {
     const deps = getDeps();
+    const requestId = context?.awsRequestId ?? "local";
+    if (isLaunchCleanupEvent(event)) {
+      const log = deps.log.child({ job: "autosaveCleanupOnLaunch", requestId });
+      return runHandedOffCleanup({ ...deps, log }, event.launchCleanup);
+    }
     const log = deps.log.child({
       job: "autosaveCleanup",
-      requestId: context?.awsRequestId ?? "local",
-      scheduledAt: event?.time,
+      requestId,
+      scheduledAt: (event as ScheduledEvent | undefined)?.time,
     });
     const remainingMs = context?.getRemainingTimeInMillis?.();
     return runScheduledCleanup(
       { ...deps, log },
       { remainingMs: typeof remainingMs === "number" && remainingMs > 0 ? remainingMs : undefined },
     );
-  };
+  }) as Invocation;
 }
 
 export const main = cleanupEntry(containerDeps({ ledger }));

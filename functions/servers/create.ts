@@ -5,6 +5,7 @@
 
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
+import { launchCleanup } from "../../lib/adapters/launch-cleanup.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { quotas } from "../../lib/adapters/quotas.js";
 import { registry } from "../../lib/adapters/registry.js";
@@ -21,5 +22,5 @@ export const main = handler(
     const outcome = await launchSession(deps, user, body, log);
     return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
   },
-  { k8s, sessions, gitlab, registry, resources, ledger, quotas },
+  { k8s, sessions, gitlab, registry, resources, ledger, quotas, launchCleanup },
 );

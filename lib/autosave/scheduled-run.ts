@@ -8,7 +8,9 @@ import type { Deps } from "../deps.js";
 import { configurationError } from "../errors.js";
 import { createGitLabClient } from "../gitlab/client.js";
 import { type CleanupSummary, cleanupSettings, runAutosaveCleanup } from "./cleanup-job.js";
+import type { LaunchCleanupJob } from "./hand-off.js";
 import type { WithLedgerOptions } from "./ledger.js";
+import { cleanupAutosavesOnLaunch, type LaunchCleanupResult } from "./on-launch.js";
 
 /** A batch job can wait out GitLab's rate limiting far longer than a request could. */
 export const JOB_RETRY_BUDGET_MS = 60_000;
@@ -37,12 +39,7 @@ export function safetyMargin(remainingMs: number, upstreamTimeoutMs: number, ret
 /** What the job uses; the GitLab client is its own (the service token, a batch retry budget). */
 export type CleanupDeps = Pick<Deps, "config" | "log" | "now" | "ledger">;
 
-/** One clean-up run with these dependencies; throws on a missing service token or unreadable ledger. */
-export async function runScheduledCleanup(
-  deps: CleanupDeps,
-  opts: CleanupRunOptions = {},
-): Promise<CleanupSummary> {
-  const { config, log } = deps;
+function serviceToken({ config, log }: CleanupDeps): string {
   const token = config.git.service_token;
   if (!token) {
     log.error(
@@ -53,6 +50,45 @@ export async function runScheduledCleanup(
       "The autosave clean-up needs a GitLab service token (NB_GIT__SERVICE_TOKEN).",
     );
   }
+  return token;
+}
+
+/**
+ * The clean-up on launch that POST /servers handed off (hand-off.ts), with the service token and
+ * a request's retry budget: an asynchronous invocation that fails is retried by Lambda, and the
+ * ledger lets the scheduled run catch up after that.
+ */
+export async function runHandedOffCleanup(
+  deps: CleanupDeps,
+  job: LaunchCleanupJob,
+): Promise<LaunchCleanupResult> {
+  const { config, log } = deps;
+  const gitlab = createGitLabClient({
+    baseUrl: config.git.url,
+    token: serviceToken(deps),
+    timeoutMs: config.upstream_timeout_ms,
+    log,
+  });
+  const result = await cleanupAutosavesOnLaunch(gitlab, { ...job, log });
+  log.info(
+    {
+      projectId: job.projectId,
+      deleted: result.deleted,
+      kept: result.kept.map((k) => k.name),
+      failed: result.failed.map((f) => f.name),
+    },
+    "autosave clean-up on launch done",
+  );
+  return result;
+}
+
+/** One clean-up run with these dependencies; throws on a missing service token or unreadable ledger. */
+export async function runScheduledCleanup(
+  deps: CleanupDeps,
+  opts: CleanupRunOptions = {},
+): Promise<CleanupSummary> {
+  const { config, log } = deps;
+  const token = serviceToken(deps);
   const maxRetryMs = opts.maxRetryMs ?? JOB_RETRY_BUDGET_MS;
   const gitlab = createGitLabClient({
     baseUrl: config.git.url,

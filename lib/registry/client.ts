@@ -35,6 +35,7 @@ const ACCEPT = [MEDIA.dockerManifest, MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.d
 const MANIFESTS = new Set<string>([MEDIA.dockerManifest, MEDIA.ociManifest]);
 const INDEXES = new Set<string>([MEDIA.dockerList, MEDIA.ociIndex]);
 const MAX_REDIRECTS = 5;
+const MAX_CACHED_BLOBS = 256;
 
 /** What the registry says about one image reference. */
 export interface RegistryImage {
@@ -254,6 +255,10 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
   const guard = createGuard({ allowedHosts: opts.allowedHosts, lookup: opts.lookup });
   const agents = createAgents();
   const tokens = new TokenCache();
+  // Config blobs are content-addressed: the working directory under a digest never changes, so a
+  // repeat launch of an image skips that round. Keyed by repository too: only a caller who could
+  // read that repository's manifest ever reaches an entry.
+  const workdirs = new Map<string, string | undefined>();
   const plainHosts = new Set(opts.plainHttpHosts.map((h) => h.trim().toLowerCase()));
   const isPlainHost = (host: string, hostname: string) =>
     plainHosts.has(host) || plainHosts.has(hostname);
@@ -322,10 +327,21 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     const result: RegistryImage = { exists: true, private: isPrivate, digest };
     const manifest = manifestSchema.safeParse(json);
     if (checkOpts.workdir !== false && manifest.success) {
-      const blob = await session.get(new URL(`${base}/blobs/${manifest.data.config.digest}`));
-      if (unavailable(blob.status)) throw new UpstreamStatus(blob);
-      const config = blob.status === 200 ? configSchema.safeParse(parseJson(blob.body)) : undefined;
-      const workdir = config?.success ? config.data.config?.WorkingDir : undefined;
+      const blobKey = `${base}@${manifest.data.config.digest}`;
+      let workdir: string | undefined;
+      if (workdirs.has(blobKey)) workdir = workdirs.get(blobKey);
+      else {
+        const blob = await session.get(new URL(`${base}/blobs/${manifest.data.config.digest}`));
+        if (unavailable(blob.status)) throw new UpstreamStatus(blob);
+        const config =
+          blob.status === 200 ? configSchema.safeParse(parseJson(blob.body)) : undefined;
+        workdir = config?.success ? config.data.config?.WorkingDir : undefined;
+        if (blob.status === 200 && matchesDigest(blob.body, manifest.data.config.digest)) {
+          if (workdirs.size >= MAX_CACHED_BLOBS)
+            workdirs.delete(workdirs.keys().next().value ?? "");
+          workdirs.set(blobKey, workdir);
+        }
+      }
       if (workdir) result.workdir = workdir;
     }
     return result;

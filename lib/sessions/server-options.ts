@@ -203,6 +203,18 @@ function renderBytes(value: unknown): unknown {
  * as from 1.16; with static options the <=1.15 quantity entries stay, byte values as "NG".
  */
 export function serverOptionsResponse(config: Config): Record<string, unknown> {
+  // The configuration never changes in a container: render once per configuration.
+  let out = rendered.get(config);
+  if (!out) {
+    out = renderServerOptions(config);
+    rendered.set(config, out);
+  }
+  return out;
+}
+
+const rendered = new WeakMap<Config, Record<string, unknown>>();
+
+function renderServerOptions(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keep = config.crc_url ? new Set(["defaultUrl", "lfs_auto_fetch"]) : undefined;
   for (const [key, choice] of Object.entries(config.server_options.ui_choices)) {

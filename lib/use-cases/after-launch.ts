@@ -2,10 +2,14 @@
  * What follows a successful creation (docs/spec.md 4.1 step 8, D11, D17): the project goes into
  * the autosave ledger and the caller's superseded autosaves are deleted. Both run concurrently,
  * are awaited (a Lambda may freeze once it answers) and never fail the launch: failures are logged.
+ * With a hand-off configured, the deletion is queued as an asynchronous invocation of its own
+ * function and only the queuing is awaited; when the queuing fails it runs here as before.
  */
 import type { User } from "../auth/user.js";
+import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import { cleanupAutosavesOnLaunch, recordLaunchInLedger } from "../autosave/index.js";
 import type { Deps } from "../deps.js";
+import { describeError } from "../errors.js";
 import type { GitLabProject } from "../gitlab/types.js";
 import type { Logger } from "../log.js";
 
@@ -19,11 +23,11 @@ export interface AfterLaunchInput {
 
 export interface AfterLaunchResult {
   ledger: "recorded" | "failed";
-  autosaves: { deleted: string[]; kept: string[]; failed: string[] } | "skipped";
+  autosaves: { deleted: string[]; kept: string[]; failed: string[] } | "skipped" | "handed-off";
 }
 
 export async function afterLaunch(
-  deps: Pick<Deps, "ledger" | "gitlab" | "now">,
+  deps: Pick<Deps, "ledger" | "gitlab" | "now" | "launchCleanup">,
   input: AfterLaunchInput,
 ): Promise<AfterLaunchResult> {
   const { user, project, log } = input;
@@ -41,20 +45,42 @@ export async function afterLaunch(
       return "failed" as const;
     },
   );
+  const inline = (gitToken: string) =>
+    cleanupAutosavesOnLaunch(deps.gitlab(gitToken), {
+      projectId: project.id,
+      username: user.username,
+      commit: input.commit,
+      log,
+    }).then((r) => ({
+      deleted: r.deleted,
+      kept: r.kept.map((k) => k.name),
+      failed: r.failed.map((f) => f.name),
+    }));
   // Anonymous callers have no autosaves (and no token to delete with).
   const autosaves =
-    user.kind === "registered"
-      ? cleanupAutosavesOnLaunch(deps.gitlab(user.gitToken), {
-          projectId: project.id,
-          username: user.username,
-          commit: input.commit,
-          log,
-        }).then((r) => ({
-          deleted: r.deleted,
-          kept: r.kept.map((k) => k.name),
-          failed: r.failed.map((f) => f.name),
-        }))
-      : Promise.resolve("skipped" as const);
+    user.kind !== "registered"
+      ? Promise.resolve("skipped" as const)
+      : deps.launchCleanup
+        ? handOff(deps.launchCleanup, input).catch((err: unknown) => {
+            log.warn(
+              { projectId: project.id, err: describeError(err) },
+              "autosave clean-up on launch: hand-off failed, cleaning up here",
+            );
+            return inline(user.gitToken);
+          })
+        : inline(user.gitToken);
   const [ledgerResult, autosaveResult] = await Promise.all([ledger, autosaves]);
   return { ledger: ledgerResult, autosaves: autosaveResult };
+}
+
+async function handOff(
+  queue: LaunchCleanupHandOff,
+  input: AfterLaunchInput,
+): Promise<"handed-off"> {
+  await queue({
+    projectId: input.project.id,
+    username: input.user.username,
+    commit: input.commit,
+  });
+  return "handed-off";
 }

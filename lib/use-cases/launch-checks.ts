@@ -1,8 +1,8 @@
 /**
  * Step 6 of the launch (docs/spec.md 4.1, 7.3, D6, D7): does the project, its branch and commit,
  * and the image exist? Every check starts as early as it can and they run concurrently: the project
- * lookup, the explicit image (which needs nothing else) and the caller's GitLab profile at once; the
- * branch, the commit and the commit image as soon as the project is known. Every failure is
+ * lookup, the image (the explicit one, or the commit image named from the request) and the caller's
+ * GitLab profile at once; the branch and the commit as soon as the project is known. Every failure is
  * collected into the one 404 missing-resources message.
  */
 
@@ -56,6 +56,20 @@ async function checkImage(
   };
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** Holds a speculative result, its rejection included, until it is known to be wanted. */
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
+  p.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+
+const unsettle = <T>(s: Settled<T>): T => {
+  if (!s.ok) throw s.error;
+  return s.value;
+};
+
 /**
  * Runs the checks; throws the 404 listing everything missing, or the first upstream failure. An
  * unparsable explicit image is a 422 before any call is made.
@@ -74,12 +88,24 @@ export async function checkLaunchResources(
   const projectP = gitlab.getProject(projectPath);
   const branchP = projectP.then((p) => (p ? gitlab.getBranch(p.id, req.branch) : undefined));
   const commitP = projectP.then((p) => (p ? gitlab.getCommit(p.id, req.commitSha) : undefined));
+  // The commit image's name follows from the request: its check starts at once, and is redone
+  // only when GitLab's path for the project names another image (a rename). A guess whose project
+  // turns out missing is dropped, its failure included.
+  const guessed = explicit
+    ? undefined
+    : commitImage(deps.config, { path_with_namespace: projectPath }, req.commitSha);
+  const guessP = guessed
+    ? settle(checkImage(deps, parseImageRef(guessed), guessed, token))
+    : undefined;
   const imageP: Promise<ImageCheck | undefined> = explicit
     ? checkImage(deps, explicit, req.requestedImage as string, token)
     : projectP.then(async (p) => {
         if (!p) return undefined;
         const image = commitImage(deps.config, p, req.commitSha);
-        const found = await checkImage(deps, parseImageRef(image), image, token);
+        const found =
+          image === guessed && guessP
+            ? unsettle(await guessP)
+            : await checkImage(deps, parseImageRef(image), image, token);
         if (found) return found;
         log.info(
           { image: formatImageRef(parseImageRef(image)) },

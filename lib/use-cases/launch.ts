@@ -7,9 +7,10 @@
  *     (AmaltheaSession: its Secrets first); drop the reservation (GET + PUT the ConfigMap); then
  *     GET (+ POST or PUT) the ledger ConfigMap;
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
- *     autosave branch list (+ a merge base and a delete per own autosave);
- *   registry: the image (manifest, plus the config blob for its working directory), started as soon
- *     as the project resolves (an explicit image: at once).
+ *     autosave branch list (+ a merge base and a delete per own autosave), unless that clean-up is
+ *     handed to its own function (NB_AUTOSAVE__ON_LAUNCH_FUNCTION: one Lambda Invoke instead);
+ *   registry: the image (manifest, plus the config blob for its working directory), started at
+ *     once (the commit image named from the request; checked again only if GitLab's path differs).
  */
 import type { User } from "../auth/user.js";
 import type { Created, NotebookResponse } from "../backends/port.js";
@@ -30,7 +31,15 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "sessions" | "gitlab" | "registry" | "resources" | "ledger" | "quotas" | "now"
+  | "config"
+  | "sessions"
+  | "gitlab"
+  | "registry"
+  | "resources"
+  | "ledger"
+  | "quotas"
+  | "now"
+  | "launchCleanup"
 >;
 
 export async function launchSession(

@@ -75,7 +75,7 @@ function time(runs: number, fn: () => unknown): { p50: number; p99: number } {
 const us = (v: number) => `${v.toFixed(1)} µs`;
 
 export async function checks(runs = 5000): Promise<Row[]> {
-  const section = "7 validator and quota checks";
+  const section = "8 validator and quota checks";
   const request = { kind: "anonymous" as const, ownerId: "anon-new", cpu: 0.5, memory: 1e9 };
   const user = { kind: "anonymous" as const, id: "anon-new", safeUsername: "anon-2dnew" };
   // A listed session is read as the API shows it (the backend's serialisation), then counted.

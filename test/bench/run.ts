@@ -5,10 +5,12 @@
  *
  * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
  * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
- * BENCH_SOURCE_MAPS=compare also times each cold start without --enable-source-maps;
+ * BENCH_SOURCE_MAPS=compare also times each cold start with --enable-source-maps;
  * BENCH_ONLY=cold stops after the cold starts and bundle sizes; BENCH_ONLY=warm runs only list, get
- * and POST for each backend (no packaging, cold starts, memory or clean-up); BENCH_ONLY=checks runs
- * only the in-process validator and quota checks (section 7), without packaging or stand-ins.
+ * and POST for each backend (no packaging, cold starts, memory or clean-up); BENCH_ONLY=post runs
+ * only the warm POST (section 3) and the comparison with the reference model (section 7), without
+ * packaging; BENCH_ONLY=checks runs only the in-process validator and quota checks (section 8),
+ * without packaging or stand-ins.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +23,7 @@ import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
 import { startStandIns } from "./stand-ins.js";
 import { type Row, renderTable } from "./table.js";
+import { versusReference } from "./versus-reference.js";
 import { fillTo, listAndGet, listVersusBare, postWithDelays, setUpWarm } from "./warm.js";
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineDescription();
   if (process.env.BENCH_ONLY === "checks") {
-    await section("7 validator and quota checks", () => checks());
+    await section("8 validator and quota checks", () => checks());
     process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
     return;
   }
@@ -97,17 +100,31 @@ async function main(): Promise<void> {
     process.stdout.write(`${renderTable(rows)}\n`);
     return;
   }
-  packageFunctions(say);
-  const bundles = unzipBundles();
+  const postOnly = process.env.BENCH_ONLY === "post";
+  if (!postOnly) packageFunctions(say);
+  const bundles = postOnly ? [] : unzipBundles();
   const standIns = await startStandIns();
   try {
     const only = process.env.BENCH_FUNCTIONS?.split(",").filter(Boolean);
     const cold = only ? bundles.filter((b) => only.includes(b.name)) : bundles;
     const compareSourceMaps = process.env.BENCH_SOURCE_MAPS === "compare";
-    await section("1 cold start", () =>
-      coldStarts(cold, standIns.env, runs, say, { compareSourceMaps }),
-    );
-    if (process.env.BENCH_ONLY !== "cold") {
+    if (!postOnly) {
+      await section("1 cold start", () =>
+        coldStarts(cold, standIns.env, runs, say, { compareSourceMaps }),
+      );
+    }
+    if (postOnly) {
+      let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
+      await section("warm set-up", async () => {
+        bench = await setUpWarm(standIns);
+        return [];
+      });
+      if (bench) {
+        const b = bench;
+        await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
+        await section("7 versus the reference model", () => versusReference(standIns, b, 100));
+      }
+    } else if (process.env.BENCH_ONLY !== "cold") {
       let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
       await section("warm set-up", async () => {
         bench = await setUpWarm(standIns);
@@ -126,10 +143,11 @@ async function main(): Promise<void> {
           memory(bundles, standIns.env, b.template.metadata.name, 1000),
         );
         await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
+        await section("7 versus the reference model", () => versusReference(standIns, b, 100));
       }
       await amaltheaSessionWarm(standIns);
       await section("6 autosave clean-up", autosaveCleanup);
-      await section("7 validator and quota checks", () => checks());
+      await section("8 validator and quota checks", () => checks());
     }
   } finally {
     installTestDeps(undefined);
@@ -138,7 +156,10 @@ async function main(): Promise<void> {
   const table = renderTable(rows);
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const doc = `Machine: ${machine}\n\nRun: ${new Date().toISOString()}, ${minutes} min, ${runs} cold starts per function.\n\n${table}\n`;
-  writeFileSync(join(import.meta.dirname, "results.md"), `# Benchmark results\n\n${doc}`);
+  // A partial run (BENCH_ONLY) prints its table but leaves the full run's record alone.
+  if (!process.env.BENCH_ONLY) {
+    writeFileSync(join(import.meta.dirname, "results.md"), `# Benchmark results\n\n${doc}`);
+  }
   process.stdout.write(`${doc}`);
 }
 

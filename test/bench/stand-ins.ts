@@ -4,6 +4,8 @@
  * plays the GitLab registry. `env` is the NB_* configuration pointing at all of them.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
@@ -22,6 +24,8 @@ export interface StandIns {
   /** In front of the registry; NB_GIT__REGISTRY points here. */
   registryProxy: RegistryProxy;
   kubeconfigPath: string;
+  /** Asynchronous invocations (the autosave clean-up on launch) the Lambda stand-in accepted. */
+  invocations(): number;
   env: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -35,6 +39,18 @@ export async function startStandIns(): Promise<StandIns> {
   ]);
   await pushSeedImages(registry.url, seed.images ?? []);
   const registryProxy = await startRegistryProxy({ target: registry.url });
+  // Lambda's Invoke API as deployed stages use it: the launch hands off its autosave clean-up and
+  // Lambda answers 202 at once; the job runs elsewhere, so here it is only counted.
+  let invocations = 0;
+  const lambda = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      invocations++;
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => lambda.listen(0, "127.0.0.1", r));
+  const lambdaPort = (lambda.address() as AddressInfo).port;
   const dir = await mkdtemp(join(tmpdir(), "nb-bench-"));
   const kubeconfigPath = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfigPath);
@@ -56,6 +72,8 @@ export async function startStandIns(): Promise<StandIns> {
     // alice owns 10 of the filled sessions; the POST bench measures the launch (quota check
     // included), not a refusal.
     NB_QUOTAS__SESSIONS_PER_USER: "1000",
+    NB_AUTOSAVE__ON_LAUNCH_FUNCTION: "renku-notebooks-bench-autosaveCleanup",
+    NB_AUTOSAVE__LAMBDA_ENDPOINT: `http://127.0.0.1:${lambdaPort}`,
     // Cold starts and memory keep measuring the JupyterServer backend; the warm sections run both.
     NB_AMALTHEA__BACKEND: "jupyterserver",
   };
@@ -64,6 +82,7 @@ export async function startStandIns(): Promise<StandIns> {
     gitlab,
     registryProxy,
     kubeconfigPath,
+    invocations: () => invocations,
     env,
     stop: async () => {
       await Promise.allSettled([
@@ -71,6 +90,7 @@ export async function startStandIns(): Promise<StandIns> {
         gitlab.stop(),
         registryProxy.stop(),
         registry.stop(),
+        new Promise((r) => lambda.close(r)),
       ]);
       await rm(dir, { recursive: true, force: true });
     },

@@ -216,9 +216,11 @@ export async function postWithDelays(
   standIns.registryProxy.setDelay(DELAY_MS);
   try {
     const delayed = await timeLaunches();
-    // The GitLab look-ups (project, branch, commit, user) need nothing from each other: one round.
-    // Registry calls within one image check depend on the previous answer: one round each.
-    const rounds = Math.max(gitlabCalls > 0 ? 1 : 0, registryCalls);
+    // GitLab: two rounds, the project (with the caller's profile), then branch and commit, which
+    // are asked by the project's id. Registry calls within one image check depend on the previous
+    // answer: one round each (the config blob of an image seen before is cached by its digest).
+    // The image check starts with the project, so the two chains overlap.
+    const rounds = Math.max(gitlabCalls > 0 ? 2 : 0, registryCalls);
     const critical = undelayed + rounds * DELAY_MS;
     const serial = Math.round((delayed - undelayed) / DELAY_MS);
     return [

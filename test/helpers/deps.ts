@@ -5,6 +5,7 @@
 import { Writable } from "node:stream";
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
+import { launchCleanup } from "../../lib/adapters/launch-cleanup.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { quotas } from "../../lib/adapters/quotas.js";
 import { registry } from "../../lib/adapters/registry.js";
@@ -39,6 +40,7 @@ export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreO
     resources,
     ledger,
     quotas,
+    launchCleanup,
   });
 }
 

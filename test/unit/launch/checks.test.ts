@@ -81,17 +81,15 @@ const request = {
 };
 
 describe("checkLaunchResources", () => {
-  it("starts branch, commit and commit-image checks together as soon as the project resolves", async () => {
+  it("checks the commit image named from the request at once, branch and commit as soon as the project resolves", async () => {
     const { events, gates, deps } = fakes();
     const done = checkLaunchResources(deps, user, request, log);
     await tick();
-    expect(events).toEqual(["project group/proj", "user"]);
+    expect(events.sort()).toEqual(["image group/proj:abcdef0", "project group/proj", "user"]);
     gates.project.resolve(project);
     await tick();
-    // All three are in flight although none has answered.
-    expect(events.slice(2).sort()).toEqual(
-      ["branch main", "commit abcdef0123456789", "image group/proj:abcdef0"].sort(),
-    );
+    // All are in flight although none has answered; GitLab's path (group/Proj) names the same image.
+    expect(events.slice(3).sort()).toEqual(["branch main", "commit abcdef0123456789"]);
     gates.branch.resolve({ name: "main" });
     gates.commit.resolve({ id: "abcdef0123456789ff" });
     gates.image.resolve({ exists: true, private: false, workdir: "/home/x" });
@@ -102,6 +100,37 @@ describe("checkLaunchResources", () => {
       workdir: "/home/x",
       usedDefault: false,
     });
+    expect(events.filter((e) => e.startsWith("image"))).toHaveLength(1);
+  });
+
+  it("checks again when GitLab's path for the project names another image (a rename)", async () => {
+    const { events, gates, deps } = fakes();
+    const done = checkLaunchResources(deps, user, request, log);
+    gates.project.resolve({ ...project, path_with_namespace: "newgroup/proj" });
+    gates.branch.resolve({ name: "main" });
+    gates.commit.resolve({ id: "abcdef0123456789ff" });
+    gates.image.resolve({ exists: true, private: false });
+    const checked = await done;
+    expect(checked.image.image).toBe("registry.example.org/newgroup/proj:abcdef0");
+    expect(events.filter((e) => e.startsWith("image"))).toEqual([
+      "image group/proj:abcdef0",
+      "image newgroup/proj:abcdef0",
+    ]);
+  });
+
+  it("a missing project is the 404, whatever the early image check met", async () => {
+    const { gates, deps } = fakes();
+    const registry: RegistryClient = {
+      check: () => Promise.reject(new Error("registry down")),
+    };
+    const done = checkLaunchResources(
+      { ...(deps as object), registry } as never,
+      user,
+      request,
+      log,
+    );
+    gates.project.resolve(undefined);
+    await expect(done).rejects.toMatchObject({ status: 404 });
   });
 
   it("checks an explicit image at once, without waiting for the project", async () => {

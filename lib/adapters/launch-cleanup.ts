@@ -1,0 +1,31 @@
+/**
+ * Where the clean-up on launch runs: handed to NB_AUTOSAVE__ON_LAUNCH_FUNCTION through Lambda's
+ * Invoke API (InvocationType Event) when it is set, inline otherwise. The receiving function acts
+ * with the service token, which every function of a stage is given: without one, inline.
+ */
+import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
+import { signedAsyncInvoker } from "../aws/lambda-invoke.js";
+import { awsEnvCredentials } from "../config.js";
+import type { Adapter } from "../deps.js";
+
+// serverless offline does not check signatures; the runtime always provides credentials.
+const OFFLINE_CREDENTIALS = { accessKeyId: "offline", secretAccessKey: "offline" };
+
+export const launchCleanup: Adapter<"launchCleanup"> = ({
+  config,
+}): LaunchCleanupHandOff | undefined => {
+  const functionName = config.autosave.on_launch_function;
+  if (!functionName || !config.git.service_token) return undefined;
+  const endpoint = config.autosave.lambda_endpoint;
+  const invoke = signedAsyncInvoker({
+    region: process.env.AWS_REGION ?? config.k8s.eks.region ?? "us-east-1",
+    credentials: async () => {
+      const creds = awsEnvCredentials() ?? (endpoint ? OFFLINE_CREDENTIALS : undefined);
+      if (!creds) throw new Error("no AWS credentials in the environment");
+      return creds;
+    },
+    timeoutMs: config.upstream_timeout_ms,
+    endpoint,
+  });
+  return (job) => invoke(functionName, { launchCleanup: job });
+};

@@ -1,0 +1,134 @@
+/**
+ * The clean-up on launch handed off (NB_AUTOSAVE__ON_LAUNCH_FUNCTION): POST /servers queues it
+ * through Lambda's Invoke API (InvocationType Event, SigV4-signed) and answers without waiting; the
+ * autosaveCleanup function receives the event and deletes the superseded autosaves with the
+ * service token. A Lambda API that refuses the invocation leaves the clean-up to the launch, as
+ * before. The Lambda API here is a small stand-in that runs the real function's entry point.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { cleanupEntry } from "../../../functions/scheduled/autosave-cleanup.js";
+import { isLaunchCleanupEvent } from "../../../lib/autosave/hand-off.js";
+import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { registeredHeaders } from "../../helpers/users.js";
+import { HELLO, helloBody, launch } from "./helpers.js";
+
+const FUNCTION = "renku-notebooks-test-autosaveCleanup";
+const alice = registeredHeaders({ username: "alice" });
+
+interface Invocation {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** Runs the function on the event, as Lambda would once the invocation is dequeued. */
+  run: () => Promise<unknown>;
+}
+
+let stack: SessionStack;
+let lambda: Server;
+let refuse = false;
+const invocations: Invocation[] = [];
+
+beforeAll(async () => {
+  lambda = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      if (refuse) {
+        res.writeHead(500, { "x-amzn-ErrorType": "ServiceException" });
+        res.end(JSON.stringify({ message: "try later" }));
+        return;
+      }
+      const body = Buffer.concat(chunks).toString("utf8");
+      res.writeHead(202).end();
+      const event = JSON.parse(body) as unknown;
+      const run = cleanupEntry(() => ({
+        config: stack.deps.config,
+        log: stack.deps.log,
+        now: stack.deps.now,
+        ledger: stack.deps.ledger,
+      }));
+      invocations.push({
+        path: req.url ?? "",
+        headers: req.headers,
+        body,
+        run: () => (isLaunchCleanupEvent(event) ? run(event, undefined) : Promise.resolve()),
+      });
+    });
+  });
+  await new Promise<void>((r) => lambda.listen(0, "127.0.0.1", r));
+  const port = (lambda.address() as AddressInfo).port;
+  stack = await startSessionStack({
+    env: {
+      NB_GIT__SERVICE_TOKEN: "glpat-service-secret",
+      NB_AUTOSAVE__ON_LAUNCH_FUNCTION: FUNCTION,
+      NB_AUTOSAVE__LAMBDA_ENDPOINT: `http://127.0.0.1:${port}`,
+    },
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await new Promise((r) => lambda?.close(r));
+});
+
+const sha = (short: string) => {
+  const c = stack.seed.projects
+    .find((x) => x.id === 1001)
+    ?.commits.find((x) => x.id.startsWith(short));
+  if (!c) throw new Error(`no seeded commit ${short}`);
+  return c.id;
+};
+const autosaveBranches = async () =>
+  (await stack.deps.gitlab("glpat-alice-secret").listBranches(1001, "^renku/autosave/alice/"))
+    .map((b) => b.name)
+    .sort();
+
+beforeEach(async () => {
+  refuse = false;
+  invocations.length = 0;
+  for (const name of (await stack.deps.k8s.listForUser("alice")).map((s) => s.metadata.name)) {
+    await stack.deps.k8s.delete(name);
+  }
+  stack.gitlab.state.setBranch(1001, "renku/autosave/alice/master/41e286a/8ae5118", sha("8ae5118"));
+  stack.gitlab.state.setBranch(1001, "renku/autosave/alice/master/9b1eb29/9be9409", sha("9be9409"));
+});
+
+describe("the clean-up on launch, handed off", () => {
+  it("is one signed asynchronous invocation carrying no token; the function deletes the autosaves", async () => {
+    const before = stack.gitlab.calls.length;
+    const res = await launch(alice, helloBody({ branch: "feature/plots" }));
+    expect(res.status).toBe(201);
+    // The launch itself made no autosave call: the listing belongs to the invoked function.
+    const launchCalls = stack.gitlab.calls.slice(before).map((c) => c.path);
+    expect(invocations).toHaveLength(1);
+    const [call] = invocations;
+    expect(call?.path).toBe(`/2015-03-31/functions/${FUNCTION}/invocations`);
+    expect(call?.headers["x-amz-invocation-type"]).toBe("Event");
+    expect(String(call?.headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=[^/]+\/\d{8}\/[a-z0-9-]+\/lambda\/aws4_request/,
+    );
+    expect(JSON.parse(call?.body ?? "")).toEqual({
+      launchCleanup: { projectId: 1001, username: "alice", commit: HELLO.commit },
+    });
+    expect(call?.body).not.toContain("glpat");
+    expect(launchCalls.filter((p) => p.includes("autosave") || p.includes("merge_base"))).toEqual(
+      [],
+    );
+    expect(await autosaveBranches()).toHaveLength(2);
+    await call?.run();
+    expect(await autosaveBranches()).toEqual([]);
+    const cm = await stack.deps.k8s.getConfigMap("renku-notebooks-autosave-ledger");
+    expect(cm?.data["ledger.json"]).toContain('"projectId":1001');
+  });
+
+  it("a refused invocation: the launch cleans up itself, and says so", async () => {
+    refuse = true;
+    const res = await launch(alice, helloBody({ branch: "feature/plots" }));
+    expect(res.status).toBe(201);
+    expect(stack.logs.join("\n")).toContain(
+      "autosave clean-up on launch: hand-off failed, cleaning up here",
+    );
+    expect(await autosaveBranches()).toEqual([]);
+  });
+});
