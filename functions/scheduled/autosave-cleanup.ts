@@ -7,6 +7,8 @@ import { ledger } from "../../lib/adapters/ledger.js";
 import type { CleanupSummary } from "../../lib/autosave/cleanup-job.js";
 import { type CleanupDeps, runScheduledCleanup } from "../../lib/autosave/scheduled-run.js";
 import { containerDeps } from "../../lib/deps.js";
+import { instrumentJob } from "../../lib/obs/instrument.js";
+import { countEvent } from "../../lib/obs/metrics.js";
 
 type Invocation = (
   event: ScheduledEvent | undefined,
@@ -15,7 +17,7 @@ type Invocation = (
 
 /** The entry point on these dependencies: the summary is the invocation's result (and last log line). */
 export function cleanupEntry(getDeps: () => CleanupDeps): Invocation {
-  return async (event, context) => {
+  const run: Invocation = async (event, context) => {
     const deps = getDeps();
     const log = deps.log.child({
       job: "autosaveCleanup",
@@ -23,11 +25,17 @@ export function cleanupEntry(getDeps: () => CleanupDeps): Invocation {
       scheduledAt: event?.time,
     });
     const remainingMs = context?.getRemainingTimeInMillis?.();
-    return runScheduledCleanup(
+    countEvent("CleanupRuns");
+    const summary = await runScheduledCleanup(
       { ...deps, log },
       { remainingMs: typeof remainingMs === "number" && remainingMs > 0 ? remainingMs : undefined },
     );
+    countEvent("CleanupScanned", summary.projectsScanned);
+    countEvent("CleanupDeleted", summary.branchesDeleted);
+    countEvent("CleanupFailed", summary.branchesFailed + summary.projectsFailed);
+    return summary;
   };
+  return instrumentJob("autosaveCleanup", run, () => getDeps().config);
 }
 
 export const main = cleanupEntry(containerDeps({ ledger }));

@@ -12,6 +12,7 @@ import type { User } from "../auth/user.js";
 import { type AdapterSet, containerDeps, type Wired } from "../deps.js";
 import { deadlineError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { instrument } from "../obs/instrument.js";
 import type { Event, Result, StateContext } from "./context.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authentication } from "./middleware/authentication.js";
@@ -86,6 +87,8 @@ export function handler<
   };
   const r = route as unknown as RouteDef;
   const build = (deps: () => D): LambdaHandler =>
+    instrument(r.id, stack(deps), () => deps().config);
+  const stack = (deps: () => D): LambdaHandler =>
     middy<Event, Result, Error, StateContext<D>>(base, {
       timeoutEarlyInMillis: DEADLINE_MARGIN_MS,
       timeoutEarlyResponse: () => {

@@ -21,6 +21,7 @@ import {
   patchServerError,
   pvDisabledError,
 } from "../errors.js";
+import { countEvent } from "../obs/metrics.js";
 import type { ResourceSource } from "../sessions/resource-source.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { resourcesForClass } from "./resource-class.js";
@@ -84,12 +85,14 @@ export async function patchSession(
     const patched = await write(() => repo.patchMerge(name, hibernateMergePatch(git, deps.now())));
     if (!patched) throw gone();
     js = patched;
+    countEvent("Hibernations");
   } else if (body.state === "running" && isHibernated(js)) {
     // Fresh tokens first, so the pod the resume creates starts with them.
     await write(() => reinjectTokens(deps, user, name));
     const patched = await write(() => repo.patchMerge(name, resumeMergePatch()));
     if (!patched) throw gone();
     js = patched;
+    countEvent("Resumes");
   }
   return js;
 }

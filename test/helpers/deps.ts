@@ -16,6 +16,8 @@ import { createLogger } from "../../lib/log.js";
 export const BASE_ENV = {
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
   NB_LOG_LEVEL: "debug",
+  // EMF lines would fill the test output; the tests that read them switch them on.
+  NB_METRICS__ENABLED: "false",
 } as const;
 
 export interface TestDeps {
