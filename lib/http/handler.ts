@@ -3,6 +3,7 @@
  * stack runs, in order: access log -> request context (dependencies, logger, request id) -> header
  * normaliser -> authentication -> validation (path, query, JSON body) -> business; the error handler
  * turns any failure into the documented error body. Each step is one file in ./middleware/.
+ * Around the stack, lib/obs/instrument.ts prints the invocation's metrics and traces when on.
  */
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";

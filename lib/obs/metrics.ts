@@ -4,6 +4,7 @@
  * function, the outcome and the error code; never a user, a session or a project.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { writeSync } from "node:fs";
 import { type Directive, emfLine, type Unit } from "./emf.js";
 
 export const SERVICE = "renku-notebooks";
@@ -27,9 +28,19 @@ export interface MetricsSettings {
   namespace: string;
 }
 
-/** Where lines go: stdout, which Lambda forwards to CloudWatch Logs (tests may read it). */
-const print = (line: string) => {
-  process.stdout.write(`${line}\n`);
+/**
+ * Where lines go: file descriptor 1, which Lambda forwards to CloudWatch Logs. A direct write
+ * spares the ~1.5 ms that creating process.stdout costs a cold start; tests replace `write`.
+ */
+export const metricsOutput = {
+  write(line: string) {
+    try {
+      writeSync(1, `${line}\n`);
+    } catch {
+      // A non-blocking pipe that is full (EAGAIN): the stream queues it instead.
+      process.stdout.write(`${line}\n`);
+    }
+  },
 };
 
 type Bag = Record<string, { unit: Unit; values: number[] }>;
@@ -160,5 +171,5 @@ export function withMetrics<T>(fn: string, run: (m: InvocationMetrics) => Promis
 
 /** Prints a line when metrics are on (at most one per invocation). */
 export function emit(line: string | undefined, settings: MetricsSettings) {
-  if (line !== undefined && settings.enabled) print(line);
+  if (line !== undefined && settings.enabled) metricsOutput.write(line);
 }

@@ -1,4 +1,6 @@
 /** Reads the EMF lines the service prints on stdout while a block runs. */
+import { metricsOutput } from "../../lib/obs/metrics.js";
+
 export interface EmfLine {
   _aws: {
     Timestamp: number;
@@ -15,19 +17,14 @@ export async function captureEmf<T>(
   run: () => Promise<T>,
 ): Promise<{ result: T; lines: EmfLine[] }> {
   const lines: EmfLine[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.startsWith('{"_aws"')) {
-      for (const l of text.split("\n")) if (l) lines.push(JSON.parse(l) as EmfLine);
-      return true;
-    }
-    return (write as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
-  }) as typeof process.stdout.write;
+  const write = metricsOutput.write;
+  metricsOutput.write = (line: string) => {
+    lines.push(JSON.parse(line) as EmfLine);
+  };
   try {
     return { result: await run(), lines };
   } finally {
-    process.stdout.write = write;
+    metricsOutput.write = write;
   }
 }
 
