@@ -1,4 +1,6 @@
 /** The JupyterServer backend: the only code that knows the custom resource's shape. */
+
+export { eventSources, stepOfEvent } from "./events.js";
 export {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
