@@ -49,8 +49,7 @@ const versionOf = (e: CoreV1Event): bigint => {
   return /^\d{1,30}$/.test(rv) ? BigInt(rv) : 0n;
 };
 
-/** A cursor is `<milliseconds>-<resourceVersion>` of the last event seen. */
-export const CURSOR = /^\d{1,15}-\d{1,30}$/;
+/** A cursor is `<milliseconds>-<resourceVersion>` of the last event seen (lib/api/schemas.ts). */
 const cursorOf = (k: Keyed) => `${k.ms}-${k.rv}`;
 const after = (k: Keyed, since: { ms: number; rv: bigint }) =>
   k.ms > since.ms || (k.ms === since.ms && k.rv > since.rv);
