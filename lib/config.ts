@@ -278,6 +278,15 @@ const schema = z.strictObject({
       group: str("amalthea.dev"),
       version: str("v1alpha1"),
       plural: str("jupyterservers"),
+      /**
+       * Which custom resource holds sessions: AmaltheaSession (Amalthea >= 0.25), JupyterServer
+       * (Amalthea <= 0.24), or both while a cluster migrates (new sessions are AmaltheaSessions).
+       */
+      backend: z
+        .enum(["amaltheasession", "jupyterserver", "both"], {
+          error: "must be amaltheasession, jupyterserver or both",
+        })
+        .default("amaltheasession"),
     })
     .prefault({}),
   git: z

@@ -11,6 +11,7 @@ import { jwksVerifier } from "./auth/jwks.js";
 import type { LedgerStore } from "./autosave/ports.js";
 import type { SessionsRepository } from "./backends/jupyterserver/repository.js";
 import type { JupyterServer } from "./backends/jupyterserver/types.js";
+import type { SessionBackend } from "./backends/port.js";
 import { type Config, getConfig } from "./config.js";
 import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
@@ -32,6 +33,8 @@ export interface Adapters {
   gitlab: (token?: string) => GitLab;
   /** The sessions namespace of the configured cluster (kubeconfig or EKS, docs/spec.md D18). */
   k8s: SessionsRepository<JupyterServer>;
+  /** The sessions, in whichever custom resource the configured backend keeps them. */
+  sessions: SessionBackend;
   /** Image checks against container registries, behind the SSRF guard (D15). */
   registry: RegistryClient;
   /** Where resources come from (D16): the resource-pool service or the static server options. */

@@ -8,6 +8,7 @@ import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { createServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { created, ok } from "../../lib/http/reply.js";
@@ -19,5 +20,5 @@ export const main = handler(
     const outcome = await launchSession(deps, user, body, log);
     return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
   },
-  { k8s, gitlab, registry, resources, ledger },
+  { k8s, sessions, gitlab, registry, resources, ledger },
 );

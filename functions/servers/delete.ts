@@ -2,7 +2,7 @@
  * DELETE /notebooks/servers/{name}?forced= (section 4.2): 204 once the deletion is accepted;
  * the session shows as stopping until the operator has removed it.
  */
-import { k8s } from "../../lib/adapters/k8s.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { deleteServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
@@ -14,5 +14,5 @@ export const main = handler(
     await stopSession(deps, user, params.server_name, { forced: query.forced });
     return noContent();
   },
-  { k8s },
+  { sessions },
 );

@@ -2,7 +2,7 @@
  * GET /notebooks/servers/{name}/events?since= : the caller's session's Kubernetes events, oldest
  * first, mapped to status steps; anyone else's session is 404. The flow: lib/use-cases/events.ts.
  */
-import { k8s } from "../../lib/adapters/k8s.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { serverEvents } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
@@ -12,5 +12,5 @@ export const main = handler(
   serverEvents,
   async ({ params, query, user }, deps) =>
     ok(await readSessionEvents(deps, user, params.server_name, query.since)),
-  { k8s },
+  { sessions },
 );

@@ -1,8 +1,7 @@
 /** PATCH /notebooks/servers/{name} (section 10): hibernate, resume, change the resource class. */
-import { k8s } from "../../lib/adapters/k8s.js";
 import { resources } from "../../lib/adapters/resources.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { patchServer } from "../../lib/api/routes.js";
-import { serializeServer } from "../../lib/backends/jupyterserver/index.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
 import { patchSession } from "../../lib/use-cases/index.js";
@@ -11,8 +10,8 @@ export const main = handler(
   patchServer,
   async ({ params, body, user }, deps) => {
     // A new resource class comes from the pools this caller may use, asked with their token (D16a).
-    const js = await patchSession(deps, user, params.server_name, body, deps.resources);
-    return ok(serializeServer(js, deps.config, deps.now()));
+    const session = await patchSession(deps, user, params.server_name, body, deps.resources);
+    return ok(deps.sessions.serialize(session, deps.now()));
   },
-  { k8s, resources },
+  { sessions, resources },
 );

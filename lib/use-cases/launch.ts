@@ -2,29 +2,19 @@
  * POST /notebooks/servers (docs/spec.md 4.1): name, idempotency, resources, username limit,
  * the concurrent existence checks, the manifest, creation without leftovers, then the ledger and
  * the autosave clean-up. Calls made (registered caller, static options, nothing missing):
- *   Kubernetes: GET the JupyterServer, POST it, then GET (+ POST or PUT) the ledger ConfigMap;
+ *   Kubernetes: GET the session (and its pod), POST it (AmaltheaSession: its Secrets first), then
+ *     GET (+ POST or PUT) the ledger ConfigMap;
  *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
  *     autosave branch list (+ a merge base and a delete per own autosave);
  *   registry: the image (manifest, plus the config blob for its working directory), started as soon
  *     as the project resolves (an explicit image: at once).
  */
 import type { User } from "../auth/user.js";
-import {
-  createJupyterServer,
-  newLaunchId,
-  removeOwnLaunch,
-  withLaunchId,
-} from "../backends/jupyterserver/create.js";
-import {
-  buildManifest,
-  isOwnedBy,
-  type NotebookResponse,
-  serializeServer,
-} from "../backends/jupyterserver/index.js";
+import type { NotebookResponse } from "../backends/port.js";
 import type { Deps } from "../deps.js";
 import { cannotStartServerError } from "../errors.js";
 import type { Logger } from "../log.js";
-import { assertSafeUsernameLength, serverName } from "../sessions/index.js";
+import { assertSafeUsernameLength, ownsSession, serverName } from "../sessions/index.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
@@ -37,7 +27,7 @@ export interface LaunchOutcome {
 
 export type LaunchDeps = Pick<
   Deps,
-  "config" | "k8s" | "gitlab" | "registry" | "resources" | "ledger" | "now"
+  "config" | "sessions" | "gitlab" | "registry" | "resources" | "ledger" | "now"
 >;
 
 export async function launchSession(
@@ -57,13 +47,14 @@ export async function launchSession(
   );
 
   // Idempotency: the caller's session of that name is the answer, whatever the body says.
-  const existing = await deps.k8s.get(name);
+  const backend = deps.sessions;
+  const existing = await backend.get(name);
   if (existing) {
-    if (!isOwnedBy(existing, user)) {
-      log.warn({ server: name }, "a foreign JupyterServer holds this session name");
+    if (!ownsSession(backend.owner(existing), user)) {
+      log.warn({ server: name }, "a foreign session holds this session name");
       throw cannotStartServerError(name);
     }
-    return { status: 200, server: serializeServer(existing, config, deps.now()) };
+    return { status: 200, server: backend.serialize(existing, deps.now()) };
   }
 
   const resources = await launchResources(deps, user, body);
@@ -71,30 +62,25 @@ export async function launchSession(
   const checked = await checkLaunchResources(deps, user, request, log);
 
   // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
-  const manifest = buildManifest({
-    config,
-    user,
-    gitlabUser: checked.gitlabUser,
-    name,
-    request,
-    project: checked.project,
-    image: checked.image,
-    resources,
-  });
-  const launchId = newLaunchId();
-  const created = await createJupyterServer(
-    deps.k8s,
-    withLaunchId(manifest, launchId),
-    launchId,
-    user,
+  const created = await backend.create(
+    {
+      config,
+      user,
+      gitlabUser: checked.gitlabUser,
+      name,
+      request,
+      project: checked.project,
+      image: checked.image,
+      resources,
+    },
     log,
   );
 
   let response: NotebookResponse;
   try {
-    response = serializeServer(created.server, config, deps.now());
+    response = backend.serialize(created.session, deps.now());
   } catch (err) {
-    if (created.status === 201) await removeOwnLaunch(deps.k8s, name, launchId, log);
+    await created.discard();
     throw cannotStartServerError(name, { cause: err });
   }
   if (created.status === 200) return { status: 200, server: response };

@@ -1,22 +1,21 @@
 /** GET /logs/<name> (section 9): the session pod's logs, keyed by container. */
 import { LIMITS } from "../api/limits.js";
 import type { User } from "../auth/user.js";
-import { logContainers, podName } from "../backends/jupyterserver/index.js";
 import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 
 /**
- * One GET of the JupyterServer, then one pods/log read per container the operator reported, all
+ * One lookup of the session, then one pods/log read per container of its pod, all
  * in parallel. Containers that have not started (400/404) or have no output are left out.
  */
 export async function readSessionLogs(
-  deps: Pick<Deps, "k8s">,
+  deps: Pick<Deps, "sessions">,
   user: Pick<User, "safeUsername" | "id">,
   name: string,
   maxLines: number,
 ): Promise<Record<string, string>> {
-  const js = await requireOwnedServer(
+  const session = await requireOwnedServer(
     deps,
     user,
     name,
@@ -24,10 +23,10 @@ export async function readSessionLogs(
   );
   // tailLines=0 reads nothing; skip the calls (the answer is {} either way).
   if (maxLines === 0) return {};
-  const pod = js.status?.mainPod?.name ?? podName(name);
-  const repo = deps.k8s;
+  const { pod, containers } = deps.sessions.logTargets(session);
+  const repo = deps.sessions;
   const entries = await Promise.all(
-    logContainers(js).map(async (container) => {
+    containers.map(async (container) => {
       try {
         const text = await repo.readLogs(pod, container, {
           tailLines: maxLines,

@@ -1,12 +1,12 @@
 /**
- * "The caller's session by name, or 404": one GET of the JupyterServer, then the ownership check
+ * "The caller's session by name, or 404": one lookup of the session, then the ownership check
  * by label (D12). Someone else's session is indistinguishable from a missing one.
  */
 import type { User } from "../auth/user.js";
-import { isOwnedBy } from "../backends/jupyterserver/index.js";
-import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Session } from "../backends/port.js";
 import type { Deps } from "../deps.js";
 import { missingResource } from "../errors.js";
+import { ownsSession } from "../sessions/ownership.js";
 
 /** The reference's 404 messages, per endpoint (clients match on them). */
 export const notFoundMessages = {
@@ -19,21 +19,21 @@ export const notFoundMessages = {
 
 /** The session if it exists and belongs to the caller; one Kubernetes GET. */
 export async function findOwnedServer(
-  deps: Pick<Deps, "k8s">,
+  deps: Pick<Deps, "sessions">,
   user: Pick<User, "safeUsername" | "id">,
   name: string,
-): Promise<JupyterServer | undefined> {
-  const js = await deps.k8s.get(name);
-  return js && isOwnedBy(js, user) ? js : undefined;
+): Promise<Session | undefined> {
+  const session = await deps.sessions.get(name);
+  return session && ownsSession(deps.sessions.owner(session), user) ? session : undefined;
 }
 
 /** As findOwnedServer, but a missing or foreign session is a 404 with `message`. */
 export async function requireOwnedServer(
-  deps: Pick<Deps, "k8s">,
+  deps: Pick<Deps, "sessions">,
   user: Pick<User, "safeUsername" | "id">,
   name: string,
   message: string,
-): Promise<JupyterServer> {
+): Promise<Session> {
   const js = await findOwnedServer(deps, user, name);
   if (!js) throw missingResource(message);
   return js;

@@ -3,16 +3,7 @@
  * Checks in the reference's order: PVs disabled (500 3006), anonymous (422 3007), lookup (404).
  */
 import type { User } from "../auth/user.js";
-import {
-  assertResourceClassChangeAllowed,
-  hibernateMergePatch,
-  isHibernated,
-  resourceClassPatch,
-  resumeMergePatch,
-  statefulSetPriorityPatch,
-} from "../backends/jupyterserver/index.js";
-import { hasGitSidecar, sidecarGitStatus } from "../backends/jupyterserver/sidecar.js";
-import type { JupyterServer } from "../backends/jupyterserver/types.js";
+import type { Session } from "../backends/port.js";
 import type { Deps } from "../deps.js";
 import {
   AppError,
@@ -25,7 +16,6 @@ import { countEvent } from "../obs/metrics.js";
 import type { ResourceSource } from "../sessions/resource-source.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { resourcesForClass } from "./resource-class.js";
-import { reinjectTokens } from "./resume.js";
 
 export interface SessionPatch {
   state?: "running" | "hibernated" | undefined;
@@ -43,56 +33,45 @@ async function write<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Kubernetes calls: 1 GET; a class change adds a JSON patch of the CR and, in parallel with
- * nothing else, a StatefulSet GET then patch; hibernation adds 1 merge patch; resume adds 2
- * parallel reads (StatefulSet, pull secret), up to 2 parallel writes, then 1 merge patch.
+ * Calls (JupyterServer): 1 GET; a class change adds a JSON patch of the CR and a StatefulSet GET
+ * then patch; hibernation adds 1 merge patch; resume adds 2 parallel reads (StatefulSet, pull
+ * secret), up to 2 parallel writes, then 1 merge patch. AmaltheaSession: the same without the
+ * StatefulSet (the resume's fresh tokens go into the CR's own patch).
  */
 export async function patchSession(
-  deps: Pick<Deps, "k8s" | "config" | "now" | "log">,
+  deps: Pick<Deps, "sessions" | "config" | "now" | "log">,
   user: User,
   name: string,
   body: SessionPatch,
   source: ResourceSource,
-): Promise<JupyterServer> {
+): Promise<Session> {
   if (!deps.config.sessions.storage.pvs_enabled) throw pvDisabledError();
   if (user.kind !== "registered") throw anonymousPatchError();
-  const repo = deps.k8s;
+  const backend = deps.sessions;
   const gone = () => missingResource(notFoundMessages.get(name));
-  let js = await requireOwnedServer(deps, user, name, notFoundMessages.get(name));
+  let session = await requireOwnedServer(deps, user, name, notFoundMessages.get(name));
 
   if (body.resource_class_id !== undefined) {
-    assertResourceClassChangeAllowed(js);
+    backend.assertResourceClassChangeAllowed(session);
     const resources = await resourcesForClass(deps.config, user, body.resource_class_id, source);
-    const current = js;
-    const patched = await write(() =>
-      repo.patchJson(name, resourceClassPatch(current, deps.config, resources)),
-    );
+    const current = session;
+    const patched = await write(() => backend.changeResourceClass(current, resources));
     if (!patched) throw gone();
-    js = patched;
-    await write(async () => {
-      // The operator does not reconcile the priority class into the StatefulSet; 404 is ignored.
-      const sts = await repo.getStatefulSet(name);
-      const ops = statefulSetPriorityPatch(
-        resources.priorityClass,
-        sts?.spec?.template?.spec?.priorityClassName,
-      );
-      if (sts && ops.length > 0) await repo.patchStatefulSetJson(name, ops);
-    });
+    session = patched;
   }
 
-  if (body.state === "hibernated" && !isHibernated(js)) {
-    const git = hasGitSidecar(js) ? await sidecarGitStatus(deps, name) : undefined;
-    const patched = await write(() => repo.patchMerge(name, hibernateMergePatch(git, deps.now())));
+  if (body.state === "hibernated" && !backend.isHibernated(session)) {
+    const current = session;
+    const patched = await write(() => backend.hibernate(current, deps.now()));
     if (!patched) throw gone();
-    js = patched;
+    session = patched;
     countEvent("Hibernations");
-  } else if (body.state === "running" && isHibernated(js)) {
-    // Fresh tokens first, so the pod the resume creates starts with them.
-    await write(() => reinjectTokens(deps, user, name));
-    const patched = await write(() => repo.patchMerge(name, resumeMergePatch()));
+  } else if (body.state === "running" && backend.isHibernated(session)) {
+    const current = session;
+    const patched = await write(() => backend.resume(current, user));
     if (!patched) throw gone();
-    js = patched;
+    session = patched;
     countEvent("Resumes");
   }
-  return js;
+  return session;
 }

@@ -7,7 +7,7 @@ import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 
 /** Two sequential Kubernetes calls: GET (ownership), DELETE. */
 export async function stopSession(
-  deps: Pick<Deps, "k8s">,
+  deps: Pick<Deps, "sessions">,
   user: Pick<User, "safeUsername" | "id">,
   name: string,
   opts: { forced: boolean },
@@ -16,7 +16,7 @@ export async function stopSession(
   await requireOwnedServer(deps, user, name, message);
   let deleted: boolean;
   try {
-    deleted = await deps.k8s.delete(name, { forced: opts.forced });
+    deleted = await deps.sessions.delete(name, { forced: opts.forced });
   } catch (err) {
     // Whatever the cluster said (unavailable, refused), the caller sees the reference's 3001.
     throw deleteServerError({ cause: err instanceof AppError ? (err.cause ?? err) : err });

@@ -6,7 +6,8 @@
  * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
  * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
  * BENCH_SOURCE_MAPS=compare also times each cold start without --enable-source-maps;
- * BENCH_ONLY=cold stops after the cold starts and bundle sizes.
+ * BENCH_ONLY=cold stops after the cold starts and bundle sizes; BENCH_ONLY=warm runs only list, get
+ * and POST for each backend (no packaging, cold starts, memory or clean-up).
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,9 +54,42 @@ async function autosaveCleanup(): Promise<Row[]> {
   return [{ section: "6 autosave clean-up", measure: "result", value: JSON.stringify(result) }];
 }
 
+/** List, get (200 and 2000 sessions) and POST on the AmaltheaSession backend, beside the figures above. */
+async function amaltheaSessionWarm(standIns: Awaited<ReturnType<typeof startStandIns>>) {
+  let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
+  await section("warm set-up (amaltheasession)", async () => {
+    bench = await setUpWarm(standIns, "amaltheasession");
+    return [];
+  });
+  if (!bench) return;
+  const b = bench;
+  fillTo(standIns, b, 200);
+  await section("4 scaling", () => listAndGet(b, 50));
+  fillTo(standIns, b, 2000);
+  await section("2 GET /servers warm", () => listVersusBare(b, 300));
+  await section("4 scaling", () => listAndGet(b, 50));
+  await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineDescription();
+  if (process.env.BENCH_ONLY === "warm") {
+    const standIns = await startStandIns();
+    try {
+      for (const backend of ["jupyterserver", "amaltheasession"] as const) {
+        const b = await setUpWarm(standIns, backend);
+        fillTo(standIns, b, 200);
+        await section("4 scaling", () => listAndGet(b, 20));
+        await section("3 POST /servers warm", () => postWithDelays(standIns, b, 10));
+      }
+    } finally {
+      installTestDeps(undefined);
+      await standIns.stop();
+    }
+    process.stdout.write(`${renderTable(rows)}\n`);
+    return;
+  }
   packageFunctions(say);
   const bundles = unzipBundles();
   const standIns = await startStandIns();
@@ -86,6 +120,7 @@ async function main(): Promise<void> {
         );
         await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
       }
+      await amaltheaSessionWarm(standIns);
       await section("6 autosave clean-up", autosaveCleanup);
     }
   } finally {

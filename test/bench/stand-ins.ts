@@ -53,6 +53,8 @@ export async function startStandIns(): Promise<StandIns> {
     NB_SESSIONS__DEFAULT_IMAGE: `${registryProxy.host}/renku/singleuser:latest`,
     NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
     NB_UPSTREAM_TIMEOUT_MS: "10000",
+    // Cold starts and memory keep measuring the JupyterServer backend; the warm sections run both.
+    NB_AMALTHEA__BACKEND: "jupyterserver",
   };
   return {
     cluster,

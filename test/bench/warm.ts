@@ -1,7 +1,8 @@
 /**
  * Warm handlers in this process (a warm container: dependencies built once), against the stand-ins:
  * GET /servers vs a bare listNamespacedCustomObject (section 2), list/get as the namespace grows
- * (section 4), and POST with 50 ms on every GitLab and registry call (section 3).
+ * (section 4), and POST with 50 ms on every GitLab and registry call (section 3); each for a
+ * backend (NB_AMALTHEA__BACKEND), named in the measure.
  */
 
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
@@ -21,7 +22,13 @@ import { median, ms, percentile, ratio, sample } from "./stats.js";
 import { type Row, verdict } from "./table.js";
 
 const NS = "renku";
-const CR = { group: "amalthea.dev", version: "v1alpha1", namespace: NS, plural: "jupyterservers" };
+export type BackendName = "jupyterserver" | "amaltheasession";
+const crOf = (backend: BackendName) => ({
+  group: "amalthea.dev",
+  version: "v1alpha1",
+  namespace: NS,
+  plural: backend === "jupyterserver" ? "jupyterservers" : "amaltheasessions",
+});
 const ALICE = registeredHeaders({ username: "alice" });
 const DELAY_MS = 50;
 
@@ -45,11 +52,13 @@ export const postEvent: EventInput = {
   body: launchBody,
 };
 
-let createMain: LambdaHandler;
-let getMain: LambdaHandler;
-let listMain: LambdaHandler;
-
 export interface WarmBench {
+  backend: BackendName;
+  cr: ReturnType<typeof crOf>;
+  /** One warm container per endpoint on this backend. */
+  createMain: LambdaHandler;
+  getMain: LambdaHandler;
+  listMain: LambdaHandler;
   /** alice's real session, launched through POST, as the cluster stores it. */
   template: KObject;
   custom: CustomObjectsApi;
@@ -57,12 +66,17 @@ export interface WarmBench {
   total: number;
 }
 
-export async function setUpWarm(standIns: StandIns): Promise<WarmBench> {
+export async function setUpWarm(
+  standIns: StandIns,
+  backend: BackendName = "jupyterserver",
+): Promise<WarmBench> {
   // One warm container per endpoint: its dependencies are built once and kept.
-  const deps = buildTestDeps(loadConfig(standIns.env), { log: createLogger("silent") });
-  createMain = createEndpoint.with(deps);
-  getMain = getEndpoint.with(deps);
-  listMain = listEndpoint.with(deps);
+  const env = { ...standIns.env, NB_AMALTHEA__BACKEND: backend };
+  const deps = buildTestDeps(loadConfig(env), { log: createLogger("silent") });
+  const createMain = createEndpoint.with(deps);
+  const getMain = getEndpoint.with(deps);
+  const listMain = listEndpoint.with(deps);
+  const CR = crOf(backend);
   const kc = new KubeConfig();
   kc.loadFromString(standIns.cluster.kubeconfig());
   const custom = kc.makeApiClient(CustomObjectsApi);
@@ -72,7 +86,7 @@ export async function setUpWarm(standIns: StandIns): Promise<WarmBench> {
   }
   const name = (res.json as { name: string }).name;
   const template = (await custom.getNamespacedCustomObject({ ...CR, name })) as KObject;
-  return { template, custom, total: 1 };
+  return { backend, cr: CR, createMain, getMain, listMain, template, custom, total: 1 };
 }
 
 /** A copy of the template owned by `user`, named uniquely. */
@@ -104,6 +118,7 @@ const timed = (fn: () => Promise<{ status: number }>, expect: number) => async (
 };
 
 export async function listVersusBare(bench: WarmBench, runs: number): Promise<Row[]> {
+  const { cr: CR, listMain } = bench;
   const selector = `renku.io/safe-username=${bench.template.metadata.labels?.["renku.io/safe-username"]}`;
   const handlerTimes = await sample(
     runs,
@@ -119,7 +134,7 @@ export async function listVersusBare(bench: WarmBench, runs: number): Promise<Ro
   return [
     {
       section: "2 GET /servers warm",
-      measure: `handler median (${bench.total} sessions, 200 users, caller has 10)`,
+      measure: `[${bench.backend}] handler median (${bench.total} sessions, 200 users, caller has 10)`,
       value: ms(hMed),
       versus: `bare list ${ms(bMed)} = ${ratio(hMed, bMed)}`,
       target: "<= 1.3x",
@@ -127,7 +142,7 @@ export async function listVersusBare(bench: WarmBench, runs: number): Promise<Ro
     },
     {
       section: "2 GET /servers warm",
-      measure: "handler p99",
+      measure: `[${bench.backend}] handler p99`,
       value: ms(hP99),
       versus: `bare list ${ms(bP99)} = ${ratio(hP99, bP99)}`,
       target: "<= 1.3x",
@@ -137,6 +152,7 @@ export async function listVersusBare(bench: WarmBench, runs: number): Promise<Ro
 }
 
 export async function listAndGet(bench: WarmBench, runs: number): Promise<Row[]> {
+  const { getMain, listMain } = bench;
   const name = bench.template.metadata.name;
   const list = median(
     await sample(
@@ -153,7 +169,7 @@ export async function listAndGet(bench: WarmBench, runs: number): Promise<Row[]>
   return [
     {
       section: "4 scaling",
-      measure: `list / get with ${bench.total} sessions in the namespace (caller has 10)`,
+      measure: `[${bench.backend}] list / get with ${bench.total} sessions in the namespace (caller has 10)`,
       value: `${ms(list)} / ${ms(get)}`,
     },
   ];
@@ -164,6 +180,7 @@ export async function postWithDelays(
   bench: WarmBench,
   runs: number,
 ): Promise<Row[]> {
+  const { cr: CR, createMain } = bench;
   const launchOnce = async () => {
     const r = await invoke(createMain, postEvent);
     if (r.status !== 201) throw new Error(`POST answered ${r.status}: ${r.text.slice(0, 200)}`);
@@ -207,7 +224,7 @@ export async function postWithDelays(
     return [
       {
         section: "3 POST /servers warm",
-        measure: `handler median, ${DELAY_MS} ms per GitLab and registry call (${gitlabCalls} GitLab, ${registryCalls} registry calls)`,
+        measure: `[${bench.backend}] handler median, ${DELAY_MS} ms per GitLab and registry call (${gitlabCalls} GitLab, ${registryCalls} registry calls)`,
         value: ms(delayed),
         versus: `critical path ${ms(critical)} (${ms(undelayed)} undelayed + ${rounds} x ${DELAY_MS} ms) = ${ratio(delayed, critical)}`,
         target: "<= 1.3x",
@@ -215,7 +232,7 @@ export async function postWithDelays(
       },
       {
         section: "3 POST /servers warm",
-        measure: "delayed rounds run one after another (observed)",
+        measure: `[${bench.backend}] delayed rounds run one after another (observed)`,
         value: String(serial),
         versus: `minimum ${rounds}`,
       },

@@ -192,7 +192,8 @@ describe("npm start, as a newcomer meets it", () => {
       "--kubeconfig",
       kubeconfig,
       "get",
-      "jupyterservers",
+      // npm start runs the AmaltheaSession backend unless told otherwise.
+      "amaltheasessions,jupyterservers",
       "-n",
       "renku",
       "-o",

@@ -8,6 +8,7 @@ import { k8s } from "../../lib/adapters/k8s.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
+import { sessions } from "../../lib/adapters/sessions.js";
 import { loadConfig } from "../../lib/config.js";
 import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/deps.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
@@ -15,6 +16,9 @@ import { createLogger } from "../../lib/log.js";
 
 export const BASE_ENV = {
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
+  // Suites that read the custom resource itself run on one backend; the parameterised ones
+  // (test/helpers/backends.ts) set it for each.
+  NB_AMALTHEA__BACKEND: "jupyterserver",
   NB_LOG_LEVEL: "debug",
   // EMF lines would fill the test output; the tests that read them switch them on.
   NB_METRICS__ENABLED: "false",
@@ -28,7 +32,7 @@ export interface TestDeps {
 
 /** Every adapter there is, as a deployment would build it from this configuration. */
 export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreOptions = {}): Deps {
-  return wire(buildCore(config, opts), { k8s, gitlab, registry, resources, ledger });
+  return wire(buildCore(config, opts), { k8s, sessions, gitlab, registry, resources, ledger });
 }
 
 let installed: Deps | undefined;

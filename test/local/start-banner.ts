@@ -50,7 +50,7 @@ export function banner(opts: {
   ];
   if (instance.kubeconfig) {
     lines.push(
-      `  local cluster   kubectl --kubeconfig ${instance.kubeconfig} get jupyterservers,pods -n renku`,
+      `  local cluster   kubectl --kubeconfig ${instance.kubeconfig} get amaltheasessions,jupyterservers,pods -n renku`,
     );
   }
   if (instance.gitUrl) lines.push(`  GitLab          ${instance.gitUrl}/api/v4`);

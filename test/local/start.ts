@@ -2,7 +2,8 @@
  * `npm start`: the service under `serverless offline` on 127.0.0.1:PORT (default 3000). With no
  * cluster configured (KUBECONFIG, NB_K8S__KUBECONFIG or NB_K8S__EKS__CLUSTER_NAME) it first starts
  * the local stand-ins: the local cluster with a demo-paced Amalthea, the GitLab double and a real
- * registry, all seeded from test/local/seed.json (or LOCAL_SEED_FILE).
+ * registry, all seeded from test/local/seed.json (or LOCAL_SEED_FILE). Sessions are
+ * AmaltheaSessions, the service's default; NB_AMALTHEA__BACKEND=jupyterserver (or both) switches.
  *
  * Order matters: the configuration and the ports are checked, and this port's instance folder is
  * claimed (test/local/instance.ts), before anything starts or any file is written; a start that
@@ -278,7 +279,8 @@ async function main() {
   const seed = loadSeed();
   await startStandIns(seed, instance);
   try {
-    loadConfig(env);
+    const config = loadConfig(env);
+    step(`sessions: ${config.amalthea.backend} backend (NB_AMALTHEA__BACKEND switches)`);
   } catch (e) {
     if (e instanceof ConfigError) {
       fail(`The configuration is invalid: ${e.problems.join("; ")}`);

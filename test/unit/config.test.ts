@@ -46,6 +46,7 @@ describe("configuration", () => {
       group: "amalthea.dev",
       version: "v1alpha1",
       plural: "jupyterservers",
+      backend: "amaltheasession",
     });
     expect(c.autosave.retention_days).toBe(14);
     expect(c.server_options.defaults.defaultUrl).toBe("/lab");

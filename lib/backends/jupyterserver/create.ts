@@ -7,11 +7,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
-import type { Deps } from "../../deps.js";
 import { cannotStartServerError, describeError } from "../../errors.js";
 import type { Logger } from "../../log.js";
 import { isOwnedBy } from "./ownership.js";
+import type { KubeObject, SessionsRepository } from "./repository.js";
 import type { JupyterServer } from "./types.js";
+
+/** What creation reads of a resource; the AmaltheaSession backend creates its own through here. */
+type Labelled = KubeObject & {
+  metadata: Pick<JupyterServer["metadata"], "labels" | "annotations">;
+};
 
 /** Internal bookkeeping, not one of the API's annotations (serialisation leaves it out). */
 export const LAUNCH_ID_ANNOTATION = "renku.io/launch-id";
@@ -28,16 +33,16 @@ export function withLaunchId(manifest: JupyterServer, launchId: string): Jupyter
   };
 }
 
-export type Created =
-  | { status: 201; server: JupyterServer }
+export type Created<S = JupyterServer> =
+  | { status: 201; server: S }
   /** A concurrent identical POST created it first. */
-  | { status: 200; server: JupyterServer };
+  | { status: 200; server: S };
 
-type Repo = Pick<Deps["k8s"], "create" | "get" | "delete">;
+type Repo<S extends Labelled> = Pick<SessionsRepository<S>, "create" | "get" | "delete">;
 
 /** Removes this launch's JupyterServer if it exists; never throws (a failure is logged loudly). */
-export async function removeOwnLaunch(
-  repo: Repo,
+export async function removeOwnLaunch<S extends Labelled>(
+  repo: Repo<S>,
   name: string,
   launchId: string,
   log: Logger,
@@ -58,15 +63,15 @@ export async function removeOwnLaunch(
   }
 }
 
-export async function createJupyterServer(
-  repo: Repo,
-  manifest: JupyterServer,
+export async function createJupyterServer<S extends Labelled = JupyterServer>(
+  repo: Repo<S>,
+  manifest: S,
   launchId: string,
   user: Pick<User, "safeUsername" | "id">,
   log: Logger,
-): Promise<Created> {
+): Promise<Created<S>> {
   const name = manifest.metadata.name;
-  let result: Awaited<ReturnType<Repo["create"]>>;
+  let result: Awaited<ReturnType<Repo<S>["create"]>>;
   try {
     result = await repo.create(manifest);
   } catch (err) {

@@ -176,18 +176,29 @@ const TOKEN_ENV: Record<string, Record<string, (u: TokenSource) => string>> = {
  * `test` of the variable's name so a concurrently changed template fails instead of corrupting env.
  */
 export function statefulSetTokenPatch(spec: PodTemplateSpec, user: TokenSource): JsonPatchOp[] {
+  return envTokenPatch(
+    [
+      ["/spec/template/spec/containers", spec.containers],
+      ["/spec/template/spec/initContainers", spec.initContainers],
+    ],
+    user,
+  );
+}
+
+/** The same for any lists of containers, each at its JSON pointer. */
+export function envTokenPatch(
+  lists: [string, EnvContainer[] | null | undefined][],
+  user: TokenSource,
+): JsonPatchOp[] {
   const ops: JsonPatchOp[] = [];
-  const walk = (
-    list: EnvContainer[] | null | undefined,
-    field: "containers" | "initContainers",
-  ) => {
+  const walk = (list: EnvContainer[] | null | undefined, path: string) => {
     (list ?? []).forEach((container, ci) => {
       const table = TOKEN_ENV[container.name];
       if (!table) return;
       (container.env ?? []).forEach((variable, ei) => {
         const value = table[variable.name];
         if (!value) return;
-        const base = `/spec/template/spec/${field}/${ci}/env/${ei}`;
+        const base = `${path}/${ci}/env/${ei}`;
         ops.push({ op: "test", path: `${base}/name`, value: variable.name });
         ops.push({
           op: variable.value === undefined ? "add" : "replace",
@@ -197,8 +208,7 @@ export function statefulSetTokenPatch(spec: PodTemplateSpec, user: TokenSource):
       });
     });
   };
-  walk(spec.containers, "containers");
-  walk(spec.initContainers, "initContainers");
+  for (const [path, list] of lists) walk(list, path);
   return ops;
 }
 

@@ -69,7 +69,8 @@ export function projectPath(project: GitlabProject): string {
   return project.path ?? project.path_with_namespace.split("/").pop() ?? "";
 }
 
-function culling(config: Config, user: User, resources: ResolvedResources) {
+/** The culling thresholds in seconds: the user kind's settings, with the pool's overrides. */
+export function culling(config: Config, user: User, resources: ResolvedResources) {
   const c =
     user.kind === "registered"
       ? config.sessions.culling.registered
@@ -142,12 +143,12 @@ function strings(map: Record<string, string | null | undefined>): Record<string,
 const optionalLabel = (value: string | null) =>
   value !== null && isLabelValue(value) ? value : null;
 
-export function buildManifest(input: ManifestInput): JupyterServer {
+/** What the container builders read; `workspaceVolume` names the operator's workspace volume. */
+export function launchContext(input: ManifestInput, workspaceVolume: string): PatchContext {
   const { config, user, name, request, project, image, resources } = input;
   const path = projectPath(project);
-  const workdir = trimTrailingSlashes(image.workdir);
-  const rootDir = `${workdir}/work/${path}/`;
-  const ctx: PatchContext = {
+  const rootDir = `${trimTrailingSlashes(image.workdir)}/work/${path}/`;
+  return {
     config,
     user,
     gitlabUser: input.gitlabUser,
@@ -160,7 +161,13 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     notebookDir: trimTrailingSlashes(rootDir),
     sessionUrl: configuredSessionUrl(config, name),
     gitUrl: user.kind === "registered" ? user.gitUrl : config.git.url,
+    workspaceVolume,
   };
+}
+
+/** The labels and annotations every session carries, whichever resource holds it (section 3.3). */
+export function sessionMetadata(input: ManifestInput) {
+  const { config, user, name, request, project, resources } = input;
   const cull = culling(config, user, resources);
 
   const labels = strings({
@@ -198,6 +205,16 @@ export function buildManifest(input: ManifestInput): JupyterServer {
     "renku.io/resourceClassId":
       resources.resourceClassId === null ? null : String(resources.resourceClassId),
   });
+  return { labels, annotations };
+}
+
+export function buildManifest(input: ManifestInput): JupyterServer {
+  const { config, user, name, image, resources } = input;
+  const workdir = trimTrailingSlashes(image.workdir);
+  const ctx = launchContext(input, "workspace");
+  const rootDir = `${ctx.notebookDir}/`;
+  const cull = culling(config, user, resources);
+  const { labels, annotations } = sessionMetadata(input);
 
   const auth: JupyterServerSpec["auth"] =
     user.kind === "registered"

@@ -6,10 +6,10 @@ import type { User } from "../../auth/user.js";
 import { ownsSession } from "../../sessions/ownership.js";
 import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
-import { sessionOwner } from "./view.js";
+import { sessionOwner, type ViewSource } from "./view.js";
 
 /** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */
-export function isOwnedBy(js: JupyterServer, user: Pick<User, "safeUsername" | "id">): boolean {
+export function isOwnedBy(js: ViewSource, user: Pick<User, "safeUsername" | "id">): boolean {
   return ownsSession(sessionOwner(js), user);
 }
 

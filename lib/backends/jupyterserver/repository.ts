@@ -53,6 +53,8 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   /** A missing StatefulSet is ignored (undefined), as the reference did. */
   patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
   getPod(name: string): Promise<V1Pod | undefined>;
+  /** Pods matching a label selector (the sessions' pods carry their owner's label). */
+  listPods(labelSelector: string): Promise<V1Pod[]>;
   /** undefined when the pod or container is missing or the container has not started (400). */
   readLogs(
     pod: string,
@@ -62,6 +64,10 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
   listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
   getSecret(name: string): Promise<V1Secret | undefined>;
+  /** Creates a Secret; false when one of that name exists. */
+  createSecret(secret: V1Secret & { metadata: { name: string } }): Promise<boolean>;
+  /** Replaces an existing Secret at the version read; false when it is gone or a writer raced it. */
+  overwriteSecret(secret: V1Secret & { metadata: { name: string } }): Promise<boolean>;
   /** Replaces the whole Secret; pass metadata.resourceVersion to guard against lost updates (409 -> ConflictError). */
   replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
   deleteSecret(name: string): Promise<boolean>;
@@ -86,6 +92,14 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
     data: Record<string, string>,
     resourceVersion: string | undefined,
   ): Promise<ConfigMapData>;
+  /** The same client for another custom resource (one cluster access, one token). */
+  forResource<T extends KubeObject>(crd: CustomResource): SessionsRepository<T>;
+}
+
+export interface CustomResource {
+  group: string;
+  version: string;
+  plural: string;
 }
 
 export interface RepositoryOptions {
@@ -94,12 +108,28 @@ export interface RepositoryOptions {
   log: Logger;
 }
 
+type NamedSecret = V1Secret & { metadata: { name: string } };
+
+/** A Secret as sent: stringData encoded here, so a replace carries the whole data. */
+function secretBody(secret: NamedSecret): V1Secret {
+  const { stringData, ...rest } = secret;
+  const encoded = Object.fromEntries(
+    Object.entries(stringData ?? {}).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+  );
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    ...rest,
+    data: { ...(secret.data ?? {}), ...encoded },
+  };
+}
+
 export function createSessionsRepository<S extends KubeObject = KubeObject>(
-  opts: RepositoryOptions,
+  opts: RepositoryOptions & { resource?: CustomResource },
 ): SessionsRepository<S> {
   const { access, log } = opts;
   const namespace = opts.config.k8s.namespace;
-  const crd = opts.config.amalthea;
+  const crd = opts.resource ?? opts.config.amalthea;
   const timeoutMs = opts.config.upstream_timeout_ms;
   const servers = kubePath`/apis/${crd.group}/${crd.version}/namespaces/${namespace}/${crd.plural}`;
   const server = (name: string) => `${servers}/${encodeURIComponent(name)}`;
@@ -265,6 +295,18 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         404: none,
       }),
 
+    async listPods(labelSelector) {
+      const res = await call(
+        `list pods`,
+        send<{ items?: V1Pod[] }>({
+          method: "GET",
+          path: `${core}/pods`,
+          query: { labelSelector },
+        }),
+      );
+      return res.items ?? [];
+    },
+
     readLogs: (pod, container, o = {}) =>
       call(
         `get pods/${pod}/log`,
@@ -312,6 +354,43 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         },
       ),
 
+    async createSecret(secret) {
+      const name = secret.metadata.name;
+      return call(
+        `create secrets/${name}`,
+        async (api) => {
+          await send({ method: "POST", path: `${core}/secrets`, body: secretBody(secret) })(api);
+          return true;
+        },
+        { 409: () => false },
+      );
+    },
+
+    async overwriteSecret(secret) {
+      const name = secret.metadata.name;
+      const current = await call(
+        `get secrets/${name}`,
+        send<V1Secret>({ method: "GET", path: coreObject("secrets", name) }),
+        { 404: none },
+      );
+      if (!current) return false;
+      const body = secretBody(secret);
+      const resourceVersion = current.metadata?.resourceVersion;
+      return call(
+        `update secrets/${name}`,
+        async (api) => {
+          await send({
+            method: "PUT",
+            path: coreObject("secrets", name),
+            body: { ...body, metadata: { ...body.metadata, resourceVersion } },
+          })(api);
+          return true;
+        },
+        // Someone else wrote it (or removed it) since the read: theirs stands.
+        { 409: () => false, 404: () => false },
+      );
+    },
+
     deleteSecret: (name) =>
       call(
         `delete secrets/${name}`,
@@ -333,6 +412,9 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     },
 
     putConfigMap,
+
+    forResource: <T extends KubeObject>(resource: CustomResource) =>
+      createSessionsRepository<T>({ ...opts, resource }),
 
     postServiceProxy: <T>(
       service: string,

@@ -7,7 +7,7 @@ import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../sessi
 import { sessionUrl } from "../../sessions/url.js";
 import { ANNOTATION_KEYS } from "./manifest.js";
 import { serverStatus } from "./status.js";
-import type { JupyterServer } from "./types.js";
+import type { JupyterServer, ResourceList } from "./types.js";
 
 /** The response schema's type: the compiler checks the serialisation against the published schema. */
 export type NotebookResponse = z.output<typeof notebookResponse>;
@@ -43,13 +43,19 @@ export function serverUrl(js: JupyterServer, config: Config): string {
 }
 
 function requests(js: JupyterServer): Record<string, string | number> {
+  return resourceRequests(js.spec.jupyterServer?.resources?.requests ?? {}, js.spec.storage?.size);
+}
+
+/** `resources.requests` of the answer: CPU cores, memory and storage in GB, GPUs. */
+export function resourceRequests(
+  req: ResourceList,
+  size: string | number | undefined,
+): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  const req = js.spec.jupyterServer?.resources?.requests ?? {};
   const cpu = cpuFromQuantity(req.cpu);
   if (cpu !== undefined) out.cpu = cpu;
   const memory = bytesFromQuantity(req.memory);
   if (memory !== undefined) out.memory = formatGigabytes(memory);
-  const size = js.spec.storage?.size;
   const storage = size === "" ? undefined : bytesFromQuantity(size);
   if (storage !== undefined) out.storage = formatGigabytes(storage);
   const gpu = Number(req["nvidia.com/gpu"] ?? 0);
@@ -66,17 +72,30 @@ function usage(js: JupyterServer): Record<string, string | number> {
   return out;
 }
 
-export function serializeServer(js: JupyterServer, config: Config, now: Date): NotebookResponse {
-  const source = js.metadata.annotations ?? {};
+/** The service's own annotations of a session; a session lacking the required ones is a bug. */
+export function publicAnnotations(
+  name: string,
+  source: Record<string, string | null>,
+  defaultImageUsed: boolean,
+): Record<string, string | null> {
   const missing = REQUIRED.filter((k) => typeof source[k] !== "string");
   if (missing.length > 0) {
     throw programmingError({
-      cause: new Error(`JupyterServer ${js.metadata.name} lacks annotations ${missing.join(", ")}`),
+      cause: new Error(`Session ${name} lacks annotations ${missing.join(", ")}`),
     });
   }
   const annotations: Record<string, string | null> = {};
   for (const key of ANNOTATION_KEYS) if (key in source) annotations[key] = source[key] ?? null;
-  annotations["renku.io/default_image_used"] = usingDefaultImage(js, config) ? "True" : "False";
+  annotations["renku.io/default_image_used"] = defaultImageUsed ? "True" : "False";
+  return annotations;
+}
+
+export function serializeServer(js: JupyterServer, config: Config, now: Date): NotebookResponse {
+  const annotations = publicAnnotations(
+    js.metadata.name,
+    js.metadata.annotations ?? {},
+    usingDefaultImage(js, config),
+  );
   return {
     name: js.metadata.name,
     annotations,

@@ -44,7 +44,9 @@ export function stepOfContainer(container: string): string | undefined {
 }
 
 /** Anonymous sessions are recognised as the reference did: name and user ids start with anon-. */
-export function isAnonymousServer(js: JupyterServer): boolean {
+export function isAnonymousServer(js: {
+  metadata: Pick<JupyterServer["metadata"], "name" | "annotations">;
+}): boolean {
   const a = js.metadata.annotations ?? {};
   return [a["renku.io/userId"], a["renku.io/username"], js.metadata.name].every(
     (v) => typeof v === "string" && v.startsWith("anon-"),
@@ -62,18 +64,36 @@ const allWaiting = (names: readonly string[]) =>
   Object.fromEntries(names.map((n) => [n, "waiting" as const]));
 
 function steps(js: JupyterServer, config: Config): StatusStep[] {
-  let init = js.status?.containerStates?.init ?? {};
-  let regular = js.status?.containerStates?.regular ?? {};
   // While the operator's state is absent or starting, each empty summary (init, regular) is
   // filled with waiting steps on its own: the init summary is often written before the regular.
   const raw = js.status?.state;
-  if (raw === undefined || raw === null || raw === "starting") {
+  return containerSteps(
+    js.status?.containerStates?.init ?? {},
+    js.status?.containerStates?.regular ?? {},
+    raw === undefined || raw === null || raw === "starting",
+    isAnonymousServer(js),
+    config,
+  );
+}
+
+/**
+ * The steps of containers' states keyed by the JupyterServer's container names. With `fill`, an
+ * empty summary shows every configured container of its kind waiting.
+ */
+export function containerSteps(
+  initStates: Record<string, StepStatus>,
+  regularStates: Record<string, StepStatus>,
+  fill: boolean,
+  anonymous: boolean,
+  config: Config,
+): StatusStep[] {
+  let init = initStates;
+  let regular = regularStates;
+  if (fill) {
     if (Object.keys(init).length === 0) init = allWaiting(config.sessions.init_containers);
     if (Object.keys(regular).length === 0) {
       regular = allWaiting(
-        isAnonymousServer(js)
-          ? config.sessions.containers.anonymous
-          : config.sessions.containers.registered,
+        anonymous ? config.sessions.containers.anonymous : config.sessions.containers.registered,
       );
     }
   }
@@ -162,7 +182,8 @@ function failedExitCode(c: ContainerStatus): number | undefined {
   return undefined;
 }
 
-function containerFailureMessage(pod: PodStatus | undefined): string | undefined {
+/** What failed containers mean to the user; `git-clone` and `jupyter-server` have their own messages. */
+export function containerFailureMessage(pod: PodStatus | undefined): string | undefined {
   const all = [...(pod?.initContainerStatuses ?? []), ...(pod?.containerStatuses ?? [])];
   const failed = all.filter((c) => failedExitCode(c) !== undefined);
   if (failed.length === 0) return undefined;
@@ -186,7 +207,7 @@ function failureMessage(js: JupyterServer): string | undefined {
   return containerFailureMessage(pod);
 }
 
-function secondsSince(iso: string | null | undefined, now: Date): number | undefined {
+export function secondsSince(iso: string | null | undefined, now: Date): number | undefined {
   if (!iso) return undefined;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? undefined : (now.getTime() - t) / 1000;
@@ -197,6 +218,36 @@ const whole = (n: number) => Math.max(0, Math.round(n));
 function numberish(v: unknown): number {
   const n = typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : 0;
   return Number.isFinite(n) ? n : 0;
+}
+
+export const DEFAULT_IMAGE_WARNING: StatusWarning = {
+  message: "Server was started using the default image.",
+  critical: false,
+};
+
+/** The idle countdown once it is within the warning window (seconds left). */
+export function idleWarning(
+  remaining: number,
+  action: "terminated" | "hibernated" | "deleted",
+): StatusWarning {
+  return {
+    message: `Server is idle and will be ${action} in ${whole(remaining)} seconds.`,
+    critical: true,
+  };
+}
+
+export function hibernatedWarning(remaining: number, warnWithin: number): StatusWarning {
+  return {
+    message: `Server is hibernated and will be terminated in ${whole(remaining)} seconds.`,
+    critical: remaining < warnWithin,
+  };
+}
+
+export function maxAgeWarning(remaining: number): StatusWarning {
+  return {
+    message: `Server is reaching the maximum session age and will be terminated in ${whole(remaining)} seconds.`,
+    critical: true,
+  };
 }
 
 function warnings(
@@ -212,7 +263,7 @@ function warnings(
   const anonymous = isAnonymousServer(js);
 
   if (js.spec?.jupyterServer?.image === config.sessions.default_image) {
-    out.push({ message: "Server was started using the default image.", critical: false });
+    out.push(DEFAULT_IMAGE_WARNING);
   }
 
   // Idle: the 1.18 operator counts idleSeconds; the hibernation-era one stamps lastActivityDate.
@@ -221,21 +272,13 @@ function warnings(
     const idleSeconds = js.status?.idleSeconds;
     if (typeof idleSeconds === "number" && idleSeconds > 0) {
       const remaining = idleThreshold - idleSeconds;
-      if (remaining < warnWithin)
-        out.push({
-          message: `Server is idle and will be terminated in ${whole(remaining)} seconds.`,
-          critical: true,
-        });
+      if (remaining < warnWithin) out.push(idleWarning(remaining, "terminated"));
     } else {
       const idleFor = secondsSince(annotations["renku.io/lastActivityDate"], now);
       // The operator stamps lastActivityDate at creation and on activity: warn only near the end,
       // or every fresh session would read as idle.
       if (idleFor !== undefined && idleThreshold - idleFor < warnWithin) {
-        const action = anonymous ? "deleted" : "hibernated";
-        out.push({
-          message: `Server is idle and will be ${action} in ${whole(idleThreshold - idleFor)} seconds.`,
-          critical: true,
-        });
+        out.push(idleWarning(idleThreshold - idleFor, anonymous ? "deleted" : "hibernated"));
       }
     }
   }
@@ -250,43 +293,48 @@ function warnings(
     hibernatedThreshold > 0 &&
     hibernatedFor !== undefined
   ) {
-    const remaining = hibernatedThreshold - hibernatedFor;
-    out.push({
-      message: `Server is hibernated and will be terminated in ${whole(remaining)} seconds.`,
-      critical: remaining < warnWithin,
-    });
+    out.push(hibernatedWarning(hibernatedThreshold - hibernatedFor, warnWithin));
   }
 
   const maxAge = numberish(culling?.maxAgeSecondsThreshold);
   const age = secondsSince(js.metadata.creationTimestamp, now);
   if (maxAge > 0 && age !== undefined) {
     const remaining = maxAge - age;
-    if (remaining < warnWithin)
-      out.push({
-        message: `Server is reaching the maximum session age and will be terminated in ${whole(remaining)} seconds.`,
-        critical: true,
-      });
+    if (remaining < warnWithin) out.push(maxAgeWarning(remaining));
   }
   return out;
 }
 
 export function serverStatus(js: JupyterServer, config: Config, now: Date): ApiStatus {
   const state = serverState(js);
-  const details = steps(js, config);
+  return apiStatus(
+    state,
+    steps(js, config),
+    warnings(js, state, config, now),
+    state === "failed" ? failureMessage(js) : undefined,
+  );
+}
+
+/** The status object from the state, the steps, the warnings and a failure's message. */
+export function apiStatus(
+  state: ServerState,
+  details: StatusStep[],
+  warnings: StatusWarning[],
+  failure: string | undefined,
+): ApiStatus {
   const status: ApiStatus = {
     state,
     details,
     totalNumContainers: details.length,
     readyNumContainers: details.filter((d) => d.status === "ready").length,
-    warnings: warnings(js, state, config, now),
+    warnings,
   };
   if (state === "starting") {
     const waiting = details.filter((d) => d.status !== "ready").map((d) => d.step.toLowerCase());
     if (waiting.length > 0)
       status.message = `Steps with non-ready statuses: ${waiting.join(", ")}.`;
-  } else if (state === "failed") {
-    const message = failureMessage(js);
-    if (message) status.message = message;
+  } else if (state === "failed" && failure) {
+    status.message = failure;
   }
   return status;
 }

@@ -3,12 +3,17 @@ import type { SessionView } from "../../sessions/view.js";
 import { SAFE_USERNAME_LABEL } from "./manifest.js";
 import type { JupyterServer } from "./types.js";
 
-export const sessionOwner = ({ metadata }: JupyterServer): SessionView["owner"] => ({
+/** What the view reads: metadata only, which an AmaltheaSession carries alike (same keys). */
+export type ViewSource = {
+  metadata: Pick<JupyterServer["metadata"], "name" | "labels" | "annotations">;
+};
+
+export const sessionOwner = ({ metadata }: ViewSource): SessionView["owner"] => ({
   safeUsername: metadata.labels?.[SAFE_USERNAME_LABEL],
   userId: metadata.annotations?.["renku.io/userId"],
 });
 
-export function toSessionView(js: JupyterServer): SessionView {
+export function toSessionView(js: ViewSource): SessionView {
   const a = js.metadata.annotations ?? {};
   return {
     name: js.metadata.name,

@@ -13,6 +13,7 @@ import {
   type KubeObject,
   type SessionsRepository,
 } from "../../../lib/backends/jupyterserver/repository.js";
+import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
 import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
@@ -265,6 +266,49 @@ describe("secrets", () => {
     expect(
       await repo.replaceSecret("pull-secret", { metadata: { name: "pull-secret" } }),
     ).toBeUndefined();
+  });
+});
+
+describe("AmaltheaSessions: the same client for the other custom resource", () => {
+  const ams = () => repo.forResource<Server>(AMALTHEA_SESSIONS);
+  const session = (name: string, user = "alice"): Server => ({
+    apiVersion: "amalthea.dev/v1alpha1",
+    kind: "AmaltheaSession",
+    metadata: { name, labels: { "renku.io/safe-username": user } },
+    spec: {
+      hibernated: false,
+      session: { image: "renku/singleuser:latest", port: 8888 },
+      template: { metadata: { labels: { "renku.io/safe-username": user } } },
+    },
+  });
+
+  it("creates, lists by user, gets, patches and deletes AmaltheaSessions", async () => {
+    expect((await ams().create(session("ams-1"))).created).toBe(true);
+    expect((await ams().listForUser("alice")).map((s) => s.metadata.name)).toEqual(["ams-1"]);
+    expect(await repo.get("ams-1")).toBeUndefined();
+    expect((await ams().get("ams-1"))?.metadata.name).toBe("ams-1");
+    expect((await ams().patchMerge("ams-1", { spec: { hibernated: true } }))?.spec).toMatchObject({
+      hibernated: true,
+    });
+    expect(
+      (await ams().patchJson("ams-1", [{ op: "replace", path: "/spec/hibernated", value: false }]))
+        ?.spec,
+    ).toMatchObject({ hibernated: false });
+    expect(await ams().delete("ams-1", { forced: true })).toBe(true);
+  });
+
+  it("lists a user's pods by label, and creates or replaces a secret", async () => {
+    await ams().create(session("ams-pods", "dora"));
+    await cluster.amalthea.settle();
+    const pods = await repo.listPods("renku.io/safe-username=dora");
+    expect(pods.map((p) => p.metadata?.name)).toEqual(["ams-pods-0"]);
+    const secret = { metadata: { name: "ams-auth" }, stringData: { auth: "one" } };
+    expect(await repo.createSecret(secret)).toBe(true);
+    expect(await repo.createSecret({ ...secret, stringData: { auth: "two" } })).toBe(false);
+    expect(await repo.overwriteSecret({ ...secret, stringData: { auth: "two" } })).toBe(true);
+    expect(await repo.overwriteSecret({ ...secret, metadata: { name: "nope" } })).toBe(false);
+    const stored = await repo.getSecret("ams-auth");
+    expect(Buffer.from(stored?.data?.auth ?? "", "base64").toString()).toBe("two");
   });
 });
 

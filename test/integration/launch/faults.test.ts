@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/jupyterserver/create.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { sessionBackend } from "../../../lib/backends/select.js";
 import type { Deps } from "../../../lib/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
@@ -23,11 +24,17 @@ beforeAll(async () => {
 afterEach(() => {
   stack.cluster.faults.clear();
   stack.gitlab.clearFaults();
-  stack.deps.k8s = realK8s;
+  useK8s(realK8s);
 });
 afterAll(async () => {
   await stack?.stop();
 });
+
+/** A cluster client with faults; the sessions backend is rebuilt on it, as wiring would. */
+function useK8s(repo: Deps["k8s"]) {
+  stack.deps.k8s = repo;
+  stack.deps.sessions = sessionBackend(repo, stack.deps.config, stack.deps.log);
+}
 
 const servers = async () => (await realK8s.list()) as JupyterServer[];
 const errorOf = (json: unknown) => (json as { error: { code: number; message: string } }).error;
@@ -55,12 +62,12 @@ describe("a foreign session under the caller's session name", () => {
         annotations: { "renku.io/username": "mallory" },
       },
     };
-    stack.deps.k8s = {
+    useK8s({
       ...realK8s,
       // Only what ownership reads: the service must stop there.
       get: async (name) =>
         ({ ...foreign, metadata: { ...foreign.metadata, name } }) as unknown as JupyterServer,
-    };
+    });
     const before = stack.cluster.requests.length;
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(500);
@@ -97,13 +104,13 @@ describe("faults at the create", () => {
   });
 
   it("a create that reached the cluster but whose answer was lost is removed", async () => {
-    stack.deps.k8s = {
+    useK8s({
       ...realK8s,
       create: async (manifest) => {
         await realK8s.create(manifest);
         throw new Error("socket hang up");
       },
-    };
+    });
     const before = stack.cluster.requests.length;
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(500);
@@ -122,7 +129,7 @@ describe("faults at the create", () => {
 
   it("a failed create never removes a concurrent identical launch's session", async () => {
     // Another launch's object appears under the same name while this create fails.
-    stack.deps.k8s = {
+    useK8s({
       ...realK8s,
       create: async (manifest) => {
         const js = manifest as unknown as JupyterServer;
@@ -136,14 +143,14 @@ describe("faults at the create", () => {
         await realK8s.create(other as typeof manifest);
         throw new Error("socket hang up");
       },
-    };
+    });
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(500);
     const left = await servers();
     expect(left).toHaveLength(1);
     expect(left[0]?.metadata.deletionTimestamp).toBeUndefined();
     // The next identical POST finds it: 200, no further checks.
-    stack.deps.k8s = realK8s;
+    useK8s(realK8s);
     const again = await launch(alice, helloBody());
     expect(again.status).toBe(200);
     await realK8s.delete(left[0]?.metadata.name ?? "", { forced: true });

@@ -1,8 +1,10 @@
 /**
  * Each failure the simulated Amalthea can script, as the caller sees it through GET: state
  * `failed` and the reference's message (section 5.2), and what the logs and PATCH then allow.
+ * Once for each backend: an AmaltheaSession fails with the same state and message.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";
@@ -35,75 +37,77 @@ const CASES: [fault: string, message: string][] = [
   ],
 ];
 
-const carol = registeredHeaders({ username: "carol" });
-const api = sessionsApi(carol);
-let stack: SessionStack;
-const names = new Map<string, string>();
+describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
+  const carol = registeredHeaders({ username: "carol" });
+  const api = sessionsApi(carol);
+  let stack: SessionStack;
+  const names = new Map<string, string>();
 
-beforeAll(async () => {
-  stack = await startSessionStack({ timing: "instant" });
-  // One session per fault, told apart by branch (the name hashes it).
-  for (const [fault] of CASES) {
-    const js = await launch(stack, { headers: carol, branch: `fault-${fault}`, fault });
-    names.set(fault, js.metadata.name);
-  }
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-describe("failed sessions", () => {
-  it.each(CASES)("%s: state failed with the reference message", async (fault, message) => {
-    const r = await api.get(names.get(fault) as string);
-    expect(r.status).toBe(200);
-    expect(r.json.status.state).toBe("failed");
-    expect(r.json.status.message).toBe(message);
+  beforeAll(async () => {
+    stack = await startSessionStack({ timing: "instant", env: kit.env });
+    // One session per fault, told apart by branch (the name hashes it).
+    for (const [fault] of CASES) {
+      const js = await launch(stack, { headers: carol, branch: `fault-${fault}`, fault });
+      names.set(fault, js.metadata.name);
+    }
+  });
+  afterAll(async () => {
+    await stack?.stop();
   });
 
-  it("marks the failed step: git-clone for a clone fault, the session for a crash", async () => {
-    const step = (json: { status: { details: { step: string; status: string }[] } }, s: string) =>
-      json.status.details.find((d) => d.step === s)?.status;
-    const clone = await api.get(names.get("clone-204") as string);
-    expect(step(clone.json, "Cloning and configuring the repository")).toBe("failed");
-    expect(step(clone.json, "Starting session")).toBe("waiting");
-    const crash = await api.get(names.get("missing-command") as string);
-    expect(step(crash.json, "Starting session")).toBe("failed");
-    expect(step(crash.json, "Cloning and configuring the repository")).toBe("ready");
-  });
-
-  it("lists every failed session of the caller", async () => {
-    const r = await api.list();
-    expect(Object.keys(r.json.servers).sort()).toEqual([...names.values()].sort());
-  });
-
-  it("logs skip the containers that never started", async () => {
-    const r = await api.logs(names.get("clone-201") as string);
-    expect(r.status).toBe(200);
-    expect(Object.keys(r.json)).toContain("git-clone");
-    expect(Object.keys(r.json)).not.toContain("jupyter-server");
-    const crash = await api.logs(names.get("missing-command") as string);
-    expect(crash.json["jupyter-server"]).toContain("jupyter: command not found");
-  });
-
-  it("a quota failure has no pod and so no logs", async () => {
-    const r = await api.logs(names.get("quota") as string);
-    expect(r.status).toBe(200);
-    expect(r.json).toEqual({});
-  });
-
-  it("a failed session may change its resource class; without a resource-pool service no class exists", async () => {
-    const r = await api.patch(names.get("crashloop") as string, { resource_class_id: 3 });
-    expect(r.status).toBe(422);
-    expect(r.json.error).toEqual({
-      code: 1005,
-      message: "The resource class ID 3 does not exist.",
+  describe("failed sessions", () => {
+    it.each(CASES)("%s: state failed with the reference message", async (fault, message) => {
+      const r = await api.get(names.get(fault) as string);
+      expect(r.status).toBe(200);
+      expect(r.json.status.state).toBe("failed");
+      expect(r.json.status.message).toBe(message);
     });
-  });
 
-  it("stops a failed session", async () => {
-    const name = names.get("unschedulable") as string;
-    expect((await api.stop(name, { forced: "true" })).status).toBe(204);
-    const after = await api.get(name);
-    expect(after.status).toBe(404);
+    it("marks the failed step: git-clone for a clone fault, the session for a crash", async () => {
+      const step = (json: { status: { details: { step: string; status: string }[] } }, s: string) =>
+        json.status.details.find((d) => d.step === s)?.status;
+      const clone = await api.get(names.get("clone-204") as string);
+      expect(step(clone.json, "Cloning and configuring the repository")).toBe("failed");
+      expect(step(clone.json, "Starting session")).toBe("waiting");
+      const crash = await api.get(names.get("missing-command") as string);
+      expect(step(crash.json, "Starting session")).toBe("failed");
+      expect(step(crash.json, "Cloning and configuring the repository")).toBe("ready");
+    });
+
+    it("lists every failed session of the caller", async () => {
+      const r = await api.list();
+      expect(Object.keys(r.json.servers).sort()).toEqual([...names.values()].sort());
+    });
+
+    it("logs skip the containers that never started", async () => {
+      const r = await api.logs(names.get("clone-201") as string);
+      expect(r.status).toBe(200);
+      expect(Object.keys(r.json)).toContain("git-clone");
+      expect(Object.keys(r.json)).not.toContain(kit.sessionContainer);
+      const crash = await api.logs(names.get("missing-command") as string);
+      expect(crash.json[kit.sessionContainer]).toContain("jupyter: command not found");
+    });
+
+    it("a quota failure has no pod and so no logs", async () => {
+      const r = await api.logs(names.get("quota") as string);
+      expect(r.status).toBe(200);
+      expect(r.json).toEqual({});
+    });
+
+    it("a failed session may change its resource class; without a resource-pool service no class exists", async () => {
+      const r = await api.patch(names.get("crashloop") as string, { resource_class_id: 3 });
+      expect(r.status).toBe(422);
+      expect(r.json.error).toEqual({
+        code: 1005,
+        message: "The resource class ID 3 does not exist.",
+      });
+    });
+
+    it("stops a failed session", async () => {
+      const name = names.get("unschedulable") as string;
+      expect((await api.stop(name, { forced: "true" })).status).toBe(204);
+      const after = await api.get(name);
+      expect(after.status).toBe(404);
+    });
   });
 });

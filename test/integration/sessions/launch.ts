@@ -1,12 +1,15 @@
 /**
- * Creates a JupyterServer through the repository exactly as POST builds it (buildManifest from the
- * caller, a seeded project and the registry's commit image), for tests of the endpoints that act
- * on existing sessions. A fault of the simulator can be scripted with an annotation.
+ * Creates a session through the configured backend exactly as POST builds it (from the caller, a
+ * seeded project and the registry's commit image), without POST's checks, for tests of the
+ * endpoints that act on existing sessions. A fault of the simulator is scripted through the image
+ * name (docs/local-cluster.md), which both simulators read; `mutate` and `annotations` script a
+ * JupyterServer the service would not build.
  */
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
-import { buildManifest } from "../../../lib/backends/jupyterserver/index.js";
+import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import type { LaunchInput } from "../../../lib/backends/port.js";
 import type { Deps } from "../../../lib/deps.js";
 import { serverName } from "../../../lib/sessions/index.js";
 import type { SessionStack } from "../../helpers/stack.js";
@@ -47,7 +50,10 @@ export interface LaunchOptions {
   annotations?: Record<string, string>;
 }
 
-export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<JupyterServer> {
+export async function launch(
+  stack: SessionStack,
+  opts: LaunchOptions,
+): Promise<{ metadata: { name: string; annotations?: Record<string, string | null> } }> {
   const { deps } = stack;
   const user = await userOf(deps, opts.headers);
   const project = opts.project ?? HELLO;
@@ -57,8 +63,12 @@ export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<
   const slug = segments.pop() ?? "";
   const namespace = segments.join("/");
   const name = serverName(user.safeUsername, namespace, slug, branch, commitSha);
-  const image = opts.image ?? `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`;
-  const manifest = buildManifest({
+  const image =
+    opts.image ??
+    (opts.fault
+      ? `${stack.registryHost}/faults/${opts.fault}:1`
+      : `${stack.registryHost}/${project.path}:${commitSha.slice(0, 7)}`);
+  const input: LaunchInput = {
     config: deps.config,
     user,
     gitlabUser: user.kind === "registered" ? { email: user.email, name: user.fullName } : undefined,
@@ -96,11 +106,18 @@ export async function launch(stack: SessionStack, opts: LaunchOptions): Promise<
       priorityClass: null,
       resourceClassId: opts.resourceClassId ?? null,
     },
-  });
-  if (opts.fault) manifest.metadata.annotations["local.renku.io/fault"] = opts.fault;
-  Object.assign(manifest.metadata.annotations, opts.annotations ?? {});
-  opts.mutate?.(manifest);
-  const result = await deps.k8s.create(manifest);
-  if (!result.created) throw new Error(`session ${name} already exists`);
-  return result.server;
+  };
+  if (opts.mutate || opts.annotations) {
+    // A session the service would not build: written as a JupyterServer, the only kind these
+    // tests (image contracts, simulated git state) script.
+    const manifest = buildManifest(input);
+    Object.assign(manifest.metadata.annotations, opts.annotations ?? {});
+    opts.mutate?.(manifest);
+    const result = await deps.k8s.create(manifest);
+    if (!result.created) throw new Error(`session ${name} already exists`);
+    return result.server;
+  }
+  const created = await deps.sessions.create(input, deps.log);
+  if (created.status !== 201) throw new Error(`session ${name} already exists`);
+  return { metadata: { name } };
 }

@@ -28,6 +28,8 @@ export interface PatchContext {
   sessionUrl: string;
   /** The git host the session talks to (the user's credentials URL, else config). */
   gitUrl: string;
+  /** The pod volume of the session's workspace (its name differs between the two CRDs). */
+  workspaceVolume: string;
 }
 
 export const STS = "/statefulset/spec/template/spec";

@@ -15,13 +15,14 @@ export function testContainerOrder(ctx: PatchContext): AmaltheaPatch[] {
 }
 
 export function tolerations(ctx: PatchContext): AmaltheaPatch[] {
-  const value = [
-    { key: "renku.io/dedicated", operator: "Equal", value: "user", effect: "NoSchedule" },
-    ...ctx.config.sessions.tolerations,
-    ...(ctx.resources.tolerations ?? []).map((key) => ({ key, operator: "Exists" })),
-  ];
-  return [jsonPatch(add(`${STS}/tolerations`, value))];
+  return [jsonPatch(add(`${STS}/tolerations`, tolerationsValue(ctx)))];
 }
+
+export const tolerationsValue = (ctx: PatchContext) => [
+  { key: "renku.io/dedicated", operator: "Equal", value: "user", effect: "NoSchedule" },
+  ...ctx.config.sessions.tolerations,
+  ...(ctx.resources.tolerations ?? []).map((key) => ({ key, operator: "Exists" })),
+];
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === "object" && v !== null ? (v as Json) : {});
@@ -29,9 +30,13 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Config affinity; a resource class with node affinities adds its match expressions to it. */
 export function affinity(ctx: PatchContext): AmaltheaPatch[] {
+  return [jsonPatch(add(`${STS}/affinity`, affinityValue(ctx)))];
+}
+
+export function affinityValue(ctx: PatchContext): Json {
   const base = ctx.config.sessions.affinity;
   const classAffinities = ctx.resources.nodeAffinities ?? [];
-  if (classAffinities.length === 0) return [jsonPatch(add(`${STS}/affinity`, base))];
+  if (classAffinities.length === 0) return base;
   const nodeAffinity = obj(base.nodeAffinity);
   const expr = (key: string) => ({ key, operator: "Exists" });
   const required = classAffinities
@@ -40,7 +45,7 @@ export function affinity(ctx: PatchContext): AmaltheaPatch[] {
   const preferred = classAffinities
     .filter((a) => !a.required_during_scheduling)
     .map((a) => expr(a.key));
-  const value = {
+  return {
     ...base,
     nodeAffinity: {
       ...nodeAffinity,
@@ -58,7 +63,6 @@ export function affinity(ctx: PatchContext): AmaltheaPatch[] {
       },
     },
   };
-  return [jsonPatch(add(`${STS}/affinity`, value))];
 }
 
 export function nodeSelector(ctx: PatchContext): AmaltheaPatch[] {

@@ -14,9 +14,8 @@ export const SIDECAR_AUTOSAVE_COMMAND = [
   "autosave",
 ];
 
-/** Registered users only: JSON-RPC git service at /sessions/<name>/sidecar/, autosave on stop. */
-export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
-  if (ctx.user.kind !== "registered") return [];
+/** The sidecar container; the AmaltheaSession backend adds it as an extra container. */
+export function gitSidecarContainer(ctx: PatchContext) {
   const rpc = ctx.config.sessions.git_rpc_server;
   const prefix = `/sessions/${ctx.name}/sidecar/`;
   const mountPath = `/work/${ctx.projectPath}/`;
@@ -25,47 +24,52 @@ export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
     periodSeconds: 10,
     failureThreshold,
   });
+  return {
+    name: GIT_SIDECAR_CONTAINER,
+    image: rpc.image,
+    ports: [{ containerPort: rpc.port, name: "git-port", protocol: "TCP" }],
+    env: [
+      envVar("GIT_RPC_MOUNT_PATH", mountPath),
+      envVar("GIT_RPC_PORT", rpc.port),
+      envVar("GIT_RPC_HOST", rpc.host),
+      envVar("GIT_RPC_URL_PREFIX", prefix),
+      envVar("GIT_RPC_GIT_PROXY_HEALTH_PORT", ctx.config.sessions.git_proxy.health_port),
+      ...sentryEnv("GIT_RPC_", rpc.sentry),
+      // Read by the autosave (preStop) outside the loader: the launch commit and the user.
+      envVar("CI_COMMIT_SHA", ctx.request.commitSha),
+      envVar("RENKU_USERNAME", ctx.user.username),
+      envVar(
+        "AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES",
+        ctx.config.sessions.autosave_minimum_lfs_file_size_bytes,
+      ),
+    ],
+    lifecycle: {
+      preStop: {
+        exec: {
+          command: SIDECAR_AUTOSAVE_COMMAND,
+        },
+      },
+    },
+    resources: { requests: { memory: "84Mi", cpu: "100m" } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      runAsGroup: 100,
+      runAsUser: 1000,
+      runAsNonRoot: true,
+    },
+    volumeMounts: [{ mountPath, name: ctx.workspaceVolume, subPath: `${ctx.projectPath}/` }],
+    livenessProbe: probe(2),
+    readinessProbe: probe(6),
+    startupProbe: probe(30),
+  };
+}
+
+/** Registered users only: JSON-RPC git service at /sessions/<name>/sidecar/, autosave on stop. */
+export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
+  if (ctx.user.kind !== "registered") return [];
+  const rpc = ctx.config.sessions.git_rpc_server;
   return [
-    jsonPatch(
-      add(`${STS}/containers/-`, {
-        name: GIT_SIDECAR_CONTAINER,
-        image: rpc.image,
-        ports: [{ containerPort: rpc.port, name: "git-port", protocol: "TCP" }],
-        env: [
-          envVar("GIT_RPC_MOUNT_PATH", mountPath),
-          envVar("GIT_RPC_PORT", rpc.port),
-          envVar("GIT_RPC_HOST", rpc.host),
-          envVar("GIT_RPC_URL_PREFIX", prefix),
-          envVar("GIT_RPC_GIT_PROXY_HEALTH_PORT", ctx.config.sessions.git_proxy.health_port),
-          ...sentryEnv("GIT_RPC_", rpc.sentry),
-          // Read by the autosave (preStop) outside the loader: the launch commit and the user.
-          envVar("CI_COMMIT_SHA", ctx.request.commitSha),
-          envVar("RENKU_USERNAME", ctx.user.username),
-          envVar(
-            "AUTOSAVE_MINIMUM_LFS_FILE_SIZE_BYTES",
-            ctx.config.sessions.autosave_minimum_lfs_file_size_bytes,
-          ),
-        ],
-        lifecycle: {
-          preStop: {
-            exec: {
-              command: SIDECAR_AUTOSAVE_COMMAND,
-            },
-          },
-        },
-        resources: { requests: { memory: "84Mi", cpu: "100m" } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          runAsGroup: 100,
-          runAsUser: 1000,
-          runAsNonRoot: true,
-        },
-        volumeMounts: [{ mountPath, name: "workspace", subPath: `${ctx.projectPath}/` }],
-        livenessProbe: probe(2),
-        readinessProbe: probe(6),
-        startupProbe: probe(30),
-      }),
-    ),
+    jsonPatch(add(`${STS}/containers/-`, gitSidecarContainer(ctx))),
     jsonPatch(
       add(`/rpc_server_service`, {
         apiVersion: "v1",

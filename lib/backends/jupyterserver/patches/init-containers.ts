@@ -17,50 +17,58 @@ const CUSTOM_CERTS_VOLUME = "custom-ca-certs";
 
 /** Builds /etc/ssl/certs from the system bundle plus the configured custom CA secrets. */
 export function initCertificates(ctx: PatchContext): AmaltheaPatch[] {
+  const [etc, custom] = certificateVolumes(ctx);
+  return [
+    jsonPatch(add(`${STS}/initContainers/-`, initCertificatesContainer(ctx))),
+    jsonPatch(add(`${STS}/volumes/-`, etc)),
+    jsonPatch(add(`${STS}/volumes/-`, custom)),
+  ];
+}
+
+export function initCertificatesContainer(ctx: PatchContext) {
   const ca = ctx.config.sessions.ca_certs;
-  const sources = ca.secrets
+  return {
+    name: "init-certificates",
+    image: ca.image,
+    resources: { requests: { cpu: "50m", memory: "50Mi" } },
+    volumeMounts: [
+      etcCertsMount(false),
+      { name: CUSTOM_CERTS_VOLUME, mountPath: ca.path, readOnly: true },
+    ],
+  };
+}
+
+/** The in-memory bundle and the configured custom CA secrets it is built from. */
+export function certificateVolumes(ctx: PatchContext) {
+  const sources = ctx.config.sessions.ca_certs.secrets
     .map((s) => s.secret)
     .filter((name): name is string => typeof name === "string" && name.length > 0)
     .map((name) => ({ secret: { name } }));
   return [
-    jsonPatch(
-      add(`${STS}/initContainers/-`, {
-        name: "init-certificates",
-        image: ca.image,
-        resources: { requests: { cpu: "50m", memory: "50Mi" } },
-        volumeMounts: [
-          etcCertsMount(false),
-          { name: CUSTOM_CERTS_VOLUME, mountPath: ca.path, readOnly: true },
-        ],
-      }),
-    ),
-    jsonPatch(add(`${STS}/volumes/-`, { name: ETC_CERTS_VOLUME, emptyDir: { medium: "Memory" } })),
-    jsonPatch(
-      add(`${STS}/volumes/-`, {
-        name: CUSTOM_CERTS_VOLUME,
-        projected: { defaultMode: 0o440, sources },
-      }),
-    ),
+    { name: ETC_CERTS_VOLUME, emptyDir: { medium: "Memory" } },
+    { name: CUSTOM_CERTS_VOLUME, projected: { defaultMode: 0o440, sources } },
   ];
 }
 
 /** Pulls the session image as its own visible step. */
 export function downloadImage(ctx: PatchContext): AmaltheaPatch[] {
-  return [
-    jsonPatch(
-      add(`${STS}/initContainers/-`, {
-        name: "download-image",
-        image: ctx.image.image,
-        command: ["sh", "-c"],
-        args: ["exit 0"],
-        resources: { requests: { cpu: "50m", memory: "50Mi" } },
-      }),
-    ),
-  ];
+  return [jsonPatch(add(`${STS}/initContainers/-`, downloadImageContainer(ctx)))];
 }
+
+export const downloadImageContainer = (ctx: PatchContext) => ({
+  name: "download-image",
+  image: ctx.image.image,
+  command: ["sh", "-c"],
+  args: ["exit 0"],
+  resources: { requests: { cpu: "50m", memory: "50Mi" } },
+});
 
 /** Clones the project into the workspace (a no-op when the volume already holds it). */
 export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
+  return [jsonPatch(add(`${STS}/initContainers/-`, gitCloneContainer(ctx)))];
+}
+
+export function gitCloneContainer(ctx: PatchContext) {
   const { user } = ctx;
   const registered = user.kind === "registered";
   const env = [
@@ -83,23 +91,19 @@ export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
       envVar("GIT_CLONE_USER__FULL_NAME", ctx.gitlabUser?.name ?? user.fullName),
     );
   }
-  return [
-    jsonPatch(
-      add(`${STS}/initContainers/-`, {
-        name: "git-clone",
-        image: ctx.config.sessions.git_clone.image,
-        resources: { requests: { cpu: "100m", memory: "100Mi" } },
-        securityContext: {
-          allowPrivilegeEscalation: false,
-          runAsGroup: 100,
-          runAsUser: 1000,
-          runAsNonRoot: true,
-        },
-        volumeMounts: [{ mountPath: "/work", name: "workspace" }, etcCertsMount(true)],
-        env,
-      }),
-    ),
-  ];
+  return {
+    name: "git-clone",
+    image: ctx.config.sessions.git_clone.image,
+    resources: { requests: { cpu: "100m", memory: "100Mi" } },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      runAsGroup: 100,
+      runAsUser: 1000,
+      runAsNonRoot: true,
+    },
+    volumeMounts: [{ mountPath: "/work", name: ctx.workspaceVolume }, etcCertsMount(true)],
+    env,
+  };
 }
 
 /**

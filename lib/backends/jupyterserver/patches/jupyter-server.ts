@@ -15,6 +15,11 @@ export function autosaveAllowed(ctx: PatchContext): boolean {
 
 /** The built-in variables of container 0, then the user's; redefining a built-in is a 422 (1004). */
 export function env(ctx: PatchContext): AmaltheaPatch[] {
+  return [jsonPatch(...sessionEnv(ctx).map((e) => add(`${STS}/containers/0/env/-`, e)))];
+}
+
+/** The session container's env: built-in variables, then the user's. */
+export function sessionEnv(ctx: PatchContext): { name: string; value: string }[] {
   const builtIn = [
     envVar("GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
     envVar("RENKU_USERNAME", ctx.user.username),
@@ -31,7 +36,7 @@ export function env(ctx: PatchContext): AmaltheaPatch[] {
     if (existing !== undefined && existing !== value) throw overriddenEnvError(name);
     return envVar(name, value);
   });
-  return [jsonPatch(...[...builtIn, ...user].map((e) => add(`${STS}/containers/0/env/-`, e)))];
+  return [...builtIn, ...user];
 }
 
 export const imagePullSecretName = (serverName: string) => `${serverName}-image-secret`;
@@ -76,7 +81,13 @@ export function disableServiceLinks(): AmaltheaPatch[] {
   return [jsonPatch(add(`${STS}/enableServiceLinks`, false))];
 }
 
-const RENVIRON_PATH = "/home/jovyan/.Renviron";
+export const RENVIRON_PATH = "/home/jovyan/.Renviron";
+
+/** The user's variables as ~/.Renviron lines. */
+export const renvironText = (ctx: PatchContext) =>
+  Object.entries(ctx.request.environmentVariables)
+    .map(([k, v]) => `${k}=${v}`)
+    .join("\n");
 
 /** R and RStudio ignore the container env: the user's variables also go to ~/.Renviron. */
 export function renviron(ctx: PatchContext): AmaltheaPatch[] {
@@ -89,7 +100,7 @@ export function renviron(ctx: PatchContext): AmaltheaPatch[] {
         apiVersion: "v1",
         kind: "Secret",
         metadata: { name, namespace: ctx.config.k8s.namespace },
-        stringData: { ".Renviron": vars.map(([k, v]) => `${k}=${v}`).join("\n") },
+        stringData: { ".Renviron": renvironText(ctx) },
       }),
       add(`${STS}/volumes/-`, { name, secret: { secretName: name } }),
       add(`${STS}/containers/0/volumeMounts/-`, {

@@ -2,27 +2,31 @@
  * Fresh credentials for a resumed session (section 10): the tokens in the StatefulSet's env and
  * the GitLab token in the image pull secret may have expired while it was hibernated.
  */
-import type { RegisteredUser } from "../auth/user.js";
+import type { RegisteredUser } from "../../auth/user.js";
+import type { Config } from "../../config.js";
 import {
-  imagePullSecretName,
   type PodTemplateSpec,
   refreshedDockerConfigJson,
   statefulSetTokenPatch,
-} from "../backends/jupyterserver/index.js";
-import type { Deps } from "../deps.js";
+} from "./hibernation.js";
+import { imagePullSecretName } from "./patches/jupyter-server.js";
+import type { SessionsRepository } from "./repository.js";
 
-const DOCKER_CONFIG_KEY = ".dockerconfigjson";
+export const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
 /**
  * Two reads in parallel (StatefulSet, pull secret), then up to two writes in parallel (the
  * StatefulSet's env, the secret). A missing StatefulSet or secret is skipped.
  */
 export async function reinjectTokens(
-  deps: Pick<Deps, "k8s" | "config">,
+  repo: Pick<
+    SessionsRepository,
+    "getStatefulSet" | "getSecret" | "patchStatefulSetJson" | "replaceSecret"
+  >,
+  config: Pick<Config, "git">,
   user: RegisteredUser,
   name: string,
 ): Promise<void> {
-  const repo = deps.k8s;
   const secretName = imagePullSecretName(name);
   const [sts, secret] = await Promise.all([repo.getStatefulSet(name), repo.getSecret(secretName)]);
   const writes: Promise<unknown>[] = [];
@@ -34,7 +38,7 @@ export async function reinjectTokens(
       ...(secret.data ?? {}),
       [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
         secret.data?.[DOCKER_CONFIG_KEY],
-        deps.config.git.registry,
+        config.git.registry,
         user.gitToken,
         user.email,
       ),

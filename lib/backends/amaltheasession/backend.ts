@@ -1,0 +1,223 @@
+/**
+ * The AmaltheaSession backend behind the session port (Amalthea >= 0.25). A session is the CR and
+ * its pod `<name>-0`, read together: the status the API shows needs the pod's container detail.
+ */
+import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
+import type { Config } from "../../config.js";
+import { userInputError } from "../../errors.js";
+import { isLabelValue } from "../../k8s/labels.js";
+import type { Logger } from "../../log.js";
+import type { ResolvedResources } from "../../sessions/types.js";
+import { ownEvents } from "../events.js";
+import { createJupyterServer, newLaunchId, removeOwnLaunch } from "../jupyterserver/create.js";
+import {
+  envTokenPatch,
+  hibernationAnnotations,
+  RESOURCE_CLASS_CHANGE_MESSAGE,
+  refreshedDockerConfigJson,
+} from "../jupyterserver/hibernation.js";
+import { containerResources, SAFE_USERNAME_LABEL } from "../jupyterserver/manifest.js";
+import { podName } from "../jupyterserver/ownership.js";
+import { imagePullSecretName } from "../jupyterserver/patches/jupyter-server.js";
+import type { SessionsRepository } from "../jupyterserver/repository.js";
+import { DOCKER_CONFIG_KEY } from "../jupyterserver/resume.js";
+import { stepOfContainer } from "../jupyterserver/status.js";
+import type { ResourceList } from "../jupyterserver/types.js";
+import type { Session, SessionBackend } from "../port.js";
+import { buildAmaltheaSession } from "./manifest.js";
+import { serializeSession } from "./serialize.js";
+import { isAnonymousSession, sessionState, stepName } from "./status.js";
+import type { AmaltheaSession, AmsView } from "./types.js";
+import { sessionOwner, toSessionView } from "./view.js";
+
+export const AMALTHEA_SESSION_KIND = "AmaltheaSession";
+
+interface AmsSession extends Session, AmsView {
+  readonly kind: typeof AMALTHEA_SESSION_KIND;
+}
+
+const wrap = (cr: AmaltheaSession, pod?: V1Pod): AmsSession => ({
+  name: cr.metadata.name,
+  kind: AMALTHEA_SESSION_KIND,
+  cr,
+  pod,
+});
+const view = (s: Session) => s as AmsSession;
+
+const isHibernated = (s: AmsSession) =>
+  s.cr.spec.hibernated === true || s.cr.status?.state === "Hibernated";
+
+/** Merge-patch values for a map: new keys set, keys no longer wanted removed (null). */
+function replacing(current: ResourceList | undefined, next: ResourceList): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(current ?? {})) out[key] = null;
+  for (const [key, value] of Object.entries(next))
+    if (value !== undefined) out[key] = String(value);
+  return out;
+}
+
+export function amaltheaSessionBackend(
+  repo: SessionsRepository<AmaltheaSession>,
+  config: Config,
+): SessionBackend {
+  /** The CR again with its pod: a write answers the CR alone. */
+  const withPod = async (cr: AmaltheaSession | undefined) =>
+    cr ? wrap(cr, await repo.getPod(podName(cr.metadata.name))) : undefined;
+
+  return {
+    async get(name) {
+      const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
+      return cr ? wrap(cr, pod) : undefined;
+    },
+
+    async listForUser(safeUsername) {
+      if (!isLabelValue(safeUsername)) return [];
+      // The pods carry the session's labels (spec.template.metadata): one list for all of them.
+      const [crs, pods] = await Promise.all([
+        repo.listForUser(safeUsername),
+        repo.listPods(`${SAFE_USERNAME_LABEL}=${safeUsername}`),
+      ]);
+      const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
+      return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+    },
+
+    owner: (s) => sessionOwner(view(s).cr),
+    view: (s) => toSessionView(view(s).cr),
+    serialize: (s, now) => serializeSession(view(s), config, now),
+
+    async create(input, log: Logger) {
+      const launchId = newLaunchId();
+      const { session, secrets } = buildAmaltheaSession(input, launchId);
+      const dropSecrets = () =>
+        Promise.all(secrets.map((s) => repo.deleteSecret(s.metadata.name).catch(() => false)));
+      let created: Awaited<ReturnType<typeof createJupyterServer<AmaltheaSession>>>;
+      try {
+        // The operator adopts them, and deletes them with the session.
+        const made = await Promise.all(secrets.map((s) => repo.createSecret(s)));
+        const existing = secrets.filter((_, i) => !made[i]);
+        // Left by a launch that failed, unless a concurrent identical launch made them (its
+        // session is then the answer): refresh the leftovers, never a live session's.
+        if (existing.length > 0 && !(await repo.get(input.name)))
+          await Promise.all(existing.map((s) => repo.overwriteSecret(s)));
+        created = await createJupyterServer(repo, session, launchId, input.user, log);
+      } catch (err) {
+        // No session adopted them: they would be left behind.
+        if (!(await repo.get(input.name).catch(() => undefined))) await dropSecrets();
+        throw err;
+      }
+      return {
+        status: created.status,
+        session: wrap(created.server),
+        discard: async () => {
+          if (created.status === 201) await removeOwnLaunch(repo, input.name, launchId, log);
+        },
+      };
+    },
+
+    delete: (name, opts) => repo.delete(name, opts),
+    isHibernated: (s) => isHibernated(view(s)),
+
+    assertResourceClassChangeAllowed(s) {
+      const v = view(s);
+      if (isHibernated(v) || sessionState(v) === "failed") return;
+      throw userInputError(RESOURCE_CLASS_CHANGE_MESSAGE);
+    },
+
+    async changeResourceClass(s, resources: ResolvedResources) {
+      const { cr } = view(s);
+      const next = containerResources(config, resources);
+      const current = cr.spec.session.resources;
+      const quota = resources.priorityClass ?? null;
+      const classId = resources.resourceClassId === null ? "" : String(resources.resourceClassId);
+      // Under whenFailedOrHibernated the operator applies it now (failed) or at the resume.
+      const patched = await repo.patchMerge(s.name, {
+        metadata: {
+          annotations: { "renku.io/resourceClassId": classId },
+          labels: { "renku.io/quota": quota },
+        },
+        spec: {
+          priorityClassName: quota,
+          session: {
+            resources: {
+              requests: replacing(current?.requests, next.requests),
+              limits: replacing(current?.limits, next.limits),
+            },
+          },
+          template: { metadata: { labels: { "renku.io/quota": quota } } },
+        },
+      });
+      return withPod(patched);
+    },
+
+    // As for JupyterServers, the git sidecar is not asked: the git fields stay empty.
+    hibernate: async (s, now) =>
+      withPod(
+        await repo.patchMerge(s.name, {
+          metadata: { annotations: hibernationAnnotations(undefined, now) },
+          spec: { hibernated: true },
+        }),
+      ),
+
+    async resume(s, user) {
+      const { cr } = view(s);
+      const secretName = imagePullSecretName(s.name);
+      const secret = cr.spec.imagePullSecrets?.some((p) => p.name === secretName)
+        ? await repo.getSecret(secretName)
+        : undefined;
+      if (secret) {
+        const data = {
+          ...(secret.data ?? {}),
+          [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
+            secret.data?.[DOCKER_CONFIG_KEY],
+            config.git.registry,
+            user.gitToken,
+            user.email,
+          ),
+        };
+        await repo.replaceSecret(secretName, { ...secret, data });
+      }
+      // One patch: fresh tokens in the containers' env (each guarded by a test of its name),
+      // the resume, and the hibernation record cleared as the JupyterServer operator does.
+      const tokens = envTokenPatch(
+        [
+          ["/spec/initContainers", cr.spec.initContainers],
+          ["/spec/extraContainers", cr.spec.extraContainers],
+        ],
+        user,
+      );
+      const annotations = Object.keys(cr.metadata.annotations ?? {}).filter((k) =>
+        k.startsWith("renku.io/hibernation"),
+      );
+      const patched = await repo.patchJson(s.name, [
+        ...tokens,
+        { op: "replace", path: "/spec/hibernated", value: false },
+        ...annotations.map((k) => ({
+          op: "remove" as const,
+          path: `/metadata/annotations/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        })),
+      ]);
+      return withPod(patched);
+    },
+
+    logTargets(s) {
+      const { pod } = view(s);
+      const names = (list: { name: string }[] | undefined) => (list ?? []).map((c) => c.name);
+      return {
+        pod: podName(s.name),
+        containers: [...names(pod?.spec?.initContainers), ...names(pod?.spec?.containers)],
+      };
+    },
+    readLogs: (pod, container, opts) => repo.readLogs(pod, container, opts),
+    events: (s) =>
+      ownEvents(
+        view(s).cr,
+        podName(s.name),
+        (name) => repo.listEvents(name),
+        // Its containers, named as the JupyterServer's steps know them.
+        (container) => {
+          const step = stepName(container, !isAnonymousSession(view(s).cr));
+          return step ? stepOfContainer(step) : undefined;
+        },
+      ),
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The API `status` object (section 5.2) of an AmaltheaSession: the operator's state, error and
+ * conditions, with the per-container detail read from its pod (amaltheasession.md §6.4). Each
+ * situation reads as the JupyterServer path shows its equivalent: same state, steps and messages.
+ */
+import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
+import type { Config } from "../../config.js";
+import type { ServerState, StepStatus } from "../../sessions/types.js";
+import {
+  type ApiStatus,
+  apiStatus,
+  containerFailureMessage,
+  containerSteps,
+  DEFAULT_IMAGE_WARNING,
+  hibernatedWarning,
+  idleWarning,
+  isAnonymousServer,
+  maxAgeWarning,
+  type StatusWarning,
+  secondsSince,
+  unschedulableMessage,
+} from "../jupyterserver/status.js";
+import type { ContainerStatus, PodStatus } from "../jupyterserver/types.js";
+import { durationSeconds } from "./duration.js";
+import { SESSION_CONTAINER } from "./manifest.js";
+import type { AmaltheaSession, AmsView } from "./types.js";
+
+/** The JupyterServer's message for a quota failure, which the operator words differently. */
+const QUOTA_MESSAGE = "The resource quota has been exceeded.";
+
+/** Containers named as the JupyterServer's steps and messages know them. */
+export function stepName(name: string, registered: boolean): string | undefined {
+  if (name === SESSION_CONTAINER) return "jupyter-server";
+  // Behind oauth2-proxy the authproxy is one more hop of the same step.
+  if (name === "authproxy") return registered ? "oauth2-proxy" : "passthrough-proxy";
+  return name;
+}
+
+const WORSE: StepStatus[] = ["failed", "waiting", "executing", "ready"];
+
+function stepStatus(c: V1ContainerStatus, failing: boolean): StepStatus {
+  const state = c.state ?? {};
+  if (state.terminated?.exitCode === 0) return "ready";
+  const crashed =
+    state.waiting?.reason === "CrashLoopBackOff" ||
+    (state.terminated !== undefined && state.terminated.exitCode !== 0);
+  if (failing && crashed) return "failed";
+  if (state.running) return c.ready ? "ready" : "executing";
+  return "waiting";
+}
+
+function states(
+  list: V1ContainerStatus[] | undefined,
+  registered: boolean,
+  failing: boolean,
+): Record<string, StepStatus> {
+  const out: Record<string, StepStatus> = {};
+  for (const c of list ?? []) {
+    const name = stepName(c.name, registered);
+    if (!name) continue;
+    const status = stepStatus(c, failing);
+    const before = out[name];
+    out[name] = before && WORSE.indexOf(before) < WORSE.indexOf(status) ? before : status;
+  }
+  return out;
+}
+
+/** The pod's status with the session container under the JupyterServer's name. */
+function renamed(pod: V1Pod | undefined): PodStatus | undefined {
+  if (!pod?.status) return undefined;
+  const rename = (list: V1ContainerStatus[] | undefined) =>
+    list?.map(
+      (c) =>
+        ({
+          ...c,
+          name: c.name === SESSION_CONTAINER ? "jupyter-server" : c.name,
+        }) as unknown as ContainerStatus,
+    );
+  return {
+    ...(pod.status as unknown as PodStatus),
+    containerStatuses: rename(pod.status.containerStatuses) ?? null,
+    initContainerStatuses: rename(pod.status.initContainerStatuses) ?? null,
+  };
+}
+
+export function isAnonymousSession(cr: AmaltheaSession): boolean {
+  return isAnonymousServer(cr);
+}
+
+/** amaltheasession.md §6.4, plus the JupyterServer's own rules where it says more. */
+export function sessionState(view: AmsView): ServerState {
+  const { cr, pod } = view;
+  if (cr.metadata.deletionTimestamp) return "stopping";
+  if (cr.spec.hibernated) return "hibernated";
+  const state = cr.status?.state ?? "NotReady";
+  if (state === "Failed" || state === "Succeeded") return "failed";
+  // The JupyterServer operator fails an unschedulable pod at once; Amalthea warns for 10 minutes.
+  if (unschedulableMessage(renamed(pod))) return "failed";
+  if (state === "Running" || state === "RunningDegraded") return "running";
+  return "starting";
+}
+
+function failureMessage(view: AmsView): string | undefined {
+  const pod = renamed(view.pod);
+  const error = view.cr.status?.error;
+  return (
+    unschedulableMessage(pod) ??
+    (error?.startsWith("Quota exceeded") ? QUOTA_MESSAGE : undefined) ??
+    containerFailureMessage(pod) ??
+    (error || undefined)
+  );
+}
+
+function warnings(
+  cr: AmaltheaSession,
+  state: ServerState,
+  config: Config,
+  now: Date,
+): StatusWarning[] {
+  const out: StatusWarning[] = [];
+  const warnWithin = config.sessions.termination_warning_duration_seconds;
+  const culling = cr.spec.culling ?? {};
+  const status = cr.status ?? {};
+  const anonymous = isAnonymousSession(cr);
+  if (cr.spec.session.image === config.sessions.default_image) out.push(DEFAULT_IMAGE_WARNING);
+
+  const idleThreshold = durationSeconds(culling.maxIdleDuration);
+  if (idleThreshold > 0 && state === "running" && status.idle && status.idleSince) {
+    const since = [status.idleSince, culling.lastInteraction]
+      .map((t) => secondsSince(t, now))
+      .filter((s): s is number => s !== undefined);
+    const idleFor = Math.min(...since);
+    if (idleThreshold - idleFor < warnWithin)
+      out.push(idleWarning(idleThreshold - idleFor, anonymous ? "deleted" : "hibernated"));
+  }
+
+  const hibernatedThreshold = durationSeconds(culling.maxHibernatedDuration);
+  const hibernatedFor = secondsSince(status.hibernatedSince, now);
+  if (
+    !anonymous &&
+    state === "hibernated" &&
+    hibernatedThreshold > 0 &&
+    hibernatedFor !== undefined
+  )
+    out.push(hibernatedWarning(hibernatedThreshold - hibernatedFor, warnWithin));
+
+  const maxAge = durationSeconds(culling.maxAge);
+  const age = secondsSince(cr.metadata.creationTimestamp, now);
+  if (maxAge > 0 && age !== undefined && maxAge - age < warnWithin)
+    out.push(maxAgeWarning(maxAge - age));
+  return out;
+}
+
+export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStatus {
+  const { cr, pod } = view;
+  const state = sessionState(view);
+  const registered = !isAnonymousSession(cr);
+  const failing = state === "failed";
+  const init = states(pod?.status?.initContainerStatuses, registered, failing);
+  const regular = states(pod?.status?.containerStatuses, registered, failing);
+  // Starting, or hibernated without a pod: what has no state yet shows as waiting.
+  const fill = state === "starting" || (!pod && state === "hibernated");
+  const details = containerSteps(init, regular, fill, !registered, config);
+  return apiStatus(
+    state,
+    details,
+    warnings(cr, state, config, now),
+    failing ? failureMessage(view) : undefined,
+  );
+}

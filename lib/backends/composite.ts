@@ -1,0 +1,72 @@
+/**
+ * The migration mode (NB_AMALTHEA__BACKEND=both): sessions are read from both kinds, new ones are
+ * made in the primary kind, and every other operation goes to the backend that holds the session.
+ * A name held by both kinds (never made by this service, whose names are unique) shows the
+ * primary's session, so the list stays keyed by unique names.
+ */
+import type { Session, SessionBackend } from "./port.js";
+
+export function bothBackends(primary: SessionBackend, legacy: SessionBackend): SessionBackend {
+  const owners = new Map<string, SessionBackend>();
+  // Each backend tags its sessions with its own kind; learn which is which from what they return.
+  const remember = (backend: SessionBackend, s: Session) => {
+    owners.set(s.kind, backend);
+    return s;
+  };
+  const of = (s: Session): SessionBackend => {
+    const owner = owners.get(s.kind);
+    if (!owner) throw new Error(`no backend holds sessions of kind ${s.kind}`);
+    return owner;
+  };
+
+  return {
+    async get(name) {
+      const [a, b] = await Promise.all([primary.get(name), legacy.get(name)]);
+      if (a) return remember(primary, a);
+      return b ? remember(legacy, b) : undefined;
+    },
+    async listForUser(safeUsername) {
+      const [a, b] = await Promise.all([
+        primary.listForUser(safeUsername),
+        legacy.listForUser(safeUsername),
+      ]);
+      const names = new Set(a.map((s) => s.name));
+      return [
+        ...a.map((s) => remember(primary, s)),
+        ...b.filter((s) => !names.has(s.name)).map((s) => remember(legacy, s)),
+      ];
+    },
+    owner: (s) => of(s).owner(s),
+    view: (s) => of(s).view(s),
+    serialize: (s, now) => of(s).serialize(s, now),
+    async create(input, log) {
+      const created = await primary.create(input, log);
+      remember(primary, created.session);
+      return created;
+    },
+    // Whichever kind holds it, the primary first (as get() resolves a name).
+    delete: async (name, opts) =>
+      (await primary.delete(name, opts)) || (await legacy.delete(name, opts)),
+    isHibernated: (s) => of(s).isHibernated(s),
+    assertResourceClassChangeAllowed: (s) => of(s).assertResourceClassChangeAllowed(s),
+    changeResourceClass: async (s, resources) => {
+      const owner = of(s);
+      const out = await owner.changeResourceClass(s, resources);
+      return out && remember(owner, out);
+    },
+    hibernate: async (s, now) => {
+      const owner = of(s);
+      const out = await owner.hibernate(s, now);
+      return out && remember(owner, out);
+    },
+    resume: async (s, user) => {
+      const owner = of(s);
+      const out = await owner.resume(s, user);
+      return out && remember(owner, out);
+    },
+    logTargets: (s) => of(s).logTargets(s),
+    // Pods are pods: either backend reads them the same way.
+    readLogs: (pod, container, opts) => primary.readLogs(pod, container, opts),
+    events: (s) => of(s).events(s),
+  };
+}

@@ -1,0 +1,109 @@
+/** The JupyterServer backend behind the session port (Amalthea <= 0.24). */
+import type { Config } from "../../config.js";
+import type { Logger } from "../../log.js";
+import { ownEvents } from "../events.js";
+import type { Session, SessionBackend } from "../port.js";
+import { createJupyterServer, newLaunchId, removeOwnLaunch, withLaunchId } from "./create.js";
+import {
+  assertResourceClassChangeAllowed,
+  hibernateMergePatch,
+  isHibernated,
+  resourceClassPatch,
+  resumeMergePatch,
+  statefulSetPriorityPatch,
+} from "./hibernation.js";
+import { buildManifest } from "./manifest.js";
+import { logContainers, podName } from "./ownership.js";
+import type { SessionsRepository } from "./repository.js";
+import { reinjectTokens } from "./resume.js";
+import { serializeServer } from "./serialize.js";
+import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
+import { stepOfContainer } from "./status.js";
+import type { JupyterServer } from "./types.js";
+import { sessionOwner, toSessionView } from "./view.js";
+
+export const JUPYTER_SERVER_KIND = "JupyterServer";
+
+interface JsSession extends Session {
+  readonly kind: typeof JUPYTER_SERVER_KIND;
+  readonly cr: JupyterServer;
+}
+
+const wrap = (cr: JupyterServer): JsSession => ({
+  name: cr.metadata.name,
+  kind: JUPYTER_SERVER_KIND,
+  cr,
+});
+const wrapped = (cr: JupyterServer | undefined) => (cr ? wrap(cr) : undefined);
+const cr = (s: Session) => (s as JsSession).cr;
+
+export function jupyterServerBackend(
+  repo: SessionsRepository<JupyterServer>,
+  config: Config,
+  log: Logger,
+): SessionBackend {
+  return {
+    get: async (name) => wrapped(await repo.get(name)),
+    listForUser: async (safeUsername) => (await repo.listForUser(safeUsername)).map(wrap),
+    owner: (s) => sessionOwner(cr(s)),
+    view: (s) => toSessionView(cr(s)),
+    serialize: (s, now) => serializeServer(cr(s), config, now),
+
+    async create(input, launchLog: Logger) {
+      const launchId = newLaunchId();
+      const manifest = withLaunchId(buildManifest(input), launchId);
+      const created = await createJupyterServer(repo, manifest, launchId, input.user, launchLog);
+      return {
+        status: created.status,
+        session: wrap(created.server),
+        discard: async () => {
+          if (created.status === 201) await removeOwnLaunch(repo, input.name, launchId, log);
+        },
+      };
+    },
+
+    delete: (name, opts) => repo.delete(name, opts),
+    isHibernated: (s) => isHibernated(cr(s)),
+    assertResourceClassChangeAllowed: (s) => assertResourceClassChangeAllowed(cr(s)),
+
+    async changeResourceClass(s, resources) {
+      const patched = await repo.patchJson(s.name, resourceClassPatch(cr(s), config, resources));
+      if (!patched) return undefined;
+      // The operator does not reconcile the priority class into the StatefulSet; 404 is ignored.
+      const sts = await repo.getStatefulSet(s.name);
+      const ops = statefulSetPriorityPatch(
+        resources.priorityClass,
+        sts?.spec?.template?.spec?.priorityClassName,
+      );
+      if (sts && ops.length > 0) await repo.patchStatefulSetJson(s.name, ops);
+      return wrap(patched);
+    },
+
+    async hibernate(s, now) {
+      // The git sidecar's state, when it answers; empty git information otherwise.
+      const git = hasGitSidecar(cr(s))
+        ? await sidecarGitStatus({ k8s: repo, log }, s.name)
+        : undefined;
+      return wrapped(await repo.patchMerge(s.name, hibernateMergePatch(git, now)));
+    },
+
+    async resume(s, user) {
+      // Fresh tokens first, so the pod the resume creates starts with them.
+      await reinjectTokens(repo, config, user, s.name);
+      return wrapped(await repo.patchMerge(s.name, resumeMergePatch()));
+    },
+
+    logTargets: (s) => ({
+      pod: cr(s).status?.mainPod?.name ?? podName(s.name),
+      containers: logContainers(cr(s)),
+    }),
+    readLogs: (pod, container, opts) => repo.readLogs(pod, container, opts),
+    events: (s) =>
+      ownEvents(
+        cr(s),
+        cr(s).status?.mainPod?.name ?? podName(s.name),
+        (name) => repo.listEvents(name),
+        stepOfContainer,
+      ),
+  };
+}

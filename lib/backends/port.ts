@@ -1,0 +1,73 @@
+/**
+ * The boundary between the use cases and the custom resources that hold sessions. Each backend
+ * (lib/backends/jupyterserver/, lib/backends/amaltheasession/, and the composite of both) implements
+ * it; above it nothing knows which kind of resource it handles. A Session is an opaque handle:
+ * only the backend that returned it reads what is inside.
+ */
+import type { CoreV1Event } from "@kubernetes/client-node/dist/gen/index.js";
+import type { RegisteredUser } from "../auth/user.js";
+import type { Logger } from "../log.js";
+import type { ResolvedResources } from "../sessions/types.js";
+import type { SessionView } from "../sessions/view.js";
+import type { ManifestInput } from "./jupyterserver/manifest.js";
+import type { NotebookResponse } from "./jupyterserver/serialize.js";
+
+export type { NotebookResponse };
+export type LaunchInput = ManifestInput;
+
+/** One stored session; `kind` is for the backends' own dispatch, never read above them. */
+export interface Session {
+  readonly name: string;
+  readonly kind: string;
+}
+
+export interface Created {
+  /** 201 new; 200 a concurrent identical POST created it first (it is the caller's). */
+  status: 200 | 201;
+  session: Session;
+  /** Removes what this launch created, when what follows the creation fails. */
+  discard(): Promise<void>;
+}
+
+export interface LogTargets {
+  pod: string;
+  containers: string[];
+}
+
+/** A Kubernetes event about one of the session's objects, with the status step it concerns. */
+export interface SessionEventRecord {
+  event: CoreV1Event;
+  step: string | undefined;
+}
+
+export interface SessionBackend {
+  get(name: string): Promise<Session | undefined>;
+  /** The sessions labelled with this safe username (ownership is checked by the caller). */
+  listForUser(safeUsername: string): Promise<Session[]>;
+  /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
+  owner(session: Session): SessionView["owner"];
+  /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */
+  view(session: Session): SessionView;
+  serialize(session: Session, now: Date): NotebookResponse;
+  /** Builds the resource (422 code 1004 on an overridden variable, before any write) and creates it. */
+  create(input: LaunchInput, log: Logger): Promise<Created>;
+  /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */
+  delete(name: string, opts: { forced: boolean }): Promise<boolean>;
+  isHibernated(session: Session): boolean;
+  /** 422 unless the session is hibernated or failed. */
+  assertResourceClassChangeAllowed(session: Session): void;
+  /** undefined when the session vanished meanwhile. */
+  changeResourceClass(session: Session, resources: ResolvedResources): Promise<Session | undefined>;
+  hibernate(session: Session, now: Date): Promise<Session | undefined>;
+  /** Fresh credentials first, then the resume. */
+  resume(session: Session, user: RegisteredUser): Promise<Session | undefined>;
+  logTargets(session: Session): LogTargets;
+  /** undefined when the pod or container is missing or has not started. */
+  readLogs(
+    pod: string,
+    container: string,
+    opts: { tailLines?: number; timestamps?: boolean; limitBytes?: number },
+  ): Promise<string | undefined>;
+  /** Events about the session's own objects (resource, StatefulSet, PVC, pod), in any order. */
+  events(session: Session): Promise<SessionEventRecord[]>;
+}

@@ -1,0 +1,31 @@
+/** NB_AMALTHEA__BACKEND: which custom resource(s) hold the sessions. */
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { amaltheaSessionBackend } from "./amaltheasession/backend.js";
+import type { AmaltheaSession } from "./amaltheasession/types.js";
+import { bothBackends } from "./composite.js";
+import { jupyterServerBackend } from "./jupyterserver/backend.js";
+import type { SessionsRepository } from "./jupyterserver/repository.js";
+import type { JupyterServer } from "./jupyterserver/types.js";
+import type { SessionBackend } from "./port.js";
+
+/** AmaltheaSessions are served by Amalthea >= 0.25 as amalthea.dev/v1alpha1 (the only version). */
+export const AMALTHEA_SESSIONS = {
+  group: "amalthea.dev",
+  version: "v1alpha1",
+  plural: "amaltheasessions",
+} as const;
+
+export function sessionBackend(
+  repo: SessionsRepository<JupyterServer>,
+  config: Config,
+  log: Logger,
+): SessionBackend {
+  const choice = config.amalthea.backend;
+  const js = () => jupyterServerBackend(repo, config, log);
+  const ams = () =>
+    amaltheaSessionBackend(repo.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config);
+  if (choice === "jupyterserver") return js();
+  if (choice === "amaltheasession") return ams();
+  return bothBackends(ams(), js());
+}

@@ -1,0 +1,135 @@
+/**
+ * What only the AmaltheaSession backend does, through the endpoints: a class change with the
+ * resource-pool service (merge patch, stale keys removed, applied at the resume), the Kubernetes
+ * calls of each endpoint, the hibernated countdown from `hibernatedSince`, and the Secrets it
+ * creates beside a session and that go with it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { amaltheaSessions } from "../../helpers/backends.js";
+import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { registeredHeaders } from "../../helpers/users.js";
+import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
+import { sessionsApi } from "./api.js";
+import { CLIMATE, launch } from "./launch.js";
+
+const alice = registeredHeaders({ username: "alice" });
+const asAlice = sessionsApi(alice);
+let stack: SessionStack;
+let crc: CrcDouble;
+let climate: string;
+let hello: string;
+
+beforeAll(async () => {
+  crc = await startCrcDouble();
+  stack = await startSessionStack({
+    timing: "instant",
+    env: { NB_CRC_URL: crc.url, NB_AMALTHEA__BACKEND: "amaltheasession" },
+  });
+  climate = (
+    await launch(stack, {
+      headers: alice,
+      project: CLIMATE,
+      branch: "main",
+      commitSha: CLIMATE.main,
+    })
+  ).metadata.name;
+  hello = (await launch(stack, { headers: alice, privateImage: true })).metadata.name;
+});
+afterAll(async () => {
+  await stack?.stop();
+  await crc?.stop();
+});
+
+async function k8sCalls(fn: () => Promise<unknown>) {
+  const start = stack.cluster.requests.length;
+  await fn();
+  return stack.cluster.requests.slice(start).map((r) => `${r.verb} ${r.resource}`);
+}
+
+describe("PATCH resource_class_id on an AmaltheaSession", () => {
+  it("refuses a class change on a running session (422), as for a JupyterServer", async () => {
+    const r = await asAlice.patch(climate, { resource_class_id: 2 });
+    expect(r.status).toBe(422);
+    expect(r.json.error.message).toBe(
+      "The resource class can be changed only if the server is hibernated or failing",
+    );
+  });
+
+  it("moves a hibernated session to a GPU class of the caller's pool", async () => {
+    expect((await asAlice.patch(climate, { state: "hibernated" })).status).toBe(200);
+    const r = await asAlice.patch(climate, { resource_class_id: 3 });
+    expect(r.status).toBe(200);
+    expect(r.json.resources.requests).toMatchObject({ cpu: 2, memory: "8G", gpu: 1 });
+    expect(r.json.annotations["renku.io/resourceClassId"]).toBe("3");
+    const ams = await amaltheaSessions(stack.deps).get(climate);
+    expect(ams?.metadata.labels["renku.io/quota"]).toBe("gpu-quota");
+    expect(ams?.spec.priorityClassName).toBe("gpu-quota");
+  });
+
+  it("back to a CPU class removes the GPU from requests and limits", async () => {
+    const r = await asAlice.patch(climate, { resource_class_id: 2 });
+    expect(r.status).toBe(200);
+    expect(r.json.resources.requests.gpu).toBeUndefined();
+    const ams = await amaltheaSessions(stack.deps).get(climate);
+    expect(ams?.spec.session.resources?.limits?.["nvidia.com/gpu"]).toBeUndefined();
+    expect(ams?.metadata.labels["renku.io/quota"]).toBe("public-quota");
+  });
+
+  it("the resumed pod runs with the new class", async () => {
+    expect((await asAlice.patch(climate, { state: "running" })).status).toBe(200);
+    await stack.cluster.amalthea.settle();
+    const pod = await stack.deps.k8s.getPod(`${climate}-0`);
+    const session = pod?.spec?.containers.find((c) => c.name === "amalthea-session");
+    expect(session?.resources?.requests).toMatchObject({ cpu: "1" });
+    expect((await asAlice.get(climate)).json.status.state).toBe("running");
+  });
+});
+
+describe("Kubernetes calls per endpoint", () => {
+  it("GET reads the session and its pod; the list adds one pod list; logs one read per container", async () => {
+    expect((await k8sCalls(() => asAlice.get(hello))).sort()).toEqual([
+      "get amaltheasessions",
+      "get pods",
+    ]);
+    expect((await k8sCalls(() => asAlice.list())).sort()).toEqual([
+      "list amaltheasessions",
+      "list pods",
+    ]);
+    const logs = await k8sCalls(() => asAlice.logs(hello));
+    expect(logs.filter((c) => c === "get pods")).toHaveLength(1 + 8);
+  });
+
+  it("hibernate is one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {
+    const hibernate = await k8sCalls(() => asAlice.patch(hello, { state: "hibernated" }));
+    expect(hibernate.filter((c) => !c.startsWith("get"))).toEqual(["patch amaltheasessions"]);
+    const resume = await k8sCalls(() => asAlice.patch(hello, { state: "running" }));
+    expect(resume.filter((c) => !c.startsWith("get"))).toEqual([
+      "update secrets",
+      "patch amaltheasessions",
+    ]);
+  });
+});
+
+describe("status and secrets", () => {
+  it("tells a hibernated session's remaining time from hibernatedSince", async () => {
+    expect((await asAlice.patch(hello, { state: "hibernated" })).status).toBe(200);
+    await stack.cluster.amalthea.settle();
+    const r = await asAlice.get(hello);
+    expect(r.json.status.state).toBe("hibernated");
+    const warning = (r.json.status.warnings as { message: string; critical: boolean }[]).find((w) =>
+      w.message.startsWith("Server is hibernated"),
+    );
+    const seconds = Number(/terminated in (\d+) seconds\.$/.exec(warning?.message ?? "")?.[1]);
+    expect(seconds).toBeGreaterThan(250000);
+    expect(seconds).toBeLessThanOrEqual(259200);
+  });
+
+  it("creates its auth and pull secrets, adopted, and they go with the session", async () => {
+    expect(await stack.deps.k8s.getSecret(hello)).toBeDefined();
+    expect(await stack.deps.k8s.getSecret(`${hello}-image-secret`)).toBeDefined();
+    expect((await asAlice.stop(hello)).status).toBe(204);
+    await stack.cluster.amalthea.settle();
+    expect(await stack.deps.k8s.getSecret(hello)).toBeUndefined();
+    expect(await stack.deps.k8s.getSecret(`${hello}-image-secret`)).toBeUndefined();
+  });
+});
