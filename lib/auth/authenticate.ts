@@ -1,4 +1,5 @@
 /** Gateway headers -> RegisteredUser | AnonymousUser, or a 401 (docs/spec.md section 2, D8, D9, D14). */
+import { parseCookie } from "cookie";
 import { decodeJwt, type JWTPayload } from "jose";
 import { z } from "zod";
 import { authenticationError } from "../errors.js";
@@ -12,7 +13,11 @@ export const HEADERS = {
   refreshToken: "renku-auth-refresh-token",
   gitCredentials: "renku-auth-git-credentials",
   anonId: "renku-auth-anon-id",
+  cookie: "cookie",
 } as const;
+
+/** The Renku gateway's session cookie (renku-gateway sets it for every visitor of the host). */
+export const RENKU_SESSION_COOKIE = "_renku_session";
 
 export const GIT_CREDENTIALS_MESSAGE =
   "Your Gitlab credentials are invalid or expired, please login Renku, or fully log out and log back in.";
@@ -33,6 +38,8 @@ export interface AuthOptions {
    * without an entry for the configured GitLab has none. Otherwise the first entry stands in.
    */
   strict?: boolean | undefined;
+  /** The request's cookies (an HTTP API event, payload 2.0, moves them out of the headers). */
+  cookies?: string[] | undefined;
   /** Unix milliseconds, for the expiry check of decoded ID tokens. */
   now?: (() => number) | undefined;
 }
@@ -184,6 +191,9 @@ export async function authenticate(
       username: anonId,
       safeUsername: escapeName(anonId),
     };
+    const cookie = [headers[HEADERS.cookie], ...(opts.cookies ?? [])].filter(Boolean).join("; ");
+    const sessionCookie = parseCookie(cookie)[RENKU_SESSION_COOKIE];
+    if (sessionCookie) user.sessionCookie = sessionCookie;
     return user;
   }
   throw authenticationError(undefined, { detail: MISSING_HEADERS_DETAIL });

@@ -22,6 +22,12 @@ export interface AnonymousUser {
   id: string;
   username: string;
   safeUsername: string;
+  /**
+   * The Renku gateway's session cookie of the request, when forwarded: what the browser presents
+   * to an AmaltheaSession's authproxy (the gateway signs it, so it is not the anonymous id).
+   * A credential: never logged nor returned.
+   */
+  sessionCookie?: string;
 }
 
 export type User = RegisteredUser | AnonymousUser;

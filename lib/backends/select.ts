@@ -24,7 +24,7 @@ export function sessionBackend(
   const choice = config.amalthea.backend;
   const js = () => jupyterServerBackend(repo, config, log);
   const ams = () =>
-    amaltheaSessionBackend(repo.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config);
+    amaltheaSessionBackend(repo.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config, log);
   if (choice === "jupyterserver") return js();
   if (choice === "amaltheasession") return ams();
   return bothBackends(ams(), js());

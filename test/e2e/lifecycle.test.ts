@@ -159,57 +159,55 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     });
   });
 
-  // The git side (dirty tree, preStop autosave, restore) is simulated for JupyterServers only
-  // (docs/local-cluster.md); the AmaltheaSession runs the same containers from the same builders.
-  if (kit.simulatesGit) {
-    describe("the autosave cycle over HTTP", () => {
-      const branch = `renku/autosave/alice/master/${HELLO_MASTER.slice(0, 7)}/${HELLO_MASTER.slice(0, 7)}`;
-      const launch = () =>
-        call("POST", "/servers", alice, {
-          namespace: "renku-demo",
-          project: "hello-world",
-          commit_sha: HELLO_MASTER,
-        });
-      const branches = () => [...(stack.gitlab.state.project(1001)?.branches.keys() ?? [])];
-      let name: string;
-
-      it("unsaved work is pushed as an autosave branch when the session stops, at once", async () => {
-        const r = await launch();
-        expect(r.status, r.text).toBe(201);
-        name = r.json.name;
-        await waitFor(name, "running");
-        // The user edits a notebook: the simulated working tree becomes dirty.
-        await kit.patchMerge(stack.deps, name, {
-          metadata: { annotations: { [GIT_STATE_ANNOTATION]: JSON.stringify({ clean: false }) } },
-        });
-        expect((await call("DELETE", `/servers/${name}`, alice)).status).toBe(204);
-        // waitFor gives up after ~30 s: a stop held for the proxy's 600 s grace period would fail here.
-        await waitFor(name, "404");
-        expect(branches()).toContain(branch);
+  // The git side (dirty tree, preStop autosave, restore) is simulated for both kinds
+  // (docs/local-cluster.md).
+  describe("the autosave cycle over HTTP", () => {
+    const branch = `renku/autosave/alice/master/${HELLO_MASTER.slice(0, 7)}/${HELLO_MASTER.slice(0, 7)}`;
+    const launch = () =>
+      call("POST", "/servers", alice, {
+        namespace: "renku-demo",
+        project: "hello-world",
+        commit_sha: HELLO_MASTER,
       });
+    const branches = () => [...(stack.gitlab.state.project(1001)?.branches.keys() ?? [])];
+    let name: string;
 
-      it("is listed by GET autosave", async () => {
-        const r = await call("GET", "/renku-demo%2Fhello-world/autosave", alice);
-        expect(r.status, r.text).toBe(200);
-        expect(r.json.autosaves).toContainEqual(
-          expect.objectContaining({
-            name: branch,
-            branch: "master",
-            commit: HELLO_MASTER.slice(0, 7),
-          }),
-        );
+    it("unsaved work is pushed as an autosave branch when the session stops, at once", async () => {
+      const r = await launch();
+      expect(r.status, r.text).toBe(201);
+      name = r.json.name;
+      await waitFor(name, "running");
+      // The user edits a notebook: the simulated working tree becomes dirty.
+      await kit.patchMerge(stack.deps, name, {
+        metadata: { annotations: { [GIT_STATE_ANNOTATION]: JSON.stringify({ clean: false }) } },
       });
-
-      it("is restored by the next launch, as git-clone's log shows, and leaves GitLab", async () => {
-        const r = await launch();
-        expect(r.status, r.text).toBe(201);
-        await waitFor(name, "running");
-        const logs = await call("GET", `/logs/${name}`, alice);
-        expect(logs.json["git-clone"]).toContain(`Autosave found origin/${branch}`);
-        expect(branches()).not.toContain(branch);
-        expect((await call("DELETE", `/servers/${name}?forced=true`, alice)).status).toBe(204);
-        await waitFor(name, "404");
-      });
+      expect((await call("DELETE", `/servers/${name}`, alice)).status).toBe(204);
+      // waitFor gives up after ~30 s: a stop held for the proxy's 600 s grace period would fail here.
+      await waitFor(name, "404");
+      expect(branches()).toContain(branch);
     });
-  }
+
+    it("is listed by GET autosave", async () => {
+      const r = await call("GET", "/renku-demo%2Fhello-world/autosave", alice);
+      expect(r.status, r.text).toBe(200);
+      expect(r.json.autosaves).toContainEqual(
+        expect.objectContaining({
+          name: branch,
+          branch: "master",
+          commit: HELLO_MASTER.slice(0, 7),
+        }),
+      );
+    });
+
+    it("is restored by the next launch, as git-clone's log shows, and leaves GitLab", async () => {
+      const r = await launch();
+      expect(r.status, r.text).toBe(201);
+      await waitFor(name, "running");
+      const logs = await call("GET", `/logs/${name}`, alice);
+      expect(logs.json["git-clone"]).toContain(`Autosave found origin/${branch}`);
+      expect(branches()).not.toContain(branch);
+      expect((await call("DELETE", `/servers/${name}?forced=true`, alice)).status).toBe(204);
+      await waitFor(name, "404");
+    });
+  });
 });

@@ -16,15 +16,19 @@ export interface BackendKit {
   env: Record<string, string>;
   /** The custom resource's plural, as the cluster's request log names it. */
   plural: string;
+  /**
+   * The API server proxy that hibernation asks the git sidecar through: the session's rpc-server
+   * Service, or (Amalthea creates no such Service) the pod.
+   */
+  sidecarProxy: "services" | "pods";
   /** The container that runs Jupyter, as GET /logs keys it. */
   sessionContainer: string;
   /**
-   * Does the local cluster simulate the session's git side for this kind (the sidecar's state,
-   * its preStop autosave, git-clone's restore)? Only the JupyterServer simulator does so far.
+   * How long a failed preStop autosave holds a registered session's stop: the git proxy's 600 s,
+   * cut by the pod's terminationGracePeriodSeconds (600 s for JupyterServers; AmaltheaSessions
+   * cannot set it, so the kubelet's 30 s default).
    */
-  simulatesGit: boolean;
-  /** Does hibernation get the git sidecar's answer (through its rpc-server Service)? */
-  sidecarAnswers: boolean;
+  stopHoldSeconds: number;
   /** Every container GET /logs reads for a running session. */
   logContainers(kind: "registered" | "anonymous"): string[];
   /** A merge patch of the session's resource, as a user's tools or the operator would write. */
@@ -60,8 +64,8 @@ export const KITS: Record<BackendName, BackendKit> = {
     env: { NB_AMALTHEA__BACKEND: "jupyterserver" },
     plural: "jupyterservers",
     sessionContainer: "jupyter-server",
-    sidecarAnswers: true,
-    simulatesGit: true,
+    sidecarProxy: "services",
+    stopHoldSeconds: 600,
     patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
@@ -88,8 +92,8 @@ export const KITS: Record<BackendName, BackendKit> = {
     env: { NB_AMALTHEA__BACKEND: "amaltheasession" },
     plural: "amaltheasessions",
     sessionContainer: "amalthea-session",
-    sidecarAnswers: false,
-    simulatesGit: false,
+    sidecarProxy: "pods",
+    stopHoldSeconds: 30,
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"

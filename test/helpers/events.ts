@@ -28,8 +28,12 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
     headers["content-type"] ??= "application/json";
   }
   const query = input.query ?? {};
+  // HTTP API payload 2.0: a Cookie header arrives as `cookies`, not among the headers.
+  const cookie = headers.cookie;
+  delete headers.cookie;
   return {
     version: "2.0",
+    cookies: cookie ? cookie.split(/;\s*/) : undefined,
     routeKey: `${method} ${input.path}`,
     rawPath: input.path,
     rawQueryString: new URLSearchParams(query).toString(),

@@ -26,6 +26,7 @@ import type { ResourceList } from "../jupyterserver/types.js";
 import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
+import { amaltheaSessionGitStatus } from "./sidecar.js";
 import { isAnonymousSession, sessionState, stepName } from "./status.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 import { sessionOwner, toSessionView } from "./view.js";
@@ -59,6 +60,7 @@ function replacing(current: ResourceList | undefined, next: ResourceList): Recor
 export function amaltheaSessionBackend(
   repo: SessionsRepository<AmaltheaSession>,
   config: Config,
+  log: Logger,
 ): SessionBackend {
   /** The CR again with its pod: a write answers the CR alone. */
   const withPod = async (cr: AmaltheaSession | undefined) =>
@@ -149,14 +151,16 @@ export function amaltheaSessionBackend(
       return withPod(patched);
     },
 
-    // As for JupyterServers, the git sidecar is not asked: the git fields stay empty.
-    hibernate: async (s, now) =>
-      withPod(
+    async hibernate(s, now) {
+      // The git sidecar's state, when it answers; empty git information otherwise.
+      const git = await amaltheaSessionGitStatus(repo, log, view(s).cr);
+      return withPod(
         await repo.patchMerge(s.name, {
-          metadata: { annotations: hibernationAnnotations(undefined, now) },
+          metadata: { annotations: hibernationAnnotations(git, now) },
           spec: { hibernated: true },
         }),
-      ),
+      );
+    },
 
     async resume(s, user) {
       const { cr } = view(s);

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
+import { RENKU_SESSION_COOKIE } from "../../auth/authenticate.js";
 import { sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../trim.js";
 import type { ManifestInput } from "../jupyterserver/manifest.js";
@@ -45,7 +46,7 @@ export const SESSION_PORT = 8888;
 export const AUTH_KEY = "auth";
 const EMAILS_KEY = "authorized_emails";
 const RENVIRON_KEY = ".Renviron";
-export const ANONYMOUS_COOKIE = "_renku_session";
+export const ANONYMOUS_COOKIE = RENKU_SESSION_COOKIE;
 
 export interface Launch {
   session: AmaltheaSession;
@@ -103,7 +104,9 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
   const envVars = Object.keys(input.request.environmentVariables).length > 0;
 
   const secretData: Record<string, string> = {
-    [AUTH_KEY]: registered ? oauth2ProxyConfig(ctx) : tokenConfig(user.id),
+    // The authproxy reads its token from the `_renku_session` cookie (or a bearer header), never
+    // from the URL: the browser's gateway cookie is the token, as renku-data-services sets it.
+    [AUTH_KEY]: registered ? oauth2ProxyConfig(ctx) : tokenConfig(user.sessionCookie ?? user.id),
   };
   if (registered) secretData[EMAILS_KEY] = user.email ?? "";
   if (envVars) secretData[RENVIRON_KEY] = renvironText(ctx);

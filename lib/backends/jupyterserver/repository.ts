@@ -84,6 +84,17 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
     timeoutMs: number,
   ): Promise<T>;
   /**
+   * The same through the pod proxy (`pods/proxy`), to a container port of pod `pod` (a number:
+   * the API server does not resolve a pod's named ports).
+   */
+  postPodProxy<T>(
+    pod: string,
+    port: number,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+  ): Promise<T>;
+  /**
    * Writes a ConfigMap's data: creates it when resourceVersion is undefined, otherwise replaces it
    * at that version. Losing the race either way throws ConflictError.
    */
@@ -422,15 +433,28 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
       path: string,
       body: unknown,
       proxyTimeoutMs: number,
-    ) =>
-      call(`create services/${service}/proxy`, (api) =>
-        api.request<T>({
-          method: "POST",
-          // `name:port` as client-go writes it: the colon stays unescaped.
-          path: `${coreObject("services", service)}:${encodeURIComponent(port)}/proxy/${path.replace(/^\/+/, "")}`,
-          body,
-          timeoutMs: Math.min(proxyTimeoutMs, timeoutMs),
-        }),
-      ),
+    ) => postProxy<T>("services", service, port, path, body, proxyTimeoutMs),
+
+    postPodProxy: <T>(pod: string, port: number, path: string, body: unknown, ms: number) =>
+      postProxy<T>("pods", pod, String(port), path, body, ms),
   };
+
+  function postProxy<T>(
+    resource: "services" | "pods",
+    name: string,
+    port: string,
+    path: string,
+    body: unknown,
+    proxyTimeoutMs: number,
+  ): Promise<T> {
+    return call(`create ${resource}/${name}/proxy`, (api) =>
+      api.request<T>({
+        method: "POST",
+        // `name:port` as client-go writes it: the colon stays unescaped.
+        path: `${coreObject(resource, name)}:${encodeURIComponent(port)}/proxy/${path.replace(/^\/+/, "")}`,
+        body,
+        timeoutMs: Math.min(proxyTimeoutMs, timeoutMs),
+      }),
+    );
+  }
 }

@@ -26,19 +26,24 @@ export function hasGitSidecar(js: JupyterServer): boolean {
 }
 
 /** The repository's state, or undefined (logged as a warning) when the sidecar cannot answer. */
-export async function sidecarGitStatus(
+export function sidecarGitStatus(
   deps: Pick<Deps, "k8s" | "log">,
   name: string,
 ): Promise<GitStatus | undefined> {
   const target = sidecarRpcTarget(name);
+  return askGitStatus(deps, name, (body, timeoutMs) =>
+    deps.k8s.postServiceProxy<unknown>(target.service, target.port, target.path, body, timeoutMs),
+  );
+}
+
+/** `git/get_status` over `post` (whichever route reaches the sidecar), bounded and never throwing. */
+export async function askGitStatus(
+  deps: Pick<Deps, "log">,
+  name: string,
+  post: (body: unknown, timeoutMs: number) => Promise<unknown>,
+): Promise<GitStatus | undefined> {
   try {
-    const answer = await deps.k8s.postServiceProxy<unknown>(
-      target.service,
-      target.port,
-      target.path,
-      GIT_STATUS_REQUEST,
-      GIT_STATUS_TIMEOUT_MS,
-    );
+    const answer = await post(GIT_STATUS_REQUEST, GIT_STATUS_TIMEOUT_MS);
     const status = parseGitStatus(answer);
     if (!status) deps.log.warn({ server: name }, "the git sidecar's status answer is malformed");
     return status;

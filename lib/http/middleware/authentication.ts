@@ -18,6 +18,7 @@ export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Err
         gitlabUrl: config.git.url,
         // Outside the local stage, git credentials are taken only for the configured GitLab.
         strict: config.stage !== LOCAL_STAGE,
+        cookies: request.event.cookies,
       });
     },
   };

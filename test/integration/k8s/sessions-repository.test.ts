@@ -379,6 +379,33 @@ describe("an unhealthy cluster", () => {
   });
 });
 
+describe("pod proxy", () => {
+  it("POSTs through pods/<name>:<port>/proxy and fails when nothing listens there", async () => {
+    cluster.bulkLoad([
+      {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "lonely-0", namespace: "renku" },
+        spec: { containers: [{ name: "c", image: "busybox" }] },
+      },
+    ]);
+    const before = cluster.requests.length;
+    const err = await appErrorOf(
+      repo.postPodProxy("lonely-0", 4000, "/sessions/lonely/sidecar/jsonrpc", {}, 500),
+    );
+    expect(err.status).toBeGreaterThanOrEqual(500);
+    expect(cluster.requests.slice(before)).toEqual([
+      expect.objectContaining({
+        method: "POST",
+        verb: "create",
+        resource: "pods",
+        subresource: "proxy",
+        path: "/api/v1/namespaces/renku/pods/lonely-0:4000/proxy/sessions/lonely/sidecar/jsonrpc",
+      }),
+    ]);
+  });
+});
+
 describe("service proxy", () => {
   it("POSTs through services/<name>:<port>/proxy and fails when no pod is behind the Service", async () => {
     cluster.bulkLoad([

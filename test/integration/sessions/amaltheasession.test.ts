@@ -43,7 +43,9 @@ afterAll(async () => {
 async function k8sCalls(fn: () => Promise<unknown>) {
   const start = stack.cluster.requests.length;
   await fn();
-  return stack.cluster.requests.slice(start).map((r) => `${r.verb} ${r.resource}`);
+  return stack.cluster.requests
+    .slice(start)
+    .map((r) => `${r.verb} ${r.resource}${r.subresource === "proxy" ? "/proxy" : ""}`);
 }
 
 describe("PATCH resource_class_id on an AmaltheaSession", () => {
@@ -99,9 +101,13 @@ describe("Kubernetes calls per endpoint", () => {
     expect(logs.filter((c) => c === "get pods")).toHaveLength(1 + 8);
   });
 
-  it("hibernate is one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {
+  it("hibernate asks the sidecar, then one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {
     const hibernate = await k8sCalls(() => asAlice.patch(hello, { state: "hibernated" }));
-    expect(hibernate.filter((c) => !c.startsWith("get"))).toEqual(["patch amaltheasessions"]);
+    // The git sidecar's get_status through the pod proxy (Amalthea makes no rpc-server Service).
+    expect(hibernate.filter((c) => !c.startsWith("get"))).toEqual([
+      "create pods/proxy",
+      "patch amaltheasessions",
+    ]);
     const resume = await k8sCalls(() => asAlice.patch(hello, { state: "running" }));
     expect(resume.filter((c) => !c.startsWith("get"))).toEqual([
       "update secrets",

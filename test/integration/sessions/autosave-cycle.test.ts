@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as listAutosaves } from "../../../functions/autosaves/list.js";
 import { main as createServer } from "../../../functions/servers/create.js";
-import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
@@ -22,217 +22,207 @@ const PROJECT = "renku-demo/hello-world";
 const root7 = HELLO.master.slice(0, 7);
 // A 600 s grace period becomes 6 s.
 const GRACE_SCALE = 0.01;
-let stack: SessionStack;
 
-beforeAll(async () => {
-  stack = await startSessionStack({ timing: "instant", graceScale: GRACE_SCALE });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
+  let stack: SessionStack;
 
-const post = () =>
-  invoke(createServer, {
-    method: "POST",
-    path: "/notebooks/servers",
-    headers: bob,
-    body: { namespace: "renku-demo", project: "hello-world", commit_sha: HELLO.master },
+  beforeAll(async () => {
+    stack = await startSessionStack({ env: kit.env, timing: "instant", graceScale: GRACE_SCALE });
   });
-const autosaves = () =>
-  invoke(listAutosaves, {
-    path: `/notebooks/${encodeURIComponent(PROJECT)}/autosave`,
-    headers: bob,
-    pathParameters: { namespace_project: encodeURIComponent(PROJECT) },
-  });
-const gitlabBranches = () => [...(stack.gitlab.state.project(1001)?.branches.keys() ?? [])];
-const setGitState = (name: string, state: object) =>
-  stack.deps.k8s.patchMerge(name, {
-    metadata: { annotations: { [GIT_STATE_ANNOTATION]: JSON.stringify(state) } },
-  });
-const events = async (name: string) =>
-  (await stack.deps.k8s.listEvents(`${name}-0`)).map((e) => `${e.reason}: ${e.message}`);
-
-describe("the autosave cycle", () => {
-  let name: string;
-  const branch = `renku/autosave/bob/master/${root7}/${root7}`;
-
-  it("a dirty session's stop pushes the autosave branch and completes at once", async () => {
-    const created = await post();
-    expect(created.status).toBe(201);
-    name = created.json.name;
-    expect((await api.get(name)).json.status.state).toBe("running");
-    expect((await setGitState(name, { clean: false }))?.metadata.name).toBe(name);
-    expect(gitlabBranches()).not.toContain(branch);
-
-    expect((await api.stop(name)).status).toBe(204);
-    // The hook called the proxy's /shutdown: nothing waits out the grace period.
-    expect((await api.get(name)).status).toBe(404);
-    expect(gitlabBranches()).toContain(branch);
-    const head = stack.gitlab.state.project(1001)?.branches.get(branch)?.commit ?? "";
-    expect(stack.gitlab.state.project(1001)?.commits.get(head)).toMatchObject({
-      parents: [HELLO.master],
-      message: `Auto-saving for bob on branch master from commit ${root7}`,
-    });
+  afterAll(async () => {
+    await stack?.stop();
   });
 
-  it("is listed by GET autosave", async () => {
-    const r = await autosaves();
-    expect(r.status).toBe(200);
-    expect(r.json.autosaves).toContainEqual(
-      expect.objectContaining({ branch: "master", commit: root7, name: branch, pvs: false }),
-    );
-  });
-
-  it("is restored by the next launch at the same branch and commit, and then gone", async () => {
-    const created = await post();
-    expect(created.status).toBe(201);
-    expect(created.json.name).toBe(name);
-    expect((await api.get(name)).json.status.state).toBe("running");
-    const logs = await api.logs(name);
-    expect(logs.json["git-clone"]).toContain(`Autosave found origin/${branch}`);
-    expect(logs.json["git-clone"]).toContain(`Recovering autosave origin/${branch}`);
-    expect(gitlabBranches()).not.toContain(branch);
-    const after = await autosaves();
-    expect(after.json.autosaves.map((a: { name: string }) => a.name)).not.toContain(branch);
-  });
-
-  it("the restored work is unsaved again: hibernation records it as dirty", async () => {
-    const r = await api.patch(name, { state: "hibernated" });
-    expect(r.status).toBe(200);
-    expect(r.json.annotations["renku.io/hibernationDirty"]).toBe("true");
-    // Hibernating stopped the pod: its preStop saved the work again.
-    expect(gitlabBranches()).toContain(branch);
-    expect((await api.stop(name, { forced: "true" })).status).toBe(204);
-    expect((await api.get(name)).status).toBe(404);
-  });
-});
-
-describe("hibernation asks the sidecar", () => {
-  it("records a dirty session's branch, commit, dirty and synchronized values", async () => {
-    const js = await launch(stack, { headers: bob, branch: "hibernate-dirty" });
-    const name = js.metadata.name;
-    const commit = "1234567890abcdef1234567890abcdef12345678";
-    await setGitState(name, { clean: false, ahead: 2, behind: 1, branch: "analysis", commit });
-    const r = await api.patch(name, { state: "hibernated" });
-    expect(r.status).toBe(200);
-    const a = r.json.annotations;
-    expect(JSON.parse(a["renku.io/hibernation"])).toMatchObject({
-      branch: "analysis",
-      commit,
-      dirty: true,
-      synchronized: false,
-    });
-    expect(a).toMatchObject({
-      "renku.io/hibernationBranch": "analysis",
-      "renku.io/hibernationCommitSha": commit,
-      "renku.io/hibernationDirty": "true",
-      "renku.io/hibernationSynchronized": "false",
-    });
-    expect((await api.get(name)).json.status.state).toBe("hibernated");
-  });
-
-  it("a sidecar that cannot answer (crash-looping) still lets it hibernate, with empty values", async () => {
-    const js = await launch(stack, {
+  const post = () =>
+    invoke(createServer, {
+      method: "POST",
+      path: "/notebooks/servers",
       headers: bob,
-      branch: "hibernate-broken-sidecar",
-      mutate: (m: JupyterServer) => {
-        for (const p of m.spec.patches ?? [])
-          for (const op of (Array.isArray(p.patch) ? p.patch : []) as {
-            value?: { name?: string; env?: { name: string }[] };
-          }[])
-            if (op.value?.name === "git-sidecar" && op.value.env)
-              op.value.env = op.value.env.filter((e) => !e.name.startsWith("GIT_RPC_SENTRY__"));
-      },
+      body: { namespace: "renku-demo", project: "hello-world", commit_sha: HELLO.master },
     });
-    const r = await api.patch(js.metadata.name, { state: "hibernated" });
-    expect(r.status).toBe(200);
-    expect(r.json.annotations).toMatchObject({
-      "renku.io/hibernationBranch": "",
-      "renku.io/hibernationCommitSha": "",
-      "renku.io/hibernationDirty": "false",
-      "renku.io/hibernationSynchronized": "false",
-    });
-  });
-
-  it("a sidecar that never answers costs a short timeout, not the request", async () => {
-    const js = await launch(stack, { headers: bob, branch: "hibernate-stalled" });
-    stack.cluster.faults.inject({ kind: "stall", pathPattern: /\/proxy\// });
-    const started = Date.now();
-    const r = await api.patch(js.metadata.name, { state: "hibernated" });
-    expect(r.status).toBe(200);
-    // The call's own 3 s bound, under the service's 5 s upstream timeout.
-    expect(Date.now() - started).toBeLessThan(4900);
-    expect(r.json.annotations["renku.io/hibernationBranch"]).toBe("");
-    stack.cluster.faults.clear();
-  });
-});
-
-describe("a failing preStop hook", () => {
-  const withSidecar =
-    (edit: (c: { lifecycle?: unknown; env?: { name: string }[] }) => void) =>
-    (m: JupyterServer) => {
-      for (const p of m.spec.patches ?? [])
-        for (const op of (Array.isArray(p.patch) ? p.patch : []) as {
-          value?: { name?: string; lifecycle?: unknown; env?: { name: string }[] };
-        }[])
-          if (op.value?.name === "git-sidecar") edit(op.value);
-    };
-
-  it("an executable the image lacks (poetry): FailedPreStopHook, the stop held for the grace period, nothing saved", {
-    timeout: 60_000,
-  }, async () => {
-    const js = await launch(stack, {
+  const autosaves = () =>
+    invoke(listAutosaves, {
+      path: `/notebooks/${encodeURIComponent(PROJECT)}/autosave`,
       headers: bob,
-      branch: "poetry-hook",
-      mutate: withSidecar((c) => {
-        c.lifecycle = {
-          preStop: {
-            exec: {
-              command: [
-                "poetry",
-                "run",
-                "python",
-                "-m",
-                "git_services.sidecar.run_command",
-                "autosave",
-              ],
+      pathParameters: { namespace_project: encodeURIComponent(PROJECT) },
+    });
+  const gitlabBranches = () => [...(stack.gitlab.state.project(1001)?.branches.keys() ?? [])];
+  const setGitState = (name: string, state: object) =>
+    kit.patchMerge(stack.deps, name, {
+      metadata: { annotations: { [GIT_STATE_ANNOTATION]: JSON.stringify(state) } },
+    });
+  const events = async (name: string) =>
+    (await stack.deps.k8s.listEvents(`${name}-0`)).map((e) => `${e.reason}: ${e.message}`);
+
+  describe("the autosave cycle", () => {
+    let name: string;
+    const branch = `renku/autosave/bob/master/${root7}/${root7}`;
+
+    it("a dirty session's stop pushes the autosave branch and completes at once", async () => {
+      const created = await post();
+      expect(created.status).toBe(201);
+      name = created.json.name;
+      expect((await api.get(name)).json.status.state).toBe("running");
+      expect(await setGitState(name, { clean: false })).toMatchObject({ metadata: { name } });
+      expect(gitlabBranches()).not.toContain(branch);
+
+      expect((await api.stop(name)).status).toBe(204);
+      // The hook called the proxy's /shutdown: nothing waits out the grace period.
+      expect((await api.get(name)).status).toBe(404);
+      expect(gitlabBranches()).toContain(branch);
+      const head = stack.gitlab.state.project(1001)?.branches.get(branch)?.commit ?? "";
+      expect(stack.gitlab.state.project(1001)?.commits.get(head)).toMatchObject({
+        parents: [HELLO.master],
+        message: `Auto-saving for bob on branch master from commit ${root7}`,
+      });
+    });
+
+    it("is listed by GET autosave", async () => {
+      const r = await autosaves();
+      expect(r.status).toBe(200);
+      expect(r.json.autosaves).toContainEqual(
+        expect.objectContaining({ branch: "master", commit: root7, name: branch, pvs: false }),
+      );
+    });
+
+    it("is restored by the next launch at the same branch and commit, and then gone", async () => {
+      const created = await post();
+      expect(created.status).toBe(201);
+      expect(created.json.name).toBe(name);
+      expect((await api.get(name)).json.status.state).toBe("running");
+      const logs = await api.logs(name);
+      expect(logs.json["git-clone"]).toContain(`Autosave found origin/${branch}`);
+      expect(logs.json["git-clone"]).toContain(`Recovering autosave origin/${branch}`);
+      expect(gitlabBranches()).not.toContain(branch);
+      const after = await autosaves();
+      expect(after.json.autosaves.map((a: { name: string }) => a.name)).not.toContain(branch);
+    });
+
+    it("the restored work is unsaved again: hibernation records it as dirty", async () => {
+      const r = await api.patch(name, { state: "hibernated" });
+      expect(r.status).toBe(200);
+      expect(r.json.annotations["renku.io/hibernationDirty"]).toBe("true");
+      // Hibernating stopped the pod: its preStop saved the work again.
+      expect(gitlabBranches()).toContain(branch);
+      expect((await api.stop(name, { forced: "true" })).status).toBe(204);
+      expect((await api.get(name)).status).toBe(404);
+    });
+  });
+
+  describe("hibernation asks the sidecar", () => {
+    it("records a dirty session's branch, commit, dirty and synchronized values", async () => {
+      const js = await launch(stack, { headers: bob, branch: "hibernate-dirty" });
+      const name = js.metadata.name;
+      const commit = "1234567890abcdef1234567890abcdef12345678";
+      await setGitState(name, { clean: false, ahead: 2, behind: 1, branch: "analysis", commit });
+      const r = await api.patch(name, { state: "hibernated" });
+      expect(r.status).toBe(200);
+      const a = r.json.annotations;
+      expect(JSON.parse(a["renku.io/hibernation"])).toMatchObject({
+        branch: "analysis",
+        commit,
+        dirty: true,
+        synchronized: false,
+      });
+      expect(a).toMatchObject({
+        "renku.io/hibernationBranch": "analysis",
+        "renku.io/hibernationCommitSha": commit,
+        "renku.io/hibernationDirty": "true",
+        "renku.io/hibernationSynchronized": "false",
+      });
+      expect((await api.get(name)).json.status.state).toBe("hibernated");
+      const asked = stack.cluster.requests.filter((q) => q.subresource === "proxy").at(-1);
+      expect(asked).toMatchObject({ method: "POST", verb: "create", resource: kit.sidecarProxy });
+    });
+
+    it("a sidecar that cannot answer (crash-looping) still lets it hibernate, with empty values", async () => {
+      const js = await launch(stack, {
+        headers: bob,
+        branch: "hibernate-broken-sidecar",
+        sidecar: (c) => {
+          c.env = (c.env ?? []).filter((e) => !e.name.startsWith("GIT_RPC_SENTRY__"));
+        },
+      });
+      const r = await api.patch(js.metadata.name, { state: "hibernated" });
+      expect(r.status).toBe(200);
+      expect(r.json.annotations).toMatchObject({
+        "renku.io/hibernationBranch": "",
+        "renku.io/hibernationCommitSha": "",
+        "renku.io/hibernationDirty": "false",
+        "renku.io/hibernationSynchronized": "false",
+      });
+    });
+
+    it("a sidecar that never answers costs a short timeout, not the request", async () => {
+      const js = await launch(stack, { headers: bob, branch: "hibernate-stalled" });
+      stack.cluster.faults.inject({ kind: "stall", pathPattern: /\/proxy\// });
+      const started = Date.now();
+      const r = await api.patch(js.metadata.name, { state: "hibernated" });
+      expect(r.status).toBe(200);
+      // The call's own 3 s bound, under the service's 5 s upstream timeout.
+      expect(Date.now() - started).toBeLessThan(4900);
+      expect(r.json.annotations["renku.io/hibernationBranch"]).toBe("");
+      stack.cluster.faults.clear();
+    });
+  });
+
+  describe("a failing preStop hook", () => {
+    it("an executable the image lacks (poetry): FailedPreStopHook, the stop held for the grace period, nothing saved", {
+      timeout: 60_000,
+    }, async () => {
+      const js = await launch(stack, {
+        headers: bob,
+        branch: "poetry-hook",
+        sidecar: (c) => {
+          c.lifecycle = {
+            preStop: {
+              exec: {
+                command: [
+                  "poetry",
+                  "run",
+                  "python",
+                  "-m",
+                  "git_services.sidecar.run_command",
+                  "autosave",
+                ],
+              },
             },
-          },
-        };
-      }),
+          };
+        },
+      });
+      const name = js.metadata.name;
+      await setGitState(name, { clean: false });
+      const before = gitlabBranches();
+      const started = Date.now();
+      expect((await api.stop(name)).status).toBe(204);
+      expect((await api.get(name)).json.status.state).toBe("stopping");
+      expect((await events(name)).join("\n")).toMatch(
+        /FailedPreStopHook: Exec lifecycle hook \(\[poetry run python .*executable file not found/,
+      );
+      // The hold on the simulator's scaled clock.
+      await expect
+        .poll(async () => (await api.get(name)).status, { timeout: 30_000, interval: 200 })
+        .toBe(404);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(kit.stopHoldSeconds * 1000 * GRACE_SCALE);
+      expect(gitlabBranches()).toEqual(before);
     });
-    const name = js.metadata.name;
-    await setGitState(name, { clean: false });
-    const before = gitlabBranches();
-    const started = Date.now();
-    expect((await api.stop(name)).status).toBe(204);
-    expect((await api.get(name)).json.status.state).toBe("stopping");
-    expect((await events(name)).join("\n")).toMatch(
-      /FailedPreStopHook: Exec lifecycle hook \(\[poetry run python .*executable file not found/,
-    );
-    // 600 s on the simulator's scaled clock.
-    await expect
-      .poll(async () => (await api.get(name)).status, { timeout: 30_000, interval: 200 })
-      .toBe(404);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(600 * 1000 * GRACE_SCALE);
-    expect(gitlabBranches()).toEqual(before);
-  });
 
-  it("missing CI_COMMIT_SHA fails the autosave; the hook still signals the proxy", async () => {
-    const js = await launch(stack, {
-      headers: bob,
-      branch: "no-commit-sha",
-      mutate: withSidecar((c) => {
-        c.env = (c.env ?? []).filter((e) => e.name !== "CI_COMMIT_SHA");
-      }),
+    it("missing CI_COMMIT_SHA fails the autosave; the hook still signals the proxy", async () => {
+      const js = await launch(stack, {
+        headers: bob,
+        branch: "no-commit-sha",
+        sidecar: (c) => {
+          c.env = (c.env ?? []).filter((e) => e.name !== "CI_COMMIT_SHA");
+        },
+      });
+      const name = js.metadata.name;
+      await setGitState(name, { clean: false });
+      const before = gitlabBranches();
+      expect((await api.stop(name)).status).toBe(204);
+      expect((await events(name)).join("\n")).toContain("KeyError: 'CI_COMMIT_SHA'");
+      expect(gitlabBranches()).toEqual(before);
+      // The autosave's `finally` called /shutdown: no grace period to wait out.
+      expect((await api.get(name)).status).toBe(404);
     });
-    const name = js.metadata.name;
-    await setGitState(name, { clean: false });
-    const before = gitlabBranches();
-    expect((await api.stop(name)).status).toBe(204);
-    expect((await events(name)).join("\n")).toContain("KeyError: 'CI_COMMIT_SHA'");
-    expect(gitlabBranches()).toEqual(before);
-    // The autosave's `finally` called /shutdown: no grace period to wait out.
-    expect((await api.get(name)).status).toBe(404);
   });
 });

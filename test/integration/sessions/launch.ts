@@ -7,11 +7,14 @@
  */
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
+import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/manifest.js";
+import { createJupyterServer, newLaunchId } from "../../../lib/backends/jupyterserver/create.js";
 import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import type { LaunchInput } from "../../../lib/backends/port.js";
 import type { Deps } from "../../../lib/deps.js";
 import { serverName } from "../../../lib/sessions/index.js";
+import { amaltheaSessions } from "../../helpers/backends.js";
 import type { SessionStack } from "../../helpers/stack.js";
 
 export const HELLO = {
@@ -48,6 +51,22 @@ export interface LaunchOptions {
   mutate?: (manifest: JupyterServer) => void;
   /** Extra annotations on the JupyterServer (e.g. the simulated git state). */
   annotations?: Record<string, string>;
+  /** Changes the git sidecar container, under either backend (a hook the service would not build). */
+  sidecar?: (c: SidecarContainer) => void;
+}
+
+export interface SidecarContainer {
+  name?: string;
+  lifecycle?: unknown;
+  env?: { name: string; value?: string }[];
+}
+
+/** The git sidecar in a JupyterServer's patches. */
+function jupyterServerSidecar(m: JupyterServer): SidecarContainer | undefined {
+  for (const p of m.spec.patches ?? [])
+    for (const op of (Array.isArray(p.patch) ? p.patch : []) as { value?: SidecarContainer }[])
+      if (op.value?.name === "git-sidecar" && op.value.env) return op.value;
+  return undefined;
 }
 
 export async function launch(
@@ -107,6 +126,32 @@ export async function launch(
       resourceClassId: opts.resourceClassId ?? null,
     },
   };
+  const editSidecar = opts.sidecar;
+  if (editSidecar && deps.config.amalthea.backend !== "jupyterserver") {
+    // New sessions are AmaltheaSessions: created as the backend does, the sidecar edited first.
+    const launchId = newLaunchId();
+    const { session, secrets } = buildAmaltheaSession(input, launchId);
+    const sidecar = session.spec.extraContainers?.find((c) => c.name === "git-sidecar");
+    if (!sidecar) throw new Error("the AmaltheaSession has no git sidecar");
+    editSidecar(sidecar as SidecarContainer);
+    const repo = amaltheaSessions(deps);
+    for (const secret of secrets) await repo.createSecret(secret);
+    const result = await createJupyterServer(repo, session, launchId, user, deps.log);
+    if (result.status !== 201) throw new Error(`session ${name} already exists`);
+    return { metadata: { name } };
+  }
+  if (editSidecar) {
+    const previous = opts.mutate;
+    opts = {
+      ...opts,
+      mutate: (m) => {
+        previous?.(m);
+        const sidecar = jupyterServerSidecar(m);
+        if (!sidecar) throw new Error("the JupyterServer has no git sidecar");
+        editSidecar(sidecar);
+      },
+    };
+  }
   if (opts.mutate || opts.annotations) {
     // A session the service would not build: written as a JupyterServer, the only kind these
     // tests (image contracts, simulated git state) script.

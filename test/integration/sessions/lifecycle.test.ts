@@ -154,12 +154,9 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       expect(Date.parse(a["renku.io/hibernationDate"])).toBeGreaterThanOrEqual(
         Math.floor(before / 1000) * 1000,
       );
-      // JupyterServer: the sidecar answered git/get_status, a clean checkout of master at the
-      // launch commit. AmaltheaSession: the sidecar is not reachable through the API (no
-      // rpc-server Service), so the git fields stay empty, as when a sidecar cannot answer.
-      const git = kit.sidecarAnswers
-        ? { branch: "master", commit: HELLO.master, synchronized: true }
-        : { branch: "", commit: "", synchronized: false };
+      // The sidecar answered git/get_status (JupyterServer: through its rpc-server Service;
+      // AmaltheaSession: through the pod proxy): a clean checkout of master at the launch commit.
+      const git = { branch: "master", commit: HELLO.master, synchronized: true };
       expect(a["renku.io/hibernationBranch"]).toBe(git.branch);
       expect(a["renku.io/hibernationDirty"]).toBe("false");
       expect(JSON.parse(a["renku.io/hibernation"])).toMatchObject({

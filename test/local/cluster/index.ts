@@ -95,6 +95,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   };
   sim.graceScale = opts.graceScale ?? 1;
   sim.gitRemote = opts.gitRemote;
+  sessions.workload.graceScale = sim.graceScale;
+  sessions.workload.gitRemote = opts.gitRemote;
   const timers = new Set<NodeJS.Timeout>();
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
@@ -125,14 +127,17 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   // A held stop ends later: with instant timing nothing else would run the pass that ends it.
-  if (timing === "instant")
-    sim.wake = (ms) => {
+  if (timing === "instant") {
+    const wake = (ms: number) => {
       const t = setTimeout(() => {
         timers.delete(t);
-        safely(() => sim.settle());
+        safely(settle);
       }, ms + 5);
       timers.add(t);
     };
+    sim.wake = wake;
+    sessions.workload.wake = wake;
+  }
 
   let ticker: NodeJS.Timeout | undefined;
   if (typeof timing === "object")
@@ -182,6 +187,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     },
     connectGitRemote(remote) {
       sim.gitRemote = remote;
+      sessions.workload.gitRemote = remote;
     },
     async stop() {
       if (ticker) clearInterval(ticker);

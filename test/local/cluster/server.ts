@@ -1,5 +1,6 @@
 /** The HTTP front: routing, body parsing, content negotiation, watch, faults and request recording. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { podPortAnswer } from "./amalthea/pod-port.js";
 import type { AmaltheaSimulator } from "./amalthea/simulator.js";
 import type { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
 import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./api.js";
@@ -128,6 +129,15 @@ async function applyFault(
   }
 }
 
+/** A proxied request's body: JSON when it parses, else the text. */
+function parseProxyBody(rawBody: string | undefined): unknown {
+  try {
+    return rawBody ? JSON.parse(rawBody) : undefined;
+  } catch {
+    return rawBody;
+  }
+}
+
 function proxyVerb(method: string): string {
   const verbs: Record<string, string> = {
     GET: "get",
@@ -248,14 +258,29 @@ async function serve(
     }
     if (r.subresource === "status" && hasStatusSubresource(def) && r.name)
       return serveStatus(ctx, req, method, def, ns, r.name, rawBody, respond);
+    if (def.resource === "pods" && r.subresource === "proxy" && r.name) {
+      // `<pod>:<port>`: a pod's proxy takes the port number (named ports are not resolved).
+      const [podName = "", port = "80"] = r.name.split(":");
+      const pod = ctx.api.get(def, ns, podName);
+      const session = podName.replace(/-0$/, "");
+      const out = podPortAnswer(
+        pod,
+        ctx.sim.logs(ns ?? "", podName) ?? ctx.sessions?.logs(ns ?? "", podName),
+        Number(port),
+        { method, path: r.proxyPath ?? "/", body: parseProxyBody(rawBody) },
+        ctx.sim.gitState(ns ?? "", session) ?? ctx.sessions?.workload.gitState(ns ?? "", session),
+      );
+      if (!out)
+        throw serviceUnavailable(
+          `error trying to reach service: dial tcp 10.0.0.1:${port}: connect: connection refused`,
+        );
+      return typeof out.body === "string"
+        ? respond(out.code, out.body, "text/plain")
+        : respond(out.code, out.body);
+    }
     if (def.resource === "services" && r.subresource === "proxy" && r.name) {
       const service = ctx.api.get(def, ns, r.name.split(":")[0] ?? "");
-      let body: unknown;
-      try {
-        body = rawBody ? JSON.parse(rawBody) : undefined;
-      } catch {
-        body = rawBody;
-      }
+      const body = parseProxyBody(rawBody);
       const out = ctx.sim.serviceProxy(ns ?? "", service, method, r.proxyPath ?? "/", body);
       if (out.code === 503) throw serviceUnavailable(String(out.body));
       return typeof out.body === "string"

@@ -11,17 +11,11 @@ import { RESOURCES, resourceByKind } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { type Fault, faultOf, QUOTA_EXCEEDED_MESSAGE } from "./faults.js";
-import {
-  cloneRestore,
-  containerEnv,
-  type GitRemote,
-  type GitState,
-  gitStateOf,
-  runSidecarPreStop,
-  sidecarAnswer,
-} from "./git-session.js";
+import { cloneRestore, type GitRemote, type GitState, gitStateOf } from "./git-session.js";
 import { renkuImageOf } from "./image-contracts.js";
 import { type LogLine, PodModel, type PodSpecSim } from "./pod-model.js";
+import { podPortAnswer } from "./pod-port.js";
+import { stopSessionPod } from "./pod-stop.js";
 import { fullServerUrl, PARENT_NAME, patchChildren, renderChildren, specOf } from "./render.js";
 
 const KOPF_FINALIZER = "kopf.zalando.org/KopfFinalizerMarker";
@@ -520,75 +514,26 @@ export class AmaltheaSimulator {
       ports?: Array<{ targetPort?: number | string }>;
     };
     const app = spec.selector?.app;
-    const model = app ? this.pods.get(`${ns}/${app}-0`) : undefined;
-    const pod = app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined;
-    const port = Number(spec.ports?.[0]?.targetPort);
-    const target = model?.regular.find(
-      (c) =>
-        c.ready &&
-        ((c.spec as { ports?: Array<{ containerPort?: number }> }).ports ?? []).some(
-          (p) => p.containerPort === port,
-        ),
+    const answer = podPortAnswer(
+      app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined,
+      app ? this.pods.get(`${ns}/${app}-0`) : undefined,
+      Number(spec.ports?.[0]?.targetPort),
+      { method, path, body },
+      app ? this.gitState(ns, app) : undefined,
     );
-    const state = app ? this.gitState(ns, app) : undefined;
-    if (!model || !pod || pod.metadata.deletionTimestamp || !target || !state)
-      return { code: 503, body: `no endpoints available for service "${service.metadata.name}"` };
-    if (renkuImageOf(target.image) !== "git-rpc-server") return { code: 404, body: "Not Found" };
-    return sidecarAnswer(target.spec, method, path, body, state);
+    return (
+      answer ?? { code: 503, body: `no endpoints available for service "${service.metadata.name}"` }
+    );
   }
 
-  /**
-   * The kubelet stops a pod: it runs the preStop hooks, then the containers end. A registered
-   * session's git proxy waits for the autosave's /shutdown call, or out its grace period.
-   */
   private stopPod(s: Session, pod: KObject, model: PodModel): boolean {
-    if (model.terminated) return false;
-    const now = Date.now();
-    if (model.termination) {
-      if (now < model.termination.until) return false;
-      model.terminated = true;
-      this.gc.touch();
-      return true;
-    }
-    let shutdown = false;
-    const proxy = model.regular.find(
-      (c) => renkuImageOf(c.image) === "git-https-proxy" && "running" in c.state,
+    const { api, gc, gitRemote, graceScale, wake } = this;
+    return stopSessionPod(
+      { api, gc, gitRemote, graceScale, wake },
+      pod,
+      model,
+      this.gitState(s.ns, s.name),
     );
-    for (const c of model.regular) {
-      const command = (c.spec as { lifecycle?: { preStop?: { exec?: { command?: string[] } } } })
-        .lifecycle?.preStop?.exec?.command;
-      if (!command || !("running" in c.state)) continue;
-      if (renkuImageOf(c.image) !== "git-rpc-server" && c.name !== "git-sidecar") continue;
-      const state = this.gitState(s.ns, s.name);
-      if (!state) continue;
-      const result = runSidecarPreStop(c.spec, command, state, proxy?.spec, this.gitRemote);
-      shutdown ||= result.shutdown;
-      if (result.exitCode !== 0)
-        recordEvent(
-          this.api,
-          pod,
-          "FailedPreStopHook",
-          `Exec lifecycle hook ([${command.join(" ")}]) for Container "${c.name}" in Pod "${pod.metadata.name}_${s.ns}(${pod.metadata.uid})" failed - error: command '${command.join(" ")}' exited with ${result.exitCode}: ${result.output}, message: "${result.output}"`,
-          {
-            type: "Warning",
-            component: "kubelet",
-            fieldPath: `spec.containers{${c.name}}`,
-          },
-        );
-    }
-    const proxyEnv = containerEnv(proxy?.spec);
-    const waits = proxy !== undefined && (proxyEnv.get("ANONYMOUS_SESSION") ?? "true") !== "true";
-    let holdMs = 0;
-    if (waits && !shutdown) {
-      const grace = Number(proxyEnv.get("SESSION_TERMINATION_GRACE_PERIOD_SECONDS") ?? "600");
-      const podGrace = pod.metadata.deletionGracePeriodSeconds ?? 30;
-      holdMs = Math.min(grace, podGrace) * 1000 * this.graceScale;
-    }
-    model.termination = { until: now + holdMs };
-    if (holdMs > 0) this.wake(holdMs);
-    else model.terminated = true;
-    this.gc.touch();
-    return true;
   }
 
   /** update_server_state + update_status: derive state, containerStates, mainPod, children, events. */

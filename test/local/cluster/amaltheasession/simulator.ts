@@ -72,7 +72,11 @@ export class AmaltheaSessionSimulator {
     private readonly api: KubeApi,
     private readonly gc: GarbageCollector,
   ) {
-    this.workload = new SessionWorkload(api);
+    this.workload = new SessionWorkload(
+      api,
+      gc,
+      (ns, name) => api.store.peek(AMS, ns, name)?.metadata.annotations,
+    );
     api.store.onChange((type, d, obj) => {
       if (d !== AMS) return;
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;

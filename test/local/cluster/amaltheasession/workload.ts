@@ -6,9 +6,17 @@
  */
 
 import type { Fault } from "../amalthea/faults.js";
+import {
+  cloneRestore,
+  type GitRemote,
+  type GitState,
+  gitStateOf,
+} from "../amalthea/git-session.js";
+import { renkuImageOf } from "../amalthea/image-contracts.js";
 import { PodModel, type PodRoles } from "../amalthea/pod-model.js";
+import { stopSessionPod } from "../amalthea/pod-stop.js";
 import type { KubeApi } from "../api.js";
-import { recordEvent } from "../gc.js";
+import { type GarbageCollector, recordEvent } from "../gc.js";
 import { RESOURCES } from "../resources.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { SESSION_CONTAINER } from "./render.js";
@@ -35,17 +43,51 @@ export class SessionWorkload {
   /** Pod models by "ns/podName". */
   readonly pods = new Map<string, PodModel>();
   private readonly quotaReported = new Set<string>();
+  /** Sessions ("ns/name") whose git-clone restored an autosave into the workspace. */
+  private readonly restored = new Set<string>();
+  /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
+  gitRemote: GitRemote | undefined;
+  /** Scales the git proxy's grace period when a failed preStop holds a stop (tests shorten it). */
+  graceScale = 1;
+  /** Asks for a pass after `ms` (a held stop ends then). */
+  wake: (ms: number) => void = () => {};
 
   constructor(
     private readonly api: KubeApi,
+    private readonly gc: GarbageCollector,
+    /** The annotations of the session's resource (the git state annotation is read there). */
+    private readonly annotationsOf: (
+      ns: string,
+      name: string,
+    ) => Record<string, string> | undefined,
     private readonly roles: PodRoles = SESSION_ROLES,
   ) {
     api.store.onChange((type, d, obj) => {
-      if (d === PODS && type === "DELETED")
-        this.pods.delete(`${obj.metadata.namespace}/${obj.metadata.name}`);
-      if (d === STS && type === "DELETED")
-        this.quotaReported.delete(`${obj.metadata.namespace}/${obj.metadata.name}`);
+      const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
+      if (d === PODS && type === "DELETED") this.pods.delete(key);
+      if (d === STS && type === "DELETED") {
+        this.quotaReported.delete(key);
+        this.restored.delete(key);
+      }
     });
+    // The pod object stays while the kubelet is still stopping it (preStop, grace period).
+    const held = gc.holdPod;
+    gc.holdPod = (pod) => {
+      const model = this.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      return held(pod) || (model?.scheduled === true && !model.terminated);
+    };
+  }
+
+  /** The session's git working state: the annotation over what git-clone checked out. */
+  gitState(ns: string, name: string): GitState | undefined {
+    const model = this.pods.get(`${ns}/${name}-0`);
+    if (!model) return undefined;
+    const clone = model.init.find((c) => renkuImageOf(c.image) === "git-clone");
+    return gitStateOf(
+      this.annotationsOf(ns, name),
+      clone?.spec,
+      this.restored.has(`${ns}/${name}`),
+    );
   }
 
   model(ns: string, pod: string): PodModel | undefined {
@@ -110,7 +152,19 @@ export class SessionWorkload {
       });
       this.pods.set(
         `${ns}/${podName}`,
-        new PodModel(podName, ns, podSpec, fault, () => this.api.timestamp(), this.roles),
+        new PodModel(
+          podName,
+          ns,
+          podSpec,
+          fault,
+          () => this.api.timestamp(),
+          this.roles,
+          (c) => {
+            const restore = cloneRestore(c.spec, this.gitRemote);
+            if (restore.restored) this.restored.add(`${ns}/${name}`);
+            return restore.lines;
+          },
+        ),
       );
       recordEvent(
         this.api,
@@ -140,7 +194,16 @@ export class SessionWorkload {
     const podName = `${name}-0`;
     const pod = this.api.store.peek(PODS, ns, podName);
     const model = this.model(ns, podName);
-    if (!pod || !model || pod.metadata.deletionTimestamp) return false;
+    if (!pod || !model) return false;
+    if (pod.metadata.deletionTimestamp) {
+      const { api, gc, gitRemote, graceScale, wake } = this;
+      return stopSessionPod(
+        { api, gc, gitRemote, graceScale, wake },
+        pod,
+        model,
+        this.gitState(ns, name),
+      );
+    }
     const changed = model.step();
     for (const e of model.events.splice(0)) {
       const opts: Parameters<typeof recordEvent>[4] = {
