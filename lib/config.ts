@@ -357,6 +357,18 @@ const schema = z.strictObject({
       lambda_endpoint: optionalStr(),
     })
     .prefault({}),
+  /** CloudWatch metrics, one EMF line per invocation on stdout (docs/deploy.md, Observability). */
+  metrics: z
+    .strictObject({
+      enabled: bool(true),
+      namespace: z
+        .string()
+        .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, "must be a CloudWatch namespace")
+        .default("RenkuNotebooks"),
+    })
+    .prefault({}),
+  /** X-Ray traces through Powertools Tracer; off unless set (the tracer is then never loaded). */
+  tracing: z.strictObject({ enabled: bool(false) }).prefault({}),
 });
 
 export type Config = z.output<typeof schema>;

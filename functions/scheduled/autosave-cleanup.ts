@@ -15,6 +15,8 @@ import {
   runScheduledCleanup,
 } from "../../lib/autosave/scheduled-run.js";
 import { containerDeps } from "../../lib/deps.js";
+import { instrumentJob } from "../../lib/obs/instrument.js";
+import { countEvent } from "../../lib/obs/metrics.js";
 
 type InvocationContext =
   | Partial<Pick<Context, "getRemainingTimeInMillis" | "awsRequestId">>
@@ -27,10 +29,10 @@ interface Invocation {
 
 /** The entry point on these dependencies: the summary is the invocation's result (and last log line). */
 export function cleanupEntry(getDeps: () => CleanupDeps): Invocation {
-  return (async (
+  const run = async (
     event: ScheduledEvent | LaunchCleanupEvent | undefined,
     context: InvocationContext,
-  ) => {
+  ): Promise<CleanupSummary | LaunchCleanupResult> => {
     const deps = getDeps();
     const requestId = context?.awsRequestId ?? "local";
     if (isLaunchCleanupEvent(event)) {
@@ -43,11 +45,17 @@ export function cleanupEntry(getDeps: () => CleanupDeps): Invocation {
       scheduledAt: (event as ScheduledEvent | undefined)?.time,
     });
     const remainingMs = context?.getRemainingTimeInMillis?.();
-    return runScheduledCleanup(
+    countEvent("CleanupRuns");
+    const summary = await runScheduledCleanup(
       { ...deps, log },
       { remainingMs: typeof remainingMs === "number" && remainingMs > 0 ? remainingMs : undefined },
     );
-  }) as Invocation;
+    countEvent("CleanupScanned", summary.projectsScanned);
+    countEvent("CleanupDeleted", summary.branchesDeleted);
+    countEvent("CleanupFailed", summary.branchesFailed + summary.projectsFailed);
+    return summary;
+  };
+  return instrumentJob("autosaveCleanup", run, () => getDeps().config) as Invocation;
 }
 
 export const main = cleanupEntry(containerDeps({ ledger }));

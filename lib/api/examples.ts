@@ -111,6 +111,32 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
     },
   },
   logs: { 200: { "jupyter-server": "[I 09:30:02 ServerApp] Jupyter Server is running\n" } },
+  serversEvents: {
+    200: {
+      events: [
+        {
+          time: "2026-01-15T09:30:01.000Z",
+          type: "Normal",
+          reason: "Scheduled",
+          message: `Successfully assigned renku/${SERVER}-0 to node-1`,
+          count: 1,
+          object: { kind: "Pod", name: `${SERVER}-0` },
+          step: null,
+        },
+        {
+          time: "2026-01-15T09:30:43.000Z",
+          type: "Normal",
+          reason: "Pulled",
+          message:
+            'Successfully pulled image "registry.example.org/renku-demo/hello-world:f1ea335" in 41.2s (41.2s including waiting). Image size: 2147483648 bytes.',
+          count: 1,
+          object: { kind: "Pod", name: `${SERVER}-0` },
+          step: "Starting session",
+        },
+      ],
+      next_since: "1768469443000-4711",
+    },
+  },
   autosavesList: {
     404: { error: { code: 1404, message: "Cannot find project renku-demo/no-such-project" } },
     200: {
@@ -152,4 +178,5 @@ export const PARAMETER_EXAMPLES: Record<string, string> = {
   commit_sha: COMMIT,
   forced: "false",
   max_lines: "250",
+  since: "1768469401000-4690",
 };

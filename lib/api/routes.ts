@@ -148,6 +148,22 @@ export const logs = defineRoute({
   },
 });
 
+export const serverEvents = defineRoute({
+  id: "serversEvents",
+  method: "GET",
+  path: "/servers/{server_name}/events",
+  auth: "user",
+  summary: "A session's Kubernetes events (scheduling, image pulls, restarts), oldest first",
+  params: s.serverNameParams,
+  query: s.eventsQuery,
+  responses: {
+    200: { description: "Events", schema: s.eventsResponse },
+    ...unauthorized,
+    404: err("No such session for this user"),
+    ...invalid,
+  },
+});
+
 export const images = defineRoute({
   id: "images",
   method: "GET",
@@ -205,6 +221,7 @@ export const ROUTES: readonly RouteDef[] = [
   deleteServer,
   serverOptions,
   logs,
+  serverEvents,
   images,
   listAutosaves,
   deleteAutosave,

@@ -98,6 +98,16 @@ export const logsQuery = z.object({
   max_lines: z.coerce.number().int().min(0).max(LIMITS.logLines).default(250),
 });
 
+export const eventsQuery = z.object({
+  since: z
+    .string()
+    .regex(/^\d{1,15}-\d{1,30}$/, "Not a cursor: pass the next_since of an earlier answer.")
+    .optional()
+    .meta({
+      description: "The `next_since` of an earlier answer: only newer events are returned.",
+    }),
+});
+
 export const imagesQuery = z.object({
   image_url: z
     .string()
@@ -184,6 +194,34 @@ export const serversResponse = z
 export const logsResponse = z
   .record(z.string(), z.string())
   .meta({ id: "LogsResponse", description: "Raw log text keyed by container name" });
+
+const sessionEvent = z
+  .object({
+    time: z.iso.datetime().meta({ description: "When it last happened" }),
+    type: z.string().meta({ description: "Normal or Warning" }),
+    reason: z
+      .string()
+      .meta({ description: "e.g. Scheduled, FailedScheduling, Pulling, Pulled, BackOff" }),
+    message: z
+      .string()
+      .meta({ description: "As Kubernetes wrote it, token-like strings redacted" }),
+    count: z.number().int().meta({ description: "How often it happened (repeats fold into one)" }),
+    object: z.object({ kind: z.string(), name: z.string() }),
+    step: z.string().nullable().meta({
+      description:
+        "The status step (status.details) it is about; null for the pod or session as a whole",
+    }),
+  })
+  .meta({ id: "SessionEvent" });
+
+export const eventsResponse = z
+  .object({
+    events: z.array(sessionEvent).meta({ description: "Oldest first; at most 200 per answer" }),
+    next_since: z.string().nullable().meta({
+      description: "Pass as `since` to get what happens next; null while there are no events",
+    }),
+  })
+  .meta({ id: "SessionEventsResponse", description: "The session's Kubernetes events" });
 
 export const versionResponse = z
   .object({

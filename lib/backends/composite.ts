@@ -68,5 +68,6 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     logTargets: (s) => of(s).logTargets(s),
     // Pods are pods: either backend reads them the same way.
     readLogs: (pod, container, opts) => primary.readLogs(pod, container, opts),
+    events: (s) => of(s).events(s),
   };
 }

@@ -4,6 +4,7 @@
  * it; above it nothing knows which kind of resource it handles. A Session is an opaque handle:
  * only the backend that returned it reads what is inside.
  */
+import type { CoreV1Event } from "@kubernetes/client-node/dist/gen/index.js";
 import type { RegisteredUser } from "../auth/user.js";
 import type { Logger } from "../log.js";
 import type { ResolvedResources } from "../sessions/types.js";
@@ -31,6 +32,12 @@ export interface Created {
 export interface LogTargets {
   pod: string;
   containers: string[];
+}
+
+/** A Kubernetes event about one of the session's objects, with the status step it concerns. */
+export interface SessionEventRecord {
+  event: CoreV1Event;
+  step: string | undefined;
 }
 
 export interface SessionBackend {
@@ -63,4 +70,6 @@ export interface SessionBackend {
     container: string,
     opts: { tailLines?: number; timestamps?: boolean; limitBytes?: number },
   ): Promise<string | undefined>;
+  /** Events about the session's own objects (resource, StatefulSet, PVC, pod), in any order. */
+  events(session: Session): Promise<SessionEventRecord[]>;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
+import { observeUpstream } from "../obs/upstream.js";
 import type { PoolQuery, ResourcePool } from "../sessions/resource-classes.js";
 import { trimTrailingSlashes } from "../trim.js";
 
@@ -75,38 +76,41 @@ export function createCrcClient(opts: CrcClientOptions): CrcClient {
   const doFetch = opts.fetch ?? fetch;
   const url = `${trimTrailingSlashes(opts.baseUrl)}/resource_pools`;
   return {
-    async resourcePools(accessToken, query) {
-      const headers: Record<string, string> = { accept: "application/json" };
-      // The reference sends the scheme in lower case; servers compare it case-insensitively.
-      if (accessToken) headers.authorization = `bearer ${accessToken}`;
-      let res: Response;
-      let text: string;
-      try {
-        const target = query ? `${url}?${queryString(query)}` : url;
-        res = await doFetch(target, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
-        text = await res.text();
-      } catch (cause) {
-        const message = isTimeout(cause)
-          ? `The compute resource access control service did not answer within ${opts.timeoutMs} ms.`
-          : "The compute resource access control service cannot be reached.";
-        throw upstreamUnavailable(message, { cause });
-      }
-      if (res.status !== 200) {
-        throw intermittentError(CRC_UNEXPECTED_MESSAGE, {
-          cause: new Error(`GET /resource_pools answered ${res.status}`),
-        });
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch (cause) {
-        throw intermittentError(CRC_UNEXPECTED_MESSAGE, { cause });
-      }
-      const parsed = poolsSchema.safeParse(body);
-      if (!parsed.success) {
-        throw intermittentError(CRC_UNEXPECTED_MESSAGE, { cause: parsed.error });
-      }
-      return parsed.data as ResourcePool[];
-    },
+    resourcePools: (accessToken, query) =>
+      observeUpstream("PoolService", "GET", () => resourcePools(accessToken, query)),
   };
+
+  async function resourcePools(accessToken?: string, query?: PoolQuery): Promise<ResourcePool[]> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    // The reference sends the scheme in lower case; servers compare it case-insensitively.
+    if (accessToken) headers.authorization = `bearer ${accessToken}`;
+    let res: Response;
+    let text: string;
+    try {
+      const target = query ? `${url}?${queryString(query)}` : url;
+      res = await doFetch(target, { headers, signal: AbortSignal.timeout(opts.timeoutMs) });
+      text = await res.text();
+    } catch (cause) {
+      const message = isTimeout(cause)
+        ? `The compute resource access control service did not answer within ${opts.timeoutMs} ms.`
+        : "The compute resource access control service cannot be reached.";
+      throw upstreamUnavailable(message, { cause });
+    }
+    if (res.status !== 200) {
+      throw intermittentError(CRC_UNEXPECTED_MESSAGE, {
+        cause: new Error(`GET /resource_pools answered ${res.status}`),
+      });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (cause) {
+      throw intermittentError(CRC_UNEXPECTED_MESSAGE, { cause });
+    }
+    const parsed = poolsSchema.safeParse(body);
+    if (!parsed.success) {
+      throw intermittentError(CRC_UNEXPECTED_MESSAGE, { cause: parsed.error });
+    }
+    return parsed.data as ResourcePool[];
+  }
 }

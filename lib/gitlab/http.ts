@@ -5,6 +5,7 @@
  */
 import { isTimeout, programmingError, upstreamUnavailable } from "../errors.js";
 import type { Logger } from "../log.js";
+import { type Attempts, observeUpstream } from "../obs/upstream.js";
 import { redactSecrets } from "../redact.js";
 import { trimTrailingSlashes } from "../trim.js";
 import {
@@ -80,7 +81,10 @@ export function createTransport(opts: TransportOptions): Transport {
   const headers: Record<string, string> = { accept: "application/json" };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
 
-  async function send(method: Method, url: string): Promise<GitLabResponse> {
+  const send = (method: Method, url: string): Promise<GitLabResponse> =>
+    observeUpstream("GitLab", method, (tries) => exchange(method, url, tries));
+
+  async function exchange(method: Method, url: string, tries: Attempts): Promise<GitLabResponse> {
     const started = now();
     const path = describe(url);
     for (let attempts = 1; ; attempts++) {
@@ -116,6 +120,7 @@ export function createTransport(opts: TransportOptions): Transport {
           throw upstreamUnavailable("GitLab cannot be reached.", { cause: err });
         }
         opts.log?.info({ gitlab: { method, path, attempts, wait } }, "retrying GitLab call");
+        tries.retries++;
         await sleep(wait);
         continue;
       }
@@ -139,6 +144,7 @@ export function createTransport(opts: TransportOptions): Transport {
         { gitlab: { method, path, status: res.status, attempts, wait } },
         "retrying GitLab call",
       );
+      tries.retries++;
       await sleep(wait);
     }
   }

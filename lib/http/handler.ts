@@ -3,6 +3,7 @@
  * stack runs, in order: access log -> request context (dependencies, logger, request id) -> header
  * normaliser -> authentication -> validation (path, query, JSON body) -> business; the error handler
  * turns any failure into the documented error body. Each step is one file in ./middleware/.
+ * Around the stack, lib/obs/instrument.ts prints the invocation's metrics and traces when on.
  */
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
@@ -12,6 +13,7 @@ import type { User } from "../auth/user.js";
 import { type AdapterSet, containerDeps, type Wired } from "../deps.js";
 import { deadlineError } from "../errors.js";
 import type { Logger } from "../log.js";
+import { instrument } from "../obs/instrument.js";
 import type { Event, Result, StateContext } from "./context.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authentication } from "./middleware/authentication.js";
@@ -86,6 +88,8 @@ export function handler<
   };
   const r = route as unknown as RouteDef;
   const build = (deps: () => D): LambdaHandler =>
+    instrument(r.id, stack(deps), () => deps().config);
+  const stack = (deps: () => D): LambdaHandler =>
     middy<Event, Result, Error, StateContext<D>>(base, {
       timeoutEarlyInMillis: DEADLINE_MARGIN_MS,
       timeoutEarlyResponse: () => {

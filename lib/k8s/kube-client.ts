@@ -9,6 +9,7 @@
 import type { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
 import fetch from "node-fetch";
+import { observeUpstream } from "../obs/upstream.js";
 import { trimTrailingSlashes } from "../trim.js";
 
 export type KubeMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -54,39 +55,43 @@ export function kubeClient(kc: KubeConfig): KubeClient {
   const base = trimTrailingSlashes(cluster.server);
 
   return {
-    async request<T>(req: KubeRequest): Promise<T> {
-      const url = new URL(base + req.path);
-      for (const [key, value] of Object.entries(req.query ?? {})) {
-        if (value !== undefined) url.searchParams.append(key, String(value));
-      }
-      // Auth per request: exec plugins and token files are re-read (and cached) by client-node.
-      const init = await kc.applyToFetchOptions({});
-      const headers = init.headers as InstanceType<typeof fetch.Headers>;
-      headers.set("Accept", ACCEPT);
-      let body: string | undefined;
-      if (req.body !== undefined) {
-        headers.set("Content-Type", req.contentType ?? "application/json");
-        body = JSON.stringify(req.body);
-      }
-      const res = await fetch(url.toString(), {
-        method: req.method,
-        headers,
-        body,
-        agent: init.agent,
-        signal: AbortSignal.timeout(req.timeoutMs),
-      });
-      const responseHeaders: Record<string, string> = {};
-      res.headers.forEach((value, name) => {
-        responseHeaders[name] = value;
-      });
-      if (res.status === 401) {
-        throw new ApiException(401, "Unauthorized", undefined, responseHeaders);
-      }
-      const text = await res.text();
-      if (res.status < 200 || res.status > 299) {
-        throw new ApiException(res.status, "Unknown API Status Code!", text, responseHeaders);
-      }
-      return parseBody(text, res.headers.get("content-type")) as T;
+    request<T>(req: KubeRequest): Promise<T> {
+      return observeUpstream("Cluster", req.method, () => exchange<T>(req));
     },
   };
+
+  async function exchange<T>(req: KubeRequest): Promise<T> {
+    const url = new URL(base + req.path);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.append(key, String(value));
+    }
+    // Auth per request: exec plugins and token files are re-read (and cached) by client-node.
+    const init = await kc.applyToFetchOptions({});
+    const headers = init.headers as InstanceType<typeof fetch.Headers>;
+    headers.set("Accept", ACCEPT);
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers.set("Content-Type", req.contentType ?? "application/json");
+      body = JSON.stringify(req.body);
+    }
+    const res = await fetch(url.toString(), {
+      method: req.method,
+      headers,
+      body,
+      agent: init.agent,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
+    const responseHeaders: Record<string, string> = {};
+    res.headers.forEach((value, name) => {
+      responseHeaders[name] = value;
+    });
+    if (res.status === 401) {
+      throw new ApiException(401, "Unauthorized", undefined, responseHeaders);
+    }
+    const text = await res.text();
+    if (res.status < 200 || res.status > 299) {
+      throw new ApiException(res.status, "Unknown API Status Code!", text, responseHeaders);
+    }
+    return parseBody(text, res.headers.get("content-type")) as T;
+  }
 }

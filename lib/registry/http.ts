@@ -8,6 +8,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
+import { observeUpstream } from "../obs/upstream.js";
 import type { Guard, ResolvedAddress } from "./guard.js";
 
 export interface HttpResponse {
@@ -61,7 +62,19 @@ const pinned =
     } else callback(null, target.address, target.family);
   };
 
-export async function send(
+export function send(
+  guard: Guard,
+  url: URL,
+  req: HttpRequest,
+  timeoutMs: number,
+  agents: Agents,
+): Promise<HttpResponse> {
+  return observeUpstream("Registry", req.method ?? "GET", () =>
+    exchange(guard, url, req, timeoutMs, agents),
+  );
+}
+
+async function exchange(
   guard: Guard,
   url: URL,
   req: HttpRequest,

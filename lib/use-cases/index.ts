@@ -1,5 +1,6 @@
-/** The session use cases: launch (POST), and lookup with ownership, stop, logs, PATCH. */
+/** The session use cases: launch (POST), and lookup with ownership, stop, logs, events, PATCH. */
 
+export { readSessionEvents } from "./events.js";
 export { launchSession } from "./launch.js";
 
 export { readSessionLogs } from "./logs.js";

@@ -12,6 +12,7 @@ import {
   patchServerError,
   pvDisabledError,
 } from "../errors.js";
+import { countEvent } from "../obs/metrics.js";
 import type { ResourceSource } from "../sessions/resource-source.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { resourcesForClass } from "./resource-class.js";
@@ -64,11 +65,13 @@ export async function patchSession(
     const patched = await write(() => backend.hibernate(current, deps.now()));
     if (!patched) throw gone();
     session = patched;
+    countEvent("Hibernations");
   } else if (body.state === "running" && backend.isHibernated(session)) {
     const current = session;
     const patched = await write(() => backend.resume(current, user));
     if (!patched) throw gone();
     session = patched;
+    countEvent("Resumes");
   }
   return session;
 }

@@ -2,6 +2,7 @@
 import type { User } from "../auth/user.js";
 import type { Deps } from "../deps.js";
 import { AppError, deleteServerError, missingResource } from "../errors.js";
+import { countEvent } from "../obs/metrics.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 
 /** Two sequential Kubernetes calls: GET (ownership), DELETE. */
@@ -22,4 +23,5 @@ export async function stopSession(
   }
   // Gone between the lookup and the delete (a concurrent stop): the same 404 as a missing one.
   if (!deleted) throw missingResource(message);
+  countEvent("Stops");
 }

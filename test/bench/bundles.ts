@@ -63,7 +63,12 @@ export async function dominantModules(handler: string, top = 3): Promise<string>
     join(ROOT, "build/esbuild-plugins.cjs"),
   ) as Plugin[];
   const entry = join(ROOT, `${handler.replace(/\.[^.]+$/, "")}.ts`);
+  // What serverless-esbuild leaves out of the bundles (the tracer) is left out here too.
+  const yml = parse(readFileSync(join(ROOT, "serverless.yml"), "utf8")) as {
+    custom: { esbuild: { exclude?: string[] } };
+  };
   const result = await build({
+    external: yml.custom.esbuild.exclude ?? [],
     entryPoints: [entry],
     bundle: true,
     minify: true,

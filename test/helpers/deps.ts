@@ -22,6 +22,8 @@ export const BASE_ENV = {
   // (test/helpers/backends.ts) set it for each.
   NB_AMALTHEA__BACKEND: "jupyterserver",
   NB_LOG_LEVEL: "debug",
+  // EMF lines would fill the test output; the tests that read them switch them on.
+  NB_METRICS__ENABLED: "false",
 } as const;
 
 export interface TestDeps {

@@ -8,6 +8,7 @@ import { userInputError } from "../../errors.js";
 import { isLabelValue } from "../../k8s/labels.js";
 import type { Logger } from "../../log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
+import { ownEvents } from "../events.js";
 import { createJupyterServer, newLaunchId, removeOwnLaunch } from "../jupyterserver/create.js";
 import {
   envTokenPatch,
@@ -24,12 +25,13 @@ import { podName } from "../jupyterserver/ownership.js";
 import { imagePullSecretName } from "../jupyterserver/patches/jupyter-server.js";
 import type { SessionsRepository } from "../jupyterserver/repository.js";
 import { DOCKER_CONFIG_KEY } from "../jupyterserver/resume.js";
+import { stepOfContainer } from "../jupyterserver/status.js";
 import type { ResourceList } from "../jupyterserver/types.js";
 import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { amaltheaSessionGitStatus } from "./sidecar.js";
-import { sessionState } from "./status.js";
+import { isAnonymousSession, sessionState, stepName } from "./status.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 import { sessionOwner, toSessionView } from "./view.js";
 
@@ -216,5 +218,16 @@ export function amaltheaSessionBackend(
       };
     },
     readLogs: (pod, container, opts) => repo.readLogs(pod, container, opts),
+    events: (s) =>
+      ownEvents(
+        view(s).cr,
+        podName(s.name),
+        (name) => repo.listEvents(name),
+        // Its containers, named as the JupyterServer's steps know them.
+        (container) => {
+          const step = stepName(container, !isAnonymousSession(view(s).cr));
+          return step ? stepOfContainer(step) : undefined;
+        },
+      ),
   };
 }

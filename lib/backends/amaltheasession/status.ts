@@ -29,7 +29,7 @@ import type { AmaltheaSession, AmsView } from "./types.js";
 const QUOTA_MESSAGE = "The resource quota has been exceeded.";
 
 /** Containers named as the JupyterServer's steps and messages know them. */
-function stepName(name: string, registered: boolean): string | undefined {
+export function stepName(name: string, registered: boolean): string | undefined {
   if (name === SESSION_CONTAINER) return "jupyter-server";
   // Behind oauth2-proxy the authproxy is one more hop of the same step.
   if (name === "authproxy") return registered ? "oauth2-proxy" : "passthrough-proxy";

@@ -1,6 +1,7 @@
 /** The JupyterServer backend behind the session port (Amalthea <= 0.24). */
 import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
+import { ownEvents } from "../events.js";
 import type { Session, SessionBackend } from "../port.js";
 import { createJupyterServer, newLaunchId, removeOwnLaunch, withLaunchId } from "./create.js";
 import {
@@ -17,6 +18,7 @@ import type { SessionsRepository } from "./repository.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
 import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
+import { stepOfContainer } from "./status.js";
 import type { JupyterServer } from "./types.js";
 import { sessionOwner, toSessionView } from "./view.js";
 
@@ -97,5 +99,12 @@ export function jupyterServerBackend(
       containers: logContainers(cr(s)),
     }),
     readLogs: (pod, container, opts) => repo.readLogs(pod, container, opts),
+    events: (s) =>
+      ownEvents(
+        cr(s),
+        cr(s).status?.mainPod?.name ?? podName(s.name),
+        (name) => repo.listEvents(name),
+        stepOfContainer,
+      ),
   };
 }

@@ -38,6 +38,11 @@ const REGULAR_STEPS: [string, string][] = [
   ["jupyter-server", "Starting session"],
 ];
 
+/** The status step a container belongs to (the same names as `status.details`). */
+export function stepOfContainer(container: string): string | undefined {
+  return [...INIT_STEPS, ...REGULAR_STEPS].find(([name]) => name === container)?.[1];
+}
+
 /** Anonymous sessions are recognised as the reference did: name and user ids start with anon-. */
 export function isAnonymousServer(js: {
   metadata: Pick<JupyterServer["metadata"], "name" | "annotations">;

@@ -3,6 +3,7 @@ import type { MiddlewareObj } from "@middy/core";
 import { ConfigError } from "../../config.js";
 import { AppError, configurationError, httpError, programmingError } from "../../errors.js";
 import { createLogger, type Logger } from "../../log.js";
+import { currentMetrics } from "../../obs/metrics.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import { errorReply, toResult } from "../result.js";
 
@@ -40,6 +41,7 @@ export function errorHandler(): MiddlewareObj<Event, Result, Error, StateContext
     onError: (request: Req) => {
       const ctx = request.context;
       const appError = toAppError(request.error, ctx.log ?? fallbackLog());
+      currentMetrics()?.failedWith(appError.code);
       request.response = toResult(errorReply(appError), ctx.requestId ?? "unknown");
     },
   };

@@ -8,6 +8,7 @@ import { main as notFound } from "../../../functions/not-found.js";
 import { main as serverOptions } from "../../../functions/server-options.js";
 import { main as createServer } from "../../../functions/servers/create.js";
 import { main as deleteServer } from "../../../functions/servers/delete.js";
+import { main as serverEvents } from "../../../functions/servers/events.js";
 import { main as getServer } from "../../../functions/servers/get.js";
 import { main as listServers } from "../../../functions/servers/list.js";
 import { main as patchServer } from "../../../functions/servers/patch.js";
@@ -74,6 +75,12 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ),
   ep(serverOptions, r(routes.serverOptions), [], () => "/notebooks/server_options"),
   ep(logs, r(routes.logs), ["server_name"], (p) => `/notebooks/logs/${enc(p.server_name ?? "")}`),
+  ep(
+    serverEvents,
+    r(routes.serverEvents),
+    ["server_name"],
+    (p) => `/notebooks/servers/${enc(p.server_name ?? "")}/events`,
+  ),
   ep(images, r(routes.images), [], () => "/notebooks/images"),
   ep(
     listAutosaves,

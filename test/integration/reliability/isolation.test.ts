@@ -95,6 +95,10 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       c: { params: { server_name: name }, query: { forced: "true" } },
     }),
     logs: (name: string) => ({ e: endpoint("logs"), c: { params: { server_name: name } } }),
+    events: (name: string) => ({
+      e: endpoint("serversEvents"),
+      c: { params: { server_name: name } },
+    }),
   } as const;
 
   describe.each(Object.keys(owners))("the session of %s", (owner) => {
@@ -183,6 +187,52 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       expect(cross.status).toBe(404);
       const listed = await call(endpoint("serversList"), { headers: b });
       expect(Object.keys(listed.json.servers)).toEqual([rb.json.name]);
+    });
+  });
+
+  describe("events", () => {
+    const event = (name: string, involved: { kind: string; name: string }, message: string) => ({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace: "renku", creationTimestamp: new Date().toISOString() },
+      involvedObject: { ...involved, namespace: "renku" },
+      reason: "Injected",
+      message,
+      type: "Warning",
+      lastTimestamp: new Date(Date.now() + 60_000).toISOString(),
+      count: 1,
+    });
+
+    it("shows the owner only their session's objects, with token-like strings redacted", async () => {
+      const alicePod = `${names.alice}-0`;
+      const other = (await call(endpoint("serversCreate"), {
+        headers: registeredHeaders({ username: "bob" }),
+        body: { ...HELLO, branch: "master" },
+      })) as { json: { name: string } };
+      stack.cluster.bulkLoad([
+        event(
+          "iso-1",
+          { kind: "Pod", name: alicePod },
+          "pull failed: Bearer glpat-aliceSecretToken123 rejected",
+        ),
+        // Same name, another kind: not one of the session's objects.
+        event("iso-2", { kind: "ConfigMap", name: alicePod }, "configmap of someone else"),
+        event("iso-3", { kind: "Pod", name: `${other.json.name}-0` }, "bob's pod"),
+      ]);
+      const res = await call(endpoint("serversEvents"), {
+        headers: alice,
+        params: { server_name: names.alice ?? "" },
+      });
+      expect(res.status, res.text).toBe(200);
+      const events = res.json.events as {
+        object: { kind: string; name: string };
+        message: string;
+      }[];
+      for (const e of events) expect([names.alice, alicePod]).toContain(e.object.name);
+      expect(res.text).not.toContain("configmap of someone else");
+      expect(res.text).not.toContain("bob's pod");
+      expect(res.text).not.toContain("glpat-aliceSecretToken123");
+      expect(events.map((e) => e.message)).toContain("pull failed: Bearer [redacted] rejected");
     });
   });
 });

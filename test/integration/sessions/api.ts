@@ -2,6 +2,7 @@
 import { main as logsMain } from "../../../functions/logs.js";
 import { main as optionsMain } from "../../../functions/server-options.js";
 import { main as deleteMain } from "../../../functions/servers/delete.js";
+import { main as eventsMain } from "../../../functions/servers/events.js";
 import { main as getMain } from "../../../functions/servers/get.js";
 import { main as listMain } from "../../../functions/servers/list.js";
 import { main as patchMain } from "../../../functions/servers/patch.js";
@@ -27,6 +28,13 @@ export function sessionsApi(headers: Record<string, string>) {
         pathParameters: { server_name: name },
         headers,
         ...(query ? { query } : {}),
+      }),
+    events: (name: string, since?: string) =>
+      invoke(eventsMain, {
+        path: `/notebooks/servers/${name}/events`,
+        pathParameters: { server_name: name },
+        headers,
+        ...(since === undefined ? {} : { query: { since } }),
       }),
     options: () => invoke(optionsMain, { path: "/notebooks/server_options", headers }),
   };

@@ -92,6 +92,10 @@ export const JUPYTER_ROLES: PodRoles = {
 
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
+/** A session image's size, 1-5 GB, fixed per image so timelines are reproducible. */
+const imageSize = (image: string) =>
+  1_000_000_000 + (Number.parseInt(sha(image).slice(0, 8), 16) % 4_000_000_000);
+
 export class PodModel {
   readonly containers: ContainerSim[];
   scheduled = false;
@@ -203,12 +207,27 @@ export class PodModel {
     c.state = { running: { startedAt: this.now() } };
     c.started = true;
     if (c.restartCount === 0) {
-      this.events.push({
-        reason: "Pulled",
-        message: `Container image "${c.image}" already present on machine`,
-        type: "Normal",
-        container: c.name,
-      });
+      if (c.name === this.roles.main) {
+        // The session image is the big one, pulled on first start; the sidecars' are cached.
+        this.events.push({
+          reason: "Pulling",
+          message: `Pulling image "${c.image}"`,
+          type: "Normal",
+          container: c.name,
+        });
+        this.events.push({
+          reason: "Pulled",
+          message: `Successfully pulled image "${c.image}" in 41.2s (41.2s including waiting). Image size: ${imageSize(c.image)} bytes.`,
+          type: "Normal",
+          container: c.name,
+        });
+      } else
+        this.events.push({
+          reason: "Pulled",
+          message: `Container image "${c.image}" already present on machine`,
+          type: "Normal",
+          container: c.name,
+        });
       this.events.push({
         reason: "Created",
         message: `Created container ${c.name}`,
@@ -279,6 +298,13 @@ export class PodModel {
         // The runtime cannot exec the command: the container ends without ever running.
         this.start(c);
         this.terminate(c, 127, failure.lines);
+        this.events.push({
+          reason: "Failed",
+          message:
+            'Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "jupyter": executable file not found in $PATH: unknown',
+          type: "Warning",
+          container: c.name,
+        });
         return true;
       }
       this.start(c);

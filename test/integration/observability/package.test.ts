@@ -1,0 +1,157 @@
+/**
+ * `serverless package` compiles the dashboard and the two alarms into the CloudFormation template,
+ * and bundles that neither contain the tracer nor load it unless tracing is on.
+ */
+import { execFile } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readZip } from "../../../deploy/check-package.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+// Inside the worktree, so a bundle resolves node_modules as a deployed one resolves the layer.
+const WORK = `.esbuild-obs-${process.pid}`;
+const OUT = join(ROOT, WORK, "package");
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+let resources: Record<string, Resource>;
+
+function cleanEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith("AWS_") && !k.startsWith("NB_") && k !== "KUBECONFIG")
+      env[k] = v;
+  }
+  return { ...env, AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
+}
+
+beforeAll(async () => {
+  await promisify(execFile)(
+    `${ROOT}node_modules/.bin/serverless`,
+    ["package", "--stage", "prod", "--package", OUT],
+    {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ESBUILD_WORK_FOLDER: WORK, NB_K8S__EKS__CLUSTER_NAME: "renku-prod" },
+      maxBuffer: 20 * 1024 * 1024,
+    },
+  );
+  const template = JSON.parse(
+    readFileSync(join(OUT, "cloudformation-template-update-stack.json"), "utf8"),
+  ) as { Resources: Record<string, Resource> };
+  resources = template.Resources;
+}, 240_000);
+
+afterAll(() => rmSync(join(ROOT, WORK), { recursive: true, force: true }));
+
+/** The dashboard body as CloudWatch would receive it in eu-central-1. */
+function dashboard() {
+  const sub = resources.OperationsDashboard?.Properties.DashboardBody as {
+    "Fn::Sub": [string, { Ns: string }];
+  };
+  const [body, vars] = sub["Fn::Sub"];
+  // CloudFormation's own placeholders, spelled without a template-looking literal.
+  const placeholder = (name: string) => ["$", `{${name}}`].join("");
+  const text = body
+    .replaceAll(placeholder("AWS::Region"), "eu-central-1")
+    .replaceAll(placeholder("Ns"), vars.Ns);
+  return JSON.parse(text) as {
+    widgets: { properties: { title: string; metrics: unknown[][] } }[];
+  };
+}
+
+describe("the operations dashboard and alarms", () => {
+  it("has a dashboard of launches, latency, failures, upstreams, sessions and the clean-up", () => {
+    expect(resources.OperationsDashboard?.Type).toBe("AWS::CloudWatch::Dashboard");
+    const widgets = dashboard().widgets;
+    expect(widgets.map((w) => w.properties.title)).toEqual([
+      "Launches",
+      "Launch latency (POST /servers)",
+      "Failures by error code family",
+      "Endpoint latency p99",
+      "Upstream latency p99",
+      "Upstream errors and retries",
+      "Sessions: stops, hibernations, resumes, quota refusals",
+      "Autosave clean-up",
+    ]);
+    const names = widgets.flatMap((w) =>
+      w.properties.metrics.map((m) => (typeof m[1] === "string" ? m[1] : undefined)),
+    );
+    expect(names).toEqual(
+      expect.arrayContaining(["LaunchesFailed", "Latency", "GitLabLatency", "ClusterErrors"]),
+    );
+    const text = JSON.stringify(dashboard());
+    expect(text).toContain('"RenkuNotebooks"');
+    expect(text).toContain("eu-central-1");
+  });
+
+  it("alarms on the launch failure rate", () => {
+    const alarm = resources.LaunchFailureRateAlarm;
+    expect(alarm?.Type).toBe("AWS::CloudWatch::Alarm");
+    const p = alarm?.Properties as {
+      Threshold: number | string;
+      Metrics: {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string } };
+      }[];
+    };
+    expect(Number(p.Threshold)).toBe(10);
+    expect(p.Metrics.find((m) => m.Id === "rate")?.Expression).toBe(
+      "IF(launches > 0, 100 * failed / launches, 0)",
+    );
+    expect(p.Metrics.find((m) => m.Id === "failed")?.MetricStat?.Metric.MetricName).toBe(
+      "LaunchesFailed",
+    );
+    expect(p.Metrics.find((m) => m.Id === "launches")?.MetricStat?.Metric.MetricName).toBe(
+      "Launches",
+    );
+  });
+
+  it("alarms on POST /servers' p99 latency", () => {
+    const p = resources.LaunchLatencyP99Alarm?.Properties;
+    expect(p).toMatchObject({
+      Namespace: "RenkuNotebooks",
+      MetricName: "Latency",
+      ExtendedStatistic: "p99",
+      Dimensions: [
+        { Name: "service", Value: "renku-notebooks" },
+        { Name: "function", Value: "serversCreate" },
+      ],
+    });
+    expect(Number(p?.Threshold)).toBe(20000);
+  });
+
+  it("leaves the tracer out of the bundles: it is required only when tracing is on", async () => {
+    const entry = readZip(readFileSync(join(OUT, "health.zip"))).find(
+      (e) => e.name === "functions/health.cjs",
+    );
+    const bundle = join(ROOT, WORK, "health.cjs");
+    writeFileSync(bundle, entry?.data() ?? "");
+    const text = readFileSync(bundle, "utf8");
+    expect(text).not.toContain("aws-xray-sdk");
+    expect(text).toContain('require("@aws-lambda-powertools/tracer")');
+    const loaded = async (tracing: string) => {
+      const script = `const m = require(${JSON.stringify(bundle)});
+        m.main({ version: "2.0", rawPath: "/health", headers: {}, requestContext: { http: { method: "GET" } } }, {})
+          .then((r) => { process.stderr.write(JSON.stringify({ status: r.statusCode,
+            tracer: Object.keys(require.cache).some((k) => k.includes("@aws-lambda-powertools/tracer")) })); });`;
+      const { stderr } = await promisify(execFile)(process.execPath, ["-e", script], {
+        cwd: ROOT,
+        env: {
+          ...cleanEnv(),
+          NB_TRACING__ENABLED: tracing,
+          NB_LOG_LEVEL: "silent",
+          NB_SESSIONS__INGRESS__HOST: "s.example.org",
+        },
+      });
+      return JSON.parse(stderr) as { status: number; tracer: boolean };
+    };
+    expect(await loaded("false")).toEqual({ status: 200, tracer: false });
+    expect(await loaded("true")).toEqual({ status: 200, tracer: true });
+  });
+});
