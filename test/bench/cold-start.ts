@@ -102,10 +102,12 @@ export async function coldStarts(
   standInsEnv: Record<string, string>,
   runs: number,
   say: (line: string) => void,
-  opts: { compareSourceMaps?: boolean } = {},
+  opts: { compareSourceMaps?: boolean; compareMetrics?: boolean } = {},
 ): Promise<Row[]> {
   const env = lambdaEnv(standInsEnv);
   const mapsEnv = withSourceMaps(env);
+  // Metrics are on by default (issue 18): the same function with NB_METRICS__ENABLED=false.
+  const noMetricsEnv = { ...env, NB_METRICS__ENABLED: "false" };
   const bareEvents = writeEvents("bare", [{}]);
   const rows: Row[] = [];
   const bareTimes: number[] = [];
@@ -113,12 +115,14 @@ export async function coldStarts(
     bundle: FunctionBundle;
     times: number[];
     withMaps: number[];
+    noMetrics: number[];
     statuses: string;
   }> = [];
   for (const bundle of bundles) {
     const eventsFile = writeEvents(bundle.name, [sampleEvent(bundle.name)]);
     const times: number[] = [];
     const withMaps: number[] = [];
+    const noMetrics: number[] = [];
     let statuses = "";
     for (let i = 0; i < runs; i++) {
       bareTimes.push((await runChild(BARE, bareEvents, env)).ms);
@@ -127,12 +131,14 @@ export async function coldStarts(
       // Alternating with the run above, so the machine's load hits both alike.
       if (opts.compareSourceMaps)
         withMaps.push((await runChild(bundle.file, eventsFile, mapsEnv)).ms);
+      if (opts.compareMetrics)
+        noMetrics.push((await runChild(bundle.file, eventsFile, noMetricsEnv)).ms);
       statuses = r.report.error
         ? `error: ${String(r.report.error)}`
         : Object.keys((r.report.statuses as object) ?? {}).join(",");
     }
     say(`  cold start ${bundle.name}: median ${ms(median(times))} (status ${statuses})`);
-    results.push({ bundle, times, withMaps, statuses });
+    results.push({ bundle, times, withMaps, noMetrics, statuses });
   }
   const bare = median(bareTimes);
   rows.push({
@@ -141,7 +147,7 @@ export async function coldStarts(
     value: ms(bare),
     versus: `${bareTimes.length} runs`,
   });
-  for (const { bundle, times, withMaps, statuses } of results) {
+  for (const { bundle, times, withMaps, noMetrics, statuses } of results) {
     const fn = median(times);
     const over = fn - bare;
     const modules = await dominantModules(bundle.handler);
@@ -160,6 +166,17 @@ export async function coldStarts(
         measure: `${bundle.name} with --enable-source-maps`,
         value: ms(mapped),
         versus: `+${ms(mapped - bare)} over bare; source maps cost ${ms(mapped - fn)}`,
+      });
+    }
+    if (noMetrics.length > 0) {
+      const off = median(noMetrics);
+      rows.push({
+        section: "1 cold start",
+        measure: `${bundle.name} with metrics off (tracing off in both)`,
+        value: ms(off),
+        versus: `metrics on cost ${ms(fn - off)}`,
+        target: "<= 5 ms",
+        verdict: verdict(fn - off <= 5),
       });
     }
     rows.push({

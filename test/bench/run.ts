@@ -5,6 +5,7 @@
  *
  * BENCH_RUNS (default 10) cold starts per function; BENCH_REUSE_PACKAGE=1 reuses .serverless/*.zip;
  * BENCH_FUNCTIONS=health,serversList limits the cold starts to those functions (loaded machines);
+ * BENCH_METRICS=compare also times each cold start with metrics off (the metrics' cost);
  * BENCH_SOURCE_MAPS=compare also times each cold start with --enable-source-maps;
  * BENCH_ONLY=cold stops after the cold starts and bundle sizes; BENCH_ONLY=warm runs only list, get
  * and POST for each backend (no packaging, cold starts, memory or clean-up); BENCH_ONLY=post runs
@@ -108,9 +109,10 @@ async function main(): Promise<void> {
     const only = process.env.BENCH_FUNCTIONS?.split(",").filter(Boolean);
     const cold = only ? bundles.filter((b) => only.includes(b.name)) : bundles;
     const compareSourceMaps = process.env.BENCH_SOURCE_MAPS === "compare";
+    const compareMetrics = process.env.BENCH_METRICS === "compare";
     if (!postOnly) {
       await section("1 cold start", () =>
-        coldStarts(cold, standIns.env, runs, say, { compareSourceMaps }),
+        coldStarts(cold, standIns.env, runs, say, { compareSourceMaps, compareMetrics }),
       );
     }
     if (postOnly) {
