@@ -14,7 +14,6 @@ import {
   envTokenPatch,
   hibernationAnnotations,
   RESOURCE_CLASS_CHANGE_MESSAGE,
-  refreshedDockerConfigJson,
 } from "../jupyterserver/hibernation.js";
 import {
   ANONYMOUS_SELECTOR,
@@ -24,7 +23,7 @@ import {
 import { podName } from "../jupyterserver/ownership.js";
 import { imagePullSecretName } from "../jupyterserver/patches/jupyter-server.js";
 import type { SessionsRepository } from "../jupyterserver/repository.js";
-import { DOCKER_CONFIG_KEY } from "../jupyterserver/resume.js";
+import { withFreshRegistryToken } from "../jupyterserver/resume.js";
 import { stepOfContainer } from "../jupyterserver/status.js";
 import type { ResourceList } from "../jupyterserver/types.js";
 import type { Session, SessionBackend } from "../port.js";
@@ -175,16 +174,10 @@ export function amaltheaSessionBackend(
         ? await repo.getSecret(secretName)
         : undefined;
       if (secret) {
-        const data = {
-          ...(secret.data ?? {}),
-          [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
-            secret.data?.[DOCKER_CONFIG_KEY],
-            config.git.registry,
-            user.gitToken,
-            user.email,
-          ),
-        };
-        await repo.replaceSecret(secretName, { ...secret, data });
+        await repo.replaceSecret(
+          secretName,
+          withFreshRegistryToken(secret, config.git.registry, user),
+        );
       }
       // One patch: fresh tokens in the containers' env (each guarded by a test of its name),
       // the resume, and the hibernation record cleared as the JupyterServer operator does.

@@ -14,6 +14,24 @@ import type { SessionsRepository } from "./repository.js";
 
 export const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 
+/** The pull secret as read, with its docker config carrying the user's fresh GitLab token. */
+export function withFreshRegistryToken<S extends { data?: Record<string, string> }>(
+  secret: S,
+  registry: string,
+  user: Pick<RegisteredUser, "gitToken" | "email">,
+): S {
+  const data = {
+    ...(secret.data ?? {}),
+    [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
+      secret.data?.[DOCKER_CONFIG_KEY],
+      registry,
+      user.gitToken,
+      user.email,
+    ),
+  };
+  return { ...secret, data };
+}
+
 /**
  * Two reads in parallel (StatefulSet, pull secret), then up to two writes in parallel (the
  * StatefulSet's env, the secret). A missing StatefulSet or secret is skipped.
@@ -34,17 +52,10 @@ export async function reinjectTokens(
   const ops = template ? statefulSetTokenPatch(template, user) : [];
   if (ops.length > 0) writes.push(repo.patchStatefulSetJson(name, ops));
   if (secret) {
-    const data = {
-      ...(secret.data ?? {}),
-      [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
-        secret.data?.[DOCKER_CONFIG_KEY],
-        config.git.registry,
-        user.gitToken,
-        user.email,
-      ),
-    };
     // The read's resourceVersion guards against overwriting a concurrent change.
-    writes.push(repo.replaceSecret(secretName, { ...secret, data }));
+    writes.push(
+      repo.replaceSecret(secretName, withFreshRegistryToken(secret, config.git.registry, user)),
+    );
   }
   await Promise.all(writes);
 }
