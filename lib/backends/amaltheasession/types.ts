@@ -4,7 +4,7 @@
  * Only lib/backends/amaltheasession/ knows this shape.
  */
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
-import type { ResourceList } from "../jupyterserver/types.js";
+import type { CustomResourceMeta, ResourceList } from "../jupyterserver/types.js";
 
 export type AmsState =
   | "Running"
@@ -105,16 +105,7 @@ export interface AmaltheaSessionStatus {
 export interface AmaltheaSession {
   apiVersion: string;
   kind: "AmaltheaSession";
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    resourceVersion?: string;
-    labels: Record<string, string | null>;
-    annotations: Record<string, string | null>;
-  };
+  metadata: CustomResourceMeta;
   spec: AmaltheaSessionSpec;
   status?: AmaltheaSessionStatus;
 }

@@ -114,20 +114,23 @@ export interface JupyterServerSpec {
   patches: AmaltheaPatch[];
 }
 
+/** The metadata of a session's custom resource (either kind) as this service reads and writes it. */
+export interface CustomResourceMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  resourceVersion?: string;
+  labels: Record<string, string | null>;
+  annotations: Record<string, string | null>;
+}
+
 /** The JupyterServer custom resource as this service reads and writes it. */
 export interface JupyterServer {
   apiVersion: string;
   kind: "JupyterServer";
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    resourceVersion?: string;
-    labels: Record<string, string | null>;
-    annotations: Record<string, string | null>;
-  };
+  metadata: CustomResourceMeta;
   spec: JupyterServerSpec;
   status?: JupyterServerStatus;
 }
