@@ -5,6 +5,7 @@
  */
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { httpFetch } from "../http/node-fetch.js";
 import { NodeSha256 } from "../k8s/node-sha256.js";
 import { trimTrailingSlashes } from "../trim.js";
 
@@ -50,7 +51,7 @@ export function signedRequester(o: {
       headers: { host: base.host, ...req.headers },
       ...(req.body === undefined ? {} : { body: req.body }),
     });
-    const res = await fetch(new URL(path, base), {
+    const res = await httpFetch(new URL(path, base), {
       method: req.method,
       headers: signed.headers,
       ...(req.body === undefined ? {} : { body: req.body }),

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
+import { httpFetch } from "../http/node-fetch.js";
 import { observeUpstream } from "../obs/upstream.js";
 import type { PoolQuery, ResourcePool } from "../sessions/resource-classes.js";
 import { trimTrailingSlashes } from "../trim.js";
@@ -73,7 +74,7 @@ const queryString = (q: PoolQuery) =>
   }).toString();
 
 export function createCrcClient(opts: CrcClientOptions): CrcClient {
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.fetch ?? httpFetch;
   const url = `${trimTrailingSlashes(opts.baseUrl)}/resource_pools`;
   return {
     resourcePools: (accessToken, query) =>

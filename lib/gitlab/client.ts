@@ -14,6 +14,7 @@ import {
   gitlabProjectMissing,
   intermittentError,
 } from "../errors.js";
+import { httpFetch } from "../http/node-fetch.js";
 import type { Logger } from "../log.js";
 import { createTransport, type GitLabResponse, type Method } from "./http.js";
 import { nextPage } from "./pagination.js";
@@ -85,7 +86,7 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
       ...DEFAULT_RETRY_POLICY,
       maxRetryMs: opts.maxRetryMs ?? DEFAULT_RETRY_POLICY.maxRetryMs,
     },
-    fetch: opts.fetch ?? globalThis.fetch,
+    fetch: opts.fetch ?? httpFetch,
     log: opts.log,
     sleep: opts.sleep,
     random: opts.random,

@@ -66,10 +66,11 @@ export function nextDelayMs(
 export const isRetryableStatus = (status: number): boolean => status === 429 || status >= 500;
 
 /**
- * Whether a thrown fetch error is a network failure worth another try. undici reports those as a
- * TypeError "fetch failed" (or "terminated" mid-body), usually with the socket error as cause. A
- * TypeError without either is the request itself being refused before it is sent (an invalid
- * header value, a bad URL): retrying cannot help, and its message may quote a token.
+ * Whether a thrown fetch error is a network failure worth another try: node-fetch's FetchError
+ * (not a TypeError), or undici's TypeError "fetch failed" / "terminated" with the socket error as
+ * cause when a global fetch is injected. A TypeError without either is the request itself being
+ * refused before it is sent (an invalid header value, a bad URL): retrying cannot help, and its
+ * message may quote a token.
  */
 export function isNetworkFailure(err: unknown): boolean {
   if (!(err instanceof TypeError)) return true;
