@@ -26,7 +26,7 @@ import {
   projectSchema,
   userSchema,
 } from "./schemas.js";
-import type { GitLab } from "./types.js";
+import type { GitLab, ProjectKey } from "./types.js";
 
 export * from "./types.js";
 
@@ -98,7 +98,7 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
   };
   const call = (method: Method, path: string, query?: URLSearchParams) =>
     transport.send(method, url(path, query));
-  const repo = (projectId: number) => `/projects/${enc(String(projectId))}/repository`;
+  const repo = (project: ProjectKey) => `/projects/${enc(String(project))}/repository`;
 
   return {
     async getProject(path) {
@@ -109,17 +109,17 @@ export function createGitLabClient(opts: GitLabClientOptions): GitLab {
       throw unexpected(res, "a project");
     },
 
-    async getBranch(projectId, name) {
-      if (isDotSegment(name)) return undefined;
-      const res = await call("GET", `${repo(projectId)}/branches/${enc(name)}`);
+    async getBranch(project, name) {
+      if (isDotSegment(name) || isDotSegment(String(project))) return undefined;
+      const res = await call("GET", `${repo(project)}/branches/${enc(name)}`);
       if (res.status === 200) return parse(branchSchema, res, "branch");
       if (looksMissing(res.status)) return undefined;
       throw unexpected(res, "a branch");
     },
 
-    async getCommit(projectId, sha) {
-      if (isDotSegment(sha)) return undefined;
-      const res = await call("GET", `${repo(projectId)}/commits/${enc(sha)}`);
+    async getCommit(project, sha) {
+      if (isDotSegment(sha) || isDotSegment(String(project))) return undefined;
+      const res = await call("GET", `${repo(project)}/commits/${enc(sha)}`);
       if (res.status === 200) return parse(commitSchema, res, "commit");
       if (looksMissing(res.status)) return undefined;
       throw unexpected(res, "a commit");

@@ -6,7 +6,6 @@
 import { isTimeout, programmingError, upstreamUnavailable } from "../errors.js";
 import type { Logger } from "../log.js";
 import { type Attempts, observeUpstream } from "../obs/upstream.js";
-import { redactSecrets } from "../redact.js";
 import { trimTrailingSlashes } from "../trim.js";
 import {
   isNetworkFailure,
@@ -107,10 +106,16 @@ export function createTransport(opts: TransportOptions): Transport {
           });
         }
         if (!isNetworkFailure(err)) {
-          // Refused before it was sent (e.g. a header value fetch will not send): not retried,
-          // and the message, which may quote the token, only goes to the log redacted.
-          opts.log?.error({ gitlab: { method, path, attempts }, err }, "GitLab request refused");
-          throw programmingError({ cause: new Error(redactSecrets(String(err))) });
+          // Refused before it was sent (e.g. a header value fetch will not send): not retried.
+          // Its message may quote the header, token and all, so only its kind is kept.
+          const refused = new Error(
+            `${err instanceof Error ? err.name : "Error"}: the request could not be sent (an invalid header value or URL)`,
+          );
+          opts.log?.error(
+            { gitlab: { method, path, attempts }, err: refused },
+            "GitLab request refused",
+          );
+          throw programmingError({ cause: refused });
         }
         const wait = IDEMPOTENT.has(method)
           ? nextDelayMs({ attempts, elapsedMs: now() - started }, opts.policy, opts.random)

@@ -27,11 +27,15 @@ export interface GitLabUser {
   email?: string | null;
 }
 
+/** A project's numeric id or its path with namespace. */
+export type ProjectKey = number | string;
+
 export interface GitLab {
   /** `path` may include subgroups. undefined when missing, or when 401/403 (which look missing). */
   getProject(path: string): Promise<GitLabProject | undefined>;
-  getBranch(projectId: number, name: string): Promise<GitLabBranch | undefined>;
-  getCommit(projectId: number, sha: string): Promise<GitLabCommit | undefined>;
+  /** `project` is its id or its path (GitLab takes either), so a caller need not wait for the id. */
+  getBranch(project: ProjectKey, name: string): Promise<GitLabBranch | undefined>;
+  getCommit(project: ProjectKey, sha: string): Promise<GitLabCommit | undefined>;
   /** Every branch matching GitLab's `search` (`^prefix`, `suffix$`), across all pages. */
   listBranches(projectId: number, search: string): Promise<GitLabBranch[]>;
   /** Throws 403 (code 1403) when GitLab refuses, so a caller can tell refusal from absence. */

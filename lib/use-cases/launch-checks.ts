@@ -1,9 +1,9 @@
 /**
  * Step 6 of the launch (docs/spec.md 4.1, 7.3, D6, D7): does the project, its branch and commit,
  * and the image exist? Every check starts as early as it can and they run concurrently: the project
- * lookup, the image (the explicit one, or the commit image named from the request) and the caller's
- * GitLab profile at once; the branch and the commit as soon as the project is known. Every failure is
- * collected into the one 404 missing-resources message.
+ * lookup, its branch and commit (by the project's path), the image (the explicit one, or the commit
+ * image named from the request) and the caller's GitLab profile at once: one round of calls. Every
+ * failure is collected into the one 404 missing-resources message.
  */
 
 import type { User } from "../auth/user.js";
@@ -14,6 +14,7 @@ import type { Logger } from "../log.js";
 import { formatImageRef, type ImageRef, parseImageRef } from "../registry/reference.js";
 import { commitImage, type MissingResources, missingResourcesError } from "../sessions/index.js";
 import type { ImageCheck, LaunchRequest } from "../sessions/types.js";
+import { settle, unsettle } from "./settle.js";
 
 export type CheckRequest = Pick<
   LaunchRequest,
@@ -56,20 +57,6 @@ async function checkImage(
   };
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-/** Holds a speculative result, its rejection included, until it is known to be wanted. */
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> =>
-  p.then(
-    (value) => ({ ok: true, value }),
-    (error: unknown) => ({ ok: false, error }),
-  );
-
-const unsettle = <T>(s: Settled<T>): T => {
-  if (!s.ok) throw s.error;
-  return s.value;
-};
-
 /**
  * Runs the checks; throws the 404 listing everything missing, or the first upstream failure. An
  * unparsable explicit image is a 422 before any call is made.
@@ -86,8 +73,12 @@ export async function checkLaunchResources(
   const projectPath = `${req.namespace}/${req.project}`;
 
   const projectP = gitlab.getProject(projectPath);
-  const branchP = projectP.then((p) => (p ? gitlab.getBranch(p.id, req.branch) : undefined));
-  const commitP = projectP.then((p) => (p ? gitlab.getCommit(p.id, req.commitSha) : undefined));
+  // GitLab finds a project's branch and commit by its path as well as by its id, so they need not
+  // wait for the project: asked at once, and used (their failures included) only if it exists.
+  const branchGuess = settle(gitlab.getBranch(projectPath, req.branch));
+  const commitGuess = settle(gitlab.getCommit(projectPath, req.commitSha));
+  const branchP = projectP.then(async (p) => (p ? unsettle(await branchGuess) : undefined));
+  const commitP = projectP.then(async (p) => (p ? unsettle(await commitGuess) : undefined));
   // The commit image's name follows from the request: its check starts at once, and is redone
   // only when GitLab's path for the project names another image (a rename). A guess whose project
   // turns out missing is dropped, its failure included.

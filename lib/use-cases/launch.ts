@@ -2,13 +2,14 @@
  * POST /notebooks/servers (docs/spec.md 4.1): names, idempotency, resources, username limit,
  * the concurrent existence checks, the quota reservation, creation without leftovers, then the
  * ledger and the autosave clean-up. Calls made (registered caller, static options, nothing missing):
- *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); the quota record
- *     (GET the ConfigMap, LIST the sessions that count, POST or PUT the ConfigMap); POST the session
- *     (AmaltheaSession: its Secrets first); drop the reservation (GET + PUT the ConfigMap); then
- *     GET (+ POST or PUT) the ledger ConfigMap;
- *   GitLab: project, then branch and commit in parallel, the caller's profile alongside, then the
- *     autosave branch list (+ a merge base and a delete per own autosave), unless that clean-up is
- *     handed to its own function (NB_AUTOSAVE__ON_LAUNCH_FUNCTION: one Lambda Invoke instead);
+ *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); the quota record,
+ *     alongside the GitLab and registry checks (GET the ConfigMap, LIST the sessions that count,
+ *     POST or PUT the ConfigMap); POST the session (AmaltheaSession: its Secrets first); drop the
+ *     reservation (GET + PUT the ConfigMap); then GET (+ POST or PUT) the ledger ConfigMap;
+ *   GitLab: project, branch and commit (both by the project's path) and the caller's profile at
+ *     once, then the autosave branch list (+ a merge base and a delete per own autosave), unless
+ *     that clean-up is handed to its own function (NB_AUTOSAVE__ON_LAUNCH_FUNCTION: one Lambda
+ *     Invoke instead);
  *   registry: the image (manifest, plus the config blob for its working directory), started at
  *     once (the commit image named from the request; checked again only if GitLab's path differs).
  */
@@ -23,6 +24,7 @@ import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
 import { reserveSession } from "./launch-quota.js";
 import { launchResources } from "./launch-resources.js";
+import { settle, unsettle } from "./settle.js";
 
 export interface LaunchOutcome {
   status: 200 | 201;
@@ -72,13 +74,27 @@ export async function launchSession(
 
   const resources = await launchResources(deps, user, body);
   assertSafeUsernameLength(user.safeUsername);
-  const checked = await checkLaunchResources(deps, user, request, log);
+  const checks = checkLaunchResources(deps, user, request, log);
+  // The first name's quota reservation (Kubernetes only) runs while GitLab and the registry answer.
+  // A failed check still wins, as if it had come first: the reservation is dropped, then it throws.
+  const reserveFirst = settle(reserveSession(deps, user, free[0] as string, resources, log));
+  let checked: Awaited<typeof checks>;
+  try {
+    checked = await checks;
+  } catch (err) {
+    const early = await reserveFirst;
+    if (early.ok) await early.value();
+    throw err;
+  }
 
   let name = "";
   let created: Created | undefined;
   for (const [i, candidate] of free.entries()) {
     name = candidate;
-    const release = await reserveSession(deps, user, name, resources, log);
+    const release =
+      i === 0
+        ? unsettle(await reserveFirst)
+        : await reserveSession(deps, user, name, resources, log);
     try {
       // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
       created = await backend.create(

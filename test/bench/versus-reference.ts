@@ -91,9 +91,17 @@ function performer(
       }
       case "create the JupyterServer": {
         const name = `model-${Date.now()}-${n++}`;
-        const copy = structuredClone(bench.template);
+        // The manifest the reference sends: no status and no operator finalizer, so that the
+        // (simulated) operator renders the new session's children as it does for ours.
+        const { status: _status, ...copy } = structuredClone(bench.template);
         const meta = copy.metadata as Record<string, unknown>;
-        for (const k of ["uid", "resourceVersion", "creationTimestamp", "managedFields"])
+        for (const k of [
+          "uid",
+          "resourceVersion",
+          "creationTimestamp",
+          "managedFields",
+          "finalizers",
+        ])
           delete meta[k];
         copy.metadata.name = name;
         await bench.custom.createNamespacedCustomObject({ ...CR, body: copy });

@@ -216,11 +216,11 @@ export async function postWithDelays(
   standIns.registryProxy.setDelay(DELAY_MS);
   try {
     const delayed = await timeLaunches();
-    // GitLab: two rounds, the project (with the caller's profile), then branch and commit, which
-    // are asked by the project's id. Registry calls within one image check depend on the previous
+    // GitLab: one round, the project, its branch and commit (asked by the project's path) and the
+    // caller's profile at once. Registry calls within one image check depend on the previous
     // answer: one round each (the config blob of an image seen before is cached by its digest).
     // The image check starts with the project, so the two chains overlap.
-    const rounds = Math.max(gitlabCalls > 0 ? 2 : 0, registryCalls);
+    const rounds = Math.max(gitlabCalls > 0 ? 1 : 0, registryCalls);
     const critical = undelayed + rounds * DELAY_MS;
     const serial = Math.round((delayed - undelayed) / DELAY_MS);
     return [

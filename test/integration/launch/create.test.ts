@@ -266,8 +266,9 @@ describe("a registered launch", () => {
       [
         "GET /api/v4/projects/renku-demo%2Fhello-world",
         "GET /api/v4/user",
-        "GET /api/v4/projects/1001/repository/branches/master",
-        `GET /api/v4/projects/1001/repository/commits/${HELLO.commit}`,
+        // Branch and commit by the project's path, so they need not wait for its id.
+        "GET /api/v4/projects/renku-demo%2Fhello-world/repository/branches/master",
+        `GET /api/v4/projects/renku-demo%2Fhello-world/repository/commits/${HELLO.commit}`,
         // The autosave clean-up: the list, then per own autosave a merge base (and a delete).
         "GET /api/v4/projects/1001/repository/branches",
         ...counts.gitlab.filter((c) => c.includes("merge_base") || c.startsWith("DELETE")),

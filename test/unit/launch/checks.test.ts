@@ -60,8 +60,8 @@ function fakes() {
   };
   const gitlab = {
     getProject: (p: string) => seen(`project ${p}`, gates.project.promise),
-    getBranch: (_id: number, b: string) => seen(`branch ${b}`, gates.branch.promise),
-    getCommit: (_id: number, c: string) => seen(`commit ${c}`, gates.commit.promise),
+    getBranch: (p: number | string, b: string) => seen(`branch ${p} ${b}`, gates.branch.promise),
+    getCommit: (p: number | string, c: string) => seen(`commit ${p} ${c}`, gates.commit.promise),
     currentUser: () => seen("user", Promise.resolve({ id: 1, username: "alice", name: "Alice" })),
   } as unknown as GitLab;
   const registry: RegistryClient = {
@@ -81,15 +81,20 @@ const request = {
 };
 
 describe("checkLaunchResources", () => {
-  it("checks the commit image named from the request at once, branch and commit as soon as the project resolves", async () => {
+  it("asks for the project, its branch and commit, the commit image and the caller at once", async () => {
     const { events, gates, deps } = fakes();
     const done = checkLaunchResources(deps, user, request, log);
     await tick();
-    expect(events.sort()).toEqual(["image group/proj:abcdef0", "project group/proj", "user"]);
+    // All are in flight although none has answered: one round of calls.
+    expect(events.sort()).toEqual([
+      "branch group/proj main",
+      "commit group/proj abcdef0123456789",
+      "image group/proj:abcdef0",
+      "project group/proj",
+      "user",
+    ]);
+    // GitLab's path (group/Proj) names the same image: it is not checked again.
     gates.project.resolve(project);
-    await tick();
-    // All are in flight although none has answered; GitLab's path (group/Proj) names the same image.
-    expect(events.slice(3).sort()).toEqual(["branch main", "commit abcdef0123456789"]);
     gates.branch.resolve({ name: "main" });
     gates.commit.resolve({ id: "abcdef0123456789ff" });
     gates.image.resolve({ exists: true, private: false, workdir: "/home/x" });
@@ -133,6 +138,30 @@ describe("checkLaunchResources", () => {
     await expect(done).rejects.toMatchObject({ status: 404 });
   });
 
+  it("a missing project is the only item listed: its branch and commit answers are dropped, failures included", async () => {
+    const { gates, deps } = fakes();
+    const done = checkLaunchResources(deps, user, request, log);
+    gates.branch.resolve(Promise.reject(new Error("GitLab cannot be reached.")));
+    gates.commit.resolve(undefined);
+    gates.image.resolve({ exists: false, private: false });
+    gates.project.resolve(undefined);
+    await expect(done).rejects.toMatchObject({
+      status: 404,
+      message:
+        "Cannot start the session because the following Git or Docker resources are missing: project group/proj does not exist",
+    });
+  });
+
+  it("a branch that cannot be read fails the launch when the project exists", async () => {
+    const { gates, deps } = fakes();
+    const done = checkLaunchResources(deps, user, request, log);
+    gates.branch.resolve(Promise.reject(new Error("GitLab cannot be reached.")));
+    gates.commit.resolve({ id: "abcdef0123456789ff" });
+    gates.image.resolve({ exists: true, private: false });
+    gates.project.resolve(project);
+    await expect(done).rejects.toThrow("GitLab cannot be reached.");
+  });
+
   it("checks an explicit image at once, without waiting for the project", async () => {
     const { events, gates, deps } = fakes();
     const done = checkLaunchResources(
@@ -143,7 +172,7 @@ describe("checkLaunchResources", () => {
     );
     await tick();
     expect(events).toContain("image a/b:1");
-    expect(events).not.toContain("branch main");
+    expect(events).toContain("branch group/proj main");
     gates.image.resolve({ exists: false, private: false });
     gates.project.resolve(project);
     gates.branch.resolve(undefined);
