@@ -1,6 +1,7 @@
 /**
  * Checks the artifacts of `npx serverless package`: one zip per function, each holding its handler
- * bundle, and no dev-only code (tests, the local stand-ins) bundled in. Prints each function's zip
+ * bundle, no dev-only code (tests, the local stand-ins) and no @aws-sdk/* package (the Lambda
+ * runtime provides it) bundled in. Prints each function's zip
  * and unzipped sizes. Usage: npx tsx deploy/check-package.ts [artifact dir, default .serverless]
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -51,6 +52,9 @@ export function readZip(buf: Buffer): ZipEntry[] {
 /** Source paths that must never ship: tests, local stand-ins, dev tooling. */
 const DEV_ONLY = [/(^|\/)test\//, /node_modules\/(vitest|aws-sdk-client-mock|fast-check|autocannon|serverless-offline|tsx)\//];
 
+/** Left to the Lambda runtime's own SDK v3 (serverless.yml, custom.esbuild.exclude; docs/deploy.md). */
+const RUNTIME_PROVIDED = /(^|\/)node_modules\/@aws-sdk\//;
+
 export interface FunctionReport {
   name: string;
   handler: string;
@@ -92,10 +96,12 @@ export function checkPackage(dir: string, serverlessYml = "serverless.yml"): Fun
     if (bundles.length > 1) report.problems.push(`${bundles.length} bundles: ${bundles.map((e) => e.name).join(", ")}`);
     for (const e of entries) {
       if (DEV_ONLY.some((re) => re.test(e.name))) report.problems.push(`dev-only file ${e.name}`);
+      if (RUNTIME_PROVIDED.test(e.name)) report.problems.push(`runtime-provided file ${e.name}`);
       if (e.name.endsWith(".map")) {
         const sources = (JSON.parse(e.data().toString("utf8")) as { sources: string[] }).sources;
         for (const s of sources) {
           if (DEV_ONLY.some((re) => re.test(s))) report.problems.push(`dev-only code bundled: ${s}`);
+          if (RUNTIME_PROVIDED.test(s)) report.problems.push(`AWS SDK bundled (the runtime provides it): ${s}`);
         }
       }
     }

@@ -121,4 +121,26 @@ describe("the package check", () => {
     ]);
     expect(list?.problems).toEqual(["no serversList.zip"]);
   });
+
+  it("flags the AWS SDK bundled or shipped, which the Lambda runtime provides", () => {
+    const [health, list] = artifacts({
+      health: {
+        "functions/health.cjs": "exports.main=1",
+        "functions/health.cjs.map": map([
+          "../lib/k8s/eks-sdk.ts",
+          "../node_modules/@aws-sdk/client-eks/dist-cjs/index.js",
+        ]),
+      },
+      serversList: {
+        "functions/servers/list.cjs": "exports.main=1",
+        "node_modules/@aws-sdk/client-eks/package.json": "{}",
+      },
+    });
+    expect(health?.problems).toEqual([
+      "AWS SDK bundled (the runtime provides it): ../node_modules/@aws-sdk/client-eks/dist-cjs/index.js",
+    ]);
+    expect(list?.problems).toEqual([
+      "runtime-provided file node_modules/@aws-sdk/client-eks/package.json",
+    ]);
+  });
 });
