@@ -56,6 +56,9 @@ function artifacts(zips: Record<string, Record<string, string>>) {
   writeFileSync(
     yml,
     [
+      "custom:",
+      "  esbuild:",
+      '    exclude: ["@aws-lambda-powertools/tracer", "@aws-sdk/*"]',
       "functions:",
       "  health:",
       "    handler: functions/health.main",
@@ -122,13 +125,17 @@ describe("the package check", () => {
     expect(list?.problems).toEqual(["no serversList.zip"]);
   });
 
-  it("flags the AWS SDK bundled or shipped, which the Lambda runtime provides", () => {
+  it("flags what esbuild's exclude leaves to the runtime (AWS SDK, tracer) bundled or shipped", () => {
     const [health, list] = artifacts({
       health: {
         "functions/health.cjs": "exports.main=1",
         "functions/health.cjs.map": map([
           "../lib/k8s/eks-sdk.ts",
           "../node_modules/@aws-sdk/client-eks/dist-cjs/index.js",
+          "../node_modules/@aws-sdk/client-eks/dist-cjs/runtimeConfig.js",
+          "../node_modules/@aws-sdk/core/dist-es/index.js",
+          "../node_modules/@aws-lambda-powertools/tracer/lib/cjs/index.js",
+          "../node_modules/@aws-lambda-powertools/commons/lib/cjs/index.js",
         ]),
       },
       serversList: {
@@ -137,10 +144,10 @@ describe("the package check", () => {
       },
     });
     expect(health?.problems).toEqual([
-      "AWS SDK bundled (the runtime provides it): ../node_modules/@aws-sdk/client-eks/dist-cjs/index.js",
+      "excluded package bundled: @aws-sdk/client-eks",
+      "excluded package bundled: @aws-sdk/core",
+      "excluded package bundled: @aws-lambda-powertools/tracer",
     ]);
-    expect(list?.problems).toEqual([
-      "runtime-provided file node_modules/@aws-sdk/client-eks/package.json",
-    ]);
+    expect(list?.problems).toEqual(["excluded package shipped: @aws-sdk/client-eks"]);
   });
 });
