@@ -239,7 +239,8 @@ function lazySdkEksClient(o: SdkEksClientOptions): EksClusterSource {
       // Kept: a module missing from the runtime stays missing for the container's life.
       (cause: unknown) => {
         throw new Error(
-          `@aws-sdk/client-eks cannot be loaded (${describeError(cause)}); the Lambda runtime provides it (docs/deploy.md)`,
+          // Node's "Require stack" lines name local paths: the first line says enough.
+          `@aws-sdk/client-eks cannot be loaded (${describeError(cause).split("\n")[0]}); the Lambda runtime provides it (docs/deploy.md)`,
           { cause },
         );
       },

@@ -47,4 +47,12 @@ describe("loading the AWS SDK", () => {
       expect.stringMatching(/aws-sdk-js\/3\..*api\/eks/),
     ]);
   });
+
+  it("fails the first EKS-mode request with a 503 naming the SDK where the runtime lacks it", async () => {
+    // The probe lives in a temporary directory: without NODE_PATH no node_modules is in reach.
+    const env = { ...probeEnv(standIn.url), NODE_PATH: "" };
+    await expect(runProbe(probe, "sdk", env)).rejects.toThrow(
+      /DescribeCluster failed \(Error: @aws-sdk\/client-eks cannot be loaded \(Error: Cannot find module '@aws-sdk\/client-eks'\); the Lambda runtime provides it/,
+    );
+  });
 });
