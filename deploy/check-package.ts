@@ -1,6 +1,7 @@
 /**
  * Checks the artifacts of `npx serverless package`: one zip per function, each holding its handler
- * bundle, and no dev-only code (tests, the local stand-ins) bundled in. Prints each function's zip
+ * bundle, no dev-only code (tests, the local stand-ins) and nothing of what custom.esbuild.exclude
+ * leaves to the runtime (the AWS SDK, the tracer) bundled in. Prints each function's zip
  * and unzipped sizes. Usage: npx tsx deploy/check-package.ts [artifact dir, default .serverless]
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -51,6 +52,15 @@ export function readZip(buf: Buffer): ZipEntry[] {
 /** Source paths that must never ship: tests, local stand-ins, dev tooling. */
 const DEV_ONLY = [/(^|\/)test\//, /node_modules\/(vitest|aws-sdk-client-mock|fast-check|autocannon|serverless-offline|tsx)\//];
 
+/**
+ * Packages serverless.yml's custom.esbuild.exclude leaves to the runtime (the AWS SDK v3 of the
+ * Lambda runtime, the Powertools layer's tracer; docs/deploy.md): no file or source of theirs ships.
+ */
+function runtimeProvided(exclude: readonly string[]): RegExp[] {
+  const escape = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]+");
+  return exclude.map((pkg) => new RegExp(`(^|/)node_modules/${escape(pkg)}/`));
+}
+
 export interface FunctionReport {
   name: string;
   handler: string;
@@ -63,7 +73,9 @@ export function checkPackage(dir: string, serverlessYml = "serverless.yml"): Fun
   // Only the function list is read; variables are irrelevant to handler paths.
   const doc = parse(readFileSync(serverlessYml, "utf8").replace(/\$\{[^}]*\}/g, "x")) as {
     functions: Record<string, { handler: string }>;
+    custom?: { esbuild?: { exclude?: string[] } };
   };
+  const excluded = runtimeProvided(doc.custom?.esbuild?.exclude ?? []);
   const zips = new Set(readdirSync(dir).filter((f) => f.endsWith(".zip")));
   return Object.entries(doc.functions).map(([name, fn]) => {
     const report: FunctionReport = {
@@ -90,15 +102,23 @@ export function checkPackage(dir: string, serverlessYml = "serverless.yml"): Fun
     }
     // A second bundle is a stale build left in the artifact (it doubles the size).
     if (bundles.length > 1) report.problems.push(`${bundles.length} bundles: ${bundles.map((e) => e.name).join(", ")}`);
+    // One problem per excluded package (the SDK alone has hundreds of source files).
+    const shipped = new Set<string>();
+    const bundled = new Set<string>();
+    const packageOf = (path: string) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? path;
     for (const e of entries) {
       if (DEV_ONLY.some((re) => re.test(e.name))) report.problems.push(`dev-only file ${e.name}`);
+      if (excluded.some((re) => re.test(e.name))) shipped.add(packageOf(e.name));
       if (e.name.endsWith(".map")) {
         const sources = (JSON.parse(e.data().toString("utf8")) as { sources: string[] }).sources;
         for (const s of sources) {
           if (DEV_ONLY.some((re) => re.test(s))) report.problems.push(`dev-only code bundled: ${s}`);
+          if (excluded.some((re) => re.test(s))) bundled.add(packageOf(s));
         }
       }
     }
+    for (const pkg of shipped) report.problems.push(`excluded package shipped: ${pkg}`);
+    for (const pkg of bundled) report.problems.push(`excluded package bundled: ${pkg}`);
     return report;
   });
 }

@@ -51,13 +51,21 @@ export function signedRequester(o: {
       headers: { host: base.host, ...req.headers },
       ...(req.body === undefined ? {} : { body: req.body }),
     });
-    const res = await httpFetch(new URL(path, base), {
-      method: req.method,
-      headers: signed.headers,
-      ...(req.body === undefined ? {} : { body: req.body }),
-      signal: AbortSignal.timeout(o.timeoutMs),
-    });
-    const text = await res.text();
+    const deadline = AbortSignal.timeout(o.timeoutMs);
+    let res: Awaited<ReturnType<typeof httpFetch>>;
+    let text: string;
+    try {
+      res = await httpFetch(new URL(path, base), {
+        method: req.method,
+        headers: signed.headers,
+        ...(req.body === undefined ? {} : { body: req.body }),
+        signal: deadline,
+      });
+      text = await res.text();
+    } catch (err) {
+      // node-fetch reports any abort as AbortError; the deadline's own TimeoutError says why.
+      throw deadline.aborted ? deadline.reason : err;
+    }
     let body: Record<string, unknown> = {};
     try {
       body = text ? (JSON.parse(text) as Record<string, unknown>) : {};

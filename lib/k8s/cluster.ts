@@ -17,7 +17,7 @@ import {
   type EksToken,
   eksToken,
 } from "./eks.js";
-import { signedEksClient } from "./eks-describe.js";
+import type { SdkEksClientOptions } from "./eks-sdk.js";
 import { type KubeClient, kubeClient } from "./kube-client.js";
 
 /** The REST client for the cluster (lib/k8s/kube-client.ts). */
@@ -34,15 +34,15 @@ export interface ClusterAccess {
 }
 
 export interface ClusterAccessOptions {
-  /** Injected in tests (eks-sdk.ts wraps an EKSClient); a signed fetch for the region otherwise. */
+  /** Another DescribeCluster client (the bench's signed fetch); an EKSClient for the region otherwise. */
   eksClient?: EksClusterSource;
   credentials?: AwsCredentialIdentityProvider;
   now?: () => Date;
   /** Renew an EKS token this long before it expires (default 5 minutes). */
   renewBeforeMs?: number;
-  /** Bounds each DescribeCluster attempt, so a hung connection cannot outlive API Gateway. */
+  /** Bounds each DescribeCluster (with the SDK's retries), so a hung connection cannot outlive API Gateway. */
   timeoutMs?: number;
-  /** Another EKS endpoint for the default client (moto, tests). */
+  /** Another EKS endpoint for the default client (moto, tests, the bench). */
   eksEndpoint?: string;
 }
 
@@ -167,7 +167,7 @@ function eksAccess(
     }
     // One credential provider for DescribeCluster and the token, so both act as the same identity.
     credentials ??= environmentCredentials;
-    eks ??= signedEksClient({
+    eks ??= lazySdkEksClient({
       region,
       credentials,
       timeoutMs: opts.timeoutMs ?? 8000,
@@ -226,3 +226,26 @@ const environmentCredentials: AwsCredentialIdentityProvider = async () => {
   }
   return creds;
 };
+
+/**
+ * The SDK's EKSClient (eks-sdk.ts), loaded on the first DescribeCluster and kept for the container:
+ * cold starts and kubeconfig mode never evaluate @aws-sdk/client-eks.
+ */
+function lazySdkEksClient(o: SdkEksClientOptions): EksClusterSource {
+  let loading: Promise<EksClusterSource> | undefined;
+  const client = () => {
+    loading ??= import("./eks-sdk.js").then(
+      (m) => m.sdkEksClient(o),
+      // Kept: a module missing from the runtime stays missing for the container's life.
+      (cause: unknown) => {
+        throw new Error(
+          // Node's "Require stack" lines name local paths: the first line says enough.
+          `@aws-sdk/client-eks cannot be loaded (${describeError(cause).split("\n")[0]}); the Lambda runtime provides it (docs/deploy.md)`,
+          { cause },
+        );
+      },
+    );
+    return loading;
+  };
+  return { describeCluster: async (name) => (await client()).describeCluster(name) };
+}

@@ -1,7 +1,7 @@
 /**
- * EKS DescribeCluster as one SigV4-signed HTTPS GET (REST-JSON: GET /clusters/{name}), so the
- * functions need neither @aws-sdk/client-eks nor the SDK's credential chain in their bundles.
- * Failures keep the SDK's shape (lib/aws/signed-request.ts).
+ * EKS DescribeCluster as one SigV4-signed HTTPS GET (REST-JSON: GET /clusters/{name}), without
+ * @aws-sdk/client-eks. The functions use the SDK (eks-sdk.ts); this is the bench's comparison for
+ * the first EKS-mode request (test/bench/eks-first.ts). Failures keep the SDK's shape.
  */
 
 import type { AwsCredentialIdentityProvider } from "@smithy/types";

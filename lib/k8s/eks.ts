@@ -31,7 +31,7 @@ export interface DescribeClusterOutput {
   cluster?: { endpoint?: string; certificateAuthority?: { data?: string }; status?: string };
 }
 
-/** DescribeCluster, by whatever client: the signed fetch (eks-describe.ts) or the SDK (eks-sdk.ts). */
+/** DescribeCluster, by whatever client: the SDK (eks-sdk.ts) or the bench's signed fetch (eks-describe.ts). */
 export interface EksClusterSource {
   describeCluster(name: string): Promise<DescribeClusterOutput>;
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { parse } from "yaml";
 
 export const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -57,29 +57,36 @@ export function unzipBundles(): FunctionBundle[] {
   });
 }
 
-/** The packages contributing most bytes to a function's minified bundle. */
-export async function dominantModules(handler: string, top = 3): Promise<string> {
+/** esbuild options as serverless.yml's custom.esbuild sets them, with its plugins. */
+export function lambdaBuildOptions(): BuildOptions & { external: string[] } {
   const plugins = createRequire(import.meta.url)(
     join(ROOT, "build/esbuild-plugins.cjs"),
   ) as Plugin[];
-  const entry = join(ROOT, `${handler.replace(/\.[^.]+$/, "")}.ts`);
-  // What serverless-esbuild leaves out of the bundles (the tracer) is left out here too.
+  // What serverless-esbuild leaves out of the bundles (the tracer, the AWS SDK) is left out here too.
   const yml = parse(readFileSync(join(ROOT, "serverless.yml"), "utf8")) as {
     custom: { esbuild: { exclude?: string[] } };
   };
-  const result = await build({
+  return {
     external: yml.custom.esbuild.exclude ?? [],
-    entryPoints: [entry],
     bundle: true,
     minify: true,
     target: "node20",
     platform: "node",
     format: "cjs",
+    logLevel: "silent",
+    plugins,
+  };
+}
+
+/** The packages contributing most bytes to a function's minified bundle. */
+export async function dominantModules(handler: string, top = 3): Promise<string> {
+  const entry = join(ROOT, `${handler.replace(/\.[^.]+$/, "")}.ts`);
+  const result = await build({
+    ...lambdaBuildOptions(),
+    entryPoints: [entry],
     write: false,
     metafile: true,
     outfile: join(tmpdir(), "nb-bench-meta.cjs"),
-    logLevel: "silent",
-    plugins,
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
   if (!output) return "";

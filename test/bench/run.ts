@@ -11,7 +11,8 @@
  * and POST for each backend (no packaging, cold starts, memory or clean-up); BENCH_ONLY=post runs
  * only the warm POST (section 3) and the comparison with the reference model (section 7), without
  * packaging; BENCH_ONLY=checks runs only the in-process validator and quota checks (section 8),
- * without packaging or stand-ins.
+ * without packaging or stand-ins; BENCH_ONLY=eks runs only the first EKS-mode request, SDK against
+ * signed fetch, and kubeconfig mode's SDK-free start (section 9), without packaging or stand-ins.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import { installTestDeps } from "../helpers/deps.js";
 import { packageFunctions, unzipBundles } from "./bundles.js";
 import { checks } from "./checks.js";
 import { coldStarts } from "./cold-start.js";
+import { eksFirstRequest } from "./eks-first.js";
 import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
 import { startStandIns } from "./stand-ins.js";
@@ -82,6 +84,11 @@ async function main(): Promise<void> {
   const machine = machineDescription();
   if (process.env.BENCH_ONLY === "checks") {
     await section("8 validator and quota checks", () => checks());
+    process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === "eks") {
+    await section("9 EKS first request", () => eksFirstRequest(runs, say));
     process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
     return;
   }
@@ -150,6 +157,7 @@ async function main(): Promise<void> {
       await amaltheaSessionWarm(standIns);
       await section("6 autosave clean-up", autosaveCleanup);
       await section("8 validator and quota checks", () => checks());
+      await section("9 EKS first request", () => eksFirstRequest(runs, say));
     }
   } finally {
     installTestDeps(undefined);

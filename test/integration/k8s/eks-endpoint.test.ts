@@ -1,13 +1,15 @@
 /**
- * The default EKS client over real HTTP: a DescribeCluster that never gets an answer ends in a 503
- * naming the cluster instead of holding the function until API Gateway gives up.
+ * DescribeCluster over real HTTP, through the functions' default client (@aws-sdk/client-eks) and
+ * the bench's hand-signed comparison (eks-describe.ts): a DescribeCluster that never gets an answer
+ * ends in a 503 naming the cluster instead of holding the function until API Gateway gives up.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
-import { clusterAccess } from "../../../lib/k8s/cluster.js";
+import { type ClusterAccessOptions, clusterAccess } from "../../../lib/k8s/cluster.js";
+import { signedEksClient } from "../../../lib/k8s/eks-describe.js";
 
 let silent: Server;
 let failing: Server;
@@ -59,23 +61,39 @@ const credentials = async () => ({
   secretAccessKey: "s3cr3t",
 });
 
-async function failure(endpoint: string): Promise<AppError> {
-  const access = clusterAccess(k8s, { eksEndpoint: endpoint, credentials, timeoutMs: 300 });
+const clients = {
+  "the SDK's EKSClient (the functions' default)": (o: ClusterAccessOptions) => o,
+  "the hand-signed fetch (the bench's comparison)": (o: ClusterAccessOptions) => ({
+    ...o,
+    eksClient: signedEksClient({
+      region: "eu-central-1",
+      credentials,
+      timeoutMs: o.timeoutMs ?? 8000,
+      ...(o.eksEndpoint ? { endpoint: o.eksEndpoint } : {}),
+    }),
+  }),
+};
+
+async function failure(
+  endpoint: string,
+  client: (o: ClusterAccessOptions) => ClusterAccessOptions,
+): Promise<AppError> {
+  const access = clusterAccess(k8s, client({ eksEndpoint: endpoint, credentials, timeoutMs: 300 }));
   const err = await access.apis().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
 
-describe("the default EKS client", () => {
+describe.each(Object.entries(clients))("DescribeCluster through %s", (_, client) => {
   it("gives up on a DescribeCluster that never answers, with a 503 naming the cluster", async () => {
-    const err = await failure(url(silent));
+    const err = await failure(url(silent), client);
     expect([err.status, err.code]).toEqual([503, 3503]);
     expect(err.message).toContain('EKS cluster "renku" (eu-central-1), DescribeCluster failed');
     expect(err.message).toContain("TimeoutError");
   });
 
   it("reports an IAM refusal as the cause, without the credentials", async () => {
-    const err = await failure(url(failing));
+    const err = await failure(url(failing), client);
     expect(err.code).toBe(3503);
     expect(err.message).toContain("AccessDeniedException");
     expect(JSON.stringify(err.toJSON())).not.toContain("AKIAIOSFODNN7EXAMPLE");
@@ -83,11 +101,10 @@ describe("the default EKS client", () => {
   });
 
   it("sends DescribeCluster as a SigV4-signed GET /clusters/{name} for the eks service", async () => {
-    const access = clusterAccess(k8s, {
-      eksEndpoint: url(answering),
-      credentials,
-      timeoutMs: 2000,
-    });
+    const access = clusterAccess(
+      k8s,
+      client({ eksEndpoint: url(answering), credentials, timeoutMs: 2000 }),
+    );
     const kc = await access.kubeConfig();
     expect(kc.getCurrentCluster()?.server).toBe(
       "https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
@@ -102,5 +119,15 @@ describe("the default EKS client", () => {
     );
     expect(req?.headers["x-amz-date"]).toMatch(/^\d{8}T\d{6}Z$/);
     expect(JSON.stringify(req?.headers)).not.toContain("s3cr3t");
+  });
+});
+
+describe("the functions' default EKS client", () => {
+  it("is @aws-sdk/client-eks (its user agent names the SDK and the EKS API)", async () => {
+    const access = clusterAccess(k8s, { eksEndpoint: url(answering), credentials });
+    await access.kubeConfig();
+    const agent = String(seen.at(-1)?.headers["user-agent"]);
+    expect(agent).toMatch(/aws-sdk-js\/3\./);
+    expect(agent).toContain("api/eks");
   });
 });

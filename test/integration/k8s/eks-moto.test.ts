@@ -2,7 +2,8 @@
  * EKS access against moto's server (`moto_server`, https://github.com/getmoto/moto), when one runs:
  * MOTO_URL=http://127.0.0.1:5000. moto cannot be installed on these machines (no PyPI), so without
  * MOTO_URL this file reports itself as skipped; the unit tests in test/unit/k8s/eks.test.ts cover
- * the same path with aws-sdk-client-mock and a hand-computed signature.
+ * the same path with aws-sdk-client-mock and a hand-computed signature, and
+ * test/integration/k8s/eks-endpoint.test.ts sends the SDK's DescribeCluster over real HTTP.
  */
 import { CreateClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { describe, expect, it } from "vitest";
@@ -36,7 +37,7 @@ describe("EKS access against moto", () => {
         NB_K8S__EKS__CLUSTER_NAME: name,
         NB_K8S__EKS__REGION: region,
       });
-      // The functions' own signed DescribeCluster (eks-describe.ts), against moto's endpoint.
+      // The functions' own DescribeCluster (the SDK's EKSClient, loaded on first use), against moto.
       const access = clusterAccess(config.k8s, {
         eksEndpoint: MOTO_URL,
         credentials: async () => credentials,

@@ -56,6 +56,9 @@ function artifacts(zips: Record<string, Record<string, string>>) {
   writeFileSync(
     yml,
     [
+      "custom:",
+      "  esbuild:",
+      '    exclude: ["@aws-lambda-powertools/tracer", "@aws-sdk/*"]',
       "functions:",
       "  health:",
       "    handler: functions/health.main",
@@ -120,5 +123,31 @@ describe("the package check", () => {
       "dev-only code bundled: ../node_modules/vitest/dist/index.js",
     ]);
     expect(list?.problems).toEqual(["no serversList.zip"]);
+  });
+
+  it("flags what esbuild's exclude leaves to the runtime (AWS SDK, tracer) bundled or shipped", () => {
+    const [health, list] = artifacts({
+      health: {
+        "functions/health.cjs": "exports.main=1",
+        "functions/health.cjs.map": map([
+          "../lib/k8s/eks-sdk.ts",
+          "../node_modules/@aws-sdk/client-eks/dist-cjs/index.js",
+          "../node_modules/@aws-sdk/client-eks/dist-cjs/runtimeConfig.js",
+          "../node_modules/@aws-sdk/core/dist-es/index.js",
+          "../node_modules/@aws-lambda-powertools/tracer/lib/cjs/index.js",
+          "../node_modules/@aws-lambda-powertools/commons/lib/cjs/index.js",
+        ]),
+      },
+      serversList: {
+        "functions/servers/list.cjs": "exports.main=1",
+        "node_modules/@aws-sdk/client-eks/package.json": "{}",
+      },
+    });
+    expect(health?.problems).toEqual([
+      "excluded package bundled: @aws-sdk/client-eks",
+      "excluded package bundled: @aws-sdk/core",
+      "excluded package bundled: @aws-lambda-powertools/tracer",
+    ]);
+    expect(list?.problems).toEqual(["excluded package shipped: @aws-sdk/client-eks"]);
   });
 });

@@ -6,7 +6,7 @@ import { NodeSha256 } from "../../../lib/k8s/node-sha256.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
-describe("EKS access without the AWS SDK", () => {
+describe("signing EKS requests without the AWS SDK (the token; the bench's signed DescribeCluster)", () => {
   it("reaches the regional EKS API, under amazonaws.com.cn in China", () => {
     expect(eksEndpoint("eu-central-1")).toBe("https://eks.eu-central-1.amazonaws.com");
     expect(eksEndpoint("cn-north-1")).toBe("https://eks.cn-north-1.amazonaws.com.cn");

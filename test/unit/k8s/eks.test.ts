@@ -1,5 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@aws-sdk/client-eks";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,7 +7,6 @@ import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { decodeEksToken, eksToken, stsHost } from "../../../lib/k8s/eks.js";
-import { sdkEksClient } from "../../../lib/k8s/eks-sdk.js";
 
 const ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -176,7 +175,6 @@ describe("EKS cluster access", () => {
     describeOk();
     const { provider } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     const kc = await access.kubeConfig();
@@ -198,7 +196,6 @@ describe("EKS cluster access", () => {
     const { provider, calls } = countingCredentials();
     const c = clock("2025-01-02T03:00:00Z");
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
       now: c.now,
     });
@@ -223,7 +220,6 @@ describe("EKS cluster access", () => {
     describeOk();
     const { provider, calls } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     const all = await Promise.all([access.apis(), access.apis(), access.apis()]);
@@ -236,7 +232,6 @@ describe("EKS cluster access", () => {
     describeOk();
     const { provider, calls } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     await access.apis();
@@ -246,12 +241,14 @@ describe("EKS cluster access", () => {
   });
 
   it("answers 503 code 3503 naming the cluster and the cause when DescribeCluster fails", async () => {
-    const notFound = new Error("No cluster found for name: renku.");
-    notFound.name = "ResourceNotFoundException";
-    eksMock.on(DescribeClusterCommand).rejects(notFound);
+    eksMock.on(DescribeClusterCommand).rejects(
+      new ResourceNotFoundException({
+        message: "No cluster found for name: renku.",
+        $metadata: {},
+      }),
+    );
     const { provider } = countingCredentials({ sessionToken: SESSION_TOKEN });
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     const err = await errorOf(access.apis());
@@ -274,7 +271,6 @@ describe("EKS cluster access", () => {
       });
     const { provider } = countingCredentials();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: provider,
     });
     await expect(access.apis()).rejects.toMatchObject({ status: 503 });
@@ -286,7 +282,6 @@ describe("EKS cluster access", () => {
   it("answers 503 when the cluster is not ready (no endpoint yet)", async () => {
     eksMock.on(DescribeClusterCommand).resolves({ cluster: { name: "renku", status: "CREATING" } });
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: countingCredentials().provider,
     });
     const err = await errorOf(access.apis());
@@ -297,7 +292,6 @@ describe("EKS cluster access", () => {
   it("answers 503 naming the cluster, not the keys, when no credentials can be loaded", async () => {
     describeOk();
     const access = clusterAccess(k8sConfig({ cluster_name: "renku", region: "eu-central-1" }), {
-      eksClient: sdkEksClient(new EKSClient({ region: "eu-central-1" })),
       credentials: async () => {
         throw new Error(`Could not load credentials from any providers (${ACCESS_KEY_ID})`);
       },
@@ -317,5 +311,58 @@ describe("EKS cluster access", () => {
     expect(err.status).toBe(500);
     expect(err.code).toBe(2001);
     expect(err.message).toContain("NB_K8S__EKS__REGION");
+  });
+});
+
+describe("DescribeCluster through @aws-sdk/client-eks", () => {
+  const eks = k8sConfig({ cluster_name: "renku", region: "eu-central-1" });
+
+  it("sends DescribeClusterCommand from one EKSClient for the region, with the given credentials", async () => {
+    eksMock
+      .on(DescribeClusterCommand)
+      .rejectsOnce(new Error("throttled"))
+      .resolves({
+        cluster: { endpoint: "https://x.eks.amazonaws.com", certificateAuthority: { data: CA } },
+      });
+    const { provider, calls } = countingCredentials();
+    const access = clusterAccess(eks, { credentials: provider });
+    await expect(access.apis()).rejects.toMatchObject({ status: 503 });
+    await access.apis();
+    const sent = eksMock.commandCalls(DescribeClusterCommand);
+    expect(sent).toHaveLength(2);
+    // The client is built once per container and reused after a failure.
+    expect(sent[1]?.thisValue).toBe(sent[0]?.thisValue);
+    const client = sent[0]?.thisValue as EKSClient;
+    expect(await client.config.region()).toBe("eu-central-1");
+    const before = calls.n;
+    expect((await client.config.credentials()).accessKeyId).toBe(ACCESS_KEY_ID);
+    expect(calls.n).toBe(before + 1);
+  });
+
+  it("sends to another endpoint when one is given (moto, tests)", async () => {
+    describeOk();
+    const access = clusterAccess(eks, {
+      credentials: countingCredentials().provider,
+      eksEndpoint: "http://127.0.0.1:5000",
+    });
+    await access.apis();
+    const client = eksMock.commandCalls(DescribeClusterCommand)[0]?.thisValue as EKSClient;
+    const endpoint = await client.config.endpoint?.();
+    expect(endpoint).toMatchObject({ protocol: "http:", hostname: "127.0.0.1", port: 5000 });
+  });
+
+  it("gives up when the deadline passes, aborting the call, with a 503 naming the cluster", async () => {
+    eksMock.on(DescribeClusterCommand).callsFake(() => new Promise(() => {}));
+    const access = clusterAccess(eks, {
+      credentials: countingCredentials().provider,
+      timeoutMs: 50,
+    });
+    const err = await errorOf(access.apis());
+    expect([err.status, err.code]).toEqual([503, 3503]);
+    expect(err.message).toContain('EKS cluster "renku" (eu-central-1), DescribeCluster failed');
+    expect(err.message).toContain("TimeoutError");
+    const args = eksMock.commandCalls(DescribeClusterCommand)[0]?.args as unknown[] | undefined;
+    const options = args?.[1] as { abortSignal?: AbortSignal } | undefined;
+    expect(options?.abortSignal?.aborted).toBe(true);
   });
 });
