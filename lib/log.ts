@@ -34,6 +34,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       // Upstream and fetch errors may quote a token in their message: scrubbed before logging.
       serializers: { err: (err: unknown) => redactDeep(pino.stdSerializers.err(err as Error)) },
     },
-    destination,
+    // pino's default destination is this one, but it first creates process.stdout to find the file
+    // descriptor (~1.5 ms of a cold start); Lambda's stdout is always descriptor 1.
+    destination ?? pino.destination({ dest: 1 }),
   );
 }
