@@ -3,7 +3,7 @@
  * sessions.ingress.host), as the reference service's configuration did. One zod schema turns them
  * into a typed Config; a bad value fails the cold start with one error naming every bad variable.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseImageRef } from "./registry/reference.js";
 import { parseBytes } from "./sessions/quantities.js";
 

@@ -2,7 +2,7 @@
  * Every route of the API (docs/spec.md 1.1), on its method and path from ./paths.ts. serverless.yml
  * declares the same set; a test checks it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import { PATHS } from "./paths.js";
 import * as s from "./schemas.js";

@@ -2,7 +2,7 @@
  * The zod schemas of the API: they validate requests and, through zod-openapi, are the OpenAPI
  * document at /notebooks/spec.json. Nothing in that document is written by hand.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LIMITS } from "./limits.js";
 
 export { LIMITS };

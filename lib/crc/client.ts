@@ -4,7 +4,7 @@
  * use. A non-200 answer is the reference's IntermittentError; no answer at all is a 503 (3503).
  * The token travels in the Authorization header only, never into an error or a log line.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
 import { httpFetch } from "../http/node-fetch.js";
 import { observeUpstream } from "../obs/upstream.js";

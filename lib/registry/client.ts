@@ -8,7 +8,7 @@
  * Every request, token realms and redirects included, goes through the SSRF guard (guard.ts).
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError, upstreamUnavailable } from "../errors.js";
 import { parseChallenge } from "./challenge.js";
 import { createGuard, type Guard, HostNotFoundError, type Lookup } from "./guard.js";

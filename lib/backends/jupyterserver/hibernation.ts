@@ -3,7 +3,7 @@
  * a resource-class change, and the fresh credentials a resumed session needs.
  */
 import { Buffer } from "node:buffer";
-import { z } from "zod";
+import * as z from "zod";
 import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
