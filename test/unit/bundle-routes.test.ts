@@ -17,8 +17,12 @@ const yml = parse(readFileSync("serverless.yml", "utf8")) as {
 const plugins = createRequire(import.meta.url)("../../build/esbuild-plugins.cjs") as Plugin[];
 
 async function bundle(fn: string): Promise<string> {
+  return (await built(fn)).outputFiles.map((f) => f.text).join("");
+}
+
+async function built(fn: string) {
   const handler = yml.functions[fn]?.handler ?? "";
-  const result = await build({
+  return build({
     entryPoints: [`${handler.replace(/\.[^.]+$/, "")}.ts`],
     bundle: true,
     minify: true,
@@ -30,8 +34,8 @@ async function bundle(fn: string): Promise<string> {
     write: false,
     outfile: "bundle.cjs",
     logLevel: "silent",
+    metafile: true,
   });
-  return result.outputFiles.map((f) => f.text).join("");
 }
 
 describe("a function's bundle", () => {
@@ -55,5 +59,18 @@ describe("a function's bundle", () => {
   it("holds every route for the OpenAPI document", { timeout: 60_000 }, async () => {
     const spec = await bundle("spec");
     for (const summary of summaries) expect(spec).toContain(summary);
+  });
+
+  it("holds only the parts of zod it uses", { timeout: 60_000 }, async () => {
+    // `import { z } from "zod"` would hold the whole namespace (its compiler, fromJSONSchema...);
+    // `import * as z from "zod"` lets esbuild keep what the function calls.
+    const { metafile } = await built("serversList");
+    const zod = Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {}).filter(([path]) =>
+      path.includes("node_modules/zod/"),
+    );
+    const bytes = (re: RegExp) =>
+      zod.filter(([path]) => re.test(path)).reduce((n, [, v]) => n + v.bytesInOutput, 0);
+    expect(bytes(/\/(from-json-schema|compile)\.js$/)).toBe(0);
+    expect(bytes(/./)).toBeLessThan(130 * 1024);
   });
 });
