@@ -132,36 +132,6 @@ const rawText = {
   },
 };
 
-const PINO_LIB = /[\\/]pino[\\/](lib[\\/])?[^\\/]+\.js$/;
-
-/**
- * pino loads its transports (worker threads through thread-stream, ~12 KB) at import, and
- * sonic-boom loads node:assert for one check on close, which sets up colours and process.stderr
- * (~2 ms per cold start). The service logs to stdout through pino's own destination and never
- * configures a transport: pino.transport() resolves to a stand-in that refuses with a clear error,
- * and the assert to a plain check.
- */
-const pinoWithoutTransports = {
-  name: "pino-without-transports",
-  setup(build) {
-    build.onResolve({ filter: /^\.\/(lib\/)?transport$/ }, (args) => {
-      if (!PINO_LIB.test(args.importer)) return undefined;
-      return { path: "pino-transport", namespace: "pino-stub" };
-    });
-    build.onResolve({ filter: /^assert$/ }, (args) => {
-      if (!/[\\/]sonic-boom[\\/]index\.js$/.test(args.importer)) return undefined;
-      return { path: "assert", namespace: "pino-stub" };
-    });
-    build.onLoad({ filter: /.*/, namespace: "pino-stub" }, (args) => ({
-      contents:
-        args.path === "assert"
-          ? "module.exports = (ok, message) => { if (!ok) throw new Error(message); };\n"
-          : "module.exports = () => { throw new Error(\"pino transports are not in the notebooks service's bundle: it logs to stdout\"); };\n",
-      loader: "js",
-    }));
-  },
-};
-
 /**
  * @middy/core imports node:stream/web (~1.5 ms to load) for one `instanceof ReadableStream` check
  * on streamed responses, which these functions never use. The class it gets defers to the global
@@ -191,6 +161,5 @@ module.exports = [
   kubeConfigWithoutGeneratedApis,
   kubeConfigEssentials,
   signatureV4AsEsm,
-  pinoWithoutTransports,
   middyWithoutWebStreams,
 ];
