@@ -35,7 +35,14 @@ export const version = built(() =>
     ...PATHS.version,
     auth: "none",
     summary: "Service version and feature flags",
-    responses: { 200: { description: "Version", schema: s.versionResponse } },
+    responses: {
+      200: {
+        description: "Version",
+        get schema() {
+          return s.versionResponse();
+        },
+      },
+    },
   }),
 );
 
@@ -66,7 +73,12 @@ export const listServers = built(() =>
     summary: "The caller's sessions",
     query: s.listServersQuery,
     responses: {
-      200: { description: "Sessions by name", schema: s.serversResponse },
+      200: {
+        description: "Sessions by name",
+        get schema() {
+          return s.serversResponse();
+        },
+      },
       ...unauthorized,
     },
   }),
@@ -79,7 +91,12 @@ export const getServer = built(() =>
     summary: "One of the caller's sessions",
     params: s.serverNameParams,
     responses: {
-      200: { description: "The session", schema: s.notebookResponse },
+      200: {
+        description: "The session",
+        get schema() {
+          return s.notebookResponse();
+        },
+      },
       ...unauthorized,
       404: err("No such session for this user"),
     },
@@ -93,8 +110,18 @@ export const createServer = built(() =>
     summary: "Start a session for a project at a commit",
     body: s.launchBody,
     responses: {
-      200: { description: "The session already exists", schema: s.notebookResponse },
-      201: { description: "Session created", schema: s.notebookResponse },
+      200: {
+        description: "The session already exists",
+        get schema() {
+          return s.notebookResponse();
+        },
+      },
+      201: {
+        description: "Session created",
+        get schema() {
+          return s.notebookResponse();
+        },
+      },
       ...unauthorized,
       404: err("Project, branch, commit or image missing"),
       409: err("Both names this launch may have are held by another identity's sessions (1409)"),
@@ -115,7 +142,12 @@ export const patchServer = built(() =>
     params: s.serverNameParams,
     body: s.patchBody,
     responses: {
-      200: { description: "The patched session", schema: s.notebookResponse },
+      200: {
+        description: "The patched session",
+        get schema() {
+          return s.notebookResponse();
+        },
+      },
       ...unauthorized,
       404: err("No such session for this user"),
       ...invalid,
@@ -144,7 +176,12 @@ export const serverOptions = built(() =>
     auth: "user",
     summary: "The allowed server options",
     responses: {
-      200: { description: "Options", schema: s.serverOptionsResponse },
+      200: {
+        description: "Options",
+        get schema() {
+          return s.serverOptionsResponse();
+        },
+      },
       ...unauthorized,
     },
   }),
@@ -158,7 +195,12 @@ export const logs = built(() =>
     params: s.serverNameParams,
     query: s.logsQuery,
     responses: {
-      200: { description: "Logs", schema: s.logsResponse },
+      200: {
+        description: "Logs",
+        get schema() {
+          return s.logsResponse();
+        },
+      },
       ...unauthorized,
       404: err("No such session for this user"),
       ...invalid,
@@ -174,7 +216,12 @@ export const serverEvents = built(() =>
     params: s.serverNameParams,
     query: s.eventsQuery,
     responses: {
-      200: { description: "Events", schema: s.eventsResponse },
+      200: {
+        description: "Events",
+        get schema() {
+          return s.eventsResponse();
+        },
+      },
       ...unauthorized,
       404: err("No such session for this user"),
       ...invalid,
@@ -204,7 +251,12 @@ export const listAutosaves = built(() =>
     summary: "The caller's autosave branches in a project",
     params: s.projectParams,
     responses: {
-      200: { description: "Autosaves", schema: s.autosavesResponse },
+      200: {
+        description: "Autosaves",
+        get schema() {
+          return s.autosavesResponse();
+        },
+      },
       ...unauthorized,
       404: err("No such project"),
     },

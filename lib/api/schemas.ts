@@ -17,6 +17,20 @@ function built<T>(make: () => T): T {
   return make();
 }
 
+/**
+ * A response schema, built on first call and then the same instance: only the OpenAPI document
+ * (spec) reads them at run time, so the other functions never build theirs (the routes read them
+ * through getters). The types stay in the schema: z.output<ReturnType<typeof notebookResponse>>.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function lazy<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
 /** "." and ".." segments turn into another URL once a client normalises the path. */
 const DOT_SEGMENT = /^\.+$/;
 const SEGMENT_MESSAGE = "Path segments may not be empty or made of dots only.";
@@ -193,19 +207,19 @@ export const patchBody = built(() =>
     .meta({ id: "PatchServerRequest" }),
 );
 
-const step = built(() =>
+const step = lazy(() =>
   z.object({
     step: z.string(),
     status: z.enum(["ready", "waiting", "executing", "failed"]),
   }),
 );
 
-export const serverStatus = built(() =>
+export const serverStatus = lazy(() =>
   z
     .object({
       state: z.enum(["starting", "running", "stopping", "failed", "hibernated"]),
       message: z.string().optional(),
-      details: z.array(step),
+      details: z.array(step()),
       totalNumContainers: z.number().int(),
       readyNumContainers: z.number().int(),
       warnings: z.array(z.object({ message: z.string(), critical: z.boolean() })),
@@ -213,14 +227,14 @@ export const serverStatus = built(() =>
     .meta({ id: "ServerStatus" }),
 );
 
-export const notebookResponse = built(() =>
+export const notebookResponse = lazy(() =>
   z
     .object({
       name: z.string(),
       annotations: z.record(z.string(), z.string().nullable()),
       state: z.object({ pod_name: z.string().nullable() }),
       started: z.string().nullable(),
-      status: serverStatus,
+      status: serverStatus(),
       url: z.string(),
       resources: z.object({
         requests: z.record(z.string(), z.union([z.string(), z.number()])),
@@ -231,17 +245,17 @@ export const notebookResponse = built(() =>
     .meta({ id: "NotebookResponse" }),
 );
 
-export const serversResponse = built(() =>
-  z.object({ servers: z.record(z.string(), notebookResponse) }).meta({ id: "ServersResponse" }),
+export const serversResponse = lazy(() =>
+  z.object({ servers: z.record(z.string(), notebookResponse()) }).meta({ id: "ServersResponse" }),
 );
 
-export const logsResponse = built(() =>
+export const logsResponse = lazy(() =>
   z
     .record(z.string(), z.string())
     .meta({ id: "LogsResponse", description: "Raw log text keyed by container name" }),
 );
 
-const sessionEvent = built(() =>
+const sessionEvent = lazy(() =>
   z
     .object({
       time: z.iso.datetime().meta({ description: "When it last happened" }),
@@ -265,10 +279,10 @@ const sessionEvent = built(() =>
     .meta({ id: "SessionEvent" }),
 );
 
-export const eventsResponse = built(() =>
+export const eventsResponse = lazy(() =>
   z
     .object({
-      events: z.array(sessionEvent).meta({ description: "Oldest first; at most 200 per answer" }),
+      events: z.array(sessionEvent()).meta({ description: "Oldest first; at most 200 per answer" }),
       next_since: z.string().nullable().meta({
         description: "Pass as `since` to get what happens next; null while there are no events",
       }),
@@ -276,7 +290,7 @@ export const eventsResponse = built(() =>
     .meta({ id: "SessionEventsResponse", description: "The session's Kubernetes events" }),
 );
 
-export const versionResponse = built(() =>
+export const versionResponse = lazy(() =>
   z
     .object({
       name: z.literal("renku-notebooks"),
@@ -298,11 +312,11 @@ export const versionResponse = built(() =>
     .meta({ id: "VersionResponse" }),
 );
 
-export const serverOptionsResponse = built(() =>
+export const serverOptionsResponse = lazy(() =>
   z.record(z.string(), z.unknown()).meta({ id: "ServerOptionsResponse" }),
 );
 
-export const autosavesResponse = built(() =>
+export const autosavesResponse = lazy(() =>
   z
     .object({
       pvsSupport: z.boolean(),
