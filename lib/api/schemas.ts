@@ -3,6 +3,7 @@
  * document at /notebooks/spec.json. Nothing in that document is written by hand.
  */
 import * as z from "zod";
+import { once } from "../once.js";
 import { LIMITS } from "./limits.js";
 
 export { LIMITS };
@@ -24,11 +25,7 @@ function built<T>(make: () => T): T {
  */
 /* @__NO_SIDE_EFFECTS__ */
 function lazy<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
+  return once(make);
 }
 
 /** "." and ".." segments turn into another URL once a client normalises the path. */
