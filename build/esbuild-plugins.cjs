@@ -101,6 +101,31 @@ const kubeConfigEssentials = {
 };
 
 /**
+ * KubeConfig imports node:child_process (with dgram and the socket list, ~0.6 ms to load) at
+ * import, for exec-plugin credentials and WSL paths. A stand-in loads it on the first spawn, so
+ * exec plugins keep working and token or certificate kubeconfigs never load it.
+ */
+const kubeConfigLazyChildProcess = {
+  name: "kubeconfig-lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) => {
+      if (!/[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/](config|exec_auth)\.js$/.test(args.importer))
+        return undefined;
+      return { path: "child_process", namespace: "kc-lazy" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "kc-lazy" }, () => ({
+      contents:
+        'const load = () => require("node:child_process");\n' +
+        "module.exports = {\n" +
+        "  spawn: (...args) => load().spawn(...args),\n" +
+        "  spawnSync: (...args) => load().spawnSync(...args),\n" +
+        "};\n",
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * @smithy/signature-v4's CommonJS build require()s whole @smithy/core submodules (~130 KB); its ES
  * build imports the few helpers it uses, which esbuild can tree-shake. Only EKS access signs.
  */
@@ -160,6 +185,7 @@ module.exports = [
   whatwgUrlFromNode,
   kubeConfigWithoutGeneratedApis,
   kubeConfigEssentials,
+  kubeConfigLazyChildProcess,
   signatureV4AsEsm,
   middyWithoutWebStreams,
 ];
