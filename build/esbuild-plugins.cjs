@@ -158,6 +158,27 @@ const rawText = {
 };
 
 /**
+ * zod decides per object schema, when it is built, whether to compile a fast path on its first
+ * parse (new Function, ~0.5 ms each); lib/config.ts turns that off, but schemas of modules that
+ * load before it (GitLab's, the ledger's, authentication's) were already built with it on. zod
+ * keeps its settings on globalThis.__zod_globalConfig, so a banner sets jitless before any module.
+ */
+const ZOD_CONFIG_KEY = "__zod_globalConfig";
+const zodJitlessFromTheStart = {
+  name: "zod-jitless-from-the-start",
+  setup(build) {
+    const core = require.resolve("zod/v4/core", { paths: [__dirname] }).replace(/index\.c?js$/, "core.js");
+    if (!require("node:fs").readFileSync(core, "utf8").includes(`globalThis.${ZOD_CONFIG_KEY}`)) {
+      throw new Error(`zod no longer keeps its configuration on globalThis.${ZOD_CONFIG_KEY}`);
+    }
+    // "use strict" first: the banner would otherwise push the bundle's own directive off the top.
+    const js = `"use strict";\nglobalThis.${ZOD_CONFIG_KEY} = { jitless: true };`;
+    const banner = build.initialOptions.banner ?? {};
+    build.initialOptions.banner = { ...banner, js: banner.js ? `${js}\n${banner.js}` : js };
+  },
+};
+
+/**
  * @middy/core imports node:stream/web (~1.5 ms to load) for one `instanceof ReadableStream` check
  * on streamed responses, which these functions never use. The class it gets defers to the global
  * ReadableStream, which Node loads on first access only.
@@ -188,4 +209,5 @@ module.exports = [
   kubeConfigLazyChildProcess,
   signatureV4AsEsm,
   middyWithoutWebStreams,
+  zodJitlessFromTheStart,
 ];

@@ -12,6 +12,7 @@ import { parseBytes } from "./sessions/quantities.js";
 
 // Every function parses its configuration and request once per container: zod's compiled fast path
 // costs more to build on those first parses (about 6 ms for the configuration) than it saves.
+// The bundles set this before any module loads (build/esbuild-plugins.cjs); here it covers the rest.
 z.config({ jitless: true });
 
 const PREFIX = "NB_";

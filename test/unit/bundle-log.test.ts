@@ -1,6 +1,6 @@
 /**
  * The logger as the functions' bundles carry it: JSON lines on descriptor 1 (stdout), secrets
- * redacted, with nothing set up first that a cold start would pay for.
+ * redacted, with nothing set up first that a cold start would pay for. And zod as they carry it.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -49,5 +49,32 @@ describe("the bundled logger", () => {
     expect(lines[1]).toMatchObject({ level: "error", fn: "x", msg: "boom" });
     expect(lines[1]?.err).toMatchObject({ message: "upstream said glpat-[redacted]" });
     expect(out).not.toMatch(/abc|t0k|abcdef/);
+  });
+
+  it("builds zod schemas without compiled fast paths, whichever module loads first", async () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), "nb-zod-")), "zod.cjs");
+    await build({
+      stdin: {
+        contents: `
+          import * as z from "zod";
+          const schema = z.object({ a: z.string() });
+          let compiled = 0;
+          const F = Function;
+          globalThis.Function = new Proxy(F, { construct: (t, a) => (compiled++, Reflect.construct(t, a)) });
+          schema.parse({ a: "x" });
+          console.log(compiled);
+        `,
+        resolveDir: resolve("."),
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      outfile,
+      plugins,
+      logLevel: "silent",
+    });
+    expect(execFileSync(process.execPath, [outfile], { encoding: "utf8" }).trim()).toBe("0");
   });
 });
