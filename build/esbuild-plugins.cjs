@@ -101,6 +101,31 @@ const kubeConfigEssentials = {
 };
 
 /**
+ * KubeConfig imports node:child_process (with dgram and the socket list, ~0.6 ms to load) at
+ * import, for exec-plugin credentials and WSL paths. A stand-in loads it on the first spawn, so
+ * exec plugins keep working and token or certificate kubeconfigs never load it.
+ */
+const kubeConfigLazyChildProcess = {
+  name: "kubeconfig-lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) => {
+      if (!/[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/](config|exec_auth)\.js$/.test(args.importer))
+        return undefined;
+      return { path: "child_process", namespace: "kc-lazy" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "kc-lazy" }, () => ({
+      contents:
+        'const load = () => require("node:child_process");\n' +
+        "module.exports = {\n" +
+        "  spawn: (...args) => load().spawn(...args),\n" +
+        "  spawnSync: (...args) => load().spawnSync(...args),\n" +
+        "};\n",
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * @smithy/signature-v4's CommonJS build require()s whole @smithy/core submodules (~130 KB); its ES
  * build imports the few helpers it uses, which esbuild can tree-shake. Only EKS access signs.
  */
@@ -132,11 +157,57 @@ const rawText = {
   },
 };
 
+/**
+ * zod decides per object schema, when it is built, whether to compile a fast path on its first
+ * parse (new Function, ~0.5 ms each); lib/config.ts turns that off, but schemas of modules that
+ * load before it (GitLab's, the ledger's, authentication's) were already built with it on. zod
+ * keeps its settings on globalThis.__zod_globalConfig, so a banner sets jitless before any module.
+ */
+const ZOD_CONFIG_KEY = "__zod_globalConfig";
+const zodJitlessFromTheStart = {
+  name: "zod-jitless-from-the-start",
+  setup(build) {
+    const core = require.resolve("zod/v4/core", { paths: [__dirname] }).replace(/index\.c?js$/, "core.js");
+    if (!require("node:fs").readFileSync(core, "utf8").includes(`globalThis.${ZOD_CONFIG_KEY}`)) {
+      throw new Error(`zod no longer keeps its configuration on globalThis.${ZOD_CONFIG_KEY}`);
+    }
+    // "use strict" first: the banner would otherwise push the bundle's own directive off the top.
+    const js = `"use strict";\nglobalThis.${ZOD_CONFIG_KEY} = { jitless: true };`;
+    const banner = build.initialOptions.banner ?? {};
+    build.initialOptions.banner = { ...banner, js: banner.js ? `${js}\n${banner.js}` : js };
+  },
+};
+
+/**
+ * @middy/core imports node:stream/web (~1.5 ms to load) for one `instanceof ReadableStream` check
+ * on streamed responses, which these functions never use. The class it gets defers to the global
+ * ReadableStream, which Node loads on first access only.
+ */
+const middyWithoutWebStreams = {
+  name: "middy-without-web-streams",
+  setup(build) {
+    build.onResolve({ filter: /^node:stream\/web$/ }, (args) => {
+      if (!/[\\/]@middy[\\/]core[\\/]/.test(args.importer)) return undefined;
+      return { path: "stream-web", namespace: "middy-stub" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "middy-stub" }, () => ({
+      contents:
+        "export class ReadableStream {\n" +
+        "  static [Symbol.hasInstance](value) { return value instanceof globalThis.ReadableStream; }\n" +
+        "}\n",
+      loader: "js",
+    }));
+  },
+};
+
 module.exports = [
   rawText,
   zodEnglishOnly,
   whatwgUrlFromNode,
   kubeConfigWithoutGeneratedApis,
   kubeConfigEssentials,
+  kubeConfigLazyChildProcess,
   signatureV4AsEsm,
+  middyWithoutWebStreams,
+  zodJitlessFromTheStart,
 ];

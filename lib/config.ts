@@ -3,88 +3,110 @@
  * sessions.ingress.host), as the reference service's configuration did. One zod schema turns them
  * into a typed Config; a bad value fails the cold start with one error naming every bad variable.
  */
-import { z } from "zod";
+// zod/mini: the same checks, messages and parsing as classic zod, but its schemas keep their methods
+// on the prototype instead of binding ~40 per instance, so building this schema, which every cold
+// start does, costs ~2 ms instead of ~5.
+import * as z from "zod/mini";
 import { parseImageRef } from "./registry/reference.js";
 import { parseBytes } from "./sessions/quantities.js";
 
 // Every function parses its configuration and request once per container: zod's compiled fast path
 // costs more to build on those first parses (about 6 ms for the configuration) than it saves.
+// The bundles set this before any module loads (build/esbuild-plugins.cjs); here it covers the rest.
 z.config({ jitless: true });
 
 const PREFIX = "NB_";
 
 const bool = (dflt: boolean) =>
-  z
-    .enum(["true", "false", "True", "False", "1", "0"])
-    .transform((v) => v === "true" || v === "True" || v === "1")
-    .prefault(dflt ? "true" : "false");
+  z.prefault(
+    z.pipe(
+      z.enum(["true", "false", "True", "False", "1", "0"]),
+      z.transform((v) => v === "true" || v === "True" || v === "1"),
+    ),
+    dflt ? "true" : "false",
+  );
 
-const int = (dflt: number, min = 0) => z.coerce.number().int().min(min).default(dflt);
+const int = (dflt: number, min = 0) =>
+  z._default(z.coerce.number().check(z.int(), z.gte(min)), dflt);
+
+/** A transform's failure, as classic zod's ctx.addIssue records it (the message is what is read). */
+const fail = (payload: z.core.ParsePayload, message: string) => {
+  payload.issues.push({ code: "custom", message, input: payload.value });
+  return z.NEVER;
+};
 
 /** Structured values (maps, lists) are given as JSON strings. */
-const json = <T extends z.ZodType>(schema: T, dflt: unknown) =>
-  z
-    .string()
-    .transform((raw, ctx) => {
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "is not valid JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema)
-    .prefault(JSON.stringify(dflt));
+const json = <T extends z.ZodMiniType>(schema: T, dflt: unknown) =>
+  z.prefault(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((raw: string, payload) => {
+          try {
+            return JSON.parse(raw) as unknown;
+          } catch {
+            return fail(payload, "is not valid JSON");
+          }
+        }),
+      ),
+      schema,
+    ),
+    JSON.stringify(dflt),
+  );
 
-const str = (dflt: string) => z.string().min(1).default(dflt);
+const nonEmpty = () => z.string().check(z.minLength(1));
+const str = (dflt: string) => z._default(nonEmpty(), dflt);
 /** An image reference in Docker's grammar (as launches parse them). */
 const imageRef = (dflt: string) =>
-  str(dflt).refine(
-    (v) => {
-      try {
-        parseImageRef(v);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "must be an image reference such as registry/name:tag" },
+  str(dflt).check(
+    z.refine(
+      (v) => {
+        try {
+          parseImageRef(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: "must be an image reference such as registry/name:tag" },
+    ),
   );
-const optionalStr = () => z.string().min(1).optional();
+const optionalStr = () => z.optional(nonEmpty());
 const url = () => z.url({ protocol: /^https?$/ });
-const hostList = z.array(z.string().min(1));
+const hostList = z.array(nonEmpty());
 
 /** Sentry settings of one of the Renku images (images.md: the `SENTRY__*` group is required). */
-const sentrySchema = z
-  .strictObject({
-    enabled: bool(false),
-    dsn: z.string().default(""),
-    environment: z.string().default(""),
-    sample_rate: z.coerce.number().min(0).max(1).default(0),
-  })
-  .prefault({});
+/** A group of settings: unset as a whole, each setting takes its default. */
+const group = <T extends z.core.$ZodLooseShape>(shape: T) =>
+  // {} is valid input whenever every setting has a default, which a generic shape cannot show.
+  z.prefault(z.strictObject(shape), {} as never);
+
+const sentrySchema = group({
+  enabled: bool(false),
+  dsn: z._default(z.string(), ""),
+  environment: z._default(z.string(), ""),
+  sample_rate: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0),
+});
 
 const cullingSchema = (idle: number, hibernated: number) =>
-  z
-    .strictObject({
-      idle_seconds: int(idle),
-      max_age_seconds: int(0),
-      pending_seconds: int(0),
-      failed_seconds: int(0),
-      hibernated_seconds: int(hibernated),
-    })
-    .prefault({});
+  group({
+    idle_seconds: int(idle),
+    max_age_seconds: int(0),
+    pending_seconds: int(0),
+    failed_seconds: int(0),
+    hibernated_seconds: int(hibernated),
+  });
 
 const choiceSchema = z.looseObject({
-  order: z.number().int().min(1),
+  order: z.number().check(z.int(), z.gte(1)),
   displayName: z.string(),
   type: z.enum(["enum", "boolean"]),
   default: z.union([z.string(), z.number(), z.boolean()]),
-  options: z.array(z.union([z.string(), z.number()])).optional(),
-  allow_any_value: z.boolean().optional(),
-  value_range: z
-    .object({ min: z.union([z.string(), z.number()]), max: z.union([z.string(), z.number()]) })
-    .optional(),
+  options: z.optional(z.array(z.union([z.string(), z.number()]))),
+  allow_any_value: z.optional(z.boolean()),
+  value_range: z.optional(
+    z.object({ min: z.union([z.string(), z.number()]), max: z.union([z.string(), z.number()]) }),
+  ),
 });
 
 export const DEFAULT_UI_CHOICES = {
@@ -142,237 +164,213 @@ const schema = z.strictObject({
    * The deployment stage (serverless.yml passes `sls:stage`). Every stage but "local" is strict:
    * it needs ID-token verification or an explicit NB_AUTH__TRUST_GATEWAY (see loadConfig).
    */
-  stage: z
-    .string()
-    .regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (letters, digits, '-')")
-    .default(LOCAL_STAGE),
-  service_prefix: z
-    .string()
-    .regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")
-    .default("/notebooks"),
-  log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  stage: z._default(
+    z
+      .string()
+      .check(z.regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (letters, digits, '-')")),
+    LOCAL_STAGE,
+  ),
+  service_prefix: z._default(
+    z.string().check(z.regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")),
+    "/notebooks",
+  ),
+  log_level: z._default(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    "info",
+  ),
   anonymous_sessions_enabled: bool(false),
   keycloak_realm: str("Renku"),
-  renku_url: url().optional(),
+  renku_url: z.optional(url()),
   /** Resource-pool service (D16a); static server options are used when unset. */
-  crc_url: url().optional(),
+  crc_url: z.optional(url()),
   /** Timeout for each call to GitLab, the registry, the cluster and the resource-pool service. */
   upstream_timeout_ms: int(8000, 100),
-  server_options: z
-    .strictObject({
-      ui_choices: json(z.record(z.string(), choiceSchema), DEFAULT_UI_CHOICES),
-      defaults: json(
-        z.looseObject({
-          defaultUrl: z.string(),
-          lfs_auto_fetch: z.boolean(),
-        }),
-        DEFAULT_SERVER_DEFAULTS,
-      ),
-    })
-    .prefault({}),
-  auth: z
-    .strictObject({
-      /** When set, the ID token's signature, issuer, audience and expiry are verified (D14). */
-      jwks_url: url().optional(),
-      issuer: optionalStr(),
-      audience: optionalStr(),
-      /**
-       * Outside the local stage, a deployment without JWKS, issuer and audience refuses to start
-       * unless this says the gateway's headers are trusted as they come (D14).
-       */
-      trust_gateway: bool(false),
-    })
-    .prefault({}),
-  sessions: z
-    .strictObject({
-      default_image: str("renku/singleuser:latest"),
-      enforce_cpu_limits: z.enum(["off", "lax", "strict"]).default("off"),
-      termination_grace_period_seconds: int(600),
-      /** Files larger than this are LFS-tracked by the sidecar's autosave. */
-      autosave_minimum_lfs_file_size_bytes: int(1_000_000),
-      termination_warning_duration_seconds: int(43200),
-      image_default_workdir: str("/home/jovyan"),
-      node_selector: json(z.record(z.string(), z.string()), {}),
-      affinity: json(z.record(z.string(), z.unknown()), {}),
-      tolerations: json(z.array(z.record(z.string(), z.unknown())), []),
-      init_containers: json(z.array(z.string()), [
-        "init-certificates",
-        "download-image",
-        "git-clone",
+  server_options: group({
+    ui_choices: json(z.record(z.string(), choiceSchema), DEFAULT_UI_CHOICES),
+    defaults: json(
+      z.looseObject({
+        defaultUrl: z.string(),
+        lfs_auto_fetch: z.boolean(),
+      }),
+      DEFAULT_SERVER_DEFAULTS,
+    ),
+  }),
+  auth: group({
+    /** When set, the ID token's signature, issuer, audience and expiry are verified (D14). */
+    jwks_url: z.optional(url()),
+    issuer: optionalStr(),
+    audience: optionalStr(),
+    /**
+     * Outside the local stage, a deployment without JWKS, issuer and audience refuses to start
+     * unless this says the gateway's headers are trusted as they come (D14).
+     */
+    trust_gateway: bool(false),
+  }),
+  sessions: group({
+    default_image: str("renku/singleuser:latest"),
+    enforce_cpu_limits: z._default(z.enum(["off", "lax", "strict"]), "off"),
+    termination_grace_period_seconds: int(600),
+    /** Files larger than this are LFS-tracked by the sidecar's autosave. */
+    autosave_minimum_lfs_file_size_bytes: int(1_000_000),
+    termination_warning_duration_seconds: int(43200),
+    image_default_workdir: str("/home/jovyan"),
+    node_selector: json(z.record(z.string(), z.string()), {}),
+    affinity: json(z.record(z.string(), z.unknown()), {}),
+    tolerations: json(z.array(z.record(z.string(), z.unknown())), []),
+    init_containers: json(z.array(z.string()), [
+      "init-certificates",
+      "download-image",
+      "git-clone",
+    ]),
+    containers: group({
+      registered: json(z.array(z.string()), [
+        "jupyter-server",
+        "oauth2-proxy",
+        "git-proxy",
+        "git-sidecar",
       ]),
-      containers: z
-        .strictObject({
-          registered: json(z.array(z.string()), [
-            "jupyter-server",
-            "oauth2-proxy",
-            "git-proxy",
-            "git-sidecar",
-          ]),
-          anonymous: json(z.array(z.string()), [
-            "jupyter-server",
-            "passthrough-proxy",
-            "git-proxy",
-          ]),
-        })
-        .prefault({}),
-      culling: z
-        .strictObject({
-          registered: cullingSchema(86400, 259200),
-          anonymous: cullingSchema(43200, 1),
-        })
-        .prefault({}),
-      git_proxy: z
-        .strictObject({
-          port: int(8080, 1),
-          health_port: int(8081, 1),
-          image: str("renku/git-https-proxy:1.18.1"),
-          renku_client_id: str("renku"),
-          renku_client_secret: z.string().default(""),
-        })
-        .prefault({}),
-      git_rpc_server: z
-        .strictObject({
-          host: str("0.0.0.0"),
-          port: int(4000, 1),
-          image: str("renku/git-rpc-server:1.18.1"),
-          sentry: sentrySchema,
-        })
-        .prefault({}),
-      git_clone: z
-        .strictObject({ image: str("renku/git-clone:1.18.1"), sentry: sentrySchema })
-        .prefault({}),
-      ingress: z
-        .strictObject({
-          host: z
-            .string({ error: "is required" })
-            .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a host name without scheme"),
-          tls_secret: optionalStr(),
-          /** The scheme of session URLs; TLS is often terminated before the ingress, so https by default. */
-          scheme: z.enum(["https", "http"]).default("https"),
-          annotations: json(z.record(z.string(), z.string()), {}),
-        })
-        // Missing as a whole still reports the host as the missing setting.
-        .prefault({} as never),
-      ca_certs: z
-        .strictObject({
-          image: str("renku/certificates:latest"),
-          path: str("/usr/local/share/ca-certificates"),
-          secrets: json(z.array(z.record(z.string(), z.unknown())), []),
-        })
-        .prefault({}),
-      /** The sessions' oauth2-proxy, pinned: the reference's flags are checked against 7.3.0. */
-      oauth2_proxy: z.strictObject({ image: imageRef("bitnami/oauth2-proxy:7.3.0") }).prefault({}),
-      oidc: z
-        .strictObject({
-          client_id: str("renku-jupyterserver"),
-          client_secret: z.string().default(""),
-          allow_unverified_email: bool(false),
-        })
-        .prefault({}),
-      storage: z
-        .strictObject({
-          pvs_enabled: bool(true),
-          pvs_storage_class: optionalStr(),
-          use_empty_dir_size_limit: bool(false),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  amalthea: z
-    .strictObject({
-      group: str("amalthea.dev"),
-      version: str("v1alpha1"),
-      plural: str("jupyterservers"),
-      /**
-       * Which custom resource holds sessions: AmaltheaSession (Amalthea >= 0.25), JupyterServer
-       * (Amalthea <= 0.24), or both while a cluster migrates (new sessions are AmaltheaSessions).
-       */
-      backend: z
-        .enum(["amaltheasession", "jupyterserver", "both"], {
-          error: "must be amaltheasession, jupyterserver or both",
-        })
-        .default("amaltheasession"),
-    })
-    .prefault({}),
-  git: z
-    .strictObject({
-      url: url().default("https://gitlab.com"),
-      registry: str("registry.gitlab.com"),
-      /** Token of a GitLab service account, used only by the scheduled autosave clean-up. */
-      service_token: optionalStr(),
-    })
-    .prefault({}),
-  registry: z
-    .strictObject({
-      /** Hosts exempt from the SSRF guard (D15): the platform's own registry, local test registries. */
-      allowed_hosts: json(hostList, []),
-      /** Hosts spoken to over plain http (local registries only). */
-      plain_http_hosts: json(hostList, []),
-    })
-    .prefault({}),
-  k8s: z
-    .strictObject({
-      namespace: z
+      anonymous: json(z.array(z.string()), ["jupyter-server", "passthrough-proxy", "git-proxy"]),
+    }),
+    culling: group({
+      registered: cullingSchema(86400, 259200),
+      anonymous: cullingSchema(43200, 1),
+    }),
+    git_proxy: group({
+      port: int(8080, 1),
+      health_port: int(8081, 1),
+      image: str("renku/git-https-proxy:1.18.1"),
+      renku_client_id: str("renku"),
+      renku_client_secret: z._default(z.string(), ""),
+    }),
+    git_rpc_server: group({
+      host: str("0.0.0.0"),
+      port: int(4000, 1),
+      image: str("renku/git-rpc-server:1.18.1"),
+      sentry: sentrySchema,
+    }),
+    git_clone: group({ image: str("renku/git-clone:1.18.1"), sentry: sentrySchema }),
+    ingress: z.prefault(
+      z.strictObject({
+        host: z
+          .string({ error: "is required" })
+          .check(z.regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "must be a host name without scheme")),
+        tls_secret: optionalStr(),
+        /** The scheme of session URLs; TLS is often terminated before the ingress, so https by default. */
+        scheme: z._default(z.enum(["https", "http"]), "https"),
+        annotations: json(z.record(z.string(), z.string()), {}),
+      }),
+      // Missing as a whole still reports the host as the missing setting.
+      {} as never,
+    ),
+    ca_certs: group({
+      image: str("renku/certificates:latest"),
+      path: str("/usr/local/share/ca-certificates"),
+      secrets: json(z.array(z.record(z.string(), z.unknown())), []),
+    }),
+    /** The sessions' oauth2-proxy, pinned: the reference's flags are checked against 7.3.0. */
+    oauth2_proxy: group({ image: imageRef("bitnami/oauth2-proxy:7.3.0") }),
+    oidc: group({
+      client_id: str("renku-jupyterserver"),
+      client_secret: z._default(z.string(), ""),
+      allow_unverified_email: bool(false),
+    }),
+    storage: group({
+      pvs_enabled: bool(true),
+      pvs_storage_class: optionalStr(),
+      use_empty_dir_size_limit: bool(false),
+    }),
+  }),
+  amalthea: group({
+    group: str("amalthea.dev"),
+    version: str("v1alpha1"),
+    plural: str("jupyterservers"),
+    /**
+     * Which custom resource holds sessions: AmaltheaSession (Amalthea >= 0.25), JupyterServer
+     * (Amalthea <= 0.24), or both while a cluster migrates (new sessions are AmaltheaSessions).
+     */
+    backend: z._default(
+      z.enum(["amaltheasession", "jupyterserver", "both"], {
+        error: "must be amaltheasession, jupyterserver or both",
+      }),
+      "amaltheasession",
+    ),
+  }),
+  git: group({
+    url: z._default(url(), "https://gitlab.com"),
+    registry: str("registry.gitlab.com"),
+    /** Token of a GitLab service account, used only by the scheduled autosave clean-up. */
+    service_token: optionalStr(),
+  }),
+  registry: group({
+    /** Hosts exempt from the SSRF guard (D15): the platform's own registry, local test registries. */
+    allowed_hosts: json(hostList, []),
+    /** Hosts spoken to over plain http (local registries only). */
+    plain_http_hosts: json(hostList, []),
+  }),
+  k8s: group({
+    namespace: z._default(
+      z
         .string()
-        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label")
-        .max(63)
-        .default("renku"),
-      kubeconfig: optionalStr(),
-      eks: z.strictObject({ cluster_name: optionalStr(), region: optionalStr() }).prefault({}),
-    })
-    .prefault({}),
+        .check(
+          z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label"),
+          z.maxLength(63),
+        ),
+      "renku",
+    ),
+    kubeconfig: optionalStr(),
+    eks: group({ cluster_name: optionalStr(), region: optionalStr() }),
+  }),
   /** Session quotas (issue 14): running or starting sessions; POST answers 429 code 1429 past one. */
-  quotas: z
-    .strictObject({
-      sessions_per_user: int(10),
-      sessions_per_anonymous_id: int(2),
-      anonymous_sessions_total: int(50),
-      /** Optional: the CPU cores a registered user's running or starting sessions may request in all. */
-      cpu_per_user: z.coerce.number().positive().optional(),
-      /** Optional: the memory (a quantity such as "32Gi") they may request in all, as bytes. */
-      memory_per_user: z
-        .string()
-        .transform((raw, ctx) => {
+  quotas: group({
+    sessions_per_user: int(10),
+    sessions_per_anonymous_id: int(2),
+    anonymous_sessions_total: int(50),
+    /** Optional: the CPU cores a registered user's running or starting sessions may request in all. */
+    cpu_per_user: z.optional(z.coerce.number().check(z.positive())),
+    /** Optional: the memory (a quantity such as "32Gi") they may request in all, as bytes. */
+    memory_per_user: z.optional(
+      z.pipe(
+        z.string(),
+        z.transform((raw: string, payload) => {
           try {
             return parseBytes(raw);
           } catch {
-            ctx.addIssue({ code: "custom", message: "must be a byte quantity such as 32Gi" });
-            return z.NEVER;
+            return fail(payload, "must be a byte quantity such as 32Gi");
           }
-        })
-        .optional(),
-      /** Prefix of the ConfigMaps that hold the reservations of launches in progress. */
-      reservations_name: z
+        }),
+      ),
+    ),
+    /** Prefix of the ConfigMaps that hold the reservations of launches in progress. */
+    reservations_name: z._default(
+      z
         .string()
-        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label")
-        .max(40)
-        .default("renku-notebooks-quota"),
-    })
-    .prefault({}),
-  autosave: z
-    .strictObject({
-      retention_days: int(14, 1),
-      dry_run: bool(false),
-      concurrency: int(4, 1),
-      ledger_name: str("renku-notebooks-autosave-ledger"),
-      /** The function that runs the clean-up on launch off the response path; unset: inline. */
-      on_launch_function: optionalStr(),
-      /** Lambda's API elsewhere than the region's (serverless offline's lambdaPort). */
-      lambda_endpoint: optionalStr(),
-    })
-    .prefault({}),
+        .check(
+          z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label"),
+          z.maxLength(40),
+        ),
+      "renku-notebooks-quota",
+    ),
+  }),
+  autosave: group({
+    retention_days: int(14, 1),
+    dry_run: bool(false),
+    concurrency: int(4, 1),
+    ledger_name: str("renku-notebooks-autosave-ledger"),
+    /** The function that runs the clean-up on launch off the response path; unset: inline. */
+    on_launch_function: optionalStr(),
+    /** Lambda's API elsewhere than the region's (serverless offline's lambdaPort). */
+    lambda_endpoint: optionalStr(),
+  }),
   /** CloudWatch metrics, one EMF line per invocation on stdout (docs/deploy.md, Observability). */
-  metrics: z
-    .strictObject({
-      enabled: bool(true),
-      namespace: z
-        .string()
-        .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, "must be a CloudWatch namespace")
-        .default("RenkuNotebooks"),
-    })
-    .prefault({}),
+  metrics: group({
+    enabled: bool(true),
+    namespace: z._default(
+      z.string().check(z.regex(/^[A-Za-z0-9._/#:-]{1,255}$/, "must be a CloudWatch namespace")),
+      "RenkuNotebooks",
+    ),
+  }),
   /** X-Ray traces through Powertools Tracer; off unless set (the tracer is then never loaded). */
-  tracing: z.strictObject({ enabled: bool(false) }).prefault({}),
+  tracing: group({ enabled: bool(false) }),
 });
 
 export type Config = z.output<typeof schema>;
@@ -427,7 +425,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const k8s = (nested.k8s ?? {}) as Record<string, unknown>;
     nested.k8s = { kubeconfig: env.KUBECONFIG, ...k8s };
   }
-  const result = schema.safeParse(nested);
+  const result = z.safeParse(schema, nested);
   if (result.success) {
     const strict = strictModeProblems(result.data);
     if (strict.length > 0) throw new ConfigError(strict);
@@ -471,11 +469,11 @@ export function getConfig(): Config {
 /** Every NB_* variable the schema reads, for the docs and the serverless.yml check. */
 export function configVariables(): string[] {
   const names: string[] = [];
-  const walk = (node: z.ZodType, path: string[]) => {
-    let inner: z.ZodType = node;
+  const walk = (node: z.ZodMiniType, path: string[]) => {
+    let inner: z.ZodMiniType = node;
     // Unwrap defaults and optionals to find nested objects.
     for (;;) {
-      const def = (inner as unknown as { def: { type: string; innerType?: z.ZodType } }).def;
+      const def = (inner as unknown as { def: { type: string; innerType?: z.ZodMiniType } }).def;
       if (
         (def.type === "default" || def.type === "prefault" || def.type === "optional") &&
         def.innerType
@@ -483,9 +481,9 @@ export function configVariables(): string[] {
         inner = def.innerType;
       } else break;
     }
-    if (inner instanceof z.ZodObject) {
+    if (inner instanceof z.ZodMiniObject) {
       for (const [key, child] of Object.entries(inner.shape))
-        walk(child as z.ZodType, [...path, key]);
+        walk(child as z.ZodMiniType, [...path, key]);
     } else names.push(envName(path));
   };
   walk(schema, []);

@@ -6,7 +6,7 @@
  */
 export function redactSecrets(text: string): string {
   return (
-    text
+    illegalHeaderValues(text)
       // undici: `Headers.append: "<value>" is an invalid header value.` (the value may hold quotes).
       .replace(/(Headers\.\w+: ).*( is an invalid header value)/gs, "$1[redacted]$2")
       .replace(/\b(bearer|basic|token)(\s+)[^\s"',;]+/gi, "$1$2[redacted]")
@@ -14,6 +14,25 @@ export function redactSecrets(text: string): string {
       // Not "/": file paths in stacks stay readable.
       .replace(/[A-Za-z0-9+=_-]{32,}/g, "[redacted]")
   );
+}
+
+const NOT_LEGAL = " is not a legal HTTP header value";
+const TYPE_ERROR = "TypeError: ";
+
+/**
+ * node-fetch: `<value> is not a legal HTTP header value`, the value first in the message (after
+ * "TypeError: " in a stack) and possibly holding CR/LF. Found with indexOf, not a backtracking regex.
+ */
+function illegalHeaderValues(text: string): string {
+  let out = "";
+  let from = 0;
+  for (let end = text.indexOf(NOT_LEGAL); end >= 0; end = text.indexOf(NOT_LEGAL, from)) {
+    const segment = text.slice(from, end);
+    const prefix = segment.lastIndexOf(TYPE_ERROR);
+    out += `${prefix >= 0 ? segment.slice(0, prefix + TYPE_ERROR.length) : ""}[redacted]${NOT_LEGAL}`;
+    from = end + NOT_LEGAL.length;
+  }
+  return out + text.slice(from);
 }
 
 /** A copy of a log value with every string in it passed through redactSecrets. */

@@ -1,7 +1,7 @@
 /** Gateway headers -> RegisteredUser | AnonymousUser, or a 401 (docs/spec.md section 2, D8, D9, D14). */
 import { parseCookie } from "cookie";
 import { decodeJwt, type JWTPayload } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { authenticationError } from "../errors.js";
 import { isLabelValue } from "../k8s/labels.js";
 import { escapeName } from "./escape.js";

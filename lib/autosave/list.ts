@@ -19,7 +19,7 @@ export interface AutosaveListItem {
 }
 
 /** The response schema's type, so the listing is checked against what the API publishes. */
-export type AutosavesResponse = z.output<typeof autosavesResponse>;
+export type AutosavesResponse = z.output<ReturnType<typeof autosavesResponse>>;
 
 /** A GitLab date (`2024-05-01T10:00:00.000+02:00`) as a UTC ISO instant, or null if unusable. */
 export function toIsoDate(value: string | undefined): string | null {

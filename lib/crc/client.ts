@@ -4,50 +4,56 @@
  * use. A non-200 answer is the reference's IntermittentError; no answer at all is a 503 (3503).
  * The token travels in the Authorization header only, never into an error or a log line.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
 import { httpFetch } from "../http/node-fetch.js";
 import { observeUpstream } from "../obs/upstream.js";
+import { once } from "../once.js";
 import type { PoolQuery, ResourcePool } from "../sessions/resource-classes.js";
 import { trimTrailingSlashes } from "../trim.js";
 
 export const CRC_UNEXPECTED_MESSAGE =
   "The compute resource access control service sent an unexpected response, please try again later";
 
-const classSchema = z.looseObject({
-  id: z.number().int(),
-  name: z.string(),
-  cpu: z.number(),
-  memory: z.number(),
-  gpu: z.number(),
-  max_storage: z.number(),
-  default_storage: z.number(),
-  default: z.boolean(),
-  matching: z.boolean().optional(),
-  node_affinities: z
-    .array(z.object({ key: z.string(), required_during_scheduling: z.boolean() }))
-    .optional(),
-  tolerations: z.array(z.string()).optional(),
+/**
+ * The answer's schema, built on first use: only deployments with a resource-pool service (crc_url)
+ * call it, and the others should not build ~60 zod schemas on every cold start.
+ */
+const poolsSchema = once(() => {
+  const classSchema = z.looseObject({
+    id: z.number().int(),
+    name: z.string(),
+    cpu: z.number(),
+    memory: z.number(),
+    gpu: z.number(),
+    max_storage: z.number(),
+    default_storage: z.number(),
+    default: z.boolean(),
+    matching: z.boolean().optional(),
+    node_affinities: z
+      .array(z.object({ key: z.string(), required_during_scheduling: z.boolean() }))
+      .optional(),
+    tolerations: z.array(z.string()).optional(),
+  });
+
+  const poolSchema = z.looseObject({
+    id: z.number().int(),
+    name: z.string(),
+    default: z.boolean(),
+    quota: z
+      .looseObject({
+        id: z.string(),
+        cpu: z.number().optional(),
+        memory: z.number().optional(),
+        gpu: z.number().optional(),
+      })
+      .nullish(),
+    idle_threshold: z.number().int().nullish(),
+    hibernation_threshold: z.number().int().nullish(),
+    classes: z.array(classSchema),
+  }) satisfies z.ZodType<ResourcePool>;
+  return z.array(poolSchema);
 });
-
-const poolSchema = z.looseObject({
-  id: z.number().int(),
-  name: z.string(),
-  default: z.boolean(),
-  quota: z
-    .looseObject({
-      id: z.string(),
-      cpu: z.number().optional(),
-      memory: z.number().optional(),
-      gpu: z.number().optional(),
-    })
-    .nullish(),
-  idle_threshold: z.number().int().nullish(),
-  hibernation_threshold: z.number().int().nullish(),
-  classes: z.array(classSchema),
-}) satisfies z.ZodType<ResourcePool>;
-
-const poolsSchema = z.array(poolSchema);
 
 export interface CrcClientOptions {
   /** The service's base URL (config crc_url), e.g. http://crc/api/data. */
@@ -108,7 +114,7 @@ export function createCrcClient(opts: CrcClientOptions): CrcClient {
     } catch (cause) {
       throw intermittentError(CRC_UNEXPECTED_MESSAGE, { cause });
     }
-    const parsed = poolsSchema.safeParse(body);
+    const parsed = poolsSchema().safeParse(body);
     if (!parsed.success) {
       throw intermittentError(CRC_UNEXPECTED_MESSAGE, { cause: parsed.error });
     }

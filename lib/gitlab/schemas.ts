@@ -2,7 +2,7 @@
  * zod checks of the GitLab REST v4 answers we read. Objects are loose: GitLab adds fields between
  * versions and we must not break on them; only what we use is required.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { GitLabBranch, GitLabCommit, GitLabUser } from "./types.js";
 
 const accessSchema = z.looseObject({ access_level: z.number().int() }).nullish();

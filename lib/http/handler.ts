@@ -22,7 +22,7 @@ import { requestContext } from "./middleware/request-context.js";
 import { validation } from "./middleware/validation.js";
 import type { Reply } from "./reply.js";
 import { toResult } from "./result.js";
-import type { AuthMode, Responses, RouteDef, SuccessBody } from "./route.js";
+import type { AuthMode, Responses, RouteDef, Schema, SuccessBody } from "./route.js";
 
 export type { Event, Result } from "./context.js";
 
@@ -32,7 +32,7 @@ export type { Event, Result } from "./context.js";
  */
 export const DEADLINE_MARGIN_MS = 1500;
 
-type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Out<T> = T extends Schema ? z.output<T> : undefined;
 
 export interface Input<P, Q, B, A extends AuthMode> {
   params: Out<P>;
@@ -57,9 +57,9 @@ export type LambdaHandler = (event: Event, context: Context) => Promise<Result>;
 export type Endpoint<D> = LambdaHandler & { with(deps: D): LambdaHandler };
 
 export function handler<
-  P extends z.ZodType,
-  Q extends z.ZodType,
-  B extends z.ZodType,
+  P extends Schema,
+  Q extends Schema,
+  B extends Schema,
   A extends AuthMode,
   R extends Responses,
   S extends AdapterSet = Record<never, never>,

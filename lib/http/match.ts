@@ -18,7 +18,7 @@ const toRegExp = (path: string, greedy = false) =>
 
 /** The methods the path allows; empty when no route has that path. */
 export function allowedMethods(
-  routes: readonly RouteDef[],
+  routes: readonly Pick<RouteDef, "method" | "path" | "root" | "greedy">[],
   prefix: string,
   path: string,
 ): string[] {

@@ -1,21 +1,29 @@
 /** A route: its method and path, who may call it, and the zod schemas that validate and document it. */
 import type { z } from "zod";
 
+/**
+ * A zod schema, classic or zod/mini (lib/api/schemas.ts validates requests with the cheaper
+ * zod/mini): both parse, and zod-openapi documents both alike.
+ */
+export type Schema = z.core.$ZodType & {
+  safeParse(data: unknown): z.core.util.SafeParseResult<unknown>;
+};
+
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
 export type AuthMode = "none" | "user";
 
 export interface ResponseDef {
   description: string;
-  schema?: z.ZodType;
+  schema?: Schema;
   contentType?: string;
 }
 
 export type Responses = Record<number, ResponseDef>;
 
 export interface RouteDef<
-  P extends z.ZodType = z.ZodType,
-  Q extends z.ZodType = z.ZodType,
-  B extends z.ZodType = z.ZodType,
+  P extends Schema = Schema,
+  Q extends Schema = Schema,
+  B extends Schema = Schema,
   A extends AuthMode = AuthMode,
   R extends Responses = Responses,
 > {
@@ -40,7 +48,7 @@ export interface RouteDef<
 
 type Bodies<R extends Responses> = {
   [K in keyof R]: K extends 200 | 201 | 202 | 204
-    ? R[K] extends { schema: infer S extends z.ZodType }
+    ? R[K] extends { schema: infer S extends Schema }
       ? z.input<S>
       : undefined
     : never;
@@ -54,9 +62,9 @@ type Bodies<R extends Responses> = {
 export type SuccessBody<R extends Responses> = [Bodies<R>] extends [never] ? unknown : Bodies<R>;
 
 export const defineRoute = <
-  P extends z.ZodType,
-  Q extends z.ZodType,
-  B extends z.ZodType,
+  P extends Schema,
+  Q extends Schema,
+  B extends Schema,
   A extends AuthMode,
   R extends Responses,
 >(

@@ -2,7 +2,7 @@
  * The autosave ledger (D17) kept as JSON in one ConfigMap of the sessions namespace, with optimistic
  * concurrency on its resourceVersion. Satisfies lib/autosave's LedgerStore structurally.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { LedgerEntry } from "../autosave/ports.js";
 import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 import { LedgerConflictError } from "../errors.js";

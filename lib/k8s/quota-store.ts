@@ -2,7 +2,7 @@
  * Quota reservations (lib/quotas/reserve.ts) kept as JSON in ConfigMaps of the sessions namespace,
  * one per scope, written only at the resourceVersion they were read at.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 import type { Reservation, ReservationStore } from "../quotas/reserve.js";
 

@@ -8,8 +8,9 @@
  * Every request, token realms and redirects included, goes through the SSRF guard (guard.ts).
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { AppError, upstreamUnavailable } from "../errors.js";
+import { once } from "../once.js";
 import { parseChallenge } from "./challenge.js";
 import { createGuard, type Guard, HostNotFoundError, type Lookup } from "./guard.js";
 import {
@@ -77,24 +78,29 @@ export interface RegistryClient {
   check(ref: ImageRef, creds?: RegistryCredentials, opts?: CheckOptions): Promise<RegistryImage>;
 }
 
-// Digests end up in URL paths: accept only the digest grammar, nothing that could walk the path.
-const descriptor = z.looseObject({
-  mediaType: z.string().optional(),
-  digest: z.string().regex(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/),
-});
-const manifestSchema = z.looseObject({ mediaType: z.string().optional(), config: descriptor });
-const indexSchema = z.looseObject({
-  mediaType: z.string().optional(),
-  manifests: z.array(
-    descriptor.extend({
-      platform: z
-        .looseObject({ os: z.string().optional(), architecture: z.string().optional() })
-        .optional(),
+// Built on the first check, not at import: most cold starts never check an image.
+const schemas = once(() => {
+  // Digests end up in URL paths: accept only the digest grammar, nothing that could walk the path.
+  const descriptor = z.looseObject({
+    mediaType: z.string().optional(),
+    digest: z.string().regex(/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/),
+  });
+  return {
+    manifest: z.looseObject({ mediaType: z.string().optional(), config: descriptor }),
+    index: z.looseObject({
+      mediaType: z.string().optional(),
+      manifests: z.array(
+        descriptor.extend({
+          platform: z
+            .looseObject({ os: z.string().optional(), architecture: z.string().optional() })
+            .optional(),
+        }),
+      ),
     }),
-  ),
-});
-const configSchema = z.looseObject({
-  config: z.looseObject({ WorkingDir: z.string().optional() }).nullish(),
+    config: z.looseObject({
+      config: z.looseObject({ WorkingDir: z.string().optional() }).nullish(),
+    }),
+  };
 });
 
 const basicHeader = (username: string, password: string) =>
@@ -304,7 +310,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
     let json = parseJson(res.body);
     let type = mediaTypeOf(res, json);
     if (type && INDEXES.has(type)) {
-      const index = indexSchema.safeParse(json);
+      const index = schemas().index.safeParse(json);
       const amd64 = index.success
         ? index.data.manifests.find(
             (m) => m.platform?.os === "linux" && m.platform?.architecture === "amd64",
@@ -325,7 +331,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       header(res, "docker-content-digest") ??
       `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
     const result: RegistryImage = { exists: true, private: isPrivate, digest };
-    const manifest = manifestSchema.safeParse(json);
+    const manifest = schemas().manifest.safeParse(json);
     if (checkOpts.workdir !== false && manifest.success) {
       const blobKey = `${base}@${manifest.data.config.digest}`;
       let workdir: string | undefined;
@@ -334,7 +340,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
         const blob = await session.get(new URL(`${base}/blobs/${manifest.data.config.digest}`));
         if (unavailable(blob.status)) throw new UpstreamStatus(blob);
         const config =
-          blob.status === 200 ? configSchema.safeParse(parseJson(blob.body)) : undefined;
+          blob.status === 200 ? schemas().config.safeParse(parseJson(blob.body)) : undefined;
         workdir = config?.success ? config.data.config?.WorkingDir : undefined;
         if (blob.status === 200 && matchesDigest(blob.body, manifest.data.config.digest)) {
           if (workdirs.size >= MAX_CACHED_BLOBS)

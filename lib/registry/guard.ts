@@ -7,6 +7,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { AppError } from "../errors.js";
+import { once } from "../once.js";
 
 export type Lookup = (hostname: string) => Promise<string[]>;
 
@@ -22,25 +23,28 @@ export const defaultLookup: Lookup = async (hostname) =>
  * IANA special-purpose IPv6 blocks that ipaddr.js calls plain "unicast" (or, for the local-use
  * NAT64 prefix, "rfc6052"), checked after its own ranges. Anything outside 2000::/3 is refused too.
  */
-const SPECIAL_V6: [ipaddr.IPv6, number, string][] = (
-  [
-    // IPv4-compatible (deprecated): ::7f00:1 is 127.0.0.1 to a stack that still routes it.
-    ["::/96", "ipv4Compatible"],
-    ["::ffff:0:0:0/96", "ipv4Translated"],
-    ["64:ff9b:1::/48", "nat64LocalUse"],
-    ["2001::/23", "ietfProtocolAssignments"],
-    ["2001:db8::/32", "documentation"],
-    ["3fff::/20", "documentation"],
-    ["2002::/16", "6to4"],
-    ["5f00::/16", "segmentRouting"],
-    ["100::/64", "discard"],
-  ] as const
-).map(([cidr, name]) => {
-  const [address, bits] = ipaddr.IPv6.parseCIDR(cidr);
-  return [address, bits, name];
-});
-const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
-const NAT64_WELL_KNOWN = ipaddr.IPv6.parseCIDR("64:ff9b::/96");
+// Parsed on the first check, not at import: most cold starts never check a registry host.
+const ranges = once(() => ({
+  special: (
+    [
+      // IPv4-compatible (deprecated): ::7f00:1 is 127.0.0.1 to a stack that still routes it.
+      ["::/96", "ipv4Compatible"],
+      ["::ffff:0:0:0/96", "ipv4Translated"],
+      ["64:ff9b:1::/48", "nat64LocalUse"],
+      ["2001::/23", "ietfProtocolAssignments"],
+      ["2001:db8::/32", "documentation"],
+      ["3fff::/20", "documentation"],
+      ["2002::/16", "6to4"],
+      ["5f00::/16", "segmentRouting"],
+      ["100::/64", "discard"],
+    ] as const
+  ).map(([cidr, name]): [ipaddr.IPv6, number, string] => {
+    const [address, bits] = ipaddr.IPv6.parseCIDR(cidr);
+    return [address, bits, name];
+  }),
+  globalUnicast: ipaddr.IPv6.parseCIDR("2000::/3"),
+  nat64WellKnown: ipaddr.IPv6.parseCIDR("64:ff9b::/96"),
+}));
 
 /** Why an address is not public ("loopback", "linkLocal", "private", ...), or undefined when it is. */
 export function nonPublicRange(address: string): string | undefined {
@@ -52,15 +56,16 @@ export function nonPublicRange(address: string): string | undefined {
     return range === "unicast" ? undefined : range;
   }
   const v6 = ip as ipaddr.IPv6;
-  if (v6.match(NAT64_WELL_KNOWN)) {
+  const { special, globalUnicast, nat64WellKnown } = ranges();
+  if (v6.match(nat64WellKnown)) {
     // NAT64 (64:ff9b::/96) reaches the embedded IPv4 address: judge that one (IPv6-only networks
     // resolve public IPv4 hosts into this prefix through DNS64).
     return nonPublicRange(v6.toByteArray().slice(-4).join("."));
   }
   const range = v6.range();
   if (range !== "unicast" && range !== "rfc6052") return range;
-  for (const [block, bits, name] of SPECIAL_V6) if (v6.match(block, bits)) return name;
-  if (!v6.match(GLOBAL_UNICAST)) return "notGlobalUnicast";
+  for (const [block, bits, name] of special) if (v6.match(block, bits)) return name;
+  if (!v6.match(globalUnicast)) return "notGlobalUnicast";
   return undefined;
 }
 

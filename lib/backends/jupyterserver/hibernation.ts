@@ -3,10 +3,11 @@
  * a resource-class change, and the fresh credentials a resumed session needs.
  */
 import { Buffer } from "node:buffer";
-import { z } from "zod";
+import * as z from "zod";
 import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
+import { once } from "../../once.js";
 import type { JsonPatchOp, ResolvedResources } from "../../sessions/types.js";
 import { containerResources } from "./manifest.js";
 import { dockerConfigJson } from "./patches/jupyter-server.js";
@@ -32,19 +33,22 @@ export const sidecarRpcTarget = (name: string) => ({
   path: `sessions/${name}/sidecar/jsonrpc`,
 });
 
-const gitStatusAnswer = z.object({
-  result: z.object({
-    clean: z.boolean(),
-    ahead: z.number().int(),
-    behind: z.number().int(),
-    branch: z.string(),
-    commit: z.string(),
+// Built on first use: only a hibernation asks the sidecar, and every servers function bundles this.
+const gitStatusAnswer = once(() =>
+  z.object({
+    result: z.object({
+      clean: z.boolean(),
+      ahead: z.number().int(),
+      behind: z.number().int(),
+      branch: z.string(),
+      commit: z.string(),
+    }),
   }),
-});
+);
 
 /** The `result` of a get_status answer, or undefined when it is an error or malformed. */
 export function parseGitStatus(answer: unknown): GitStatus | undefined {
-  const parsed = gitStatusAnswer.safeParse(answer);
+  const parsed = gitStatusAnswer().safeParse(answer);
   return parsed.success ? parsed.data.result : undefined;
 }
 

@@ -10,7 +10,7 @@ import { serverStatus } from "./status.js";
 import type { JupyterServer, ResourceList } from "./types.js";
 
 /** The response schema's type: the compiler checks the serialisation against the published schema. */
-export type NotebookResponse = z.output<typeof notebookResponse>;
+export type NotebookResponse = z.output<ReturnType<typeof notebookResponse>>;
 
 const REQUIRED = [
   "renku.io/namespace",

@@ -1,6 +1,6 @@
 /** Path parameters, query and JSON body, each checked against the route's zod schema (422). */
 import type { MiddlewareObj } from "@middy/core";
-import type { z } from "zod";
+import * as z from "zod/mini";
 import { validationError } from "../../errors.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import type { RouteDef } from "../route.js";
@@ -21,9 +21,9 @@ function decodeParams(params: Record<string, string | undefined> | undefined) {
   return out;
 }
 
-function parsePart(schema: z.ZodType | undefined, value: unknown) {
+function parsePart(schema: z.core.$ZodType | undefined, value: unknown) {
   if (!schema) return undefined;
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) throw validationError(describeIssues(result.error.issues, ""));
   return result.data;
 }

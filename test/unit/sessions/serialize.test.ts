@@ -24,7 +24,7 @@ describe("serializeServer (5.3)", () => {
     });
     js.metadata.annotations["some.other/annotation"] = "dropped";
     const body = serializeServer(js, config, now);
-    expect(notebookResponse.safeParse(body).success).toBe(true);
+    expect(notebookResponse().safeParse(body).success).toBe(true);
     expect(body).toMatchObject({
       name: "john-2edoe-my-project-1a2b3c4d",
       state: { pod_name: "john-2edoe-my-project-1a2b3c4d-0" },
@@ -96,7 +96,7 @@ describe("serializeServer (5.3)", () => {
     const b = storedServer(undefined, { anonymous: true });
     const body = serializeServers([a, b], config, now);
     expect(Object.keys(body.servers)).toEqual([a.metadata.name, b.metadata.name]);
-    expect(serversResponse.safeParse(body).success).toBe(true);
+    expect(serversResponse().safeParse(body).success).toBe(true);
     expect(serializeServers([], config, now)).toEqual({ servers: {} });
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * KubeConfig as the functions' bundles carry it (build/esbuild-plugins.cjs loads node:child_process
+ * on first use): an exec-plugin user still gets its token from the plugin.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build, type Plugin } from "esbuild";
+import { describe, expect, it } from "vitest";
+
+const plugins = createRequire(import.meta.url)("../../build/esbuild-plugins.cjs") as Plugin[];
+
+describe("the bundled KubeConfig", () => {
+  it("runs an exec plugin for credentials", { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nb-kc-"));
+    const plugin = join(dir, "plugin.cjs");
+    writeFileSync(
+      plugin,
+      `console.log(JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", status: { token: "from-plugin" } }));`,
+    );
+    const kubeconfig = {
+      apiVersion: "v1",
+      kind: "Config",
+      "current-context": "c",
+      contexts: [{ name: "c", context: { cluster: "k", user: "u" } }],
+      clusters: [{ name: "k", cluster: { server: "https://127.0.0.1:6443" } }],
+      users: [
+        {
+          name: "u",
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: process.execPath,
+              args: [plugin],
+            },
+          },
+        },
+      ],
+    };
+    const outfile = join(dir, "kc.cjs");
+    await build({
+      stdin: {
+        contents: `
+          import { KubeConfig } from "@kubernetes/client-node";
+          const loaded = process.moduleLoadList.some((m) => m.endsWith(" child_process"));
+          const kc = new KubeConfig();
+          kc.loadFromString(${JSON.stringify(JSON.stringify(kubeconfig))});
+          const opts = {};
+          kc.applyToHTTPSOptions(opts).then(() => {
+            console.log(JSON.stringify({ loaded, authorization: opts.headers.Authorization }));
+          });
+        `,
+        resolveDir: resolve("."),
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      outfile,
+      plugins,
+      logLevel: "silent",
+    });
+    const out = JSON.parse(execFileSync(process.execPath, [outfile], { encoding: "utf8" }));
+    expect(out).toEqual({ loaded: false, authorization: "Bearer from-plugin" });
+  });
+});
