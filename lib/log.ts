@@ -92,14 +92,21 @@ function toJson(record: Record<string, unknown>): string {
 }
 
 /** Descriptor 1, as Lambda forwards it to CloudWatch Logs: no process.stdout to set up first. */
+let queued = false;
 const stdout: LogDestination = {
   write(line) {
     const bytes = Buffer.from(line);
+    // Once the stream holds queued bytes, every later line goes behind them, never between.
+    if (queued) {
+      process.stdout.write(bytes);
+      return;
+    }
     let done = 0;
     try {
       while (done < bytes.length) done += writeSync(1, bytes, done);
     } catch {
       // A non-blocking pipe that is full (EAGAIN): the stream queues the rest.
+      queued = true;
       process.stdout.write(bytes.subarray(done));
     }
   },
