@@ -1,12 +1,12 @@
 /**
  * Warm handlers in this process (a warm container: dependencies built once), against the stand-ins:
- * GET /servers vs a bare listNamespacedCustomObject (section 2), list/get as the namespace grows
+ * GET /servers vs the bare list calls its answer needs (section 2), list/get as the namespace grows
  * (section 4), and POST with 50 ms on every GitLab and registry call (section 3); each for a
  * backend (NB_AMALTHEA__BACKEND), named in the measure.
  */
 
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
-import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
+import { CoreV1Api, CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
 import { main as createEndpoint } from "../../functions/servers/create.js";
 import { main as getEndpoint } from "../../functions/servers/get.js";
 import { main as listEndpoint } from "../../functions/servers/list.js";
@@ -62,6 +62,7 @@ export interface WarmBench {
   /** alice's real session, launched through POST, as the cluster stores it. */
   template: KObject;
   custom: CustomObjectsApi;
+  core: CoreV1Api;
   /** JupyterServers in the namespace so far. */
   total: number;
 }
@@ -86,7 +87,8 @@ export async function setUpWarm(
   }
   const name = (res.json as { name: string }).name;
   const template = (await custom.getNamespacedCustomObject({ ...CR, name })) as KObject;
-  return { backend, cr: CR, createMain, getMain, listMain, template, custom, total: 1 };
+  const core = kc.makeApiClient(CoreV1Api);
+  return { backend, cr: CR, createMain, getMain, listMain, template, custom, core, total: 1 };
 }
 
 /** A copy of the template owned by `user`, named uniquely. */
@@ -117,6 +119,9 @@ const timed = (fn: () => Promise<{ status: number }>, expect: number) => async (
   if (r.status !== expect) throw new Error(`unexpected status ${r.status}`);
 };
 
+const bareName = (bench: WarmBench) =>
+  bench.backend === "amaltheasession" ? "bare list of sessions + pods" : "bare list";
+
 export async function listVersusBare(bench: WarmBench, runs: number): Promise<Row[]> {
   const { cr: CR, listMain } = bench;
   const selector = `renku.io/safe-username=${bench.template.metadata.labels?.["renku.io/safe-username"]}`;
@@ -124,8 +129,15 @@ export async function listVersusBare(bench: WarmBench, runs: number): Promise<Ro
     runs,
     timed(() => invoke(listMain, listEvent), 200),
   );
+  // The calls a bare client needs for the answer: an AmaltheaSession's state is its pod's, so on
+  // that backend the sessions and their pods, listed at once (as the handler does).
   const bareTimes = await sample(runs, async () => {
-    await bench.custom.listNamespacedCustomObject({ ...CR, labelSelector: selector });
+    const sessions = bench.custom.listNamespacedCustomObject({ ...CR, labelSelector: selector });
+    const pods =
+      bench.backend === "amaltheasession"
+        ? bench.core.listNamespacedPod({ namespace: NS, labelSelector: selector })
+        : undefined;
+    await Promise.all([sessions, pods]);
   });
   const hMed = median(handlerTimes);
   const bMed = median(bareTimes);
@@ -136,7 +148,7 @@ export async function listVersusBare(bench: WarmBench, runs: number): Promise<Ro
       section: "2 GET /servers warm",
       measure: `[${bench.backend}] handler median (${bench.total} sessions, 200 users, caller has 10)`,
       value: ms(hMed),
-      versus: `bare list ${ms(bMed)} = ${ratio(hMed, bMed)}`,
+      versus: `${bareName(bench)} ${ms(bMed)} = ${ratio(hMed, bMed)}`,
       target: "<= 1.3x",
       verdict: verdict(hMed / bMed <= 1.3),
     },
@@ -144,7 +156,7 @@ export async function listVersusBare(bench: WarmBench, runs: number): Promise<Ro
       section: "2 GET /servers warm",
       measure: `[${bench.backend}] handler p99`,
       value: ms(hP99),
-      versus: `bare list ${ms(bP99)} = ${ratio(hP99, bP99)}`,
+      versus: `${bareName(bench)} ${ms(bP99)} = ${ratio(hP99, bP99)}`,
       target: "<= 1.3x",
       verdict: verdict(hP99 / bP99 <= 1.3),
     },
