@@ -193,3 +193,69 @@ export async function coldStarts(
   }
   return rows;
 }
+
+/** A second launch the seed supports (another branch and commit of the same project, its own image). */
+const secondLaunch = {
+  ...launchBody,
+  branch: "feature/plots",
+  commit_sha: "4800fe13623630e5d59a42b4d28079714ace0edc",
+};
+
+/**
+ * serversCreate's sample event repeats one launch, so after its first run it measures the answer
+ * for an existing session (200). Here each fresh process launches a new session (201, the caller's
+ * sessions cleared before each run), then a second one, warm, in the same process: the difference
+ * is what the cold container adds to a launch, apart from the launch's own upstream calls.
+ */
+export async function coldLaunches(
+  bundle: FunctionBundle,
+  standInsEnv: Record<string, string>,
+  runs: number,
+  clear: () => Promise<void>,
+): Promise<Row[]> {
+  const env = lambdaEnv(standInsEnv);
+  const event = sampleEvent(bundle.name);
+  const events = writeEvents(`${bundle.name}-launches`, [
+    event,
+    { ...event, body: JSON.stringify(secondLaunch) },
+  ]);
+  const bareEvents = writeEvents("bare-launches", [{}]);
+  const bare: number[] = [];
+  const cold: number[] = [];
+  const first: number[] = [];
+  const warm: number[] = [];
+  let statuses = "";
+  for (let i = 0; i < runs; i++) {
+    await clear();
+    bare.push((await runChild(BARE, bareEvents, env)).ms);
+    const r = await runChild(bundle.file, events, env);
+    const times = (r.report.times as number[] | undefined) ?? [];
+    statuses = r.report.error
+      ? `error: ${String(r.report.error)}`
+      : Object.keys((r.report.statuses as object) ?? {}).join(",");
+    cold.push(r.ms);
+    first.push(times[0] ?? Number.NaN);
+    warm.push(times[1] ?? Number.NaN);
+  }
+  await clear();
+  // The process also made the warm launch: without it, its wall time is that of one cold launch.
+  const oneLaunch = median(cold) - median(warm);
+  const over = oneLaunch - median(bare);
+  const added = over - median(warm);
+  return [
+    {
+      section: "1 cold start",
+      measure: `${bundle.name} launching a new session (responses ${statuses}; the process's wall time less its second, warm launch)`,
+      value: ms(oneLaunch),
+      versus: `+${ms(over)} over bare; the cold launch took ${ms(median(first))}, a warm one ${ms(median(warm))} (the launch's own ~14 calls to the stand-ins)`,
+    },
+    {
+      section: "1 cold start",
+      measure: `${bundle.name}: what a cold container adds to a launch (over bare, less a warm launch)`,
+      value: `+${ms(added)}`,
+      versus: `loading the bundle, and the first launch ${ms(median(first) - median(warm))} slower than a warm one`,
+      target: `<= +${OVER_BARE_MS} ms`,
+      verdict: verdict(added <= OVER_BARE_MS),
+    },
+  ];
+}

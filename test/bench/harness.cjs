@@ -14,11 +14,15 @@ const report = (o) => process.stdout.write(`BENCH ${JSON.stringify(o)}\n`);
 (async () => {
   const handler = require(bundle).main;
   const statuses = {};
+  // Each event's time in the first pass (the first is the cold one).
+  const times = [];
   let peakRss = 0;
   const heapAt = {};
   for (let i = 0; i < repeat; i++) {
     for (const event of events) {
+      const t0 = performance.now();
       const res = await handler(event, context);
+      if (i === 0) times.push(performance.now() - t0);
       const status = res?.statusCode || 0;
       statuses[status] = (statuses[status] || 0) + 1;
     }
@@ -28,7 +32,7 @@ const report = (o) => process.stdout.write(`BENCH ${JSON.stringify(o)}\n`);
       heapAt[i + 1] = process.memoryUsage().heapUsed;
     }
   }
-  report({ statuses, peakRss, heapAt, rss: process.memoryUsage().rss });
+  report({ statuses, times, peakRss, heapAt, rss: process.memoryUsage().rss });
   process.exit(0);
 })().catch((err) => {
   report({ error: String(err?.stack ? err.stack.split("\n")[0] : err) });

@@ -20,11 +20,11 @@ import { pathToFileURL } from "node:url";
 import { installTestDeps } from "../helpers/deps.js";
 import { packageFunctions, unzipBundles } from "./bundles.js";
 import { checks } from "./checks.js";
-import { coldStarts } from "./cold-start.js";
+import { coldLaunches, coldStarts } from "./cold-start.js";
 import { eksFirstRequest } from "./eks-first.js";
 import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
-import { startStandIns } from "./stand-ins.js";
+import { clearSessions, startStandIns } from "./stand-ins.js";
 import { type Row, renderTable } from "./table.js";
 import { versusReference } from "./versus-reference.js";
 import { fillTo, listAndGet, listVersusBare, postWithDelays, setUpWarm } from "./warm.js";
@@ -121,6 +121,12 @@ async function main(): Promise<void> {
       await section("1 cold start", () =>
         coldStarts(cold, standIns.env, runs, say, { compareSourceMaps, compareMetrics }),
       );
+      const create = cold.find((b) => b.name === "serversCreate");
+      if (create) {
+        await section("1 cold start", () =>
+          coldLaunches(create, standIns.env, runs, () => clearSessions(standIns, "alice")),
+        );
+      }
     }
     if (postOnly) {
       let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;

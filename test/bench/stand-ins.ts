@@ -8,6 +8,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
+import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
 import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
 import {
@@ -95,4 +97,24 @@ export async function startStandIns(): Promise<StandIns> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Deletes every JupyterServer of `user` (the bench's backend), as a client of the cluster would. */
+export async function clearSessions(standIns: StandIns, user: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromString(standIns.cluster.kubeconfig());
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const cr = {
+    group: "amalthea.dev",
+    version: "v1alpha1",
+    namespace: "renku",
+    plural: "jupyterservers",
+  };
+  const list = (await custom.listNamespacedCustomObject({
+    ...cr,
+    labelSelector: `renku.io/safe-username=${user}`,
+  })) as { items: { metadata: { name: string } }[] };
+  for (const item of list.items) {
+    await custom.deleteNamespacedCustomObject({ ...cr, name: item.metadata.name });
+  }
 }
