@@ -4,8 +4,8 @@
  * ledger and the autosave clean-up. Calls made (registered caller, static options, nothing missing):
  *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); the quota record,
  *     alongside the GitLab and registry checks (GET the ConfigMap, LIST the sessions that count,
- *     POST or PUT the ConfigMap); POST the session (AmaltheaSession: its Secrets first); drop the
- *     reservation (GET + PUT the ConfigMap); then GET (+ POST or PUT) the ledger ConfigMap;
+ *     POST or PUT the ConfigMap); POST the session (AmaltheaSession: its Secrets first); then at
+ *     once, drop the reservation (GET + PUT the ConfigMap) and GET (+ POST or PUT) the ledger's;
  *   GitLab: project, branch and commit (both by the project's path) and the caller's profile at
  *     once, then the autosave branch list (+ a merge base and a delete per own autosave), unless
  *     that clean-up is handed to its own function (NB_AUTOSAVE__ON_LAUNCH_FUNCTION: one Lambda
@@ -89,6 +89,8 @@ export async function launchSession(
 
   let name = "";
   let created: Created | undefined;
+  // The reservation only guards the creation: once made, it is dropped while the ledger is written.
+  let released: Promise<void> = Promise.resolve();
   for (const [i, candidate] of free.entries()) {
     name = candidate;
     const release =
@@ -110,13 +112,14 @@ export async function launchSession(
         },
         log,
       );
-      break;
     } catch (err) {
+      await release();
       // Taken meanwhile by a session the list did not show: the next name, if there is one.
       if (!isSessionNameTaken(err) || i === free.length - 1) throw err;
-    } finally {
-      await release();
+      continue;
     }
+    released = release();
+    break;
   }
   if (!created) throw cannotStartServerError(name);
 
@@ -124,17 +127,18 @@ export async function launchSession(
   try {
     response = backend.serialize(created.session, deps.now());
   } catch (err) {
-    await created.discard();
+    await Promise.all([released, created.discard()]);
     throw cannotStartServerError(name, { cause: err });
   }
-  if (created.status === 200) return { status: 200, server: response };
+  if (created.status === 200) {
+    await released;
+    return { status: 200, server: response };
+  }
 
-  const after = await afterLaunch(deps, {
-    user,
-    project: checked.project,
-    commit: checked.commit.id,
-    log,
-  });
+  const [after] = await Promise.all([
+    afterLaunch(deps, { user, project: checked.project, commit: checked.commit.id, log }),
+    released,
+  ]);
   log.info(
     {
       server: name,

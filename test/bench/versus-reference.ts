@@ -219,7 +219,8 @@ export async function versusReference(
     standIns.gitlab.setLatency(delay);
     standIns.registryProxy.setDelay(delay);
     try {
-      const post = await pair(Math.max(10, Math.round(runs / 5)), timePost, REFERENCE_POST);
+      // POST varies more run to run than the GETs (it creates a session): more pairs for a steady median.
+      const post = await pair(Math.max(10, Math.round(runs / 2.5)), timePost, REFERENCE_POST);
       const speedup = post.model / post.ours;
       rows.push({
         section: SECTION,

@@ -248,19 +248,20 @@ describe("a registered launch", () => {
   });
 
   it("makes the calls stated in the report, and no more", () => {
-    expect(counts.k8s).toEqual([
+    expect(counts.k8s.slice(0, 5)).toEqual([
       // Her sessions (idempotency and names), then the quota reservation (issue 14).
       "list jupyterservers",
       "get configmaps",
       "list jupyterservers",
       expect.stringMatching(/^(create|update) configmaps$/),
       "create jupyterservers",
-      // The reservation dropped, then the autosave ledger.
-      "get configmaps",
-      "update configmaps",
-      "get configmaps",
-      expect.stringMatching(/^(create|update) configmaps$/),
     ]);
+    // Then, at once, the reservation dropped (get, update) and the autosave ledger (get, then
+    // create or update): in whichever order the two interleave.
+    const after = counts.k8s.slice(5);
+    expect(after).toHaveLength(4);
+    expect(after.filter((c) => c === "get configmaps")).toHaveLength(2);
+    expect(after.filter((c) => /^(create|update) configmaps$/.test(c))).toHaveLength(2);
     const gitlab = [...counts.gitlab].sort();
     expect(gitlab).toEqual(
       [
