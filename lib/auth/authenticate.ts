@@ -1,7 +1,7 @@
 /** Gateway headers -> RegisteredUser | AnonymousUser, or a 401 (docs/spec.md section 2, D8, D9, D14). */
 import { parseCookie } from "cookie";
 import { decodeJwt, type JWTPayload } from "jose";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { authenticationError } from "../errors.js";
 import { isLabelValue } from "../k8s/labels.js";
 import { escapeName } from "./escape.js";
@@ -56,7 +56,7 @@ const credentialsSchema = z.record(
   z.string(),
   z.looseObject({
     AuthorizationHeader: z.string(),
-    AccessTokenExpiresAt: z.unknown().optional(),
+    AccessTokenExpiresAt: z.optional(z.unknown()),
   }),
 );
 

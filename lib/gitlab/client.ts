@@ -7,7 +7,7 @@
  * The same client serves users (their OAuth token), anonymous callers (no token: public projects
  * only) and the scheduled clean-up (a service token).
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import {
   authenticationError,
   gitlabForbidden,
@@ -64,7 +64,7 @@ const isDotSegment = (value: string) => value === "." || value === "..";
 /** 401 and 403 on a project look like absence: a caller must not learn that a private project exists. */
 const looksMissing = (status: number) => status === 404 || status === 401 || status === 403;
 
-function parse<T extends z.ZodType>(schema: T, res: GitLabResponse, what: string): z.output<T> {
+function parse<T extends z.ZodMiniType>(schema: T, res: GitLabResponse, what: string): z.output<T> {
   const result = schema.safeParse(res.body);
   if (result.success) return result.data;
   throw intermittentError(`GitLab sent a ${what} this service cannot read.`, {

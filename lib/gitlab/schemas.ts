@@ -1,27 +1,29 @@
 /**
  * zod checks of the GitLab REST v4 answers we read. Objects are loose: GitLab adds fields between
- * versions and we must not break on them; only what we use is required.
+ * versions and we must not break on them; only what we use is required. zod/mini, as the
+ * configuration: every launch and autosave function builds these on its cold start (issue 16).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { GitLabBranch, GitLabCommit, GitLabUser } from "./types.js";
 
-const accessSchema = z.looseObject({ access_level: z.number().int() }).nullish();
+const nonEmpty = () => z.string().check(z.minLength(1));
+const accessSchema = z.nullish(z.looseObject({ access_level: z.int() }));
 
-export const projectSchema = z
-  .looseObject({
-    id: z.number().int(),
-    path_with_namespace: z.string().min(1),
-    http_url_to_repo: z.string().min(1),
-    web_url: z.string().min(1),
+export const projectSchema = z.pipe(
+  z.looseObject({
+    id: z.int(),
+    path_with_namespace: nonEmpty(),
+    http_url_to_repo: nonEmpty(),
+    web_url: nonEmpty(),
     // Absent only on very old GitLab or reduced representations: treat as private, the safe side.
-    visibility: z.enum(["public", "internal", "private"]).default("private"),
-    default_branch: z.string().nullish(),
+    visibility: z._default(z.enum(["public", "internal", "private"]), "private"),
+    default_branch: z.nullish(z.string()),
     // Only present for authenticated callers.
-    permissions: z
-      .looseObject({ project_access: accessSchema, group_access: accessSchema })
-      .nullish(),
-  })
-  .transform((p) => ({
+    permissions: z.nullish(
+      z.looseObject({ project_access: accessSchema, group_access: accessSchema }),
+    ),
+  }),
+  z.transform((p) => ({
     id: p.id,
     path_with_namespace: p.path_with_namespace,
     http_url_to_repo: p.http_url_to_repo,
@@ -33,51 +35,55 @@ export const projectSchema = z
       p.permissions?.project_access?.access_level ?? 0,
       p.permissions?.group_access?.access_level ?? 0,
     ),
-  }));
+  })),
+);
 
-export const commitSchema = z
-  .looseObject({
-    id: z.string().min(1),
-    short_id: z.string().min(1),
-    committed_date: z.string().min(1),
-    parent_ids: z.array(z.string()).default([]),
-  })
-  .transform(
+export const commitSchema = z.pipe(
+  z.looseObject({
+    id: nonEmpty(),
+    short_id: nonEmpty(),
+    committed_date: nonEmpty(),
+    parent_ids: z._default(z.array(z.string()), []),
+  }),
+  z.transform(
     (c): GitLabCommit => ({
       id: c.id,
       short_id: c.short_id,
       committed_date: c.committed_date,
       parent_ids: c.parent_ids,
     }),
-  );
+  ),
+);
 
-export const branchSchema = z
-  .looseObject({
-    name: z.string().min(1),
+export const branchSchema = z.pipe(
+  z.looseObject({
+    name: nonEmpty(),
     commit: z.looseObject({
-      id: z.string().min(1),
-      committed_date: z.string().min(1),
-      parent_ids: z.array(z.string()).nullish(),
+      id: nonEmpty(),
+      committed_date: nonEmpty(),
+      parent_ids: z.nullish(z.array(z.string())),
     }),
-  })
-  .transform((b): GitLabBranch => {
+  }),
+  z.transform((b): GitLabBranch => {
     const commit: GitLabBranch["commit"] = {
       id: b.commit.id,
       committed_date: b.commit.committed_date,
     };
     if (b.commit.parent_ids) commit.parent_ids = b.commit.parent_ids;
     return { name: b.name, commit };
-  });
+  }),
+);
 
 export const branchListSchema = z.array(branchSchema);
 
-export const userSchema = z
-  .looseObject({
-    id: z.number().int(),
-    username: z.string().min(1),
+export const userSchema = z.pipe(
+  z.looseObject({
+    id: z.int(),
+    username: nonEmpty(),
     name: z.string(),
-    email: z.string().nullish(),
-  })
-  .transform(
+    email: z.nullish(z.string()),
+  }),
+  z.transform(
     (u): GitLabUser => ({ id: u.id, username: u.username, name: u.name, email: u.email ?? null }),
-  );
+  ),
+);

@@ -1,5 +1,5 @@
 /** The narrow view of GitLab the service needs; every adapter and handler codes against this. */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { projectSchema } from "./schemas.js";
 
 /**

@@ -2,7 +2,7 @@
  * The autosave ledger (D17) kept as JSON in one ConfigMap of the sessions namespace, with optimistic
  * concurrency on its resourceVersion. Satisfies lib/autosave's LedgerStore structurally.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { LedgerEntry } from "../autosave/ports.js";
 import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 import { LedgerConflictError } from "../errors.js";
@@ -11,10 +11,10 @@ import { ConflictError } from "./api-errors.js";
 export const LEDGER_KEY = "ledger.json";
 
 const entrySchema = z.object({
-  projectId: z.number().int(),
+  projectId: z.int(),
   projectPath: z.string(),
   lastLaunch: z.string(),
-}) satisfies z.ZodType<LedgerEntry>;
+}) satisfies z.ZodMiniType<LedgerEntry>;
 
 export interface ConfigMapLedgerStore {
   /** version "" means the ConfigMap does not exist yet; writing at "" creates it. */

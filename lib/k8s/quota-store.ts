@@ -2,7 +2,7 @@
  * Quota reservations (lib/quotas/reserve.ts) kept as JSON in ConfigMaps of the sessions namespace,
  * one per scope, written only at the resourceVersion they were read at.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 import type { Reservation, ReservationStore } from "../quotas/reserve.js";
 
@@ -16,7 +16,7 @@ const reservationSchema = z.object({
   cpu: z.number(),
   memory: z.number(),
   at: z.number(),
-}) satisfies z.ZodType<Reservation>;
+}) satisfies z.ZodMiniType<Reservation>;
 
 /** Malformed entries (hand edits) are dropped: they would otherwise block every launch. */
 function parse(raw: string | undefined): Reservation[] {
