@@ -24,20 +24,19 @@ export interface ChildResult {
   report: Record<string, unknown>;
 }
 
-/** Spawns a fresh node running the harness; the wall time from spawn to exit. */
-export function runChild(
-  bundle: string,
-  eventsFile: string,
+/** Spawns a fresh node running `script`; its `BENCH {json}` line and the wall time to exit. */
+export function spawnReport(
+  script: string,
+  args: string[],
   env: Record<string, string>,
-  opts: { repeat?: number; nodeArgs?: string[] } = {},
+  nodeArgs: string[] = [],
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      [...(opts.nodeArgs ?? []), HARNESS, bundle, eventsFile, String(opts.repeat ?? 1)],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
-    );
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -51,12 +50,22 @@ export function runChild(
       const elapsed = performance.now() - t0;
       const line = out.split("\n").find((l) => l.startsWith("BENCH "));
       if (!line) {
-        reject(new Error(`no result from ${bundle}: ${err.slice(0, 300)}`));
+        reject(new Error(`no result from ${args[0] ?? script}: ${err.slice(0, 300)}`));
         return;
       }
       resolve({ ms: elapsed, report: JSON.parse(line.slice(6)) as Record<string, unknown> });
     });
   });
+}
+
+/** Spawns a fresh node running the harness; the wall time from spawn to exit. */
+export function runChild(
+  bundle: string,
+  eventsFile: string,
+  env: Record<string, string>,
+  opts: { repeat?: number; nodeArgs?: string[] } = {},
+): Promise<ChildResult> {
+  return spawnReport(HARNESS, [bundle, eventsFile, String(opts.repeat ?? 1)], env, opts.nodeArgs);
 }
 
 /** A function's sample event (events/<fn>.json), signed in as the seed's alice. */

@@ -8,7 +8,6 @@
  * the EKS API, with static credentials in the environment. NODE_PATH points at node_modules, as the
  * Lambda runtime's points at its own SDK (/var/runtime/node_modules). Ways alternate run by run.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { lambdaBuildOptions, ROOT } from "./bundles.js";
+import { spawnReport } from "./cold-start.js";
 import type { Way } from "./eks-probe.js";
 import { kb, median, ms } from "./stats.js";
 import { type Row, verdict } from "./table.js";
@@ -118,33 +118,15 @@ export function probeEnv(eksEndpoint: string): Record<string, string> {
 }
 
 /** One fresh process: require the probe, run the first request's cluster access. */
-export function runProbe(
+export async function runProbe(
   file: string,
   way: Way,
   env: Record<string, string>,
 ): Promise<ProbeReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, file, way], {
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-    });
-    child.on("error", reject);
-    child.on("close", () => {
-      const line = out.split("\n").find((l) => l.startsWith("BENCH "));
-      if (!line) return reject(new Error(`no result from the ${way} probe: ${err.slice(0, 300)}`));
-      const report = JSON.parse(line.slice(6)) as ProbeReport;
-      if (report.error) return reject(new Error(`the ${way} probe failed: ${report.error}`));
-      resolve(report);
-    });
-  });
+  const { report } = await spawnReport(CHILD, [file, way], env);
+  const probe = report as unknown as ProbeReport;
+  if (probe.error) throw new Error(`the ${way} probe failed: ${probe.error}`);
+  return probe;
 }
 
 /** A function's minified bundle with the AWS SDK excluded (as packaged) and bundled in. */

@@ -2,15 +2,11 @@
  * KubeConfig as the functions' bundles carry it (build/esbuild-plugins.cjs loads node:child_process
  * on first use): an exec-plugin user still gets its token from the plugin.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const plugins = createRequire(import.meta.url)("../../build/esbuild-plugins.cjs") as Plugin[];
+import { runBundled } from "../helpers/bundled.js";
 
 describe("the bundled KubeConfig", () => {
   it("runs an exec plugin for credentials", { timeout: 60_000 }, async () => {
@@ -39,10 +35,8 @@ describe("the bundled KubeConfig", () => {
         },
       ],
     };
-    const outfile = join(dir, "kc.cjs");
-    await build({
-      stdin: {
-        contents: `
+    const out = JSON.parse(
+      await runBundled(`
           import { KubeConfig } from "@kubernetes/client-node";
           const loaded = process.moduleLoadList.some((m) => m.endsWith(" child_process"));
           const kc = new KubeConfig();
@@ -51,19 +45,8 @@ describe("the bundled KubeConfig", () => {
           kc.applyToHTTPSOptions(opts).then(() => {
             console.log(JSON.stringify({ loaded, authorization: opts.headers.Authorization }));
           });
-        `,
-        resolveDir: resolve("."),
-        loader: "ts",
-      },
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      outfile,
-      plugins,
-      logLevel: "silent",
-    });
-    const out = JSON.parse(execFileSync(process.execPath, [outfile], { encoding: "utf8" }));
+        `),
+    );
     expect(out).toEqual({ loaded: false, authorization: "Bearer from-plugin" });
   });
 });
