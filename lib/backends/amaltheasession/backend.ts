@@ -9,7 +9,7 @@ import { isLabelValue } from "../../k8s/labels.js";
 import type { Logger } from "../../log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
 import { ownEvents } from "../events.js";
-import { createJupyterServer, newLaunchId, removeOwnLaunch } from "../jupyterserver/create.js";
+import { createJupyterServer, launched, newLaunchId } from "../jupyterserver/create.js";
 import {
   envTokenPatch,
   hibernationAnnotations,
@@ -112,13 +112,7 @@ export function amaltheaSessionBackend(
         if (!(await repo.get(input.name).catch(() => undefined))) await dropSecrets();
         throw err;
       }
-      return {
-        status: created.status,
-        session: wrap(created.server),
-        discard: async () => {
-          if (created.status === 201) await removeOwnLaunch(repo, input.name, launchId, log);
-        },
-      };
+      return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
     delete: (name, opts) => repo.delete(name, opts),

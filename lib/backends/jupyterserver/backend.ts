@@ -3,7 +3,7 @@ import type { Config } from "../../config.js";
 import type { Logger } from "../../log.js";
 import { ownEvents } from "../events.js";
 import type { Session, SessionBackend } from "../port.js";
-import { createJupyterServer, newLaunchId, removeOwnLaunch, withLaunchId } from "./create.js";
+import { createJupyterServer, launched, newLaunchId, withLaunchId } from "./create.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -54,13 +54,7 @@ export function jupyterServerBackend(
       const launchId = newLaunchId();
       const manifest = withLaunchId(buildManifest(input), launchId);
       const created = await createJupyterServer(repo, manifest, launchId, input.user, launchLog);
-      return {
-        status: created.status,
-        session: wrap(created.server),
-        discard: async () => {
-          if (created.status === 201) await removeOwnLaunch(repo, input.name, launchId, log);
-        },
-      };
+      return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
     delete: (name, opts) => repo.delete(name, opts),

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
 import { cannotStartServerError, describeError, sessionNameTakenError } from "../../errors.js";
 import type { Logger } from "../../log.js";
+import type { Created as PortCreated, Session } from "../port.js";
 import { isOwnedBy } from "./ownership.js";
 import type { KubeObject, SessionsRepository } from "./repository.js";
 import type { JupyterServer } from "./types.js";
@@ -61,6 +62,26 @@ export async function removeOwnLaunch<S extends Labelled>(
     );
     return "failed";
   }
+}
+
+/**
+ * A creation as the backend port answers it: the session (as the backend wraps its resource), and
+ * how to remove it again when what follows fails; only this launch's own creation is removed.
+ */
+export function launched<S extends Labelled>(
+  repo: Repo<S>,
+  created: Created<S>,
+  launch: { name: string; launchId: string },
+  wrap: (resource: S) => Session,
+  log: Logger,
+): PortCreated {
+  return {
+    status: created.status,
+    session: wrap(created.server),
+    discard: async () => {
+      if (created.status === 201) await removeOwnLaunch(repo, launch.name, launch.launchId, log);
+    },
+  };
 }
 
 export async function createJupyterServer<S extends Labelled = JupyterServer>(
