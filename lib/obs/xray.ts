@@ -7,6 +7,20 @@ export interface XRay {
   call<T>(name: string, run: () => Promise<T>): Promise<T>;
 }
 
+type Subsegment = ReturnType<NonNullable<ReturnType<Tracer["getSegment"]>>["addNewSubsegment"]>;
+
+/** Runs `run` in `segment`: its error recorded there, the segment closed however it ends. */
+async function within<T>(segment: Subsegment, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    segment.addError(err as Error);
+    throw err;
+  } finally {
+    segment.close();
+  }
+}
+
 export function createXRay(): XRay {
   const tracer = new Tracer({ serviceName: SERVICE, captureHTTPsRequests: false });
   let coldStart = true;
@@ -20,12 +34,8 @@ export function createXRay(): XRay {
       segment.addAnnotation("Service", SERVICE);
       coldStart = false;
       try {
-        return await run();
-      } catch (err) {
-        segment.addError(err as Error);
-        throw err;
+        return await within(segment, run);
       } finally {
-        segment.close();
         tracer.setSegment(parent);
       }
     },
@@ -35,14 +45,7 @@ export function createXRay(): XRay {
       // Leaves only, never set as the current segment: parallel calls cannot nest into each other.
       const segment = parent.addNewSubsegment(name);
       segment.namespace = "remote";
-      try {
-        return await run();
-      } catch (err) {
-        segment.addError(err as Error);
-        throw err;
-      } finally {
-        segment.close();
-      }
+      return within(segment, run);
     },
   };
 }
