@@ -3,6 +3,8 @@
  * seed's project (test/local/seed.json), so they also work against `npm start`; a test parses each
  * one with the route's own zod schema, so they cannot drift from what the service accepts and sends.
  */
+import { DEFAULT_UI_CHOICES } from "../config.js";
+
 const COMMIT = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const SERVER = "alice-renku-demo-hello-world-f1ea3357";
 
@@ -95,19 +97,8 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
   serversPatch: { 200: { ...notebook, status: { ...notebook.status, state: "hibernated" } } },
   serverOptions: {
     200: {
-      defaultUrl: {
-        order: 1,
-        displayName: "Default Environment",
-        type: "enum",
-        default: "/lab",
-        options: ["/lab"],
-      },
-      lfs_auto_fetch: {
-        order: 6,
-        displayName: "Automatically fetch LFS data",
-        type: "boolean",
-        default: false,
-      },
+      defaultUrl: DEFAULT_UI_CHOICES.defaultUrl,
+      lfs_auto_fetch: DEFAULT_UI_CHOICES.lfs_auto_fetch,
     },
   },
   logs: { 200: { "jupyter-server": "[I 09:30:02 ServerApp] Jupyter Server is running\n" } },
