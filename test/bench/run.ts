@@ -62,15 +62,25 @@ async function autosaveCleanup(): Promise<Row[]> {
   return [{ section: "6 autosave clean-up", measure: "result", value: JSON.stringify(result) }];
 }
 
-/** List, get (200 and 2000 sessions) and POST on the AmaltheaSession backend, beside the figures above. */
-async function amaltheaSessionWarm(standIns: Awaited<ReturnType<typeof startStandIns>>) {
-  let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
-  await section("warm set-up (amaltheasession)", async () => {
-    bench = await setUpWarm(standIns, "amaltheasession");
+type Bench = Awaited<ReturnType<typeof setUpWarm>>;
+
+/** The warm handlers for a backend, or undefined (its failure a row of the table). */
+async function warmSetUp(
+  standIns: Awaited<ReturnType<typeof startStandIns>>,
+  backend?: "amaltheasession",
+): Promise<Bench | undefined> {
+  let bench: Bench | undefined;
+  await section(`warm set-up${backend ? ` (${backend})` : ""}`, async () => {
+    bench = await setUpWarm(standIns, backend);
     return [];
   });
-  if (!bench) return;
-  const b = bench;
+  return bench;
+}
+
+/** List, get (200 and 2000 sessions) and POST on the AmaltheaSession backend, beside the figures above. */
+async function amaltheaSessionWarm(standIns: Awaited<ReturnType<typeof startStandIns>>) {
+  const b = await warmSetUp(standIns, "amaltheasession");
+  if (!b) return;
   fillTo(standIns, b, 200);
   await section("4 scaling", () => listAndGet(b, 50));
   fillTo(standIns, b, 2000);
@@ -129,24 +139,14 @@ async function main(): Promise<void> {
       }
     }
     if (postOnly) {
-      let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
-      await section("warm set-up", async () => {
-        bench = await setUpWarm(standIns);
-        return [];
-      });
-      if (bench) {
-        const b = bench;
+      const b = await warmSetUp(standIns);
+      if (b) {
         await section("3 POST /servers warm", () => postWithDelays(standIns, b, 20));
         await section("7 versus the reference model", () => versusReference(standIns, b, 100));
       }
     } else if (process.env.BENCH_ONLY !== "cold") {
-      let bench: Awaited<ReturnType<typeof setUpWarm>> | undefined;
-      await section("warm set-up", async () => {
-        bench = await setUpWarm(standIns);
-        return [];
-      });
-      if (bench) {
-        const b = bench;
+      const b = await warmSetUp(standIns);
+      if (b) {
         fillTo(standIns, b, 200);
         await section("4 scaling", () => listAndGet(b, 50));
         fillTo(standIns, b, 2000);
