@@ -1,9 +1,9 @@
 /** The sessions repository for the configured cluster (built without I/O). */
 
-import { createSessionsRepository } from "../backends/jupyterserver/repository.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { Adapter } from "../deps.js";
 import { clusterAccess } from "../k8s/cluster.js";
+import { createSessionsRepository } from "../k8s/namespace-client.js";
 
 export const k8s: Adapter<"k8s"> = ({ config, log }) =>
   createSessionsRepository<JupyterServer>({

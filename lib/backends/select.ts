@@ -1,11 +1,11 @@
 /** NB_AMALTHEA__BACKEND: which custom resource(s) hold the sessions. */
 import type { Config } from "../config.js";
+import type { SessionsRepository } from "../k8s/namespace-client.js";
 import type { Logger } from "../log.js";
 import { amaltheaSessionBackend } from "./amaltheasession/backend.js";
 import type { AmaltheaSession } from "./amaltheasession/types.js";
 import { bothBackends } from "./composite.js";
 import { jupyterServerBackend } from "./jupyterserver/backend.js";
-import type { SessionsRepository } from "./jupyterserver/repository.js";
 import type { JupyterServer } from "./jupyterserver/types.js";
 import type { SessionBackend } from "./port.js";
 

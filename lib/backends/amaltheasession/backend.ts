@@ -6,26 +6,26 @@ import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
 import { isLabelValue } from "../../k8s/labels.js";
+import type { SessionsRepository } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
 import { ownEvents } from "../events.js";
-import { createJupyterServer, launched, newLaunchId } from "../jupyterserver/create.js";
-import {
-  envTokenPatch,
-  hibernationAnnotations,
-  RESOURCE_CLASS_CHANGE_MESSAGE,
-} from "../jupyterserver/hibernation.js";
 import {
   ANONYMOUS_SELECTOR,
   containerResources,
   SAFE_USERNAME_LABEL,
 } from "../jupyterserver/manifest.js";
-import { podName } from "../jupyterserver/ownership.js";
-import { imagePullSecretName } from "../jupyterserver/patches/jupyter-server.js";
-import type { SessionsRepository } from "../jupyterserver/repository.js";
 import { withFreshRegistryToken } from "../jupyterserver/resume.js";
-import { stepOfContainer } from "../jupyterserver/status.js";
 import type { ResourceList } from "../jupyterserver/types.js";
+import { imagePullSecretName } from "../pod/containers/session.js";
+import { createJupyterServer, launched, newLaunchId } from "../pod/create.js";
+import {
+  envTokenPatch,
+  hibernationAnnotations,
+  RESOURCE_CLASS_CHANGE_MESSAGE,
+} from "../pod/hibernation.js";
+import { podName } from "../pod/ownership.js";
+import { stepOfContainer } from "../pod/status.js";
 import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";

@@ -16,24 +16,24 @@ import {
   launchContext,
   sessionMetadata,
 } from "../jupyterserver/manifest.js";
-import { CA_BUNDLE, etcCertsMount, type PatchContext } from "../jupyterserver/patches/context.js";
-import { affinityValue, tolerationsValue } from "../jupyterserver/patches/general.js";
-import { gitProxyContainer } from "../jupyterserver/patches/git-proxy.js";
-import { gitSidecarContainer } from "../jupyterserver/patches/git-sidecar.js";
+import type { ResourceList } from "../jupyterserver/types.js";
+import { CA_BUNDLE, etcCertsMount, type PatchContext } from "../pod/containers/context.js";
+import { gitProxyContainer } from "../pod/containers/git-proxy.js";
+import { gitSidecarContainer } from "../pod/containers/git-sidecar.js";
 import {
   certificateVolumes,
   downloadImageContainer,
   gitCloneContainer,
   initCertificatesContainer,
-} from "../jupyterserver/patches/init-containers.js";
+} from "../pod/containers/init-containers.js";
+import { affinityValue, tolerationsValue } from "../pod/containers/scheduling.js";
 import {
   dockerConfigJson,
   imagePullSecretName,
   RENVIRON_PATH,
   renvironText,
   sessionEnv,
-} from "../jupyterserver/patches/jupyter-server.js";
-import type { ResourceList } from "../jupyterserver/types.js";
+} from "../pod/containers/session.js";
 import type { AmaltheaSession, Container, Volume } from "./types.js";
 
 /** The operator's name for the workspace PVC's volume (amaltheasession.md §3.2). */

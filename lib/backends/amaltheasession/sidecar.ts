@@ -4,11 +4,12 @@
  * proxy), so the call goes through the API server's pod proxy to the sidecar's container port on
  * pod `<name>-0`: still the service's own credentials, no route through the session's ingress.
  */
+
+import type { SessionsRepository } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
-import { podName } from "../jupyterserver/ownership.js";
-import { GIT_SIDECAR_CONTAINER } from "../jupyterserver/patches/git-sidecar.js";
-import type { SessionsRepository } from "../jupyterserver/repository.js";
 import { askGitStatus } from "../jupyterserver/sidecar.js";
+import { GIT_SIDECAR_CONTAINER } from "../pod/containers/git-sidecar.js";
+import { podName } from "../pod/ownership.js";
 import type { AmaltheaSession } from "./types.js";
 
 /** Where the session's sidecar answers JSON-RPC: its port and path, as its own env sets them. */

@@ -6,6 +6,7 @@
 import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../../config.js";
 import type { ServerState, StepStatus } from "../../sessions/types.js";
+import type { ContainerStatus, PodStatus } from "../jupyterserver/types.js";
 import {
   type ApiStatus,
   apiStatus,
@@ -19,8 +20,7 @@ import {
   type StatusWarning,
   secondsSince,
   unschedulableMessage,
-} from "../jupyterserver/status.js";
-import type { ContainerStatus, PodStatus } from "../jupyterserver/types.js";
+} from "../pod/status.js";
 import { durationSeconds } from "./duration.js";
 import { SESSION_CONTAINER } from "./manifest.js";
 import type { AmaltheaSession, AmsView } from "./types.js";

@@ -1,9 +1,9 @@
 /** The JupyterServer backend behind the session port (Amalthea <= 0.24). */
 import type { Config } from "../../config.js";
+import type { SessionsRepository } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
 import { ownEvents } from "../events.js";
-import type { Session, SessionBackend } from "../port.js";
-import { createJupyterServer, launched, newLaunchId, withLaunchId } from "./create.js";
+import { createJupyterServer, launched, newLaunchId, withLaunchId } from "../pod/create.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -11,16 +11,16 @@ import {
   resourceClassPatch,
   resumeMergePatch,
   statefulSetPriorityPatch,
-} from "./hibernation.js";
+} from "../pod/hibernation.js";
+import { logContainers, podName } from "../pod/ownership.js";
+import { stepOfContainer } from "../pod/status.js";
+import { sessionOwner, toSessionView } from "../pod/view.js";
+import type { Session, SessionBackend } from "../port.js";
 import { ANONYMOUS_SELECTOR, buildManifest } from "./manifest.js";
-import { logContainers, podName } from "./ownership.js";
-import type { SessionsRepository } from "./repository.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
 import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
-import { stepOfContainer } from "./status.js";
 import type { JupyterServer } from "./types.js";
-import { sessionOwner, toSessionView } from "./view.js";
 
 export const JUPYTER_SERVER_KIND = "JupyterServer";
 

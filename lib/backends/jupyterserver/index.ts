@@ -1,3 +1,3 @@
 /** The JupyterServer backend: the only code that knows the custom resource's shape. */
-export { imagePullSecretName } from "./patches/jupyter-server.js";
+export { imagePullSecretName } from "../pod/containers/session.js";
 export type * from "./types.js";

@@ -16,12 +16,12 @@ import type {
 } from "../../sessions/types.js";
 import { configuredSessionUrl, sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../trim.js";
-import type { PatchContext } from "./patches/context.js";
-import * as general from "./patches/general.js";
-import * as gitProxy from "./patches/git-proxy.js";
-import * as gitSidecar from "./patches/git-sidecar.js";
-import * as init from "./patches/init-containers.js";
-import * as jupyter from "./patches/jupyter-server.js";
+import type { PatchContext } from "../pod/containers/context.js";
+import * as gitProxy from "../pod/containers/git-proxy.js";
+import * as gitSidecar from "../pod/containers/git-sidecar.js";
+import * as init from "../pod/containers/init-containers.js";
+import * as general from "../pod/containers/scheduling.js";
+import * as jupyter from "../pod/containers/session.js";
 import type { AmaltheaPatch, JupyterServer, JupyterServerSpec, ResourceList } from "./types.js";
 
 export interface ManifestInput {

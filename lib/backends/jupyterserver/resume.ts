@@ -4,13 +4,13 @@
  */
 import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
+import type { SessionsRepository } from "../../k8s/namespace-client.js";
+import { imagePullSecretName } from "../pod/containers/session.js";
 import {
   type PodTemplateSpec,
   refreshedDockerConfigJson,
   statefulSetTokenPatch,
-} from "./hibernation.js";
-import { imagePullSecretName } from "./patches/jupyter-server.js";
-import type { SessionsRepository } from "./repository.js";
+} from "../pod/hibernation.js";
 
 export const DOCKER_CONFIG_KEY = ".dockerconfigjson";
 

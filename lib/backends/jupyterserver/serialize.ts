@@ -5,8 +5,8 @@ import type { Config } from "../../config.js";
 import { programmingError } from "../../errors.js";
 import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../sessions/quantities.js";
 import { sessionUrl } from "../../sessions/url.js";
+import { serverStatus } from "../pod/status.js";
 import { ANNOTATION_KEYS } from "./manifest.js";
-import { serverStatus } from "./status.js";
 import type { JupyterServer, ResourceList } from "./types.js";
 
 /** The response schema's type: the compiler checks the serialisation against the published schema. */

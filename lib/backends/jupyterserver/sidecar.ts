@@ -10,7 +10,7 @@ import {
   type GitStatus,
   parseGitStatus,
   sidecarRpcTarget,
-} from "./hibernation.js";
+} from "../pod/hibernation.js";
 import type { JupyterServer } from "./types.js";
 
 /** A hibernation must not wait long on a sidecar that cannot answer. */

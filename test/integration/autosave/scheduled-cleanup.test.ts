@@ -6,6 +6,7 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cleanupEntry } from "../../../functions/scheduled/autosave-cleanup.js";
+import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { type LedgerEntry, recordLaunchInLedger } from "../../../lib/autosave/index.js";
 import {
   type CleanupDeps,
@@ -14,7 +15,6 @@ import {
 } from "../../../lib/autosave/scheduled-run.js";
 import type { Config } from "../../../lib/config.js";
 import type { Deps } from "../../../lib/deps.js";
-import { configMapLedgerStore } from "../../../lib/k8s/ledger-store.js";
 import { lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { addAutosave, addProject, branchNames, DAY, sha } from "./fixtures.js";

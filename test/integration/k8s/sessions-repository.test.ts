@@ -8,17 +8,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  createSessionsRepository,
-  type KubeObject,
-  type SessionsRepository,
-} from "../../../lib/backends/jupyterserver/repository.js";
+import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
 import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
-import { configMapLedgerStore } from "../../../lib/k8s/ledger-store.js";
+import {
+  createSessionsRepository,
+  type KubeObject,
+  type SessionsRepository,
+} from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/log.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { deniedRequests, loadRbac, unusedGrants } from "./rbac.js";

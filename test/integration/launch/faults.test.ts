@@ -5,8 +5,8 @@
  * never fail a launch.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/jupyterserver/create.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/pod/create.js";
 import { sessionBackend } from "../../../lib/backends/select.js";
 import type { Deps } from "../../../lib/deps.js";
 import { sessionNames } from "../../../lib/sessions/index.js";

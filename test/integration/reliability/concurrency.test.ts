@@ -3,8 +3,8 @@
  * for each backend.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { recordLaunch, withLedger } from "../../../lib/autosave/index.js";
-import { configMapLedgerStore } from "../../../lib/k8s/ledger-store.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";

@@ -8,9 +8,9 @@
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
 import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/manifest.js";
-import { createJupyterServer, newLaunchId } from "../../../lib/backends/jupyterserver/create.js";
 import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { createJupyterServer, newLaunchId } from "../../../lib/backends/pod/create.js";
 import type { LaunchInput } from "../../../lib/backends/port.js";
 import type { Deps } from "../../../lib/deps.js";
 import { sessionNames } from "../../../lib/sessions/index.js";

@@ -1,6 +1,6 @@
 /** The simulated git side of a session: state, JSON-RPC answers, the preStop autosave, restores. */
 import { describe, expect, it } from "vitest";
-import { parseGitStatus } from "../../../lib/backends/jupyterserver/hibernation.js";
+import { parseGitStatus } from "../../../lib/backends/pod/hibernation.js";
 import {
   cloneRestore,
   GIT_STATE_ANNOTATION,

@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { configMapLedgerStore, LEDGER_KEY } from "../../../lib/adapters/ledger-store.js";
 import { isLedgerConflict, type LedgerStore } from "../../../lib/autosave/ports.js";
-import type {
-  ConfigMapData,
-  SessionsRepository,
-} from "../../../lib/backends/jupyterserver/repository.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
-import { configMapLedgerStore, LEDGER_KEY } from "../../../lib/k8s/ledger-store.js";
+import type { ConfigMapData, SessionsRepository } from "../../../lib/k8s/namespace-client.js";
 
 /** An in-memory ConfigMap with resourceVersion semantics, standing in for the repository. */
 function fakeRepo(initial?: Record<string, string>) {

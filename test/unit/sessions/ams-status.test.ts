@@ -10,7 +10,7 @@ import type {
   AmaltheaSession,
   AmaltheaSessionStatus,
 } from "../../../lib/backends/amaltheasession/types.js";
-import { exitCodeMessage } from "../../../lib/backends/jupyterserver/status.js";
+import { exitCodeMessage } from "../../../lib/backends/pod/status.js";
 import { anonymous, manifestInput, testConfig } from "./fixtures.js";
 
 const config = testConfig();

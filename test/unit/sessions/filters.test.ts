@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
-import { toSessionView } from "../../../lib/backends/jupyterserver/view.js";
+import { toSessionView } from "../../../lib/backends/pod/view.js";
 import { matchesFilters as onView, type ServerFilters } from "../../../lib/sessions/filters.js";
 import { storedServer } from "./js-fixture.js";
 

@@ -1,5 +1,6 @@
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
+import { dockerConfigJson } from "../../../lib/backends/pod/containers/session.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -9,8 +10,7 @@ import {
   resumeMergePatch,
   statefulSetPriorityPatch,
   statefulSetTokenPatch,
-} from "../../../lib/backends/jupyterserver/hibernation.js";
-import { dockerConfigJson } from "../../../lib/backends/jupyterserver/patches/jupyter-server.js";
+} from "../../../lib/backends/pod/hibernation.js";
 import { AppError } from "../../../lib/errors.js";
 import { registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";

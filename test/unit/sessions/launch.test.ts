@@ -4,7 +4,7 @@ import {
   logContainers,
   ownerSelector,
   podName,
-} from "../../../lib/backends/jupyterserver/ownership.js";
+} from "../../../lib/backends/pod/ownership.js";
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import {
-  exitCodeMessage,
-  serverStatus,
-  unschedulableMessage,
-} from "../../../lib/backends/jupyterserver/status.js";
 import type {
   ContainerStatus,
   JupyterServerStatus,
 } from "../../../lib/backends/jupyterserver/types.js";
+import {
+  exitCodeMessage,
+  serverStatus,
+  unschedulableMessage,
+} from "../../../lib/backends/pod/status.js";
 import { testConfig } from "./fixtures.js";
 import { CREATED, storedServer } from "./js-fixture.js";
 

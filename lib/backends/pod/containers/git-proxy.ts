@@ -1,5 +1,5 @@
 /** The git-proxy sidecar (section 4, row 14; 1.18 style, present for both user kinds). */
-import type { AmaltheaPatch } from "../types.js";
+import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 import { add, envVar, etcCertsMount, jsonPatch, type PatchContext, STS } from "./context.js";
 
 export const GIT_PROXY_CONTAINER = "git-proxy";

@@ -1,7 +1,7 @@
 /** Patches of the main container and its pod (section 4, rows 8-12). */
 import { Buffer } from "node:buffer";
 import { overriddenEnvError } from "../../../errors.js";
-import type { AmaltheaPatch } from "../types.js";
+import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
 
 export function args(): AmaltheaPatch[] {

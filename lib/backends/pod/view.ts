@@ -1,7 +1,7 @@
 /** A JupyterServer read into the CRD-agnostic session view (lib/sessions/view.ts). */
 import type { SessionView } from "../../sessions/view.js";
-import { SAFE_USERNAME_LABEL, USER_KIND_LABEL } from "./manifest.js";
-import type { JupyterServer } from "./types.js";
+import { SAFE_USERNAME_LABEL, USER_KIND_LABEL } from "../jupyterserver/manifest.js";
+import type { JupyterServer } from "../jupyterserver/types.js";
 
 /** What the view reads: metadata only, which an AmaltheaSession carries alike (same keys). */
 export type ViewSource = {

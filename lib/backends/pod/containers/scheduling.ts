@@ -1,6 +1,6 @@
 /** Scheduling and pod-level patches (section 4, rows 1-6). */
 
-import type { AmaltheaPatch } from "../types.js";
+import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 import { add, jsonPatch, type PatchContext, STS } from "./context.js";
 
 /** Fails the launch fast if Amalthea's container order is not what later patches index into. */

@@ -1,7 +1,7 @@
 /** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
 
 import { sessionPath } from "../../../sessions/url.js";
-import type { AmaltheaPatch } from "../types.js";
+import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 import { add, envVar, jsonPatch, type PatchContext, STS, sentryEnv } from "./context.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";

@@ -1,5 +1,5 @@
 /** Init containers, in the order the status steps report them (section 4, rows 19-22). */
-import type { AmaltheaPatch } from "../types.js";
+import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 import {
   add,
   CA_BUNDLE,
@@ -11,7 +11,7 @@ import {
   STS,
   sentryEnv,
 } from "./context.js";
-import { autosaveAllowed } from "./jupyter-server.js";
+import { autosaveAllowed } from "./session.js";
 
 const CUSTOM_CERTS_VOLUME = "custom-ca-certs";
 

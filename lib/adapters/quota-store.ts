@@ -3,7 +3,7 @@
  * one per scope, written only at the resourceVersion they were read at.
  */
 import * as z from "zod/mini";
-import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
+import type { SessionsRepository } from "../k8s/namespace-client.js";
 import type { Reservation, ReservationStore } from "../quotas/reserve.js";
 
 export const RESERVATIONS_KEY = "reservations.json";

@@ -8,7 +8,7 @@ import type {
   LaunchRequest,
   ResolvedResources,
 } from "../../../sessions/types.js";
-import type { AmaltheaPatch } from "../types.js";
+import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 
 /** Everything the patch builders read, computed once by the manifest builder. */
 export interface PatchContext {

@@ -8,11 +8,11 @@
 import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
 import { cannotStartServerError, describeError, sessionNameTakenError } from "../../errors.js";
+import type { KubeObject, SessionsRepository } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
+import type { JupyterServer } from "../jupyterserver/types.js";
 import type { Created as PortCreated, Session } from "../port.js";
 import { isOwnedBy } from "./ownership.js";
-import type { KubeObject, SessionsRepository } from "./repository.js";
-import type { JupyterServer } from "./types.js";
 
 /** What creation reads of a resource; the AmaltheaSession backend creates its own through here. */
 type Labelled = KubeObject & {

@@ -4,8 +4,8 @@
  */
 import type { User } from "../../auth/user.js";
 import { ownsSession } from "../../sessions/ownership.js";
-import { SAFE_USERNAME_LABEL } from "./manifest.js";
-import type { JupyterServer } from "./types.js";
+import { SAFE_USERNAME_LABEL } from "../jupyterserver/manifest.js";
+import type { JupyterServer } from "../jupyterserver/types.js";
 import { sessionOwner, type ViewSource } from "./view.js";
 
 /** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */

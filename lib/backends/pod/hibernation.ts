@@ -9,10 +9,10 @@ import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
 import { once } from "../../once.js";
 import type { JsonPatchOp, ResolvedResources } from "../../sessions/types.js";
-import { containerResources } from "./manifest.js";
-import { dockerConfigJson } from "./patches/jupyter-server.js";
-import { pythonIsoUtc } from "./serialize.js";
-import type { JupyterServer } from "./types.js";
+import { containerResources } from "../jupyterserver/manifest.js";
+import { pythonIsoUtc } from "../jupyterserver/serialize.js";
+import type { JupyterServer } from "../jupyterserver/types.js";
+import { dockerConfigJson } from "./containers/session.js";
 
 /** The result of the git sidecar's `git/get_status`. */
 export interface GitStatus {

@@ -4,9 +4,9 @@
  */
 import * as z from "zod/mini";
 import type { LedgerEntry } from "../autosave/ports.js";
-import type { SessionsRepository } from "../backends/jupyterserver/repository.js";
 import { LedgerConflictError } from "../errors.js";
-import { ConflictError } from "./api-errors.js";
+import { ConflictError } from "../k8s/api-errors.js";
+import type { SessionsRepository } from "../k8s/namespace-client.js";
 
 export const LEDGER_KEY = "ledger.json";
 

@@ -12,13 +12,13 @@ import type {
   V1Secret,
   V1StatefulSet,
 } from "@kubernetes/client-node/dist/gen/index.js";
-import type { Config } from "../../config.js";
-import { apiStatusCode, ConflictError, translateK8sError } from "../../k8s/api-errors.js";
-import type { ClusterAccess, K8sApis } from "../../k8s/cluster.js";
-import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "../../k8s/kube-client.js";
-import { isLabelValue } from "../../k8s/labels.js";
-import type { Logger } from "../../log.js";
-import type { JsonPatchOp } from "../../sessions/types.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { JsonPatchOp } from "../sessions/types.js";
+import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";
+import type { ClusterAccess, K8sApis } from "./cluster.js";
+import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "./kube-client.js";
+import { isLabelValue } from "./labels.js";
 
 /** The least a JupyterServer has; lib/sessions' JupyterServer type fits it. */
 export interface KubeObject {

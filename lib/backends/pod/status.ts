@@ -4,7 +4,7 @@
  */
 import type { Config } from "../../config.js";
 import type { ServerState, StepStatus } from "../../sessions/types.js";
-import type { ContainerStatus, JupyterServer, PodStatus } from "./types.js";
+import type { ContainerStatus, JupyterServer, PodStatus } from "../jupyterserver/types.js";
 
 export interface StatusStep {
   step: string;
