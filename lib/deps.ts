@@ -10,11 +10,10 @@ import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
 import type { LaunchCleanupHandOff } from "./autosave/hand-off.js";
 import type { LedgerStore } from "./autosave/ports.js";
-import type { JupyterServer } from "./backends/jupyterserver/types.js";
 import type { SessionBackend } from "./backends/port.js";
 import { type Config, getConfig } from "./config.js";
 import type { GitLab } from "./gitlab/types.js";
-import type { SessionsRepository } from "./k8s/namespace-client.js";
+import type { NamespaceClient } from "./k8s/namespace-client.js";
 import { createLogger, type Logger } from "./log.js";
 import type { ReservationStore } from "./quotas/reserve.js";
 import type { RegistryClient } from "./registry/client.js";
@@ -34,7 +33,7 @@ export interface Adapters {
   /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
   gitlab: (token?: string) => GitLab;
   /** The sessions namespace of the configured cluster (kubeconfig or EKS, docs/spec.md D18). */
-  k8s: SessionsRepository<JupyterServer>;
+  k8s: NamespaceClient;
   /** The sessions, in whichever custom resource the configured backend keeps them. */
   sessions: SessionBackend;
   /** Image checks against container registries, behind the SSRF guard (D15). */

@@ -6,7 +6,7 @@ import * as z from "zod/mini";
 import type { LedgerEntry } from "../autosave/ports.js";
 import { LedgerConflictError } from "../errors.js";
 import { ConflictError } from "../k8s/api-errors.js";
-import type { SessionsRepository } from "../k8s/namespace-client.js";
+import type { NamespaceClient } from "../k8s/namespace-client.js";
 
 export const LEDGER_KEY = "ledger.json";
 
@@ -24,7 +24,7 @@ export interface ConfigMapLedgerStore {
 }
 
 export function configMapLedgerStore(
-  repo: Pick<SessionsRepository, "getConfigMap" | "putConfigMap">,
+  repo: Pick<NamespaceClient, "getConfigMap" | "putConfigMap">,
   name: string,
 ): ConfigMapLedgerStore {
   return {

@@ -3,7 +3,7 @@
  * one per scope, written only at the resourceVersion they were read at.
  */
 import * as z from "zod/mini";
-import type { SessionsRepository } from "../k8s/namespace-client.js";
+import type { NamespaceClient } from "../k8s/namespace-client.js";
 import type { Reservation, ReservationStore } from "../quotas/reserve.js";
 
 export const RESERVATIONS_KEY = "reservations.json";
@@ -34,7 +34,7 @@ function parse(raw: string | undefined): Reservation[] {
 }
 
 export function configMapReservationStore(
-  repo: Pick<SessionsRepository, "getConfigMap" | "putConfigMap">,
+  repo: Pick<NamespaceClient, "getConfigMap" | "putConfigMap">,
   prefix: string,
 ): ReservationStore {
   const nameOf = (scope: string) => `${prefix}-${scope}`;

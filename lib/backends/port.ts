@@ -9,11 +9,10 @@ import type { RegisteredUser } from "../auth/user.js";
 import type { Logger } from "../log.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { SessionView } from "../sessions/view.js";
-import type { ManifestInput } from "./jupyterserver/manifest.js";
-import type { NotebookResponse } from "./jupyterserver/serialize.js";
+import type { LaunchInput } from "./pod/launch.js";
+import type { NotebookResponse } from "./pod/serialize.js";
 
-export type { NotebookResponse };
-export type LaunchInput = ManifestInput;
+export type { LaunchInput, NotebookResponse };
 
 /** One stored session; `kind` is for the backends' own dispatch, never read above them. */
 export interface Session {

@@ -1,6 +1,6 @@
 /** NB_AMALTHEA__BACKEND: which custom resource(s) hold the sessions. */
 import type { Config } from "../config.js";
-import type { SessionsRepository } from "../k8s/namespace-client.js";
+import type { NamespaceClient } from "../k8s/namespace-client.js";
 import type { Logger } from "../log.js";
 import { amaltheaSessionBackend } from "./amaltheasession/backend.js";
 import type { AmaltheaSession } from "./amaltheasession/types.js";
@@ -16,15 +16,17 @@ export const AMALTHEA_SESSIONS = {
   plural: "amaltheasessions",
 } as const;
 
+/** The backend(s) the configuration names, each on its own resource of the namespace client. */
 export function sessionBackend(
-  repo: SessionsRepository<JupyterServer>,
+  client: NamespaceClient,
   config: Config,
   log: Logger,
 ): SessionBackend {
   const choice = config.amalthea.backend;
-  const js = () => jupyterServerBackend(repo, config, log);
+  const js = () =>
+    jupyterServerBackend(client.forResource<JupyterServer>(config.amalthea), config, log);
   const ams = () =>
-    amaltheaSessionBackend(repo.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config, log);
+    amaltheaSessionBackend(client.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config, log);
   if (choice === "jupyterserver") return js();
   if (choice === "amaltheasession") return ams();
   return bothBackends(ams(), js());

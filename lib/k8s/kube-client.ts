@@ -32,6 +32,17 @@ export interface KubeClient {
 }
 
 const ACCEPT = "application/json, */*;q=0.8";
+/** One operation of a JSON patch (RFC 6902). */
+export interface JsonPatchOp {
+  op: "add" | "remove" | "replace" | "test" | "move" | "copy";
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+/** A key as one token of a JSON pointer (RFC 6901). */
+export const escapePointer = (key: string) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+
 export const JSON_PATCH = "application/json-patch+json";
 export const MERGE_PATCH = "application/merge-patch+json";
 

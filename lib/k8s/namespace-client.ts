@@ -1,8 +1,7 @@
 /**
- * Everything the endpoints ask of the cluster, over HTTP with @kubernetes/client-node's KubeConfig
- * (kube-client.ts): JupyterServer
- * custom objects (Amalthea), the session's pod, its logs and events, its StatefulSet, child Secrets
- * and the autosave ledger ConfigMap, all in the one sessions namespace (D13). Expected outcomes (404,
+ * The client of the one sessions namespace (D13), over HTTP with @kubernetes/client-node's
+ * KubeConfig (kube-client.ts): one kind of custom object (the sessions' resource, see forResource),
+ * pods, their logs and events, StatefulSets, Secrets and ConfigMaps. Expected outcomes (404,
  * 409) come back as values; everything else as AppErrors (see api-errors.ts).
  */
 import type {
@@ -14,13 +13,18 @@ import type {
 } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import type { JsonPatchOp } from "../sessions/types.js";
 import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";
 import type { ClusterAccess, K8sApis } from "./cluster.js";
-import { JSON_PATCH, type KubeRequest, kubePath, MERGE_PATCH } from "./kube-client.js";
+import {
+  JSON_PATCH,
+  type JsonPatchOp,
+  type KubeRequest,
+  kubePath,
+  MERGE_PATCH,
+} from "./kube-client.js";
 import { isLabelValue } from "./labels.js";
 
-/** The least a JupyterServer has; lib/sessions' JupyterServer type fits it. */
+/** The least a custom object has; both sessions' resources fit it. */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
@@ -37,10 +41,10 @@ export interface ConfigMapData {
   resourceVersion: string;
 }
 
-export interface SessionsRepository<S extends KubeObject = KubeObject> {
-  /** The user's JupyterServers, by the label `renku.io/safe-username` (D12). */
+export interface NamespaceClient<S extends KubeObject = KubeObject> {
+  /** The user's custom objects, by the label `renku.io/safe-username` (D12). */
   listForUser(safeUsername: string): Promise<S[]>;
-  /** All JupyterServers matching a label selector (scheduled jobs). */
+  /** All custom objects matching a label selector (scheduled jobs). */
   list(labelSelector?: string): Promise<S[]>;
   get(name: string): Promise<S | undefined>;
   create(manifest: S): Promise<CreateResult<S>>;
@@ -104,7 +108,7 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
     resourceVersion: string | undefined,
   ): Promise<ConfigMapData>;
   /** The same client for another custom resource (one cluster access, one token). */
-  forResource<T extends KubeObject>(crd: CustomResource): SessionsRepository<T>;
+  forResource<T extends KubeObject>(crd: CustomResource): NamespaceClient<T>;
 }
 
 export interface CustomResource {
@@ -113,7 +117,7 @@ export interface CustomResource {
   plural: string;
 }
 
-export interface RepositoryOptions {
+export interface NamespaceClientOptions {
   access: ClusterAccess;
   config: Pick<Config, "k8s" | "amalthea" | "upstream_timeout_ms">;
   log: Logger;
@@ -135,9 +139,9 @@ function secretBody(secret: NamedSecret): V1Secret {
   };
 }
 
-export function createSessionsRepository<S extends KubeObject = KubeObject>(
-  opts: RepositoryOptions & { resource?: CustomResource },
-): SessionsRepository<S> {
+export function createNamespaceClient<S extends KubeObject = KubeObject>(
+  opts: NamespaceClientOptions & { resource?: CustomResource },
+): NamespaceClient<S> {
   const { access, log } = opts;
   const namespace = opts.config.k8s.namespace;
   const crd = opts.resource ?? opts.config.amalthea;
@@ -425,7 +429,7 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     putConfigMap,
 
     forResource: <T extends KubeObject>(resource: CustomResource) =>
-      createSessionsRepository<T>({ ...opts, resource }),
+      createNamespaceClient<T>({ ...opts, resource }),
 
     postServiceProxy: <T>(
       service: string,

@@ -70,13 +70,5 @@ export interface NodeAffinity {
   required_during_scheduling: boolean;
 }
 
-/** One RFC 6902 operation. */
-export interface JsonPatchOp {
-  op: "add" | "remove" | "replace" | "test" | "move" | "copy";
-  path: string;
-  value?: unknown;
-  from?: string;
-}
-
 export type StepStatus = "ready" | "waiting" | "executing" | "failed";
 export type ServerState = "starting" | "running" | "stopping" | "failed" | "hibernated";

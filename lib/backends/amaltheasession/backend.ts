@@ -5,34 +5,30 @@
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
+import { escapePointer } from "../../k8s/kube-client.js";
 import { isLabelValue } from "../../k8s/labels.js";
-import type { SessionsRepository } from "../../k8s/namespace-client.js";
+import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
 import { ownEvents } from "../events.js";
-import {
-  ANONYMOUS_SELECTOR,
-  containerResources,
-  SAFE_USERNAME_LABEL,
-} from "../jupyterserver/manifest.js";
-import { withFreshRegistryToken } from "../jupyterserver/resume.js";
-import type { ResourceList } from "../jupyterserver/types.js";
-import { imagePullSecretName } from "../pod/containers/session.js";
-import { createJupyterServer, launched, newLaunchId } from "../pod/create.js";
+import { createSession, launched, newLaunchId } from "../pod/create.js";
 import {
   envTokenPatch,
   hibernationAnnotations,
   RESOURCE_CLASS_CHANGE_MESSAGE,
 } from "../pod/hibernation.js";
+import { ANONYMOUS_SELECTOR, containerResources, SAFE_USERNAME_LABEL } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
-import { stepOfContainer } from "../pod/status.js";
+import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
+import { isAnonymousSession, stepOfContainer } from "../pod/status.js";
+import type { ResourceList } from "../pod/types.js";
+import { sessionOwner, toSessionView } from "../pod/view.js";
 import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { amaltheaSessionGitStatus } from "./sidecar.js";
-import { isAnonymousSession, sessionState, stepName } from "./status.js";
+import { sessionState, stepName } from "./status.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
-import { sessionOwner, toSessionView } from "./view.js";
 
 export const AMALTHEA_SESSION_KIND = "AmaltheaSession";
 
@@ -61,7 +57,7 @@ function replacing(current: ResourceList | undefined, next: ResourceList): Recor
 }
 
 export function amaltheaSessionBackend(
-  repo: SessionsRepository<AmaltheaSession>,
+  repo: NamespaceClient<AmaltheaSession>,
   config: Config,
   log: Logger,
 ): SessionBackend {
@@ -97,7 +93,7 @@ export function amaltheaSessionBackend(
       const { session, secrets } = buildAmaltheaSession(input, launchId);
       const dropSecrets = () =>
         Promise.all(secrets.map((s) => repo.deleteSecret(s.metadata.name).catch(() => false)));
-      let created: Awaited<ReturnType<typeof createJupyterServer<AmaltheaSession>>>;
+      let created: Awaited<ReturnType<typeof createSession<AmaltheaSession>>>;
       try {
         // The operator adopts them, and deletes them with the session.
         const made = await Promise.all(secrets.map((s) => repo.createSecret(s)));
@@ -106,7 +102,7 @@ export function amaltheaSessionBackend(
         // session is then the answer): refresh the leftovers, never a live session's.
         if (existing.length > 0 && !(await repo.get(input.name)))
           await Promise.all(existing.map((s) => repo.overwriteSecret(s)));
-        created = await createJupyterServer(repo, session, launchId, input.user, log);
+        created = await createSession(repo, session, launchId, input.user, log);
       } catch (err) {
         // No session adopted them: they would be left behind.
         if (!(await repo.get(input.name).catch(() => undefined))) await dropSecrets();
@@ -190,7 +186,7 @@ export function amaltheaSessionBackend(
         { op: "replace", path: "/spec/hibernated", value: false },
         ...annotations.map((k) => ({
           op: "remove" as const,
-          path: `/metadata/annotations/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+          path: `/metadata/annotations/${escapePointer(k)}`,
         })),
       ]);
       return withPod(patched);

@@ -9,15 +9,7 @@ import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import { RENKU_SESSION_COOKIE } from "../../auth/authenticate.js";
 import { sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../trim.js";
-import type { ManifestInput } from "../jupyterserver/manifest.js";
-import {
-  containerResources,
-  culling,
-  launchContext,
-  sessionMetadata,
-} from "../jupyterserver/manifest.js";
-import type { ResourceList } from "../jupyterserver/types.js";
-import { CA_BUNDLE, etcCertsMount, type PatchContext } from "../pod/containers/context.js";
+import { CA_BUNDLE, type ContainerContext, etcCertsMount } from "../pod/containers/context.js";
 import { gitProxyContainer } from "../pod/containers/git-proxy.js";
 import { gitSidecarContainer } from "../pod/containers/git-sidecar.js";
 import {
@@ -27,13 +19,16 @@ import {
   initCertificatesContainer,
 } from "../pod/containers/init-containers.js";
 import { affinityValue, tolerationsValue } from "../pod/containers/scheduling.js";
+import { RENVIRON_PATH, renvironText, sessionEnv } from "../pod/containers/session.js";
 import {
-  dockerConfigJson,
-  imagePullSecretName,
-  RENVIRON_PATH,
-  renvironText,
-  sessionEnv,
-} from "../pod/containers/session.js";
+  containerResources,
+  culling,
+  type LaunchInput,
+  launchContext,
+  sessionMetadata,
+} from "../pod/launch.js";
+import { dockerConfigJson, imagePullSecretName } from "../pod/pull-secret.js";
+import type { ResourceList } from "../pod/types.js";
 import type { AmaltheaSession, Container, Volume } from "./types.js";
 
 /** The operator's name for the workspace PVC's volume (amaltheasession.md §3.2). */
@@ -62,7 +57,7 @@ function quantities(list: ResourceList): ResourceList {
 }
 
 /** The registered session's oauth2-proxy config file (TOML); Amalthea sets upstream and address. */
-function oauth2ProxyConfig(ctx: PatchContext): string {
+function oauth2ProxyConfig(ctx: ContainerContext): string {
   const { config, name } = ctx;
   const user = ctx.user.kind === "registered" ? ctx.user : undefined;
   const path = sessionPath(name);
@@ -92,7 +87,7 @@ function oauth2ProxyConfig(ctx: PatchContext): string {
 const tokenConfig = (token: string) =>
   JSON.stringify({ authproxy: { token, cookie_key: ANONYMOUS_COOKIE, verbose: true } });
 
-export function buildAmaltheaSession(input: ManifestInput, launchId: string): Launch {
+export function buildAmaltheaSession(input: LaunchInput, launchId: string): Launch {
   const { config, user, name, image, resources } = input;
   const ctx = launchContext(input, WORKSPACE_VOLUME);
   const registered = user.kind === "registered";

@@ -6,8 +6,9 @@ import {
   publicAnnotations,
   pythonIsoUtc,
   resourceRequests,
-} from "../jupyterserver/serialize.js";
-import { isAnonymousSession, sessionStatus } from "./status.js";
+} from "../pod/serialize.js";
+import { isAnonymousSession } from "../pod/status.js";
+import { sessionStatus } from "./status.js";
 import type { AmsView } from "./types.js";
 
 /** The session's URL, built from the ingress as for a JupyterServer; anonymous ones carry their token. */

@@ -5,10 +5,10 @@
  * pod `<name>-0`: still the service's own credentials, no route through the session's ingress.
  */
 
-import type { SessionsRepository } from "../../k8s/namespace-client.js";
+import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
-import { askGitStatus } from "../jupyterserver/sidecar.js";
 import { GIT_SIDECAR_CONTAINER } from "../pod/containers/git-sidecar.js";
+import { askGitStatus } from "../pod/hibernation.js";
 import { podName } from "../pod/ownership.js";
 import type { AmaltheaSession } from "./types.js";
 
@@ -24,14 +24,14 @@ export function sidecarPodTarget(cr: AmaltheaSession): { port: number; path: str
 
 /** The repository's state; undefined without a sidecar or when it cannot answer in time. */
 export async function amaltheaSessionGitStatus(
-  repo: Pick<SessionsRepository<AmaltheaSession>, "postPodProxy">,
+  repo: Pick<NamespaceClient<AmaltheaSession>, "postPodProxy">,
   log: Logger,
   cr: AmaltheaSession,
 ) {
   const target = sidecarPodTarget(cr);
   if (!target) return undefined;
   const name = cr.metadata.name;
-  return askGitStatus({ log }, name, (body, timeoutMs) =>
+  return askGitStatus(log, name, (body, timeoutMs) =>
     repo.postPodProxy<unknown>(podName(name), target.port, target.path, body, timeoutMs),
   );
 }

@@ -6,21 +6,18 @@
 import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../../config.js";
 import type { ServerState, StepStatus } from "../../sessions/types.js";
-import type { ContainerStatus, PodStatus } from "../jupyterserver/types.js";
 import {
   type ApiStatus,
   apiStatus,
   containerFailureMessage,
   containerSteps,
-  DEFAULT_IMAGE_WARNING,
-  hibernatedWarning,
-  idleWarning,
-  isAnonymousServer,
-  maxAgeWarning,
-  type StatusWarning,
+  isAnonymousSession,
   secondsSince,
   unschedulableMessage,
+  type WarningReadings,
+  warnings,
 } from "../pod/status.js";
+import type { ContainerStatus, PodStatus } from "../pod/types.js";
 import { durationSeconds } from "./duration.js";
 import { SESSION_CONTAINER } from "./manifest.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
@@ -83,10 +80,6 @@ function renamed(pod: V1Pod | undefined): PodStatus | undefined {
   };
 }
 
-export function isAnonymousSession(cr: AmaltheaSession): boolean {
-  return isAnonymousServer(cr);
-}
-
 /** amaltheasession.md §6.4, plus the JupyterServer's own rules where it says more. */
 export function sessionState(view: AmsView): ServerState {
   const { cr, pod } = view;
@@ -111,44 +104,34 @@ function failureMessage(view: AmsView): string | undefined {
   );
 }
 
-function warnings(
+/** What the warnings rule (lib/backends/pod/status.ts) reads of an AmaltheaSession. */
+function readings(
   cr: AmaltheaSession,
   state: ServerState,
   config: Config,
   now: Date,
-): StatusWarning[] {
-  const out: StatusWarning[] = [];
-  const warnWithin = config.sessions.termination_warning_duration_seconds;
+): WarningReadings {
   const culling = cr.spec.culling ?? {};
   const status = cr.status ?? {};
   const anonymous = isAnonymousSession(cr);
-  if (cr.spec.session.image === config.sessions.default_image) out.push(DEFAULT_IMAGE_WARNING);
-
+  let idle: WarningReadings["idle"];
   const idleThreshold = durationSeconds(culling.maxIdleDuration);
   if (idleThreshold > 0 && state === "running" && status.idle && status.idleSince) {
     const since = [status.idleSince, culling.lastInteraction]
       .map((t) => secondsSince(t, now))
       .filter((s): s is number => s !== undefined);
-    const idleFor = Math.min(...since);
-    if (idleThreshold - idleFor < warnWithin)
-      out.push(idleWarning(idleThreshold - idleFor, anonymous ? "deleted" : "hibernated"));
+    const action = anonymous ? "deleted" : "hibernated";
+    idle = { threshold: idleThreshold, idleFor: Math.min(...since), action };
   }
-
-  const hibernatedThreshold = durationSeconds(culling.maxHibernatedDuration);
-  const hibernatedFor = secondsSince(status.hibernatedSince, now);
-  if (
-    !anonymous &&
-    state === "hibernated" &&
-    hibernatedThreshold > 0 &&
-    hibernatedFor !== undefined
-  )
-    out.push(hibernatedWarning(hibernatedThreshold - hibernatedFor, warnWithin));
-
-  const maxAge = durationSeconds(culling.maxAge);
-  const age = secondsSince(cr.metadata.creationTimestamp, now);
-  if (maxAge > 0 && age !== undefined && maxAge - age < warnWithin)
-    out.push(maxAgeWarning(maxAge - age));
-  return out;
+  return {
+    defaultImage: cr.spec.session.image === config.sessions.default_image,
+    anonymous,
+    idle,
+    hibernatedThreshold: durationSeconds(culling.maxHibernatedDuration),
+    hibernatedFor: secondsSince(status.hibernatedSince, now),
+    maxAge: durationSeconds(culling.maxAge),
+    age: secondsSince(cr.metadata.creationTimestamp, now),
+  };
 }
 
 export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStatus {
@@ -164,7 +147,7 @@ export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStat
   return apiStatus(
     state,
     details,
-    warnings(cr, state, config, now),
+    warnings(readings(cr, state, config, now), state, config),
     failing ? failureMessage(view) : undefined,
   );
 }

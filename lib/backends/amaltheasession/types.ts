@@ -4,7 +4,7 @@
  * Only lib/backends/amaltheasession/ knows this shape.
  */
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
-import type { CustomResourceMeta, ResourceList } from "../jupyterserver/types.js";
+import type { CustomResourceMeta, ResourceList } from "../pod/types.js";
 
 export type AmsState =
   | "Running"

@@ -1,9 +1,14 @@
 /** The JupyterServer backend behind the session port (Amalthea <= 0.24). */
 import type { Config } from "../../config.js";
-import type { SessionsRepository } from "../../k8s/namespace-client.js";
+import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
 import { ownEvents } from "../events.js";
-import { createJupyterServer, launched, newLaunchId, withLaunchId } from "../pod/create.js";
+import { createSession, launched, newLaunchId, withLaunchId } from "../pod/create.js";
+import { ANONYMOUS_SELECTOR } from "../pod/launch.js";
+import { podName } from "../pod/ownership.js";
+import { stepOfContainer } from "../pod/status.js";
+import { sessionOwner, toSessionView } from "../pod/view.js";
+import type { Session, SessionBackend } from "../port.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
@@ -11,14 +16,11 @@ import {
   resourceClassPatch,
   resumeMergePatch,
   statefulSetPriorityPatch,
-} from "../pod/hibernation.js";
-import { logContainers, podName } from "../pod/ownership.js";
-import { stepOfContainer } from "../pod/status.js";
-import { sessionOwner, toSessionView } from "../pod/view.js";
-import type { Session, SessionBackend } from "../port.js";
-import { ANONYMOUS_SELECTOR, buildManifest } from "./manifest.js";
+} from "./changes.js";
+import { buildManifest } from "./manifest.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
+import { logContainers } from "./server-status.js";
 import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
 import type { JupyterServer } from "./types.js";
 
@@ -38,7 +40,7 @@ const wrapped = (cr: JupyterServer | undefined) => (cr ? wrap(cr) : undefined);
 const cr = (s: Session) => (s as JsSession).cr;
 
 export function jupyterServerBackend(
-  repo: SessionsRepository<JupyterServer>,
+  repo: NamespaceClient<JupyterServer>,
   config: Config,
   log: Logger,
 ): SessionBackend {
@@ -53,7 +55,7 @@ export function jupyterServerBackend(
     async create(input, launchLog: Logger) {
       const launchId = newLaunchId();
       const manifest = withLaunchId(buildManifest(input), launchId);
-      const created = await createJupyterServer(repo, manifest, launchId, input.user, launchLog);
+      const created = await createSession(repo, manifest, launchId, input.user, launchLog);
       return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
@@ -76,9 +78,7 @@ export function jupyterServerBackend(
 
     async hibernate(s, now) {
       // The git sidecar's state, when it answers; empty git information otherwise.
-      const git = hasGitSidecar(cr(s))
-        ? await sidecarGitStatus({ k8s: repo, log }, s.name)
-        : undefined;
+      const git = hasGitSidecar(cr(s)) ? await sidecarGitStatus(repo, log, s.name) : undefined;
       return wrapped(await repo.patchMerge(s.name, hibernateMergePatch(git, now)));
     },
 

@@ -4,33 +4,9 @@
  */
 import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
-import type { SessionsRepository } from "../../k8s/namespace-client.js";
-import { imagePullSecretName } from "../pod/containers/session.js";
-import {
-  type PodTemplateSpec,
-  refreshedDockerConfigJson,
-  statefulSetTokenPatch,
-} from "../pod/hibernation.js";
-
-export const DOCKER_CONFIG_KEY = ".dockerconfigjson";
-
-/** The pull secret as read, with its docker config carrying the user's fresh GitLab token. */
-export function withFreshRegistryToken<S extends { data?: Record<string, string> }>(
-  secret: S,
-  registry: string,
-  user: Pick<RegisteredUser, "gitToken" | "email">,
-): S {
-  const data = {
-    ...(secret.data ?? {}),
-    [DOCKER_CONFIG_KEY]: refreshedDockerConfigJson(
-      secret.data?.[DOCKER_CONFIG_KEY],
-      registry,
-      user.gitToken,
-      user.email,
-    ),
-  };
-  return { ...secret, data };
-}
+import type { NamespaceClient } from "../../k8s/namespace-client.js";
+import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
+import { type PodTemplateSpec, statefulSetTokenPatch } from "./changes.js";
 
 /**
  * Two reads in parallel (StatefulSet, pull secret), then up to two writes in parallel (the
@@ -38,7 +14,7 @@ export function withFreshRegistryToken<S extends { data?: Record<string, string>
  */
 export async function reinjectTokens(
   repo: Pick<
-    SessionsRepository,
+    NamespaceClient,
     "getStatefulSet" | "getSecret" | "patchStatefulSetJson" | "replaceSecret"
   >,
   config: Pick<Config, "git">,

@@ -1,44 +1,17 @@
 /**
  * The JupyterServer custom resource (amalthea.dev/v1alpha1) as this service reads and writes it,
- * and the patches it carries. Only lib/backends/jupyterserver/ knows this shape.
+ * and the patches it carries. Only lib/backends/jupyterserver/ knows this shape; what both
+ * resources share is in lib/backends/pod/types.ts.
  */
-import type { JsonPatchOp, ServerState, StepStatus } from "../../sessions/types.js";
+import type { JsonPatchOp } from "../../k8s/kube-client.js";
+import type { ServerState, StepStatus } from "../../sessions/types.js";
+import type { CustomResourceMeta, PodStatus, ResourceList } from "../pod/types.js";
 
 export type { ServerState };
 
 export interface AmaltheaPatch {
   type: "application/json-patch+json" | "application/merge-patch+json";
   patch: JsonPatchOp[] | Record<string, unknown>;
-}
-
-export interface ContainerStateInfo {
-  running?: { startedAt?: string } | null;
-  waiting?: { reason?: string; message?: string } | null;
-  terminated?: { exitCode?: number; reason?: string; message?: string } | null;
-}
-
-export interface ContainerStatus {
-  name: string;
-  ready?: boolean;
-  restartCount?: number;
-  state?: ContainerStateInfo | null;
-  lastState?: ContainerStateInfo | null;
-}
-
-export interface PodCondition {
-  type: string;
-  status: string;
-  reason?: string | null;
-  message?: string | null;
-  lastTransitionTime?: string | null;
-  lastProbeTime?: string | null;
-}
-
-export interface PodStatus {
-  phase?: string;
-  conditions?: PodCondition[] | null;
-  containerStatuses?: ContainerStatus[] | null;
-  initContainerStatuses?: ContainerStatus[] | null;
 }
 
 /** What the operator writes on the custom resource (amalthea.md A.5). */
@@ -67,13 +40,6 @@ export interface JupyterServerStatus {
   /** Amalthea 0.8 idle counter. */
   idleSeconds?: number;
   [key: string]: unknown;
-}
-
-export interface ResourceList {
-  cpu?: number | string;
-  memory?: number | string;
-  "nvidia.com/gpu"?: number | string;
-  [key: string]: number | string | undefined;
 }
 
 export interface JupyterServerSpec {
@@ -112,18 +78,6 @@ export interface JupyterServerSpec {
     pvc: { enabled: boolean; storageClassName?: string; mountPath: string };
   };
   patches: AmaltheaPatch[];
-}
-
-/** The metadata of a session's custom resource (either kind) as this service reads and writes it. */
-export interface CustomResourceMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  resourceVersion?: string;
-  labels: Record<string, string | null>;
-  annotations: Record<string, string | null>;
 }
 
 /** The JupyterServer custom resource as this service reads and writes it. */

@@ -1,5 +1,5 @@
 /**
- * Step 7 of the launch: create the JupyterServer, with nothing half-made. Each manifest carries a
+ * Step 7 of the launch: create the session's custom resource (either kind), with nothing half-made. Each manifest carries a
  * launch id; when the create fails or what follows it fails, the object is looked up and removed
  * only if it is this launch's own (a concurrent identical POST's session is left alone), and the
  * caller gets 500 code 3002. A 409 is a concurrent identical POST that won: its session is the
@@ -8,15 +8,15 @@
 import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
 import { cannotStartServerError, describeError, sessionNameTakenError } from "../../errors.js";
-import type { KubeObject, SessionsRepository } from "../../k8s/namespace-client.js";
+import type { KubeObject, NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../log.js";
-import type { JupyterServer } from "../jupyterserver/types.js";
 import type { Created as PortCreated, Session } from "../port.js";
 import { isOwnedBy } from "./ownership.js";
+import type { CustomResourceMeta } from "./types.js";
 
-/** What creation reads of a resource; the AmaltheaSession backend creates its own through here. */
+/** What creation reads of a resource. */
 type Labelled = KubeObject & {
-  metadata: Pick<JupyterServer["metadata"], "labels" | "annotations">;
+  metadata: Pick<CustomResourceMeta, "labels" | "annotations">;
 };
 
 /** Internal bookkeeping, not one of the API's annotations (serialisation leaves it out). */
@@ -24,7 +24,7 @@ export const LAUNCH_ID_ANNOTATION = "renku.io/launch-id";
 
 export const newLaunchId = (): string => randomUUID();
 
-export function withLaunchId(manifest: JupyterServer, launchId: string): JupyterServer {
+export function withLaunchId<S extends Labelled>(manifest: S, launchId: string): S {
   return {
     ...manifest,
     metadata: {
@@ -34,14 +34,14 @@ export function withLaunchId(manifest: JupyterServer, launchId: string): Jupyter
   };
 }
 
-export type Created<S = JupyterServer> =
+export type Created<S> =
   | { status: 201; server: S }
   /** A concurrent identical POST created it first. */
   | { status: 200; server: S };
 
-type Repo<S extends Labelled> = Pick<SessionsRepository<S>, "create" | "get" | "delete">;
+type Repo<S extends Labelled> = Pick<NamespaceClient<S>, "create" | "get" | "delete">;
 
-/** Removes this launch's JupyterServer if it exists; never throws (a failure is logged loudly). */
+/** Removes this launch's resource if it exists; never throws (a failure is logged loudly). */
 export async function removeOwnLaunch<S extends Labelled>(
   repo: Repo<S>,
   name: string,
@@ -53,12 +53,12 @@ export async function removeOwnLaunch<S extends Labelled>(
     if (!found) return "absent";
     if (found.metadata.annotations?.[LAUNCH_ID_ANNOTATION] !== launchId) return "not-ours";
     await repo.delete(name, { forced: true });
-    log.info({ server: name }, "removed the JupyterServer of a failed launch");
+    log.info({ server: name }, "removed the session resource of a failed launch");
     return "removed";
   } catch (err) {
     log.error(
       { server: name, err: err instanceof Error ? err.message : String(err) },
-      "could not remove the JupyterServer of a failed launch",
+      "could not remove the session resource of a failed launch",
     );
     return "failed";
   }
@@ -84,7 +84,7 @@ export function launched<S extends Labelled>(
   };
 }
 
-export async function createJupyterServer<S extends Labelled = JupyterServer>(
+export async function createSession<S extends Labelled>(
   repo: Repo<S>,
   manifest: S,
   launchId: string,
@@ -100,7 +100,7 @@ export async function createJupyterServer<S extends Labelled = JupyterServer>(
     const cleanup = await removeOwnLaunch(repo, name, launchId, log);
     log.error(
       { server: name, cleanup, err: describeError(err) },
-      "creating the JupyterServer failed",
+      "creating the session resource failed",
     );
     throw cannotStartServerError(name, { cause: err });
   }
@@ -111,7 +111,7 @@ export async function createJupyterServer<S extends Labelled = JupyterServer>(
   // 409 the launch answers by trying its other name (docs/spec.md 3.1).
   log.warn(
     { server: name, reason: existing ? "foreign" : "vanished" },
-    "the JupyterServer existed already but cannot be returned",
+    "the session resource existed already but cannot be returned",
   );
   throw existing ? sessionNameTakenError(name) : cannotStartServerError(name);
 }

@@ -1,14 +1,13 @@
 /**
- * Who owns a JupyterServer, and which containers and pod it has: read from the labels, the
- * annotations and the status the operator writes (sections 3, 9).
+ * Who owns a session (either resource), read from its labels and annotations (section 3), and
+ * its pod's name.
  */
 import type { User } from "../../auth/user.js";
 import { ownsSession } from "../../sessions/ownership.js";
-import { SAFE_USERNAME_LABEL } from "../jupyterserver/manifest.js";
-import type { JupyterServer } from "../jupyterserver/types.js";
+import { SAFE_USERNAME_LABEL } from "./launch.js";
 import { sessionOwner, type ViewSource } from "./view.js";
 
-/** Ownership (lib/sessions/ownership.ts) of a JupyterServer, read through the session view. */
+/** Ownership (lib/sessions/ownership.ts) of a session's resource, read through the session view. */
 export function isOwnedBy(
   js: ViewSource,
   user: Pick<User, "safeUsername" | "id" | "kind">,
@@ -19,12 +18,6 @@ export function isOwnedBy(
 /** The label selector that lists a user's sessions (D12). */
 export const ownerSelector = (user: Pick<User, "safeUsername">) =>
   `${SAFE_USERNAME_LABEL}=${user.safeUsername}`;
-
-/** Containers whose logs GET /logs reads: init then regular, as the operator reported them (9). */
-export function logContainers(js: JupyterServer): string[] {
-  const states = js.status?.containerStates;
-  return [...Object.keys(states?.init ?? {}), ...Object.keys(states?.regular ?? {})];
-}
 
 /** The session's pod: always `<name>-0` (Amalthea StatefulSet). */
 export const podName = (name: string) => `${name}-0`;

@@ -1,10 +1,11 @@
 /**
- * The API `status` object (section 5.2) derived from what the operator wrote on the resource.
- * Pure: `now` is passed in so the countdowns in warnings are testable.
+ * The API `status` object (section 5.2) of either resource: the steps, the messages of failures
+ * and the warnings; each backend reads its resource into them. Pure: `now` is passed in so the
+ * countdowns in warnings are testable.
  */
 import type { Config } from "../../config.js";
 import type { ServerState, StepStatus } from "../../sessions/types.js";
-import type { ContainerStatus, JupyterServer, PodStatus } from "../jupyterserver/types.js";
+import type { ContainerStatus, CustomResourceMeta, PodStatus } from "./types.js";
 
 export interface StatusStep {
   step: string;
@@ -44,40 +45,21 @@ export function stepOfContainer(container: string): string | undefined {
 }
 
 /** Anonymous sessions are recognised as the reference did: name and user ids start with anon-. */
-export function isAnonymousServer(js: {
-  metadata: Pick<JupyterServer["metadata"], "name" | "annotations">;
+export function isAnonymousSession(cr: {
+  metadata: Pick<CustomResourceMeta, "name" | "annotations">;
 }): boolean {
-  const a = js.metadata.annotations ?? {};
-  return [a["renku.io/userId"], a["renku.io/username"], js.metadata.name].every(
+  const a = cr.metadata.annotations ?? {};
+  return [a["renku.io/userId"], a["renku.io/username"], cr.metadata.name].every(
     (v) => typeof v === "string" && v.startsWith("anon-"),
   );
-}
-
-export function serverState(js: JupyterServer): ServerState {
-  const state = js.status?.state ?? "starting";
-  // The operator marks deletions as stopping; do not show a deleted session as running meanwhile.
-  if (js.metadata.deletionTimestamp && state !== "hibernated") return "stopping";
-  return state;
 }
 
 const allWaiting = (names: readonly string[]) =>
   Object.fromEntries(names.map((n) => [n, "waiting" as const]));
 
-function steps(js: JupyterServer, config: Config): StatusStep[] {
-  // While the operator's state is absent or starting, each empty summary (init, regular) is
-  // filled with waiting steps on its own: the init summary is often written before the regular.
-  const raw = js.status?.state;
-  return containerSteps(
-    js.status?.containerStates?.init ?? {},
-    js.status?.containerStates?.regular ?? {},
-    raw === undefined || raw === null || raw === "starting",
-    isAnonymousServer(js),
-    config,
-  );
-}
-
 /**
- * The steps of containers' states keyed by the JupyterServer's container names. With `fill`, an
+ * The steps of containers' states keyed by the containers' names (an AmaltheaSession's renamed
+ * as the JupyterServer's, amaltheasession/status.ts). With `fill`, an
  * empty summary shows every configured container of its kind waiting.
  */
 export function containerSteps(
@@ -195,18 +177,6 @@ export function containerFailureMessage(pod: PodStatus | undefined): string | un
   return `There are failures in ${failed.length} auxiliary server containers. Please restart your session as this may be an intermittent problem. If issues persist contact your administrator or the Renku team.`;
 }
 
-function failureMessage(js: JupyterServer): string | undefined {
-  const pod = js.status?.mainPod?.status;
-  const unschedulable = unschedulableMessage(pod);
-  if (unschedulable) return unschedulable;
-  const events = js.status?.events ?? {};
-  for (const key of Object.keys(events).sort()) {
-    const message = events[key]?.message;
-    if (message) return message;
-  }
-  return containerFailureMessage(pod);
-}
-
 export function secondsSince(iso: string | null | undefined, now: Date): number | undefined {
   if (!iso) return undefined;
   const t = Date.parse(iso);
@@ -214,11 +184,6 @@ export function secondsSince(iso: string | null | undefined, now: Date): number 
 }
 
 const whole = (n: number) => Math.max(0, Math.round(n));
-
-function numberish(v: unknown): number {
-  const n = typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : 0;
-  return Number.isFinite(n) ? n : 0;
-}
 
 export const DEFAULT_IMAGE_WARNING: StatusWarning = {
   message: "Server was started using the default image.",
@@ -250,69 +215,42 @@ export function maxAgeWarning(remaining: number): StatusWarning {
   };
 }
 
-function warnings(
-  js: JupyterServer,
+/**
+ * What a backend reads off its resource for the warnings, each in its own way; one rule
+ * (warnings, below) turns the readings into the warnings of either resource.
+ */
+export interface WarningReadings {
+  defaultImage: boolean;
+  anonymous: boolean;
+  /** Present while the session counts as idle: the threshold, seconds idle, and what follows. */
+  idle?: { threshold: number; idleFor: number; action: "terminated" | "hibernated" | "deleted" };
+  hibernatedThreshold: number;
+  hibernatedFor: number | undefined;
+  maxAge: number;
+  age: number | undefined;
+}
+
+/** The warnings of a session: default image, then the idle, hibernation and age countdowns. */
+export function warnings(
+  r: WarningReadings,
   state: ServerState,
-  config: Config,
-  now: Date,
+  config: Pick<Config, "sessions">,
 ): StatusWarning[] {
   const out: StatusWarning[] = [];
   const warnWithin = config.sessions.termination_warning_duration_seconds;
-  const annotations = js.metadata.annotations ?? {};
-  const culling = js.spec?.culling;
-  const anonymous = isAnonymousServer(js);
-
-  if (js.spec?.jupyterServer?.image === config.sessions.default_image) {
-    out.push(DEFAULT_IMAGE_WARNING);
-  }
-
-  // Idle: the 1.18 operator counts idleSeconds; the hibernation-era one stamps lastActivityDate.
-  const idleThreshold = numberish(culling?.idleSecondsThreshold);
-  if (idleThreshold > 0 && state !== "hibernated") {
-    const idleSeconds = js.status?.idleSeconds;
-    if (typeof idleSeconds === "number" && idleSeconds > 0) {
-      const remaining = idleThreshold - idleSeconds;
-      if (remaining < warnWithin) out.push(idleWarning(remaining, "terminated"));
-    } else {
-      const idleFor = secondsSince(annotations["renku.io/lastActivityDate"], now);
-      // The operator stamps lastActivityDate at creation and on activity: warn only near the end,
-      // or every fresh session would read as idle.
-      if (idleFor !== undefined && idleThreshold - idleFor < warnWithin) {
-        out.push(idleWarning(idleThreshold - idleFor, anonymous ? "deleted" : "hibernated"));
-      }
-    }
-  }
-
-  const hibernatedThreshold = numberish(
-    culling?.hibernatedSecondsThreshold ?? annotations["renku.io/hibernatedSecondsThreshold"],
-  );
-  const hibernatedFor = secondsSince(annotations["renku.io/hibernationDate"], now);
+  if (r.defaultImage) out.push(DEFAULT_IMAGE_WARNING);
+  if (r.idle && r.idle.threshold - r.idle.idleFor < warnWithin)
+    out.push(idleWarning(r.idle.threshold - r.idle.idleFor, r.idle.action));
   if (
-    !anonymous &&
+    !r.anonymous &&
     state === "hibernated" &&
-    hibernatedThreshold > 0 &&
-    hibernatedFor !== undefined
-  ) {
-    out.push(hibernatedWarning(hibernatedThreshold - hibernatedFor, warnWithin));
-  }
-
-  const maxAge = numberish(culling?.maxAgeSecondsThreshold);
-  const age = secondsSince(js.metadata.creationTimestamp, now);
-  if (maxAge > 0 && age !== undefined) {
-    const remaining = maxAge - age;
-    if (remaining < warnWithin) out.push(maxAgeWarning(remaining));
-  }
+    r.hibernatedThreshold > 0 &&
+    r.hibernatedFor !== undefined
+  )
+    out.push(hibernatedWarning(r.hibernatedThreshold - r.hibernatedFor, warnWithin));
+  if (r.maxAge > 0 && r.age !== undefined && r.maxAge - r.age < warnWithin)
+    out.push(maxAgeWarning(r.maxAge - r.age));
   return out;
-}
-
-export function serverStatus(js: JupyterServer, config: Config, now: Date): ApiStatus {
-  const state = serverState(js);
-  return apiStatus(
-    state,
-    steps(js, config),
-    warnings(js, state, config, now),
-    state === "failed" ? failureMessage(js) : undefined,
-  );
 }
 
 /** The status object from the state, the steps, the warnings and a failure's message. */

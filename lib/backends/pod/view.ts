@@ -1,11 +1,14 @@
-/** A JupyterServer read into the CRD-agnostic session view (lib/sessions/view.ts). */
+/**
+ * Either resource read into the CRD-agnostic session view (lib/sessions/view.ts): the service gives
+ * both the same labels and annotations.
+ */
 import type { SessionView } from "../../sessions/view.js";
-import { SAFE_USERNAME_LABEL, USER_KIND_LABEL } from "../jupyterserver/manifest.js";
-import type { JupyterServer } from "../jupyterserver/types.js";
+import { SAFE_USERNAME_LABEL, USER_KIND_LABEL } from "./launch.js";
+import type { CustomResourceMeta } from "./types.js";
 
-/** What the view reads: metadata only, which an AmaltheaSession carries alike (same keys). */
+/** What the view reads: metadata only. */
 export type ViewSource = {
-  metadata: Pick<JupyterServer["metadata"], "name" | "labels" | "annotations">;
+  metadata: Pick<CustomResourceMeta, "name" | "labels" | "annotations">;
 };
 
 export const sessionOwner = ({ metadata }: ViewSource): SessionView["owner"] => ({

@@ -10,11 +10,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/manifest.js";
 import type { AmaltheaSession } from "../../../lib/backends/amaltheasession/types.js";
-import type { ManifestInput } from "../../../lib/backends/jupyterserver/manifest.js";
+import type { LaunchInput } from "../../../lib/backends/pod/launch.js";
 import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
 import { loadConfig } from "../../../lib/config.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
-import { createSessionsRepository } from "../../../lib/k8s/namespace-client.js";
+import { createNamespaceClient } from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/log.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { anonymous, manifestInput, registered, resources } from "../../unit/sessions/fixtures.js";
@@ -30,7 +30,7 @@ const repoFor = (env: Record<string, string>) => {
     NB_K8S__NAMESPACE: "renku",
     ...env,
   });
-  const repo = createSessionsRepository<AmaltheaSession>({
+  const repo = createNamespaceClient<AmaltheaSession>({
     access: clusterAccess(config.k8s),
     config,
     log,
@@ -48,7 +48,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-type Case = [title: string, env: Record<string, string>, over: Partial<ManifestInput>];
+type Case = [title: string, env: Record<string, string>, over: Partial<LaunchInput>];
 const CASES: Case[] = [
   ["a registered caller, public image", {}, {}],
   ["an anonymous caller", {}, { user: anonymous, gitlabUser: undefined }],

@@ -15,9 +15,9 @@ import { AppError } from "../../../lib/errors.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import {
-  createSessionsRepository,
+  createNamespaceClient,
   type KubeObject,
-  type SessionsRepository,
+  type NamespaceClient,
 } from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/log.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
@@ -36,7 +36,7 @@ interface Server extends KubeObject {
 
 const BASE = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 let cluster: LocalCluster;
-let repo: SessionsRepository<Server>;
+let repo: NamespaceClient<Server>;
 let config: ReturnType<typeof loadConfig>;
 const logs: string[] = [];
 const log = createLogger(
@@ -79,7 +79,7 @@ async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
 
 function repoFor(env: Record<string, string>) {
   const cfg = loadConfig({ ...BASE, ...env });
-  return createSessionsRepository<Server>({ access: clusterAccess(cfg.k8s), config: cfg, log });
+  return createNamespaceClient<Server>({ access: clusterAccess(cfg.k8s), config: cfg, log });
 }
 
 beforeAll(async () => {
@@ -87,7 +87,7 @@ beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), "nb-k8s-")), "kubeconfig.yaml");
   await cluster.writeKubeconfig(path);
   config = loadConfig({ ...BASE, KUBECONFIG: path, NB_UPSTREAM_TIMEOUT_MS: "1500" });
-  repo = createSessionsRepository<Server>({ access: clusterAccess(config.k8s), config, log });
+  repo = createNamespaceClient<Server>({ access: clusterAccess(config.k8s), config, log });
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 /** Shared bits of the launch integration tests. */
 import { main } from "../../../functions/servers/create.js";
 import type { AmaltheaPatch, JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
-import type { JsonPatchOp } from "../../../lib/sessions/types.js";
+import type { JsonPatchOp } from "../../../lib/k8s/kube-client.js";
 import { invoke } from "../../helpers/events.js";
 
 export const HELLO = {

@@ -10,7 +10,7 @@ import type { User } from "../../../lib/auth/user.js";
 import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/manifest.js";
 import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
-import { createJupyterServer, newLaunchId } from "../../../lib/backends/pod/create.js";
+import { createSession, newLaunchId } from "../../../lib/backends/pod/create.js";
 import type { LaunchInput } from "../../../lib/backends/port.js";
 import type { Deps } from "../../../lib/deps.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
@@ -137,7 +137,7 @@ export async function launch(
     editSidecar(sidecar as SidecarContainer);
     const repo = amaltheaSessions(deps);
     for (const secret of secrets) await repo.createSecret(secret);
-    const result = await createJupyterServer(repo, session, launchId, user, deps.log);
+    const result = await createSession(repo, session, launchId, user, deps.log);
     if (result.status !== 201) throw new Error(`session ${name} already exists`);
     return { metadata: { name } };
   }

@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as createServer } from "../../../functions/servers/create.js";
-import { imagePullSecretName } from "../../../lib/backends/jupyterserver/index.js";
+import { imagePullSecretName } from "../../../lib/backends/pod/pull-secret.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";

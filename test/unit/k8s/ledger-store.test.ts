@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import { configMapLedgerStore, LEDGER_KEY } from "../../../lib/adapters/ledger-store.js";
 import { isLedgerConflict, type LedgerStore } from "../../../lib/autosave/ports.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
-import type { ConfigMapData, SessionsRepository } from "../../../lib/k8s/namespace-client.js";
+import type { ConfigMapData, NamespaceClient } from "../../../lib/k8s/namespace-client.js";
 
 /** An in-memory ConfigMap with resourceVersion semantics, standing in for the repository. */
 function fakeRepo(initial?: Record<string, string>) {
   let cm: ConfigMapData | undefined = initial ? { data: initial, resourceVersion: "1" } : undefined;
   let rv = 1;
-  const repo: Pick<SessionsRepository, "getConfigMap" | "putConfigMap"> = {
+  const repo: Pick<NamespaceClient, "getConfigMap" | "putConfigMap"> = {
     getConfigMap: async () => (cm ? structuredClone(cm) : undefined),
     putConfigMap: async (name, data, version) => {
       if (version === undefined ? cm !== undefined : cm?.resourceVersion !== version) {

@@ -1,6 +1,6 @@
 /** Shared inputs for the sessions unit tests. */
 import type { AnonymousUser, RegisteredUser } from "../../../lib/auth/user.js";
-import type { ManifestInput } from "../../../lib/backends/jupyterserver/manifest.js";
+import type { LaunchInput } from "../../../lib/backends/pod/launch.js";
 import { type Config, loadConfig } from "../../../lib/config.js";
 import type {
   GitlabProject,
@@ -71,7 +71,7 @@ export const resources: ResolvedResources = {
   resourceClassId: null,
 };
 
-export function manifestInput(over: Partial<ManifestInput> = {}): ManifestInput {
+export function manifestInput(over: Partial<LaunchInput> = {}): LaunchInput {
   return {
     config: testConfig(),
     user: registered,

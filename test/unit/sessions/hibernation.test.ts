@@ -1,16 +1,18 @@
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
-import { dockerConfigJson } from "../../../lib/backends/pod/containers/session.js";
 import {
   assertResourceClassChangeAllowed,
   hibernateMergePatch,
-  hibernationAnnotations,
-  refreshedDockerConfigJson,
   resourceClassPatch,
   resumeMergePatch,
   statefulSetPriorityPatch,
   statefulSetTokenPatch,
-} from "../../../lib/backends/pod/hibernation.js";
+} from "../../../lib/backends/jupyterserver/changes.js";
+import { hibernationAnnotations } from "../../../lib/backends/pod/hibernation.js";
+import {
+  dockerConfigJson,
+  refreshedDockerConfigJson,
+} from "../../../lib/backends/pod/pull-secret.js";
 import { AppError } from "../../../lib/errors.js";
 import { registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  isOwnedBy,
-  logContainers,
-  ownerSelector,
-  podName,
-} from "../../../lib/backends/pod/ownership.js";
+import { logContainers } from "../../../lib/backends/jupyterserver/server-status.js";
+import { isOwnedBy, ownerSelector, podName } from "../../../lib/backends/pod/ownership.js";
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { AmaltheaPatch, JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { AppError } from "../../../lib/errors.js";
-import type { JsonPatchOp } from "../../../lib/sessions/types.js";
+import type { JsonPatchOp } from "../../../lib/k8s/kube-client.js";
 // The copy of shared/spec/jupyterserver-crd.yaml the local cluster ships (checked equal there).
 import {
   type JupyterServerSpec as RenderedSpec,

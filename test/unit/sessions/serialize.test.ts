@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { notebookResponse, serversResponse } from "../../../lib/api/schemas.js";
 import {
-  pythonIsoUtc,
   serializeServer,
   serializeServers,
 } from "../../../lib/backends/jupyterserver/serialize.js";
+import { pythonIsoUtc } from "../../../lib/backends/pod/serialize.js";
 import { AppError } from "../../../lib/errors.js";
 import { testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";

@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type {
-  ContainerStatus,
-  JupyterServerStatus,
-} from "../../../lib/backends/jupyterserver/types.js";
-import {
-  exitCodeMessage,
-  serverStatus,
-  unschedulableMessage,
-} from "../../../lib/backends/pod/status.js";
+import { serverStatus } from "../../../lib/backends/jupyterserver/server-status.js";
+import type { JupyterServerStatus } from "../../../lib/backends/jupyterserver/types.js";
+import { exitCodeMessage, unschedulableMessage } from "../../../lib/backends/pod/status.js";
+import type { ContainerStatus } from "../../../lib/backends/pod/types.js";
 import { testConfig } from "./fixtures.js";
 import { CREATED, storedServer } from "./js-fixture.js";
 

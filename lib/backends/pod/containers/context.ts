@@ -1,17 +1,16 @@
+/** What the containers of a session are built from, and the small pieces they share. */
 import type { User } from "../../../auth/user.js";
 import type { Config } from "../../../config.js";
 import type {
   GitlabProject,
   GitlabUser,
   ImageCheck,
-  JsonPatchOp,
   LaunchRequest,
   ResolvedResources,
 } from "../../../sessions/types.js";
-import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 
-/** Everything the patch builders read, computed once by the manifest builder. */
-export interface PatchContext {
+/** Everything the container builders read, computed once per launch (lib/backends/pod/launch.ts). */
+export interface ContainerContext {
   config: Config;
   user: User;
   gitlabUser: GitlabUser | undefined;
@@ -31,15 +30,6 @@ export interface PatchContext {
   /** The pod volume of the session's workspace (its name differs between the two CRDs). */
   workspaceVolume: string;
 }
-
-export const STS = "/statefulset/spec/template/spec";
-
-export const jsonPatch = (...ops: JsonPatchOp[]): AmaltheaPatch => ({
-  type: "application/json-patch+json",
-  patch: ops,
-});
-
-export const add = (path: string, value: unknown): JsonPatchOp => ({ op: "add", path, value });
 
 export const envVar = (name: string, value: string | number | boolean | null | undefined) => ({
   name,

@@ -1,15 +1,10 @@
 /** The git-proxy sidecar (section 4, row 14; 1.18 style, present for both user kinds). */
-import type { AmaltheaPatch } from "../../jupyterserver/types.js";
-import { add, envVar, etcCertsMount, jsonPatch, type PatchContext, STS } from "./context.js";
+import { type ContainerContext, envVar, etcCertsMount } from "./context.js";
 
 export const GIT_PROXY_CONTAINER = "git-proxy";
 
-export function gitProxy(ctx: PatchContext): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/containers/-`, gitProxyContainer(ctx)))];
-}
-
 /** The container itself; the AmaltheaSession backend adds it as an extra container. */
-export function gitProxyContainer(ctx: PatchContext) {
+export function gitProxyContainer(ctx: ContainerContext) {
   const { config, user } = ctx;
   const gp = config.sessions.git_proxy;
   const registered = user.kind === "registered";

@@ -1,8 +1,6 @@
-/** The git sidecar and the oauth2-proxy changes that expose it (section 4, rows 15-16). */
+/** The git sidecar (section 4, row 15): JSON-RPC git service, autosave on stop. */
 
-import { sessionPath } from "../../../sessions/url.js";
-import type { AmaltheaPatch } from "../../jupyterserver/types.js";
-import { add, envVar, jsonPatch, type PatchContext, STS, sentryEnv } from "./context.js";
+import { type ContainerContext, envVar, sentryEnv } from "./context.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";
 
@@ -15,7 +13,7 @@ export const SIDECAR_AUTOSAVE_COMMAND = [
 ];
 
 /** The sidecar container; the AmaltheaSession backend adds it as an extra container. */
-export function gitSidecarContainer(ctx: PatchContext) {
+export function gitSidecarContainer(ctx: ContainerContext) {
   const rpc = ctx.config.sessions.git_rpc_server;
   const prefix = `/sessions/${ctx.name}/sidecar/`;
   const mountPath = `/work/${ctx.projectPath}/`;
@@ -62,67 +60,4 @@ export function gitSidecarContainer(ctx: PatchContext) {
     readinessProbe: probe(6),
     startupProbe: probe(30),
   };
-}
-
-/** Registered users only: JSON-RPC git service at /sessions/<name>/sidecar/, autosave on stop. */
-export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
-  if (ctx.user.kind !== "registered") return [];
-  const rpc = ctx.config.sessions.git_rpc_server;
-  return [
-    jsonPatch(add(`${STS}/containers/-`, gitSidecarContainer(ctx))),
-    jsonPatch(
-      add(`/rpc_server_service`, {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: { name: `${ctx.name}-rpc-server`, namespace: ctx.config.k8s.namespace },
-        spec: {
-          ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: rpc.port }],
-          selector: { app: ctx.name },
-        },
-      }),
-    ),
-    oauth2ProxyRoutes(ctx),
-  ];
-}
-
-/**
- * The oauth2-proxy (container 1) as the reference sets it up for the sidecar: Amalthea 0.24's
- * template has the jupyter upstream `--upstream=http://127.0.0.1:8888` at args[6]; it becomes the
- * session's path, the sidecar gets its own upstream, its health routes and `jsonrpc/map` skip the
- * login, and the image is the pinned one these flags were made for.
- */
-function oauth2ProxyRoutes(ctx: PatchContext): AmaltheaPatch {
-  const session = `${sessionPath(ctx.name)}/`;
-  const sidecar = `${session}sidecar/`;
-  const arg = (value: string) => add(`${STS}/containers/1/args/-`, value);
-  return jsonPatch(
-    {
-      op: "replace",
-      path: `${STS}/containers/1/args/6`,
-      value: `--upstream=http://127.0.0.1:8888${session}`,
-    },
-    arg(`--upstream=http://127.0.0.1:${ctx.config.sessions.git_rpc_server.port}${sidecar}`),
-    arg(`--skip-auth-route=^${sidecar}health$`),
-    arg(`--skip-auth-route=^${sidecar}health/$`),
-    arg("--skip-jwt-bearer-tokens=true"),
-    arg(`--skip-auth-route=^${sidecar}jsonrpc/map$`),
-    add(`${STS}/containers/1/image`, ctx.config.sessions.oauth2_proxy.image),
-    arg("--oidc-extra-audience=renku"),
-  );
-}
-
-/** Registered: let oauth2-proxy accept unverified e-mails when configured (dev setups). */
-export function oidcUnverifiedEmail(ctx: PatchContext): AmaltheaPatch[] {
-  if (ctx.user.kind !== "registered") return [];
-  return [
-    jsonPatch(
-      add(
-        `${STS}/containers/1/env/-`,
-        envVar(
-          "OAUTH2_PROXY_INSECURE_OIDC_ALLOW_UNVERIFIED_EMAIL",
-          String(ctx.config.sessions.oidc.allow_unverified_email),
-        ),
-      ),
-    ),
-  ];
 }

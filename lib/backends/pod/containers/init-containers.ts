@@ -1,31 +1,17 @@
 /** Init containers, in the order the status steps report them (section 4, rows 19-22). */
-import type { AmaltheaPatch } from "../../jupyterserver/types.js";
 import {
-  add,
   CA_BUNDLE,
+  type ContainerContext,
   ETC_CERTS_VOLUME,
   envVar,
   etcCertsMount,
-  jsonPatch,
-  type PatchContext,
-  STS,
   sentryEnv,
 } from "./context.js";
 import { autosaveAllowed } from "./session.js";
 
 const CUSTOM_CERTS_VOLUME = "custom-ca-certs";
 
-/** Builds /etc/ssl/certs from the system bundle plus the configured custom CA secrets. */
-export function initCertificates(ctx: PatchContext): AmaltheaPatch[] {
-  const [etc, custom] = certificateVolumes(ctx);
-  return [
-    jsonPatch(add(`${STS}/initContainers/-`, initCertificatesContainer(ctx))),
-    jsonPatch(add(`${STS}/volumes/-`, etc)),
-    jsonPatch(add(`${STS}/volumes/-`, custom)),
-  ];
-}
-
-export function initCertificatesContainer(ctx: PatchContext) {
+export function initCertificatesContainer(ctx: ContainerContext) {
   const ca = ctx.config.sessions.ca_certs;
   return {
     name: "init-certificates",
@@ -39,7 +25,7 @@ export function initCertificatesContainer(ctx: PatchContext) {
 }
 
 /** The in-memory bundle and the configured custom CA secrets it is built from. */
-export function certificateVolumes(ctx: PatchContext) {
+export function certificateVolumes(ctx: ContainerContext) {
   const sources = ctx.config.sessions.ca_certs.secrets
     .map((s) => s.secret)
     .filter((name): name is string => typeof name === "string" && name.length > 0)
@@ -50,12 +36,7 @@ export function certificateVolumes(ctx: PatchContext) {
   ];
 }
 
-/** Pulls the session image as its own visible step. */
-export function downloadImage(ctx: PatchContext): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/initContainers/-`, downloadImageContainer(ctx)))];
-}
-
-export const downloadImageContainer = (ctx: PatchContext) => ({
+export const downloadImageContainer = (ctx: ContainerContext) => ({
   name: "download-image",
   image: ctx.image.image,
   command: ["sh", "-c"],
@@ -63,12 +44,7 @@ export const downloadImageContainer = (ctx: PatchContext) => ({
   resources: { requests: { cpu: "50m", memory: "50Mi" } },
 });
 
-/** Clones the project into the workspace (a no-op when the volume already holds it). */
-export function gitClone(ctx: PatchContext): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/initContainers/-`, gitCloneContainer(ctx)))];
-}
-
-export function gitCloneContainer(ctx: PatchContext) {
+export function gitCloneContainer(ctx: ContainerContext) {
   const { user } = ctx;
   const registered = user.kind === "registered";
   const env = [
@@ -104,19 +80,4 @@ export function gitCloneContainer(ctx: PatchContext) {
     volumeMounts: [{ mountPath: "/work", name: ctx.workspaceVolume }, etcCertsMount(true)],
     env,
   };
-}
-
-/**
- * The proxy (container 1) gets the session's CA bundle, the anonymous passthrough-proxy too, as in
- * the reference; the registered oauth2-proxy also trusts it for its calls to the identity provider.
- */
-export function proxyCertificates(ctx: PatchContext): AmaltheaPatch[] {
-  const mount = jsonPatch(add(`${STS}/containers/1/volumeMounts/-`, etcCertsMount(true)));
-  if (ctx.user.kind !== "registered") return [mount];
-  return [
-    mount,
-    jsonPatch(
-      add(`${STS}/containers/1/env/-`, envVar("OAUTH2_PROXY_PROVIDER_CA_FILES", CA_BUNDLE)),
-    ),
-  ];
 }

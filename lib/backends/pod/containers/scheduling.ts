@@ -1,24 +1,8 @@
-/** Scheduling and pod-level patches (section 4, rows 1-6). */
+/** Where the session's pod may run: tolerations and affinity (section 4, rows 2-3). */
 
-import type { AmaltheaPatch } from "../../jupyterserver/types.js";
-import { add, jsonPatch, type PatchContext, STS } from "./context.js";
+import type { ContainerContext } from "./context.js";
 
-/** Fails the launch fast if Amalthea's container order is not what later patches index into. */
-export function testContainerOrder(ctx: PatchContext): AmaltheaPatch[] {
-  const names =
-    ctx.user.kind === "registered"
-      ? ctx.config.sessions.containers.registered.slice(0, 2)
-      : ctx.config.sessions.containers.anonymous.slice(0, 1);
-  return names.map((name, i) =>
-    jsonPatch({ op: "test", path: `${STS}/containers/${i}/name`, value: name }),
-  );
-}
-
-export function tolerations(ctx: PatchContext): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/tolerations`, tolerationsValue(ctx)))];
-}
-
-export const tolerationsValue = (ctx: PatchContext) => [
+export const tolerationsValue = (ctx: ContainerContext) => [
   { key: "renku.io/dedicated", operator: "Equal", value: "user", effect: "NoSchedule" },
   ...ctx.config.sessions.tolerations,
   ...(ctx.resources.tolerations ?? []).map((key) => ({ key, operator: "Exists" })),
@@ -28,12 +12,7 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (typeof v === "object" && v !== null ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** Config affinity; a resource class with node affinities adds its match expressions to it. */
-export function affinity(ctx: PatchContext): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/affinity`, affinityValue(ctx)))];
-}
-
-export function affinityValue(ctx: PatchContext): Json {
+export function affinityValue(ctx: ContainerContext): Json {
   const base = ctx.config.sessions.affinity;
   const classAffinities = ctx.resources.nodeAffinities ?? [];
   if (classAffinities.length === 0) return base;
@@ -63,26 +42,4 @@ export function affinityValue(ctx: PatchContext): Json {
       },
     },
   };
-}
-
-export function nodeSelector(ctx: PatchContext): AmaltheaPatch[] {
-  if ((ctx.resources.nodeAffinities ?? []).length > 0) return [];
-  return [jsonPatch(add(`${STS}/nodeSelector`, ctx.config.sessions.node_selector))];
-}
-
-/** Long grace so the git sidecar's preStop autosave can finish [1.18]. */
-export function terminationGracePeriod(ctx: PatchContext): AmaltheaPatch[] {
-  return [
-    jsonPatch(
-      add(
-        `${STS}/terminationGracePeriodSeconds`,
-        ctx.config.sessions.termination_grace_period_seconds,
-      ),
-    ),
-  ];
-}
-
-export function priorityClass(ctx: PatchContext): AmaltheaPatch[] {
-  if (!ctx.resources.priorityClass) return [];
-  return [jsonPatch(add(`${STS}/priorityClassName`, ctx.resources.priorityClass))];
 }

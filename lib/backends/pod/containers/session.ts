@@ -1,25 +1,14 @@
-/** Patches of the main container and its pod (section 4, rows 8-12). */
-import { Buffer } from "node:buffer";
+/** The session container's env and the user's ~/.Renviron (section 4, rows 8-12). */
 import { overriddenEnvError } from "../../../errors.js";
-import type { AmaltheaPatch } from "../../jupyterserver/types.js";
-import { add, envVar, jsonPatch, type PatchContext, STS } from "./context.js";
-
-export function args(): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/containers/0/args`, ["jupyter", "notebook"]))];
-}
+import { type ContainerContext, envVar } from "./context.js";
 
 /** True when the session may push autosave branches: registered, with Developer access or more. */
-export function autosaveAllowed(ctx: PatchContext): boolean {
+export function autosaveAllowed(ctx: ContainerContext): boolean {
   return ctx.user.kind === "registered" && ctx.project.accessLevel >= 30;
 }
 
-/** The built-in variables of container 0, then the user's; redefining a built-in is a 422 (1004). */
-export function env(ctx: PatchContext): AmaltheaPatch[] {
-  return [jsonPatch(...sessionEnv(ctx).map((e) => add(`${STS}/containers/0/env/-`, e)))];
-}
-
 /** The session container's env: built-in variables, then the user's. */
-export function sessionEnv(ctx: PatchContext): { name: string; value: string }[] {
+export function sessionEnv(ctx: ContainerContext): { name: string; value: string }[] {
   const builtIn = [
     envVar("GIT_AUTOSAVE", autosaveAllowed(ctx) ? "1" : "0"),
     envVar("RENKU_USERNAME", ctx.user.username),
@@ -39,76 +28,10 @@ export function sessionEnv(ctx: PatchContext): { name: string; value: string }[]
   return [...builtIn, ...user];
 }
 
-export const imagePullSecretName = (serverName: string) => `${serverName}-image-secret`;
-
-/** The `.dockerconfigjson` of the pull secret (base64), also rebuilt on resume with a fresh token. */
-export function dockerConfigJson(
-  registry: string,
-  gitToken: string,
-  email: string | null | undefined,
-): string {
-  const config = {
-    auths: { [registry]: { Username: "oauth2", Password: gitToken, Email: email ?? "" } },
-  };
-  return Buffer.from(JSON.stringify(config)).toString("base64");
-}
-
-/** A private GitLab-registry image needs a child pull secret carrying the user's GitLab token. */
-export function imagePullSecret(ctx: PatchContext): AmaltheaPatch[] {
-  if (!ctx.image.private || ctx.user.kind !== "registered") return [];
-  const name = imagePullSecretName(ctx.name);
-  return [
-    jsonPatch(
-      add("/image_pull_secret", {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: { name, namespace: ctx.config.k8s.namespace },
-        type: "kubernetes.io/dockerconfigjson",
-        data: {
-          ".dockerconfigjson": dockerConfigJson(
-            ctx.config.git.registry,
-            ctx.user.gitToken,
-            ctx.gitlabUser?.email ?? ctx.user.email,
-          ),
-        },
-      }),
-    ),
-    jsonPatch(add(`${STS}/imagePullSecrets/-`, { name })),
-  ];
-}
-
-export function disableServiceLinks(): AmaltheaPatch[] {
-  return [jsonPatch(add(`${STS}/enableServiceLinks`, false))];
-}
-
 export const RENVIRON_PATH = "/home/jovyan/.Renviron";
 
 /** The user's variables as ~/.Renviron lines. */
-export const renvironText = (ctx: PatchContext) =>
+export const renvironText = (ctx: ContainerContext) =>
   Object.entries(ctx.request.environmentVariables)
     .map(([k, v]) => `${k}=${v}`)
     .join("\n");
-
-/** R and RStudio ignore the container env: the user's variables also go to ~/.Renviron. */
-export function renviron(ctx: PatchContext): AmaltheaPatch[] {
-  const vars = Object.entries(ctx.request.environmentVariables);
-  if (vars.length === 0) return [];
-  const name = `${ctx.name}-renviron`;
-  return [
-    jsonPatch(
-      add("/renviron", {
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: { name, namespace: ctx.config.k8s.namespace },
-        stringData: { ".Renviron": renvironText(ctx) },
-      }),
-      add(`${STS}/volumes/-`, { name, secret: { secretName: name } }),
-      add(`${STS}/containers/0/volumeMounts/-`, {
-        name,
-        mountPath: RENVIRON_PATH,
-        subPath: ".Renviron",
-        readOnly: true,
-      }),
-    ),
-  ];
-}
