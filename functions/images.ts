@@ -7,7 +7,7 @@ import { registry } from "../lib/adapters/registry.js";
 import { images } from "../lib/api/routes.js";
 import { handler } from "../lib/http/handler.js";
 import { empty } from "../lib/http/reply.js";
-import { formatImageRef, parseImageRef } from "../lib/registry/reference.js";
+import { formatImageRef, parseImageRef } from "../lib/util/image-ref.js";
 
 export const main = handler(
   images,

@@ -1,9 +1,9 @@
 /** The catch-all route: unknown paths get 404, known paths with another method 405, as JSON errors. */
 import { PATHS } from "../lib/api/paths.js";
+import { defineRoute } from "../lib/api/route.js";
 import { httpError } from "../lib/errors.js";
 import { handler } from "../lib/http/handler.js";
 import { allowedMethods } from "../lib/http/match.js";
-import { defineRoute } from "../lib/http/route.js";
 
 const route = defineRoute({
   id: "notFound",

@@ -1,7 +1,7 @@
 import { version } from "../lib/api/routes.js";
+import { SERVICE_VERSION } from "../lib/api/version.js";
 import { handler } from "../lib/http/handler.js";
 import { ok } from "../lib/http/reply.js";
-import { SERVICE_VERSION } from "../lib/version.js";
 
 export const main = handler(version, async (_input, { config }) => {
   const { registered, anonymous } = config.sessions.culling;

@@ -1,22 +1,22 @@
 /**
  * The scheduled clean-up of stale autosave branches (D17), run by an EventBridge schedule; the job
- * itself is lib/autosave/scheduled-run.ts. The same function takes the clean-up on launch (D11)
+ * itself is lib/use-cases/scheduled-cleanup.ts. The same function takes the clean-up on launch (D11)
  * that POST /servers hands off as an asynchronous invocation (lib/autosave/hand-off.ts). This file
  * wires it: the ledger is its only adapter.
  */
 import type { Context, ScheduledEvent } from "aws-lambda";
+import { containerDeps } from "../../lib/adapters/deps.js";
 import { ledger } from "../../lib/adapters/ledger.js";
 import type { CleanupSummary } from "../../lib/autosave/cleanup-job.js";
 import { isLaunchCleanupEvent, type LaunchCleanupEvent } from "../../lib/autosave/hand-off.js";
 import type { LaunchCleanupResult } from "../../lib/autosave/on-launch.js";
+import { instrumentJob } from "../../lib/obs/instrument.js";
+import { countEvent } from "../../lib/obs/metrics.js";
 import {
   type CleanupDeps,
   runHandedOffCleanup,
   runScheduledCleanup,
-} from "../../lib/autosave/scheduled-run.js";
-import { containerDeps } from "../../lib/deps.js";
-import { instrumentJob } from "../../lib/obs/instrument.js";
-import { countEvent } from "../../lib/obs/metrics.js";
+} from "../../lib/use-cases/scheduled-cleanup.js";
 
 type InvocationContext =
   | Partial<Pick<Context, "getRemainingTimeInMillis" | "awsRequestId">>

@@ -1,6 +1,7 @@
 /** GitLab clients for a token (a user's, the service's) or anonymous. */
-import type { Adapter } from "../deps.js";
+
 import { createGitLabClient } from "../gitlab/client.js";
+import type { Adapter } from "./deps.js";
 
 export const gitlab: Adapter<"gitlab"> =
   ({ config, log }) =>

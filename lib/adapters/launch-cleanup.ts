@@ -6,7 +6,7 @@
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import { signedAsyncInvoker } from "../aws/lambda-invoke.js";
 import { awsEnvCredentials } from "../config.js";
-import type { Adapter } from "../deps.js";
+import type { Adapter } from "./deps.js";
 
 // serverless offline does not check signatures; the runtime always provides credentials.
 const OFFLINE_CREDENTIALS = { accessKeyId: "offline", secretAccessKey: "offline" };

@@ -1,5 +1,5 @@
 /** The quota reservations' ConfigMaps; shares the function's k8s client when it declared one. */
-import type { Adapter } from "../deps.js";
+import type { Adapter } from "./deps.js";
 import { k8s } from "./k8s.js";
 import { configMapReservationStore } from "./quota-store.js";
 

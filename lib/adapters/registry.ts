@@ -1,6 +1,7 @@
 /** The guarded registry client (allow-list, plain-http hosts, GitLab registry). */
-import type { Adapter } from "../deps.js";
+
 import { createRegistryClient } from "../registry/client.js";
+import type { Adapter } from "./deps.js";
 
 export const registry: Adapter<"registry"> = ({ config }) =>
   createRegistryClient({

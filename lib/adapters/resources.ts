@@ -1,6 +1,6 @@
 /** The resource source (D16): the resource-pool service when NB_CRC_URL is set, else static options. */
 import { createCrcClient } from "../crc/client.js";
-import type { Adapter } from "../deps.js";
+import type { Adapter } from "./deps.js";
 
 export const resources: Adapter<"resources"> = ({ config }) => {
   if (!config.crc_url) return { kind: "static" };

@@ -4,14 +4,14 @@ import {
   type ZodOpenApiOperationObject,
   type ZodOpenApiPathsObject,
 } from "zod-openapi";
-import { HEADERS } from "../auth/authenticate.js";
-import { type RouteDef, routePath } from "../http/route.js";
 import {
   errorExample,
   PARAMETER_EXAMPLES,
   REQUEST_EXAMPLES,
   RESPONSE_EXAMPLES,
 } from "./examples.js";
+import { HEADERS } from "./headers.js";
+import { type RouteDef, routePath } from "./route.js";
 
 /** Registered callers send three headers together; anonymous callers one. */
 const REGISTERED = { accessToken: [], idToken: [], gitCredentials: [] };

@@ -3,7 +3,7 @@
  * ./routes.ts builds the routes on these; the catch-all's 405 answers need only this table, so its
  * bundle, and the autosave functions' that fall back to it, build no schemas.
  */
-import type { Method } from "../http/route.js";
+import type { Method } from "./route.js";
 
 interface Where {
   id: string;

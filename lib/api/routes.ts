@@ -3,8 +3,8 @@
  * declares the same set; a test checks it.
  */
 import * as z from "zod";
-import { defineRoute, type RouteDef } from "../http/route.js";
 import { PATHS } from "./paths.js";
+import { defineRoute, type RouteDef } from "./route.js";
 import * as s from "./schemas.js";
 
 /**

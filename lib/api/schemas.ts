@@ -7,7 +7,7 @@ import * as z from "zod";
 // messages as classic zod at half the cost to build, on every cold start. The responses, which
 // only the OpenAPI document reads (lazily, below), keep classic zod's methods.
 import * as zm from "zod/mini";
-import { once } from "../once.js";
+import { once } from "../util/once.js";
 import { LIMITS } from "./limits.js";
 
 export { LIMITS };

@@ -2,19 +2,11 @@
 import { parseCookie } from "cookie";
 import { decodeJwt, type JWTPayload } from "jose";
 import * as z from "zod/mini";
+import { HEADERS } from "../api/headers.js";
 import { authenticationError } from "../errors.js";
-import { isLabelValue } from "../k8s/labels.js";
+import { isLabelValue } from "../util/labels.js";
 import { escapeName } from "./escape.js";
 import type { AnonymousUser, RegisteredUser, User } from "./user.js";
-
-export const HEADERS = {
-  accessToken: "renku-auth-access-token",
-  idToken: "renku-auth-id-token",
-  refreshToken: "renku-auth-refresh-token",
-  gitCredentials: "renku-auth-git-credentials",
-  anonId: "renku-auth-anon-id",
-  cookie: "cookie",
-} as const;
 
 /** The Renku gateway's session cookie (renku-gateway sets it for every visitor of the host). */
 export const RENKU_SESSION_COOKIE = "_renku_session";

@@ -5,9 +5,9 @@
  */
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { httpFetch } from "../http/node-fetch.js";
-import { NodeSha256 } from "../k8s/node-sha256.js";
-import { trimTrailingSlashes } from "../trim.js";
+import { httpFetch } from "../util/node-fetch.js";
+import { NodeSha256 } from "../util/node-sha256.js";
+import { trimTrailingSlashes } from "../util/trim.js";
 
 /** The regional endpoint of a service; China regions live under amazonaws.com.cn. */
 export function awsEndpoint(service: string, region: string): string {

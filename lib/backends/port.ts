@@ -6,7 +6,7 @@
  */
 import type { CoreV1Event } from "@kubernetes/client-node/dist/gen/index.js";
 import type { RegisteredUser } from "../auth/user.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { SessionView } from "../sessions/view.js";
 import type { LaunchInput } from "./pod/launch.js";

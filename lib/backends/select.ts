@@ -1,7 +1,7 @@
 /** NB_AMALTHEA__BACKEND: which custom resource(s) hold the sessions. */
 import type { Config } from "../config.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 import { amaltheaSessionBackend } from "./amaltheasession/backend.js";
 import type { AmaltheaSession } from "./amaltheasession/types.js";
 import { bothBackends } from "./composite.js";

@@ -6,11 +6,11 @@
  */
 import * as z from "zod";
 import { intermittentError, isTimeout, upstreamUnavailable } from "../errors.js";
-import { httpFetch } from "../http/node-fetch.js";
 import { observeUpstream } from "../obs/upstream.js";
-import { once } from "../once.js";
-import type { PoolQuery, ResourcePool } from "../sessions/resource-classes.js";
-import { trimTrailingSlashes } from "../trim.js";
+import { httpFetch } from "../util/node-fetch.js";
+import { once } from "../util/once.js";
+import { trimTrailingSlashes } from "../util/trim.js";
+import type { PoolQuery, ResourcePool } from "./types.js";
 
 export const CRC_UNEXPECTED_MESSAGE =
   "The compute resource access control service sent an unexpected response, please try again later";

@@ -14,8 +14,8 @@ import {
   gitlabProjectMissing,
   intermittentError,
 } from "../errors.js";
-import { httpFetch } from "../http/node-fetch.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
+import { httpFetch } from "../util/node-fetch.js";
 import { createTransport, type GitLabResponse, type Method } from "./http.js";
 import { nextPage } from "./pagination.js";
 import { DEFAULT_RETRY_POLICY } from "./retry.js";

@@ -4,9 +4,9 @@
  * in the Authorization header only and is never put into an error, a log line or a URL.
  */
 import { isTimeout, programmingError, upstreamUnavailable } from "../errors.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 import { type Attempts, observeUpstream } from "../obs/upstream.js";
-import { trimTrailingSlashes } from "../trim.js";
+import { trimTrailingSlashes } from "../util/trim.js";
 import {
   isNetworkFailure,
   isRetryableStatus,

@@ -5,9 +5,9 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
+import type { Core } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
-import type { Core } from "../deps.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 
 export type Event = APIGatewayProxyEventV2;
 export type Result = APIGatewayProxyStructuredResultV2;

@@ -9,11 +9,12 @@ import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
+import { type AdapterSet, containerDeps, type Wired } from "../adapters/deps.js";
+import type { AuthMode, Responses, RouteDef, Schema, SuccessBody } from "../api/route.js";
 import type { User } from "../auth/user.js";
-import { type AdapterSet, containerDeps, type Wired } from "../deps.js";
 import { deadlineError } from "../errors.js";
-import type { Logger } from "../log.js";
 import { instrument } from "../obs/instrument.js";
+import type { Logger } from "../obs/log.js";
 import type { Event, Result, StateContext } from "./context.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authentication } from "./middleware/authentication.js";
@@ -22,7 +23,6 @@ import { requestContext } from "./middleware/request-context.js";
 import { validation } from "./middleware/validation.js";
 import type { Reply } from "./reply.js";
 import { toResult } from "./result.js";
-import type { AuthMode, Responses, RouteDef, Schema, SuccessBody } from "./route.js";
 
 export type { Event, Result } from "./context.js";
 

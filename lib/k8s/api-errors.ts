@@ -13,7 +13,7 @@ import {
   programmingError,
   upstreamUnavailable,
 } from "../errors.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 
 /** Re-exported for the repository and its tests; declared with the other errors. */
 export { ConflictError };

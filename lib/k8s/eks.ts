@@ -6,7 +6,7 @@
 
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { NodeSha256 } from "./node-sha256.js";
+import { NodeSha256 } from "../util/node-sha256.js";
 
 /** Presigned URLs are signed for 60 s; the API server accepts the token for 15 minutes after signing. */
 export const PRESIGN_EXPIRES_SECONDS = 60;

@@ -10,7 +10,7 @@ import type { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js";
 import fetch from "node-fetch";
 import { observeUpstream } from "../obs/upstream.js";
-import { trimTrailingSlashes } from "../trim.js";
+import { trimTrailingSlashes } from "../util/trim.js";
 
 export type KubeMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

@@ -12,7 +12,8 @@ import type {
   V1StatefulSet,
 } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../config.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
+import { isLabelValue } from "../util/labels.js";
 import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";
 import type { ClusterAccess, K8sApis } from "./cluster.js";
 import {
@@ -22,7 +23,6 @@ import {
   kubePath,
   MERGE_PATCH,
 } from "./kube-client.js";
-import { isLabelValue } from "./labels.js";
 
 /** The least a custom object has; both sessions' resources fit it. */
 export interface KubeObject {

@@ -14,7 +14,7 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { ConflictError, upstreamUnavailable } from "../errors.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 import {
   checkQuota,
   type QuotaLimits,

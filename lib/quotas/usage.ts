@@ -1,5 +1,5 @@
 /** A session's usage for the quotas, read from what the API shows its owner (any backend). */
-import { bytesFromQuantity, cpuFromQuantity } from "../sessions/quantities.js";
+import { bytesFromQuantity, cpuFromQuantity } from "../util/quantities.js";
 import type { SessionUsage } from "./count.js";
 import type { CountedSession } from "./reserve.js";
 

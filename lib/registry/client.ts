@@ -10,7 +10,8 @@
 import { createHash } from "node:crypto";
 import * as z from "zod";
 import { AppError, upstreamUnavailable } from "../errors.js";
-import { once } from "../once.js";
+import type { ImageRef } from "../util/image-ref.js";
+import { once } from "../util/once.js";
 import { parseChallenge } from "./challenge.js";
 import { createGuard, type Guard, HostNotFoundError, type Lookup } from "./guard.js";
 import {
@@ -20,7 +21,6 @@ import {
   RegistryNetworkError,
   send,
 } from "./http.js";
-import type { ImageRef } from "./reference.js";
 import { TokenCache } from "./token-cache.js";
 
 export const MEDIA = {

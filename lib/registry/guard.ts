@@ -7,7 +7,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { AppError } from "../errors.js";
-import { once } from "../once.js";
+import { once } from "../util/once.js";
 
 export type Lookup = (hostname: string) => Promise<string[]>;
 

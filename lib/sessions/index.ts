@@ -10,10 +10,7 @@ export {
   resolveLaunchResources,
 } from "./launch-rules.js";
 export { ownsSession } from "./ownership.js";
-export {
-  type ResourcePool,
-  selectByClassId,
-} from "./resource-classes.js";
+export { selectByClassId } from "./resource-classes.js";
 export { assertSafeUsernameLength, sessionNames } from "./server-name.js";
 export {
   parseServerOptions,

@@ -3,12 +3,11 @@
  * request and the error when they cannot be had.
  */
 import type { Config } from "../config.js";
+import type { PoolQuery, ResourcePool } from "../crc/types.js";
 import { missingResource } from "../errors.js";
 import {
   type ClassSelection,
   legacyPoolQuery,
-  type PoolQuery,
-  type ResourcePool,
   selectBestMatch,
   selectByClassId,
   selectDefault,

@@ -2,37 +2,11 @@
  * Resource-pool selection (D16a, section 6.3) over the pools the resource-pool service returned.
  * Pure: the caller fetches the pools (with the user's token) and hands them in.
  */
+
+import type { PoolQuery, ResourceClass, ResourcePool } from "../crc/types.js";
 import { configurationError, invalidComputeResource, userInputError } from "../errors.js";
 import type { ParsedServerOptions } from "./server-options.js";
-import type { NodeAffinity, ResolvedResources } from "./types.js";
-
-export interface ResourceClass {
-  id: number;
-  name: string;
-  /** Cores. */
-  cpu: number;
-  /** GB. */
-  memory: number;
-  gpu: number;
-  /** GB. */
-  max_storage: number;
-  /** GB. */
-  default_storage: number;
-  default: boolean;
-  matching?: boolean;
-  node_affinities?: NodeAffinity[];
-  tolerations?: string[];
-}
-
-export interface ResourcePool {
-  id: number;
-  name: string;
-  default: boolean;
-  quota?: { id: string; cpu?: number; memory?: number; gpu?: number } | null;
-  idle_threshold?: number | null;
-  hibernation_threshold?: number | null;
-  classes: ResourceClass[];
-}
+import type { ResolvedResources } from "./types.js";
 
 export interface ClassSelection {
   /** Session options that do not come from the class. */
@@ -133,14 +107,6 @@ export const LEGACY_NO_MATCH_MESSAGE =
   "Cannot find suitable server options based on your request and the available resource classes.";
 export const LEGACY_NO_MATCH_DETAIL =
   "You are receiving this error because you are using the old API for selecting resources. Updating to the new API which includes specifying only a specific resource class ID and storage is recommended.";
-
-/** The filter the resource-pool service takes: cores, and whole GB as Python's round() gives them. */
-export interface PoolQuery {
-  cpu: number;
-  memory: number;
-  gpu: number;
-  max_storage: number;
-}
 
 /** Python's round(): a half goes to the even neighbour (2.5 -> 2, 3.5 -> 4). */
 export function roundHalfEven(x: number): number {

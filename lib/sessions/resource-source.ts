@@ -1,8 +1,8 @@
+import type { PoolQuery, ResourcePool } from "../crc/types.js";
 /**
  * Where a session's resources come from (D16): the static server options, or the resource-pool
  * service's pools for the caller. Chosen once, when a function is wired (lib/adapters/resources.ts).
  */
-import type { PoolQuery, ResourcePool } from "./resource-classes.js";
 
 export type ResourceSource =
   | { kind: "static" }

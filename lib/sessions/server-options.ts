@@ -4,7 +4,13 @@
  */
 import type { Config } from "../config.js";
 import { validationError } from "../errors.js";
-import { formatGigabytes, parseBytes, parseCpu, parseGpu, QuantityError } from "./quantities.js";
+import {
+  formatGigabytes,
+  parseBytes,
+  parseCpu,
+  parseGpu,
+  QuantityError,
+} from "../util/quantities.js";
 import type { ResolvedResources } from "./types.js";
 
 /** The legacy `serverOptions` object of the launch body, values as the caller sent them. */

@@ -1,5 +1,5 @@
 import type { Config } from "../config.js";
-import { trimTrailingSlashes } from "../trim.js";
+import { trimTrailingSlashes } from "../util/trim.js";
 
 /** The ingress path of a session; Jupyter's base_url. */
 export const sessionPath = (name: string) => `/sessions/${name}`;

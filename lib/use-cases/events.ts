@@ -4,11 +4,12 @@
  * session's own objects are read (names derived from the owned resource, kinds checked), and
  * messages are scrubbed of token-like strings: events can quote commands and credentials.
  */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
 import type { SessionEventRecord } from "../backends/port.js";
-import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
-import { redactSecrets } from "../redact.js";
+import { redactSecrets } from "../obs/redact.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 
 /** At most this many events per answer; `next_since` pages on. */

@@ -2,12 +2,13 @@
  * The quotas step of the launch (issue 14, docs/spec.md D19). The session is reserved in the
  * reservation record before it is created (lib/quotas/reserve.ts); over a limit, 429 code 1429.
  */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
 import type { Session, SessionBackend } from "../backends/port.js";
 import type { Config } from "../config.js";
-import type { Deps } from "../deps.js";
 import { quotaExceededError } from "../errors.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 import type { QuotaLimits } from "../quotas/count.js";
 import { type CountedSession, reserveQuota } from "../quotas/reserve.js";
 import { sessionUsage } from "../quotas/usage.js";

@@ -4,8 +4,9 @@
  * 422s (code 1005 for a class and its storage, 1000 for legacy matching and the default class's
  * storage, 1422 for static options).
  */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
-import type { Deps } from "../deps.js";
 import {
   type LaunchResourceRequest,
   legacyQueryFor,

@@ -13,18 +13,19 @@
  *   registry: the image (manifest, plus the config blob for its working directory), started at
  *     once (the commit image named from the request; checked again only if GitLab's path differs).
  */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
 import type { Created, NotebookResponse } from "../backends/port.js";
-import type { Deps } from "../deps.js";
 import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../errors.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../obs/log.js";
 import { assertSafeUsernameLength, ownsSession, sessionNames } from "../sessions/index.js";
+import { settle, unsettle } from "../util/settle.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
 import { checkLaunchResources } from "./launch-checks.js";
 import { reserveSession } from "./launch-quota.js";
 import { launchResources } from "./launch-resources.js";
-import { settle, unsettle } from "./settle.js";
 
 export interface LaunchOutcome {
   status: 200 | 201;

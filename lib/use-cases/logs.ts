@@ -1,7 +1,8 @@
 /** GET /logs/<name> (section 9): the session pod's logs, keyed by container. */
+
+import type { Deps } from "../adapters/deps.js";
 import { LIMITS } from "../api/limits.js";
 import type { User } from "../auth/user.js";
-import type { Deps } from "../deps.js";
 import { AppError, intermittentError } from "../errors.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 

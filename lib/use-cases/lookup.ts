@@ -2,9 +2,10 @@
  * "The caller's session by name, or 404": one lookup of the session, then the ownership check
  * by label (D12). Someone else's session is indistinguishable from a missing one.
  */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
 import type { Session } from "../backends/port.js";
-import type { Deps } from "../deps.js";
 import { missingResource } from "../errors.js";
 import { ownsSession } from "../sessions/ownership.js";
 

@@ -2,9 +2,10 @@
  * PATCH /servers/<name> (section 10): hibernate, resume, change the resource class.
  * Checks in the reference's order: PVs disabled (500 3006), anonymous (422 3007), lookup (404).
  */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
 import type { Session } from "../backends/port.js";
-import type { Deps } from "../deps.js";
 import {
   AppError,
   anonymousPatchError,

@@ -1,6 +1,7 @@
 /** DELETE /servers/<name> (section 4.2): Foreground deletion, grace 0 when forced. */
+
+import type { Deps } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
-import type { Deps } from "../deps.js";
 import { AppError, deleteServerError, missingResource } from "../errors.js";
 import { countEvent } from "../obs/metrics.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";

@@ -12,7 +12,7 @@ import { main as getEndpoint } from "../../functions/servers/get.js";
 import { main as listEndpoint } from "../../functions/servers/list.js";
 import { loadConfig } from "../../lib/config.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
-import { createLogger } from "../../lib/log.js";
+import { createLogger } from "../../lib/obs/log.js";
 import { buildTestDeps } from "../helpers/deps.js";
 import { type EventInput, invoke } from "../helpers/events.js";
 import { registeredHeaders } from "../helpers/users.js";

@@ -21,8 +21,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routePath } from "../../lib/api/route.js";
 import { ROUTES } from "../../lib/api/routes.js";
-import { routePath } from "../../lib/http/route.js";
 import { freePort } from "../helpers/offline.js";
 
 const REPO = resolve(import.meta.dirname, "../..");

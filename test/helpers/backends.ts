@@ -3,10 +3,10 @@
  * caller or the cluster sees it. Everything else the tests assert is the same for both.
  */
 import type { V1Container } from "@kubernetes/client-node/dist/gen/index.js";
+import type { Deps } from "../../lib/adapters/deps.js";
 import type { AmaltheaSession } from "../../lib/backends/amaltheasession/types.js";
 import type { JupyterServer } from "../../lib/backends/jupyterserver/types.js";
 import { AMALTHEA_SESSIONS } from "../../lib/backends/select.js";
-import type { Deps } from "../../lib/deps.js";
 
 export const BACKENDS = ["jupyterserver", "amaltheasession"] as const;
 export type BackendName = (typeof BACKENDS)[number];

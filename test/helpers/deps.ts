@@ -3,6 +3,7 @@
  * them through their own seam (main.with(deps)); invoke() uses the ones installed last.
  */
 import { Writable } from "node:stream";
+import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/adapters/deps.js";
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
 import { launchCleanup } from "../../lib/adapters/launch-cleanup.js";
@@ -12,9 +13,8 @@ import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
 import { loadConfig } from "../../lib/config.js";
-import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/deps.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
-import { createLogger } from "../../lib/log.js";
+import { createLogger } from "../../lib/obs/log.js";
 
 export const BASE_ENV = {
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",

@@ -8,7 +8,7 @@ import { runBundled } from "../helpers/bundled.js";
 describe("the bundled logger", () => {
   it("writes redacted JSON lines to stdout", { timeout: 60_000 }, async () => {
     const out = await runBundled(`
-          import { createLogger } from "./lib/log.ts";
+          import { createLogger } from "./lib/obs/log.ts";
           const log = createLogger("info");
           log.info({ headers: { authorization: "Bearer abc" }, user: { token: "t0k" } }, "hello");
           log.child({ fn: "x" }).error({ err: new Error("upstream said glpat-abcdef") }, "boom");

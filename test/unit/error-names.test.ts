@@ -10,7 +10,7 @@ const CLASSES: Record<string, string> = {
   ConflictError: "lib/k8s/api-errors.ts",
   LedgerConflictError: "lib/autosave/ports.ts",
   ConfigError: "lib/config.ts",
-  QuantityError: "lib/sessions/quantities.ts",
+  QuantityError: "lib/util/quantities.ts",
   HostNotFoundError: "lib/registry/guard.ts",
   RegistryNetworkError: "lib/registry/http.ts",
 };

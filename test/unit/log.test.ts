@@ -1,14 +1,14 @@
 /**
- * lib/log.ts writes the records pino wrote with the configuration the service had: the same
+ * lib/obs/log.ts writes the records pino wrote with the configuration the service had: the same
  * fields, levels, error serialization and redaction, for any record (times aside).
  */
 import fc from "fast-check";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../lib/log.js";
-import { redactDeep } from "../../lib/redact.js";
+import { createLogger } from "../../lib/obs/log.js";
+import { redactDeep } from "../../lib/obs/redact.js";
 
-/** The service's pino configuration before lib/log.ts replaced it. */
+/** The service's pino configuration before lib/obs/log.ts replaced it. */
 const REDACT = [
   "headers",
   "*.headers",

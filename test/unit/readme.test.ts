@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { routePath } from "../../lib/api/route.js";
 import { ROUTES } from "../../lib/api/routes.js";
 import { loadConfig } from "../../lib/config.js";
-import { routePath } from "../../lib/http/route.js";
 
 const readme = readFileSync("README.md", "utf8");
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };

@@ -4,8 +4,8 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { greedyPath, routePath } from "../../lib/api/route.js";
 import { ROUTES } from "../../lib/api/routes.js";
-import { greedyPath, routePath } from "../../lib/http/route.js";
 
 interface Fn {
   handler: string;

@@ -6,10 +6,10 @@ import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
 import { escapePointer } from "../../k8s/kube-client.js";
-import { isLabelValue } from "../../k8s/labels.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../obs/log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
+import { isLabelValue } from "../../util/labels.js";
 import { ownEvents } from "../events.js";
 import { createSession, launched, newLaunchId } from "../pod/create.js";
 import {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import { RENKU_SESSION_COOKIE } from "../../auth/authenticate.js";
 import { sessionPath } from "../../sessions/url.js";
-import { trimTrailingSlashes } from "../../trim.js";
+import { trimTrailingSlashes } from "../../util/trim.js";
 import { CA_BUNDLE, type ContainerContext, etcCertsMount } from "../pod/containers/context.js";
 import { gitProxyContainer } from "../pod/containers/git-proxy.js";
 import { gitSidecarContainer } from "../pod/containers/git-sidecar.js";

@@ -6,7 +6,7 @@
  */
 
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../obs/log.js";
 import { GIT_SIDECAR_CONTAINER } from "../pod/containers/git-sidecar.js";
 import { askGitStatus } from "../pod/hibernation.js";
 import { podName } from "../pod/ownership.js";

@@ -1,7 +1,7 @@
 /** The JupyterServer backend behind the session port (Amalthea <= 0.24). */
 import type { Config } from "../../config.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../obs/log.js";
 import { ownEvents } from "../events.js";
 import { createSession, launched, newLaunchId, withLaunchId } from "../pod/create.js";
 import { ANONYMOUS_SELECTOR } from "../pod/launch.js";

@@ -5,7 +5,7 @@
  */
 import { validationError } from "../../errors.js";
 import { sessionPath } from "../../sessions/url.js";
-import { trimTrailingSlashes } from "../../trim.js";
+import { trimTrailingSlashes } from "../../util/trim.js";
 import {
   containerResources,
   culling,

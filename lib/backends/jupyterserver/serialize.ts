@@ -1,7 +1,7 @@
 /** NotebookResponse (section 5.3): how a JupyterServer is shown to its owner. */
 import type { Config } from "../../config.js";
-import { formatGigabytes } from "../../sessions/quantities.js";
 import { sessionUrl } from "../../sessions/url.js";
+import { formatGigabytes } from "../../util/quantities.js";
 import {
   type NotebookResponse,
   publicAnnotations,

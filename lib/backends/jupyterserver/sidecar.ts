@@ -5,7 +5,7 @@
  * not be reachable from the VPC and would need the caller's token to pass oauth2-proxy.
  */
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../obs/log.js";
 import { askGitStatus, type GitStatus } from "../pod/hibernation.js";
 import type { JupyterServer } from "./types.js";
 

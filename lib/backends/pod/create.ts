@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { User } from "../../auth/user.js";
 import { cannotStartServerError, describeError, sessionNameTakenError } from "../../errors.js";
 import type { KubeObject, NamespaceClient } from "../../k8s/namespace-client.js";
-import type { Logger } from "../../log.js";
+import type { Logger } from "../../obs/log.js";
 import type { Created as PortCreated, Session } from "../port.js";
 import { isOwnedBy } from "./ownership.js";
 import type { CustomResourceMeta } from "./types.js";

@@ -8,9 +8,9 @@ import type { RegisteredUser } from "../../auth/user.js";
 import type { Config } from "../../config.js";
 import { userInputError } from "../../errors.js";
 import type { JsonPatchOp } from "../../k8s/kube-client.js";
-import type { Logger } from "../../log.js";
-import { once } from "../../once.js";
+import type { Logger } from "../../obs/log.js";
 import type { ResolvedResources } from "../../sessions/types.js";
+import { once } from "../../util/once.js";
 import { containerResources } from "./launch.js";
 import { pythonIsoUtc } from "./serialize.js";
 

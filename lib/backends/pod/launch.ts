@@ -5,7 +5,6 @@
  */
 import type { User } from "../../auth/user.js";
 import type { Config } from "../../config.js";
-import { fitLabelValue, isLabelValue } from "../../k8s/labels.js";
 import type {
   GitlabProject,
   GitlabUser,
@@ -14,7 +13,8 @@ import type {
   ResolvedResources,
 } from "../../sessions/types.js";
 import { configuredSessionUrl } from "../../sessions/url.js";
-import { trimTrailingSlashes } from "../../trim.js";
+import { fitLabelValue, isLabelValue } from "../../util/labels.js";
+import { trimTrailingSlashes } from "../../util/trim.js";
 import type { ContainerContext } from "./containers/context.js";
 import type { ResourceList } from "./types.js";
 

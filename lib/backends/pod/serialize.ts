@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { notebookResponse } from "../../api/schemas.js";
 import { programmingError } from "../../errors.js";
-import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../sessions/quantities.js";
+import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../util/quantities.js";
 import { ANNOTATION_KEYS } from "./launch.js";
 import type { ResourceList } from "./types.js";
 

@@ -1,9 +1,9 @@
 /** Authentication comes before any validation (D4): an unauthenticated caller learns nothing more. */
 import type { MiddlewareObj } from "@middy/core";
+import type { AuthMode } from "../../api/route.js";
 import { authenticate } from "../../auth/authenticate.js";
 import { LOCAL_STAGE } from "../../config.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
-import type { AuthMode } from "../route.js";
 
 export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Error, StateContext> {
   return {

@@ -2,7 +2,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import { ConfigError } from "../../config.js";
 import { AppError, configurationError, httpError, programmingError } from "../../errors.js";
-import { createLogger, type Logger } from "../../log.js";
+import { createLogger, type Logger } from "../../obs/log.js";
 import { currentMetrics } from "../../obs/metrics.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import { errorReply, toResult } from "../result.js";

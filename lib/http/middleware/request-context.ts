@@ -1,6 +1,6 @@
 /** First: the dependencies, a logger with the request id and route, and the start time. */
 import type { MiddlewareObj } from "@middy/core";
-import type { Core } from "../../deps.js";
+import type { Core } from "../../adapters/deps.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 
 export function requestContext<D extends Core>(

@@ -1,9 +1,9 @@
 /** Path parameters, query and JSON body, each checked against the route's zod schema (422). */
 import type { MiddlewareObj } from "@middy/core";
 import * as z from "zod/mini";
+import type { RouteDef } from "../../api/route.js";
 import { validationError } from "../../errors.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
-import type { RouteDef } from "../route.js";
 import { describeIssues } from "../validation.js";
 import { readJsonBody } from "./json-body.js";
 

@@ -6,15 +6,15 @@
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cleanupEntry } from "../../../functions/scheduled/autosave-cleanup.js";
+import type { Deps } from "../../../lib/adapters/deps.js";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { type LedgerEntry, recordLaunchInLedger } from "../../../lib/autosave/index.js";
+import type { Config } from "../../../lib/config.js";
 import {
   type CleanupDeps,
   runScheduledCleanup,
   safetyMargin,
-} from "../../../lib/autosave/scheduled-run.js";
-import type { Config } from "../../../lib/config.js";
-import type { Deps } from "../../../lib/deps.js";
+} from "../../../lib/use-cases/scheduled-cleanup.js";
 import { lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { addAutosave, addProject, branchNames, DAY, sha } from "./fixtures.js";

@@ -15,7 +15,7 @@ import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
 import { loadConfig } from "../../../lib/config.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { createNamespaceClient } from "../../../lib/k8s/namespace-client.js";
-import { createLogger } from "../../../lib/log.js";
+import { createLogger } from "../../../lib/obs/log.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { anonymous, manifestInput, registered, resources } from "../../unit/sessions/fixtures.js";
 

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
 import { createGitLabClient } from "../../../lib/gitlab/client.js";
-import { createLogger } from "../../../lib/log.js";
+import { createLogger } from "../../../lib/obs/log.js";
 import { type GitLabDouble, startGitLabDouble } from "../../local/gitlab/index.js";
 import { loadSeed } from "../../local/seed.js";
 

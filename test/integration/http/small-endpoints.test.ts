@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as health } from "../../../functions/health.js";
 import { main as spec } from "../../../functions/spec.js";
 import { main as version } from "../../../functions/version.js";
+import { routePath } from "../../../lib/api/route.js";
 import { ROUTES } from "../../../lib/api/routes.js";
-import { routePath } from "../../../lib/http/route.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { invoke } from "../../helpers/events.js";
 

@@ -19,7 +19,7 @@ import {
   type KubeObject,
   type NamespaceClient,
 } from "../../../lib/k8s/namespace-client.js";
-import { createLogger } from "../../../lib/log.js";
+import { createLogger } from "../../../lib/obs/log.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { deniedRequests, loadRbac, unusedGrants } from "./rbac.js";
 

@@ -5,10 +5,10 @@
  * never fail a launch.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Deps } from "../../../lib/adapters/deps.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/pod/create.js";
 import { sessionBackend } from "../../../lib/backends/select.js";
-import type { Deps } from "../../../lib/deps.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";

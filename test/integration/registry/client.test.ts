@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
 import { createRegistryClient, type RegistryClientOptions } from "../../../lib/registry/client.js";
-import { parseImageRef } from "../../../lib/registry/reference.js";
+import { parseImageRef } from "../../../lib/util/image-ref.js";
 import { REGISTRY_GITLAB_TOKEN, WORKDIRS } from "../../local/registry/fixtures.js";
 import type { TokenRequestRecord } from "../../local/registry/token-server.js";
 

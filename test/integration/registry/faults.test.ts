@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
 import { createRegistryClient } from "../../../lib/registry/client.js";
-import { parseImageRef } from "../../../lib/registry/reference.js";
+import { parseImageRef } from "../../../lib/util/image-ref.js";
 import { WORKDIRS } from "../../local/registry/fixtures.js";
 import { type RegistryProxy, startRegistryProxy } from "../../local/registry/proxy.js";
 

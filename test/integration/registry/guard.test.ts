@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
 import { createRegistryClient } from "../../../lib/registry/client.js";
-import { parseImageRef } from "../../../lib/registry/reference.js";
+import { parseImageRef } from "../../../lib/util/image-ref.js";
 
 interface Outgoing {
   sockets: number;

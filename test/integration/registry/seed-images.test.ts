@@ -1,7 +1,7 @@
 /** The demo seed's images land in a real registry and the client finds them as the service would. */
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createRegistryClient } from "../../../lib/registry/client.js";
-import { parseImageRef } from "../../../lib/registry/reference.js";
+import { parseImageRef } from "../../../lib/util/image-ref.js";
 import { pushSeedImages } from "../../local/registry/seed-images.js";
 import { loadSeed } from "../../local/seed.js";
 

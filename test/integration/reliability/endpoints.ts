@@ -14,8 +14,8 @@ import { main as listServers } from "../../../functions/servers/list.js";
 import { main as patchServer } from "../../../functions/servers/patch.js";
 import { main as spec } from "../../../functions/spec.js";
 import { main as version } from "../../../functions/version.js";
+import type { RouteDef } from "../../../lib/api/route.js";
 import * as routes from "../../../lib/api/routes.js";
-import type { RouteDef } from "../../../lib/http/route.js";
 import { type EventInput, invoke, type Response } from "../../helpers/events.js";
 
 type Main = Parameters<typeof invoke>[0];

@@ -317,7 +317,7 @@ describe("tokens are validated at authentication", () => {
   it("a token fetch refuses is not retried, and its message is logged redacted", async () => {
     const lines: string[] = [];
     const { createGitLabClient } = await import("../../../lib/gitlab/client.js");
-    const { createLogger } = await import("../../../lib/log.js");
+    const { createLogger } = await import("../../../lib/obs/log.js");
     const { Writable } = await import("node:stream");
     const log = createLogger(
       "trace",

@@ -5,6 +5,8 @@
  * name (docs/local-cluster.md), which both simulators read; `mutate` and `annotations` script a
  * JupyterServer the service would not build.
  */
+
+import type { Deps } from "../../../lib/adapters/deps.js";
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { User } from "../../../lib/auth/user.js";
 import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/manifest.js";
@@ -12,7 +14,6 @@ import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { createSession, newLaunchId } from "../../../lib/backends/pod/create.js";
 import type { LaunchInput } from "../../../lib/backends/port.js";
-import type { Deps } from "../../../lib/deps.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
 import { amaltheaSessions } from "../../helpers/backends.js";
 import type { SessionStack } from "../../helpers/stack.js";

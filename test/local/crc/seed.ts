@@ -1,5 +1,5 @@
 /** The pools, classes and quotas the resource-pool double serves unless a test gives its own. */
-import type { ResourcePool } from "../../../lib/sessions/index.js";
+import type { ResourcePool } from "../../../lib/crc/types.js";
 
 export interface CrcPoolSeed extends ResourcePool {
   /** Public pools are visible to everyone, anonymous callers included. */

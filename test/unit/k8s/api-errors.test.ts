@@ -3,7 +3,7 @@ import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
 import { ConflictError, translateK8sError } from "../../../lib/k8s/api-errors.js";
-import { createLogger } from "../../../lib/log.js";
+import { createLogger } from "../../../lib/obs/log.js";
 
 function ctx() {
   const lines: string[] = [];

@@ -88,7 +88,7 @@ describe("the package check", () => {
         "functions/health.cjs": "exports.main=1",
         "functions/health.cjs.map": map([
           "../functions/health.ts",
-          "../lib/deps.ts",
+          "../lib/adapters/deps.ts",
           "../node_modules/pino/pino.js",
         ]),
       },

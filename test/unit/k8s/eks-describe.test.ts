@@ -2,7 +2,7 @@ import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { awsEnvCredentials } from "../../../lib/config.js";
 import { eksEndpoint } from "../../../lib/k8s/eks-describe.js";
-import { NodeSha256 } from "../../../lib/k8s/node-sha256.js";
+import { NodeSha256 } from "../../../lib/util/node-sha256.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

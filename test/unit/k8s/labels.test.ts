@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitLabelValue } from "../../../lib/k8s/labels.js";
+import { fitLabelValue } from "../../../lib/util/labels.js";
 
 describe("fitLabelValue: the documented rule for long label values", () => {
   it.each([

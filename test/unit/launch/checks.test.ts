@@ -4,7 +4,7 @@ import type { RegisteredUser } from "../../../lib/auth/user.js";
 import { loadConfig } from "../../../lib/config.js";
 import { AppError } from "../../../lib/errors.js";
 import type { GitLab, GitLabProject } from "../../../lib/gitlab/types.js";
-import { createLogger } from "../../../lib/log.js";
+import { createLogger } from "../../../lib/obs/log.js";
 import type { RegistryClient } from "../../../lib/registry/client.js";
 import { checkLaunchResources } from "../../../lib/use-cases/launch-checks.js";
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { buildCore } from "../../../lib/adapters/deps.js";
+import { defineRoute } from "../../../lib/api/route.js";
 import { loadConfig } from "../../../lib/config.js";
-import { buildCore } from "../../../lib/deps.js";
 import { AppError } from "../../../lib/errors.js";
 import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";
-import { defineRoute } from "../../../lib/http/route.js";
-import { createLogger } from "../../../lib/log.js";
 import { emfLine } from "../../../lib/obs/emf.js";
+import { createLogger } from "../../../lib/obs/log.js";
 import { countEvent, InvocationMetrics, withMetrics } from "../../../lib/obs/metrics.js";
 import { observeUpstream } from "../../../lib/obs/upstream.js";
 import { captureEmf, dimensionsOf, metric } from "../../helpers/emf.js";

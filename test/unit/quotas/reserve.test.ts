@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConflictError } from "../../../lib/errors.js";
-import { createLogger } from "../../../lib/log.js";
+import { createLogger } from "../../../lib/obs/log.js";
 import {
   type CountedSession,
   type Reservation,

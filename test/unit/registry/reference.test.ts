@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.js";
-import { formatImageRef, parseImageRef } from "../../../lib/registry/reference.js";
+import { formatImageRef, parseImageRef } from "../../../lib/util/image-ref.js";
 
 const D = `sha256:${"a".repeat(64)}`;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { logContainers } from "../../../lib/backends/jupyterserver/server-status.js";
 import { isOwnedBy, ownerSelector, podName } from "../../../lib/backends/pod/ownership.js";
+import type { ResourcePool } from "../../../lib/crc/types.js";
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,
@@ -8,7 +9,6 @@ import {
   missingResourcesError,
   resolveLaunchResources,
 } from "../../../lib/sessions/launch-rules.js";
-import type { ResourcePool } from "../../../lib/sessions/resource-classes.js";
 import { anonymous, project, registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";
 

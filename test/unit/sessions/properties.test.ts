@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { escapeName } from "../../../lib/auth/escape.js";
-import { formatGigabytes, parseBytes, parseCpu } from "../../../lib/sessions/quantities.js";
 import { serverName } from "../../../lib/sessions/server-name.js";
+import { formatGigabytes, parseBytes, parseCpu } from "../../../lib/util/quantities.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

@@ -6,7 +6,7 @@ import {
   parseCpu,
   parseGpu,
   QuantityError,
-} from "../../../lib/sessions/quantities.js";
+} from "../../../lib/util/quantities.js";
 
 describe("parseCpu", () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { ResourcePool } from "../../../lib/crc/types.js";
 import { AppError } from "../../../lib/errors.js";
 import {
   legacyPoolQuery,
-  type ResourcePool,
   roundHalfEven,
   selectBestMatch,
   selectByClassId,

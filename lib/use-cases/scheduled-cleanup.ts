@@ -4,13 +4,17 @@
  * New work stops shortly before the Lambda would be killed, so a run cut short leaves the ledger
  * intact and the next run finishes the job.
  */
-import type { Deps } from "../deps.js";
+import type { Deps } from "../adapters/deps.js";
+import {
+  type CleanupSummary,
+  cleanupSettings,
+  runAutosaveCleanup,
+} from "../autosave/cleanup-job.js";
+import type { LaunchCleanupJob } from "../autosave/hand-off.js";
+import type { WithLedgerOptions } from "../autosave/ledger.js";
+import { cleanupAutosavesOnLaunch, type LaunchCleanupResult } from "../autosave/on-launch.js";
 import { configurationError } from "../errors.js";
 import { createGitLabClient } from "../gitlab/client.js";
-import { type CleanupSummary, cleanupSettings, runAutosaveCleanup } from "./cleanup-job.js";
-import type { LaunchCleanupJob } from "./hand-off.js";
-import type { WithLedgerOptions } from "./ledger.js";
-import { cleanupAutosavesOnLaunch, type LaunchCleanupResult } from "./on-launch.js";
 
 /** A batch job can wait out GitLab's rate limiting far longer than a request could. */
 export const JOB_RETRY_BUDGET_MS = 60_000;

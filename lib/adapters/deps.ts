@@ -6,19 +6,19 @@
  * per warm container on the first request, never at import; adapter factories do no I/O.
  */
 
-import type { IdTokenVerifier } from "./auth/authenticate.js";
-import { jwksVerifier } from "./auth/jwks.js";
-import type { LaunchCleanupHandOff } from "./autosave/hand-off.js";
-import type { LedgerStore } from "./autosave/ports.js";
-import type { SessionBackend } from "./backends/port.js";
-import { type Config, getConfig } from "./config.js";
-import type { GitLab } from "./gitlab/types.js";
-import type { NamespaceClient } from "./k8s/namespace-client.js";
-import { createLogger, type Logger } from "./log.js";
-import type { ReservationStore } from "./quotas/reserve.js";
-import type { RegistryClient } from "./registry/client.js";
-import type { ResourceSource } from "./sessions/resource-source.js";
-import { firstInProcess } from "./warn-once.js";
+import type { IdTokenVerifier } from "../auth/authenticate.js";
+import { jwksVerifier } from "../auth/jwks.js";
+import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
+import type { LedgerStore } from "../autosave/ports.js";
+import type { SessionBackend } from "../backends/port.js";
+import { type Config, getConfig } from "../config.js";
+import type { GitLab } from "../gitlab/types.js";
+import type { NamespaceClient } from "../k8s/namespace-client.js";
+import { createLogger, type Logger } from "../obs/log.js";
+import { firstInProcess } from "../obs/warn-once.js";
+import type { ReservationStore } from "../quotas/reserve.js";
+import type { RegistryClient } from "../registry/client.js";
+import type { ResourceSource } from "../sessions/resource-source.js";
 
 /** What every function has, whatever adapters it declares. */
 export interface Core {
