@@ -10,6 +10,7 @@ import type { IdTokenVerifier } from "../auth/authenticate.js";
 import { jwksVerifier } from "../auth/jwks.js";
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import type { LedgerStore } from "../autosave/ports.js";
+import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { SessionBackend } from "../backends/port.js";
 import { type Config, getConfig } from "../config.js";
 import type { GitLab } from "../gitlab/types.js";
@@ -32,8 +33,11 @@ export interface Core {
 export interface Adapters {
   /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
   gitlab: (token?: string) => GitLab;
-  /** The sessions namespace of the configured cluster (kubeconfig or EKS, docs/spec.md D18). */
-  k8s: NamespaceClient;
+  /**
+   * The sessions namespace of the configured cluster (kubeconfig or EKS, docs/spec.md D18); its
+   * custom objects are config.amalthea's (JupyterServers), forResource reaches the others.
+   */
+  k8s: NamespaceClient<JupyterServer>;
   /** The sessions, in whichever custom resource the configured backend keeps them. */
   sessions: SessionBackend;
   /** Image checks against container registries, behind the SSRF guard (D15). */

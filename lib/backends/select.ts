@@ -16,15 +16,17 @@ export const AMALTHEA_SESSIONS = {
   plural: "amaltheasessions",
 } as const;
 
-/** The backend(s) the configuration names, each on its own resource of the namespace client. */
+/**
+ * The backend(s) the configuration names. The namespace client's own custom objects are the
+ * JupyterServers (config.amalthea); the AmaltheaSessions get the same client on their resource.
+ */
 export function sessionBackend(
-  client: NamespaceClient,
+  client: NamespaceClient<JupyterServer>,
   config: Config,
   log: Logger,
 ): SessionBackend {
   const choice = config.amalthea.backend;
-  const js = () =>
-    jupyterServerBackend(client.forResource<JupyterServer>(config.amalthea), config, log);
+  const js = () => jupyterServerBackend(client, config, log);
   const ams = () =>
     amaltheaSessionBackend(client.forResource<AmaltheaSession>(AMALTHEA_SESSIONS), config, log);
   if (choice === "jupyterserver") return js();

@@ -58,10 +58,6 @@ const INIT = ["init-certificates", "download-image", "git-clone"];
 export const amaltheaSessions = (deps: Deps) =>
   deps.k8s.forResource<AmaltheaSession>(AMALTHEA_SESSIONS);
 
-/** The namespace client on JupyterServers (config.amalthea names their resource). */
-export const jupyterServers = (deps: Deps) =>
-  deps.k8s.forResource<JupyterServer>(deps.config.amalthea);
-
 export const KITS: Record<BackendName, BackendKit> = {
   jupyterserver: {
     name: "jupyterserver",
@@ -76,7 +72,7 @@ export const KITS: Record<BackendName, BackendKit> = {
         ? [...INIT, "jupyter-server", "oauth2-proxy", "git-proxy", "git-sidecar"]
         : [...INIT, "jupyter-server", "passthrough-proxy", "git-proxy"],
     async stored(deps, name) {
-      const js = await jupyterServers(deps).get(name);
+      const js = (await deps.k8s.get(name)) as JupyterServer | undefined;
       if (!js) return undefined;
       return {
         raw: { metadata: js.metadata, spec: js.spec },

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../../../lib/api/limits.js";
-import { jupyterServers } from "../../helpers/backends.js";
 import { useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
@@ -217,7 +216,7 @@ describe("paths and names", () => {
     const sha = "b".repeat(64);
     const headers = registeredHeaders({ username: "erin", gitToken: "glpat-erin-secret" });
     const js = await launch(stack, { headers, commitSha: sha });
-    const stored = await jupyterServers(stack.deps).get(js.metadata.name);
+    const stored = await stack.deps.k8s.get(js.metadata.name);
     expect(stored?.metadata.labels?.["renku.io/commit-sha"]).toBe(sha.slice(0, 63));
     expect(stored?.metadata.annotations?.["renku.io/commit-sha"]).toBe(sha);
   });

@@ -5,7 +5,6 @@
  * many Kubernetes calls each endpoint makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jupyterServers } from "../../helpers/backends.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
@@ -116,7 +115,7 @@ describe("GET /servers", () => {
 
 describe("another user's session is a 404 everywhere and stays as it was", () => {
   const snapshot = async () => {
-    const js = await jupyterServers(stack.deps).get(master);
+    const js = await stack.deps.k8s.get(master);
     return { version: js?.metadata.resourceVersion, deleting: js?.metadata.deletionTimestamp };
   };
 
@@ -276,7 +275,7 @@ describe("PATCH resource_class_id with the resource-pool service", () => {
     expect(r.status).toBe(200);
     expect(r.json.resources.requests).toMatchObject({ cpu: 2, memory: "8G", gpu: 1 });
     expect(r.json.annotations["renku.io/resourceClassId"]).toBe("3");
-    const js = await jupyterServers(stack.deps).get(climate);
+    const js = await stack.deps.k8s.get(climate);
     expect(js?.metadata.labels["renku.io/quota"]).toBe("gpu-quota");
     const sts = await stack.deps.k8s.getStatefulSet(climate);
     expect(sts?.spec?.template.spec?.priorityClassName).toBe("gpu-quota");
@@ -288,7 +287,7 @@ describe("PATCH resource_class_id with the resource-pool service", () => {
     expect(r.status).toBe(200);
     expect(r.json.resources.requests).toMatchObject({ cpu: 1, memory: "2G" });
     expect(r.json.resources.requests.gpu).toBeUndefined();
-    const js = await jupyterServers(stack.deps).get(climate);
+    const js = await stack.deps.k8s.get(climate);
     expect(js?.metadata.labels["renku.io/quota"]).toBe("public-quota");
   });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jupyterServerBackend } from "../../../lib/backends/jupyterserver/backend.js";
-import { amaltheaSessions, jupyterServers } from "../../helpers/backends.js";
+import { amaltheaSessions } from "../../helpers/backends.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";
@@ -20,11 +20,7 @@ let fresh: string;
 beforeAll(async () => {
   stack = await startSessionStack({ timing: "instant", env: { NB_AMALTHEA__BACKEND: "both" } });
   // Before the switch: the JupyterServer backend made this one.
-  const legacy = jupyterServerBackend(
-    jupyterServers(stack.deps),
-    stack.deps.config,
-    stack.deps.log,
-  );
+  const legacy = jupyterServerBackend(stack.deps.k8s, stack.deps.config, stack.deps.log);
   old = (await launch({ ...stack, deps: { ...stack.deps, sessions: legacy } }, { headers: erin }))
     .metadata.name;
   // After it: new sessions are AmaltheaSessions.
