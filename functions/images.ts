@@ -7,20 +7,11 @@ import { registry } from "../lib/adapters/registry.js";
 import { images } from "../lib/api/routes.js";
 import { handler } from "../lib/http/handler.js";
 import { empty } from "../lib/http/reply.js";
-import { formatImageRef, parseImageRef } from "../lib/util/image-ref.js";
+import { imageExists } from "../lib/use-cases/images.js";
 
 export const main = handler(
   images,
-  async ({ query, user, log }, deps) => {
-    const ref = parseImageRef(query.image_url);
-    // 1.18: a registered user's GitLab token may open private images on the GitLab registry only.
-    const creds = user.kind === "registered" ? { gitlabToken: user.gitToken } : {};
-    const result = await deps.registry.check(ref, creds, { workdir: false });
-    log.debug(
-      { image: formatImageRef(ref), exists: result.exists, private: result.private },
-      "image check",
-    );
-    return empty(result.exists ? 200 : 404);
-  },
+  async ({ query, user, log }, deps) =>
+    empty((await imageExists(deps, user, query.image_url, log)) ? 200 : 404),
   { registry },
 );

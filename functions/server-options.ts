@@ -2,8 +2,8 @@
 import { serverOptions } from "../lib/api/routes.js";
 import { handler } from "../lib/http/handler.js";
 import { ok } from "../lib/http/reply.js";
-import { serverOptionsResponse } from "../lib/sessions/index.js";
+import { serverOptionsAnswer } from "../lib/use-cases/server-options.js";
 
 export const main = handler(serverOptions, async (_input, deps) =>
-  ok(serverOptionsResponse(deps.config)),
+  ok(serverOptionsAnswer(deps.config)),
 );

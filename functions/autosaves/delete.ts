@@ -5,27 +5,16 @@
  */
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { deleteAutosave } from "../../lib/api/routes.js";
-import { autosaveNotFound, deleteOwnAutosave, findProjectOr404 } from "../../lib/autosave/index.js";
-import { deletePathParams } from "../../lib/autosave/path.js";
 import { withGreedyPath } from "../../lib/http/greedy.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
+import { deleteOwnAutosaveOf, deletePathParams } from "../../lib/use-cases/autosaves.js";
 import { main as notFound } from "../not-found.js";
 
 const remove = handler(
   deleteAutosave,
   async ({ params, user, log }, deps) => {
-    // Anonymous sessions never autosave, so no name can be theirs.
-    if (user.kind !== "registered") throw autosaveNotFound(params.autosave_name);
-    const gitlab = deps.gitlab(user.gitToken);
-    const project = await findProjectOr404(gitlab, params.namespace_project);
-    const outcome = await deleteOwnAutosave(gitlab, {
-      projectId: project.id,
-      username: user.username,
-      name: params.autosave_name,
-      log,
-    });
-    log.info({ projectId: project.id, outcome }, "autosave delete");
+    await deleteOwnAutosaveOf(deps, user, params, log);
     return noContent();
   },
   { gitlab },

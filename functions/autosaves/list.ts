@@ -6,25 +6,16 @@
  */
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { listAutosaves } from "../../lib/api/routes.js";
-import { autosavesForCaller } from "../../lib/autosave/index.js";
-import { listPathParams } from "../../lib/autosave/path.js";
 import { withGreedyPath } from "../../lib/http/greedy.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
+import { listOwnAutosaves, listPathParams } from "../../lib/use-cases/autosaves.js";
 import { main as notFound } from "../not-found.js";
 
 const list = handler(
   listAutosaves,
-  async ({ params, user, log }, deps) => {
-    const gitlab = deps.gitlab(user.kind === "registered" ? user.gitToken : undefined);
-    const answer = await autosavesForCaller(gitlab, {
-      user,
-      projectPath: params.namespace_project,
-      pvsSupport: deps.config.sessions.storage.pvs_enabled,
-    });
-    log.debug({ project: params.namespace_project, count: answer.autosaves.length }, "autosaves");
-    return ok(answer);
-  },
+  async ({ params, user, log }, deps) =>
+    ok(await listOwnAutosaves(deps, user, params.namespace_project, log)),
   { gitlab },
 );
 

@@ -1,61 +1,11 @@
 /**
- * The scheduled clean-up of stale autosave branches (D17), run by an EventBridge schedule; the job
- * itself is lib/use-cases/scheduled-cleanup.ts. The same function takes the clean-up on launch (D11)
- * that POST /servers hands off as an asynchronous invocation (lib/autosave/hand-off.ts). This file
- * wires it: the ledger is its only adapter.
+ * The scheduled clean-up of stale autosave branches (D17), run by an EventBridge schedule, and the
+ * clean-up on launch (D11) that POST /servers hands off to it (lib/autosave/hand-off.ts). The jobs
+ * are lib/use-cases/scheduled-cleanup.ts, an invocation lib/use-cases/cleanup-invocation.ts. This
+ * file wires it: the ledger is its only adapter.
  */
-import type { Context, ScheduledEvent } from "aws-lambda";
 import { containerDeps } from "../../lib/adapters/deps.js";
 import { ledger } from "../../lib/adapters/ledger.js";
-import type { CleanupSummary } from "../../lib/autosave/cleanup-job.js";
-import { isLaunchCleanupEvent, type LaunchCleanupEvent } from "../../lib/autosave/hand-off.js";
-import type { LaunchCleanupResult } from "../../lib/autosave/on-launch.js";
-import { instrumentJob } from "../../lib/obs/instrument.js";
-import { countEvent } from "../../lib/obs/metrics.js";
-import {
-  type CleanupDeps,
-  runHandedOffCleanup,
-  runScheduledCleanup,
-} from "../../lib/use-cases/scheduled-cleanup.js";
-
-type InvocationContext =
-  | Partial<Pick<Context, "getRemainingTimeInMillis" | "awsRequestId">>
-  | undefined;
-
-interface Invocation {
-  (event: ScheduledEvent | undefined, context: InvocationContext): Promise<CleanupSummary>;
-  (event: LaunchCleanupEvent, context: InvocationContext): Promise<LaunchCleanupResult>;
-}
-
-/** The entry point on these dependencies: the summary is the invocation's result (and last log line). */
-export function cleanupEntry(getDeps: () => CleanupDeps): Invocation {
-  const run = async (
-    event: ScheduledEvent | LaunchCleanupEvent | undefined,
-    context: InvocationContext,
-  ): Promise<CleanupSummary | LaunchCleanupResult> => {
-    const deps = getDeps();
-    const requestId = context?.awsRequestId ?? "local";
-    if (isLaunchCleanupEvent(event)) {
-      const log = deps.log.child({ job: "autosaveCleanupOnLaunch", requestId });
-      return runHandedOffCleanup({ ...deps, log }, event.launchCleanup);
-    }
-    const log = deps.log.child({
-      job: "autosaveCleanup",
-      requestId,
-      scheduledAt: (event as ScheduledEvent | undefined)?.time,
-    });
-    const remainingMs = context?.getRemainingTimeInMillis?.();
-    countEvent("CleanupRuns");
-    const summary = await runScheduledCleanup(
-      { ...deps, log },
-      { remainingMs: typeof remainingMs === "number" && remainingMs > 0 ? remainingMs : undefined },
-    );
-    countEvent("CleanupScanned", summary.projectsScanned);
-    countEvent("CleanupDeleted", summary.branchesDeleted);
-    countEvent("CleanupFailed", summary.branchesFailed + summary.projectsFailed);
-    return summary;
-  };
-  return instrumentJob("autosaveCleanup", run, () => getDeps().config) as Invocation;
-}
+import { cleanupEntry } from "../../lib/use-cases/cleanup-invocation.js";
 
 export const main = cleanupEntry(containerDeps({ ledger }));

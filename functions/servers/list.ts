@@ -1,27 +1,15 @@
 /**
  * GET /notebooks/servers (section 3.4): the caller's sessions, found by the safe-username label
- * (D12), filtered by project, namespace, branch and commit_sha. One Kubernetes list call.
+ * (D12), filtered by project, namespace, branch and commit_sha (lib/use-cases/list-servers.ts).
  */
 import { sessions } from "../../lib/adapters/sessions.js";
 import { listServers } from "../../lib/api/routes.js";
-import type { NotebookResponse } from "../../lib/backends/port.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
-import { matchesFilters, ownsSession } from "../../lib/sessions/index.js";
+import { listOwnSessions } from "../../lib/use-cases/list-servers.js";
 
 export const main = handler(
   listServers,
-  async ({ query, user }, deps) => {
-    // The label narrows the list; ownership (same identity, not just the same safe username) decides.
-    const backend = deps.sessions;
-    const now = deps.now();
-    const servers: Record<string, NotebookResponse> = {};
-    for (const session of await backend.listForUser(user.safeUsername)) {
-      const view = backend.view(session);
-      if (ownsSession(view.owner, user) && matchesFilters(view, query))
-        servers[session.name] = backend.serialize(session, now);
-    }
-    return ok({ servers });
-  },
+  async ({ query, user }, deps) => ok(await listOwnSessions(deps, user, query)),
   { sessions },
 );

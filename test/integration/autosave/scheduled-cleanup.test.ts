@@ -5,11 +5,11 @@
  */
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanupEntry } from "../../../functions/scheduled/autosave-cleanup.js";
 import type { Deps } from "../../../lib/adapters/deps.js";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { type LedgerEntry, recordLaunchInLedger } from "../../../lib/autosave/index.js";
 import type { Config } from "../../../lib/config.js";
+import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
 import {
   type CleanupDeps,
   runScheduledCleanup,

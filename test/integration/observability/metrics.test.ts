@@ -5,10 +5,10 @@
  */
 import type { ScheduledEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanupEntry } from "../../../functions/scheduled/autosave-cleanup.js";
 import { main as createMain } from "../../../functions/servers/create.js";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { recordLaunchInLedger } from "../../../lib/autosave/index.js";
+import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
 import { captureEmf, dimensionsOf, type EmfLine, metric } from "../../helpers/emf.js";
 import { invoke, lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";

@@ -1,5 +1,5 @@
 /** Matches a request path against the routes table, for the catch-all's 404 and 405 answers. */
-import { type RouteDef, routePath } from "../api/route.js";
+import { type RouteDef, routePath } from "./route.js";
 
 /** A route's path as a pattern; parameters of greedy routes span slashes, as their split does. */
 const toRegExp = (path: string, greedy = false) =>
