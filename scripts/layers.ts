@@ -4,7 +4,7 @@
  * more than one room is a loop. `npx tsx scripts/layers.ts` prints the figures; the layering test
  * (test/repo/layers.test.ts) reads the same graph.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -110,6 +110,28 @@ function stronglyConnected(rooms: string[], arrows: Map<string, string[]>): stri
   return loops;
 }
 
+/**
+ * Unit test files that sit at their subject's path: test/unit/<p>.test.ts tests lib/<p>.ts (or
+ * lib/<p>/index.ts), or functions/<q>.ts when <p> is functions/<q>. test/unit/cluster/ (the
+ * simulator's tests, on their way out of test/unit/) is left out.
+ */
+export function mirroredTests(): { mirrored: string[]; elsewhere: string[] } {
+  const tests = sourceFiles("test/unit").filter(
+    (f) => f.endsWith(".test.ts") && !f.startsWith("test/unit/cluster/"),
+  );
+  const exists = (f: string) => existsSync(join(ROOT, f));
+  const mirrored: string[] = [];
+  const elsewhere: string[] = [];
+  for (const test of tests) {
+    const p = test.slice("test/unit/".length, -".test.ts".length);
+    const subjects = p.startsWith("functions/")
+      ? [`${p}.ts`]
+      : [`lib/${p}.ts`, `lib/${p}/index.ts`];
+    (subjects.some(exists) ? mirrored : elsewhere).push(test);
+  }
+  return { mirrored, elsewhere };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const g = libGraph();
   const withFunctions = libGraph(true);
@@ -118,6 +140,12 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
     `lib/ + functions/: ${withFunctions.rooms.length} rooms, ${withFunctions.arrows.size} arrows`,
   );
   for (const loop of g.loops) console.log(`loop through ${loop.length}: ${loop.join(" ")}`);
+  const { mirrored, elsewhere } = mirroredTests();
+  const total = mirrored.length + elsewhere.length;
+  console.log(
+    `unit tests at their subject's path: ${mirrored.length} of ${total} (${Math.round((100 * mirrored.length) / total)} %)`,
+  );
+  if (process.argv.includes("--tests")) for (const t of elsewhere) console.log(`elsewhere: ${t}`);
   if (process.argv.includes("--arrows"))
     for (const a of [...g.arrows.keys()].sort()) console.log(a);
 }

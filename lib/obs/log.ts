@@ -2,7 +2,7 @@
  * Structured JSON logs, one line per record, in pino's format: {"level":"info","time":...,
  * "service":...,<bindings>,<fields>,"msg":...}. pino wrote them until its streams, transports and
  * compiled redaction proved to cost ~5 ms of every cold start (issue 16); this writer keeps its
- * records, redaction rules and error serializer (test/unit/log.test.ts compares the lines with
+ * records, redaction rules and error serializer (test/unit/obs/log.test.ts compares the lines with
  * pino's). Secrets are redacted by path, and handlers never log headers or users whole.
  */
 import { writeSync } from "node:fs";

@@ -8,8 +8,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
 import { isLaunchCleanupEvent } from "../../../lib/autosave/hand-off.js";
+import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { HELLO, helloBody, launch } from "./helpers.js";

@@ -90,7 +90,7 @@ describe("withLedger", () => {
     expect(store.entries).toHaveLength(1);
   });
 
-  // A Kubernetes 409 reaches this logic as the port's LedgerConflictError (test/unit/k8s/ledger-store).
+  // A Kubernetes 409 reaches this logic as the port's LedgerConflictError (test/unit/adapters/ledger-store).
   it("retries on the port's conflict error, and rethrows other store errors at once", async () => {
     const store = new FakeLedgerStore();
     let calls = 0;

@@ -1,8 +1,8 @@
 /** The spec's examples: present for every request and response body, and valid for the route's own schemas. */
 import { describe, expect, it } from "vitest";
-import { openApiDocument } from "../../lib/api/openapi.js";
-import { routePath } from "../../lib/api/route.js";
-import { ROUTES } from "../../lib/api/routes.js";
+import { openApiDocument } from "../../../lib/api/openapi.js";
+import { routePath } from "../../../lib/api/route.js";
+import { ROUTES } from "../../../lib/api/routes.js";
 
 type Media = { example?: unknown };
 type Op = {

@@ -5,8 +5,8 @@
 import fc from "fast-check";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../lib/obs/log.js";
-import { redactDeep } from "../../lib/obs/redact.js";
+import { createLogger } from "../../../lib/obs/log.js";
+import { redactDeep } from "../../../lib/obs/redact.js";
 
 /** The service's pino configuration before lib/obs/log.ts replaced it. */
 const REDACT = [

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { checkPackage, readZip } from "../../../deploy/check-package.js";
+import { checkPackage, readZip } from "../../deploy/check-package.js";
 
 /** A minimal zip writer (deflate), enough to feed the checker real zip files. */
 function zip(files: Record<string, string>): Buffer {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { notebookResponse, serversResponse } from "../../../lib/api/schemas.js";
+import { notebookResponse, serversResponse } from "../../../../lib/api/schemas.js";
 import {
   serializeServer,
   serializeServers,
-} from "../../../lib/backends/jupyterserver/serialize.js";
-import { pythonIsoUtc } from "../../../lib/backends/pod/serialize.js";
-import { AppError } from "../../../lib/errors.js";
-import { testConfig } from "./fixtures.js";
-import { storedServer } from "./js-fixture.js";
+} from "../../../../lib/backends/jupyterserver/serialize.js";
+import { pythonIsoUtc } from "../../../../lib/backends/pod/serialize.js";
+import { AppError } from "../../../../lib/errors.js";
+import { testConfig } from "../../sessions/fixtures.js";
+import { storedServer } from "../../sessions/js-fixture.js";
 
 const config = testConfig();
 const now = new Date("2026-01-01T12:00:00Z");

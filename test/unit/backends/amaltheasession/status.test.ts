@@ -4,14 +4,14 @@
  */
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
 import { describe, expect, it } from "vitest";
-import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/manifest.js";
-import { sessionStatus } from "../../../lib/backends/amaltheasession/status.js";
+import { buildAmaltheaSession } from "../../../../lib/backends/amaltheasession/manifest.js";
+import { sessionStatus } from "../../../../lib/backends/amaltheasession/status.js";
 import type {
   AmaltheaSession,
   AmaltheaSessionStatus,
-} from "../../../lib/backends/amaltheasession/types.js";
-import { exitCodeMessage } from "../../../lib/backends/pod/status.js";
-import { anonymous, manifestInput, testConfig } from "./fixtures.js";
+} from "../../../../lib/backends/amaltheasession/types.js";
+import { exitCodeMessage } from "../../../../lib/backends/pod/status.js";
+import { anonymous, manifestInput, testConfig } from "../../sessions/fixtures.js";
 
 const config = testConfig();
 const now = new Date("2026-01-01T12:00:00Z");

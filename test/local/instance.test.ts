@@ -4,12 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  claimInstance,
-  InstanceBusyError,
-  instanceFolder,
-  runningInstance,
-} from "../../test/local/instance.js";
+import { claimInstance, InstanceBusyError, instanceFolder, runningInstance } from "./instance.js";
 
 const roots: string[] = [];
 const root = () => {

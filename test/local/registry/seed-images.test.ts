@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { toSeedImages } from "../../local/registry/seed-images.js";
-import { loadSeed } from "../../local/seed.js";
+import { loadSeed } from "../seed.js";
+import { toSeedImages } from "./seed-images.js";
 
 describe("the seed's images", () => {
   it("are all valid, and include the demo project's commit image", () => {

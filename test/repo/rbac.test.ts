@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deniedRequests, loadRbac, ruleAllows, unusedGrants } from "../../integration/k8s/rbac.js";
+import { deniedRequests, loadRbac, ruleAllows, unusedGrants } from "../integration/k8s/rbac.js";
 
 const { role, docs } = loadRbac();
 

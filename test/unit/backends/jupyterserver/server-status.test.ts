@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { serverStatus } from "../../../lib/backends/jupyterserver/server-status.js";
-import type { JupyterServerStatus } from "../../../lib/backends/jupyterserver/types.js";
-import { exitCodeMessage, unschedulableMessage } from "../../../lib/backends/pod/status.js";
-import type { ContainerStatus } from "../../../lib/backends/pod/types.js";
-import { testConfig } from "./fixtures.js";
-import { CREATED, storedServer } from "./js-fixture.js";
+import { serverStatus } from "../../../../lib/backends/jupyterserver/server-status.js";
+import type { JupyterServerStatus } from "../../../../lib/backends/jupyterserver/types.js";
+import { exitCodeMessage, unschedulableMessage } from "../../../../lib/backends/pod/status.js";
+import type { ContainerStatus } from "../../../../lib/backends/pod/types.js";
+import { testConfig } from "../../sessions/fixtures.js";
+import { CREATED, storedServer } from "../../sessions/js-fixture.js";
 
 const config = testConfig();
 const now = new Date("2026-01-01T12:00:00Z");

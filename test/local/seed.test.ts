@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSeed, parseSeed, resolveDate } from "../../local/seed.js";
+import { loadSeed, parseSeed, resolveDate } from "./seed.js";
 
 const AUTOSAVE = /^renku\/autosave\/([^/]+)\/(.+)\/([a-zA-Z0-9]{7})\/([a-zA-Z0-9]{7})$/;
 

@@ -7,15 +7,15 @@ import {
   resumeMergePatch,
   statefulSetPriorityPatch,
   statefulSetTokenPatch,
-} from "../../../lib/backends/jupyterserver/changes.js";
-import { hibernationAnnotations } from "../../../lib/backends/pod/hibernation.js";
+} from "../../../../lib/backends/jupyterserver/changes.js";
+import { hibernationAnnotations } from "../../../../lib/backends/pod/hibernation.js";
 import {
   dockerConfigJson,
   refreshedDockerConfigJson,
-} from "../../../lib/backends/pod/pull-secret.js";
-import { AppError } from "../../../lib/errors.js";
-import { registered, testConfig } from "./fixtures.js";
-import { storedServer } from "./js-fixture.js";
+} from "../../../../lib/backends/pod/pull-secret.js";
+import { AppError } from "../../../../lib/errors.js";
+import { registered, testConfig } from "../../sessions/fixtures.js";
+import { storedServer } from "../../sessions/js-fixture.js";
 
 const now = new Date("2026-01-01T12:34:56.789Z");
 

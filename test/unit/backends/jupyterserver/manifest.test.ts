@@ -3,17 +3,17 @@ import { Ajv } from "ajv";
 import jsonpatch, { type Operation } from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
-import type { AmaltheaPatch, JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
-import { AppError } from "../../../lib/errors.js";
-import type { JsonPatchOp } from "../../../lib/k8s/kube-client.js";
+import { buildManifest } from "../../../../lib/backends/jupyterserver/manifest.js";
+import type { AmaltheaPatch, JupyterServer } from "../../../../lib/backends/jupyterserver/types.js";
+import { AppError } from "../../../../lib/errors.js";
+import type { JsonPatchOp } from "../../../../lib/k8s/kube-client.js";
 // The copy of shared/spec/jupyterserver-crd.yaml the local cluster ships (checked equal there).
 import {
   type JupyterServerSpec as RenderedSpec,
   renderChildren,
-} from "../../local/cluster/amalthea/render.js";
-import { CRD_PATH } from "../../local/cluster/crd-schema.js";
-import { anonymous, manifestInput, registered, testConfig } from "./fixtures.js";
+} from "../../../local/cluster/amalthea/render.js";
+import { CRD_PATH } from "../../../local/cluster/crd-schema.js";
+import { anonymous, manifestInput, registered, testConfig } from "../../sessions/fixtures.js";
 
 type Schema = Record<string, unknown>;
 

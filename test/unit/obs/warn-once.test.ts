@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import { firstInProcess } from "../../lib/obs/warn-once.js";
+import { firstInProcess } from "../../../lib/obs/warn-once.js";
 
-const MODULE = new URL("../../lib/obs/warn-once.ts", import.meta.url).href;
+const MODULE = new URL("../../../lib/obs/warn-once.ts", import.meta.url).href;
 const TSX = import.meta.resolve("tsx/esm/api");
 
 /** A fresh module instance in a worker thread, as serverless offline loads each function. */
