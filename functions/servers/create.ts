@@ -1,6 +1,6 @@
 /**
  * POST /notebooks/servers (docs/spec.md 4.1): 201 with the new session, 200 with the caller's
- * existing one of the same name. The flow lives in lib/use-cases/launch.ts.
+ * existing one of the same name. The flow lives in lib/use-cases/launch/launch.ts.
  */
 
 import { gitlab } from "../../lib/adapters/gitlab.js";

@@ -1,7 +1,7 @@
 /** The session use cases: launch (POST), and lookup with ownership, stop, logs, events, PATCH. */
 
 export { readSessionEvents } from "./events.js";
-export { launchSession } from "./launch.js";
+export { launchSession } from "./launch/launch.js";
 
 export { readSessionLogs } from "./logs.js";
 export { notFoundMessages, requireOwnedServer } from "./lookup.js";

@@ -14,18 +14,18 @@
  *     once (the commit image named from the request; checked again only if GitLab's path differs).
  */
 
-import type { Deps } from "../adapters/deps.js";
-import type { User } from "../auth/user.js";
-import type { Created, NotebookResponse } from "../backends/port.js";
-import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../errors.js";
-import type { Logger } from "../obs/log.js";
-import { assertSafeUsernameLength, ownsSession, sessionNames } from "../sessions/index.js";
-import { settle, unsettle } from "../util/settle.js";
+import type { Deps } from "../../adapters/deps.js";
+import type { User } from "../../auth/user.js";
+import type { Created, NotebookResponse } from "../../backends/port.js";
+import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../../errors.js";
+import type { Logger } from "../../obs/log.js";
+import { assertSafeUsernameLength, ownsSession, sessionNames } from "../../sessions/index.js";
+import { settle, unsettle } from "../../util/settle.js";
 import { afterLaunch } from "./after-launch.js";
-import { type LaunchBody, toLaunchRequest } from "./launch-body.js";
-import { checkLaunchResources } from "./launch-checks.js";
-import { reserveSession } from "./launch-quota.js";
-import { launchResources } from "./launch-resources.js";
+import { type LaunchBody, toLaunchRequest } from "./body.js";
+import { checkLaunchResources } from "./checks.js";
+import { reserveSession } from "./quota.js";
+import { launchResources } from "./resources.js";
 
 export interface LaunchOutcome {
   status: 200 | 201;

@@ -3,17 +3,17 @@
  * reservation record before it is created (lib/quotas/reserve.ts); over a limit, 429 code 1429.
  */
 
-import type { Deps } from "../adapters/deps.js";
-import type { User } from "../auth/user.js";
-import type { Session, SessionBackend } from "../backends/port.js";
-import type { Config } from "../config.js";
-import { quotaExceededError } from "../errors.js";
-import type { Logger } from "../obs/log.js";
-import type { QuotaLimits } from "../quotas/count.js";
-import { type CountedSession, reserveQuota } from "../quotas/reserve.js";
-import { sessionUsage } from "../quotas/usage.js";
-import { ownsSession } from "../sessions/ownership.js";
-import type { ResolvedResources } from "../sessions/types.js";
+import type { Deps } from "../../adapters/deps.js";
+import type { User } from "../../auth/user.js";
+import type { Session, SessionBackend } from "../../backends/port.js";
+import type { Config } from "../../config.js";
+import { quotaExceededError } from "../../errors.js";
+import type { Logger } from "../../obs/log.js";
+import type { QuotaLimits } from "../../quotas/count.js";
+import { type CountedSession, reserveQuota } from "../../quotas/reserve.js";
+import { sessionUsage } from "../../quotas/usage.js";
+import { ownsSession } from "../../sessions/ownership.js";
+import type { ResolvedResources } from "../../sessions/types.js";
 
 type QuotaDeps = Pick<Deps, "config" | "sessions" | "quotas" | "now">;
 

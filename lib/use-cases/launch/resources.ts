@@ -5,15 +5,15 @@
  * storage, 1422 for static options).
  */
 
-import type { Deps } from "../adapters/deps.js";
-import type { User } from "../auth/user.js";
+import type { Deps } from "../../adapters/deps.js";
+import type { User } from "../../auth/user.js";
 import {
   type LaunchResourceRequest,
   legacyQueryFor,
   resolveLaunchResources,
-} from "../sessions/index.js";
-import type { ResolvedResources } from "../sessions/types.js";
-import type { LaunchBody } from "./launch-body.js";
+} from "../../sessions/index.js";
+import type { ResolvedResources } from "../../sessions/types.js";
+import type { LaunchBody } from "./body.js";
 
 export function resourceRequest(body: LaunchBody): LaunchResourceRequest {
   return {

@@ -6,15 +6,15 @@
  * failure is collected into the one 404 missing-resources message.
  */
 
-import type { Deps } from "../adapters/deps.js";
-import type { User } from "../auth/user.js";
-import { describeError } from "../errors.js";
-import type { GitLabCommit, GitLabProject, GitLabUser } from "../gitlab/types.js";
-import type { Logger } from "../obs/log.js";
-import { commitImage, type MissingResources, missingResourcesError } from "../sessions/index.js";
-import type { ImageCheck, LaunchRequest } from "../sessions/types.js";
-import { formatImageRef, type ImageRef, parseImageRef } from "../util/image-ref.js";
-import { settle, unsettle } from "../util/settle.js";
+import type { Deps } from "../../adapters/deps.js";
+import type { User } from "../../auth/user.js";
+import { describeError } from "../../errors.js";
+import type { GitLabCommit, GitLabProject, GitLabUser } from "../../gitlab/types.js";
+import type { Logger } from "../../obs/log.js";
+import { commitImage, type MissingResources, missingResourcesError } from "../../sessions/index.js";
+import type { ImageCheck, LaunchRequest } from "../../sessions/types.js";
+import { formatImageRef, type ImageRef, parseImageRef } from "../../util/image-ref.js";
+import { settle, unsettle } from "../../util/settle.js";
 
 export type CheckRequest = Pick<
   LaunchRequest,

@@ -6,13 +6,13 @@
  * function and only the queuing is awaited; when the queuing fails it runs here as before.
  */
 
-import type { Deps } from "../adapters/deps.js";
-import type { User } from "../auth/user.js";
-import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
-import { cleanupAutosavesOnLaunch, recordLaunchInLedger } from "../autosave/index.js";
-import { describeError } from "../errors.js";
-import type { GitLabProject } from "../gitlab/types.js";
-import type { Logger } from "../obs/log.js";
+import type { Deps } from "../../adapters/deps.js";
+import type { User } from "../../auth/user.js";
+import type { LaunchCleanupHandOff } from "../../autosave/hand-off.js";
+import { cleanupAutosavesOnLaunch, recordLaunchInLedger } from "../../autosave/index.js";
+import { describeError } from "../../errors.js";
+import type { GitLabProject } from "../../gitlab/types.js";
+import type { Logger } from "../../obs/log.js";
 
 export interface AfterLaunchInput {
   user: User;

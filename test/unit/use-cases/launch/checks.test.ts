@@ -1,12 +1,12 @@
 /** The launch's existence checks run concurrently and report every missing item together. */
 import { describe, expect, it } from "vitest";
-import type { RegisteredUser } from "../../../lib/auth/user.js";
-import { loadConfig } from "../../../lib/config.js";
-import { AppError } from "../../../lib/errors.js";
-import type { GitLab, GitLabProject } from "../../../lib/gitlab/types.js";
-import { createLogger } from "../../../lib/obs/log.js";
-import type { RegistryClient } from "../../../lib/registry/client.js";
-import { checkLaunchResources } from "../../../lib/use-cases/launch-checks.js";
+import type { RegisteredUser } from "../../../../lib/auth/user.js";
+import { loadConfig } from "../../../../lib/config.js";
+import { AppError } from "../../../../lib/errors.js";
+import type { GitLab, GitLabProject } from "../../../../lib/gitlab/types.js";
+import { createLogger } from "../../../../lib/obs/log.js";
+import type { RegistryClient } from "../../../../lib/registry/client.js";
+import { checkLaunchResources } from "../../../../lib/use-cases/launch/checks.js";
 
 const config = loadConfig({
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
