@@ -4,7 +4,7 @@
  * configuration: every launch and autosave function builds these on its cold start (issue 16).
  */
 import * as z from "zod/mini";
-import type { GitLabBranch, GitLabCommit, GitLabUser } from "./types.js";
+import type { GitLabBranch, GitLabCommit, GitLabProject, GitLabUser } from "./types.js";
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const accessSchema = z.nullish(z.looseObject({ access_level: z.int() }));
@@ -23,19 +23,21 @@ export const projectSchema = z.pipe(
       z.looseObject({ project_access: accessSchema, group_access: accessSchema }),
     ),
   }),
-  z.transform((p) => ({
-    id: p.id,
-    path_with_namespace: p.path_with_namespace,
-    http_url_to_repo: p.http_url_to_repo,
-    web_url: p.web_url,
-    visibility: p.visibility,
-    default_branch: p.default_branch ?? null,
-    accessLevel: Math.max(
-      0,
-      p.permissions?.project_access?.access_level ?? 0,
-      p.permissions?.group_access?.access_level ?? 0,
-    ),
-  })),
+  z.transform(
+    (p): GitLabProject => ({
+      id: p.id,
+      path_with_namespace: p.path_with_namespace,
+      http_url_to_repo: p.http_url_to_repo,
+      web_url: p.web_url,
+      visibility: p.visibility,
+      default_branch: p.default_branch ?? null,
+      accessLevel: Math.max(
+        0,
+        p.permissions?.project_access?.access_level ?? 0,
+        p.permissions?.group_access?.access_level ?? 0,
+      ),
+    }),
+  ),
 );
 
 export const commitSchema = z.pipe(

@@ -1,12 +1,21 @@
-/** The narrow view of GitLab the service needs; every adapter and handler codes against this. */
-import type * as z from "zod/mini";
-import type { projectSchema } from "./schemas.js";
+/**
+ * The narrow view of GitLab the service needs; every adapter and handler codes against this. The
+ * answers' zod checks (schemas.ts) produce these types.
+ */
 
 /**
- * A project as its zod schema reads it; accessLevel is the max of permissions.project_access and
+ * A project as the service reads it; accessLevel is the max of permissions.project_access and
  * group_access access_level, 0 when neither (or anonymous).
  */
-export type GitLabProject = z.output<typeof projectSchema>;
+export interface GitLabProject {
+  id: number;
+  path_with_namespace: string;
+  http_url_to_repo: string;
+  web_url: string;
+  visibility: "public" | "internal" | "private";
+  default_branch: string | null;
+  accessLevel: number;
+}
 
 export interface GitLabBranch {
   name: string;
