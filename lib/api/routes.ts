@@ -5,7 +5,7 @@
 import * as z from "zod";
 import { PATHS } from "./paths.js";
 import { defineRoute, type RouteDef } from "./route.js";
-import * as s from "./schemas.js";
+import * as s from "./requests.js";
 
 /**
  * As lib/api/schemas.ts's `built`: a route (and the schemas only it reads) that esbuild drops from

@@ -5,7 +5,7 @@
  * each session's usage read from its serialised form). Target: under 1 ms per request.
  */
 import { performance } from "node:perf_hooks";
-import { launchBody as launchSchema } from "../../lib/api/schemas.js";
+import { launchBody as launchSchema } from "../../lib/api/requests.js";
 import { buildManifest } from "../../lib/backends/jupyterserver/manifest.js";
 import { serializeServer } from "../../lib/backends/jupyterserver/serialize.js";
 import { checkWithReservations, type Reservation } from "../../lib/quotas/reserve.js";

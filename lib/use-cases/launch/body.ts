@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { launchBody } from "../../api/schemas.js";
+import type { launchBody } from "../../api/requests.js";
 import type { LaunchRequest } from "../../sessions/types.js";
 
 /** The validated POST /notebooks/servers body (docs/spec.md 6.1). */

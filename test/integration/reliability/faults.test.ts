@@ -5,7 +5,7 @@
  * run once for each backend; the GitLab and registry faults, which no backend reaches, run once.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { errorBody } from "../../../lib/api/schemas.js";
+import { errorBody } from "../../../lib/api/requests.js";
 import { loadConfig } from "../../../lib/config.js";
 import { DEFAULT_RETRY_POLICY } from "../../../lib/gitlab/retry.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { errorBody } from "../../../lib/api/schemas.js";
+import { errorBody } from "../../../lib/api/requests.js";
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { Response } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
