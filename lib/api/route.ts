@@ -2,7 +2,7 @@
 import type { z } from "zod";
 
 /**
- * A zod schema, classic or zod/mini (lib/api/schemas.ts validates requests with the cheaper
+ * A zod schema, classic or zod/mini (lib/api/requests.ts validates requests with the cheaper
  * zod/mini): both parse, and zod-openapi documents both alike.
  */
 export type Schema = z.core.$ZodType & {

@@ -4,11 +4,12 @@
  */
 import * as z from "zod";
 import { PATHS } from "./paths.js";
+import * as req from "./requests.js";
+import * as res from "./responses.js";
 import { defineRoute, type RouteDef } from "./route.js";
-import * as s from "./requests.js";
 
 /**
- * As lib/api/schemas.ts's `built`: a route (and the schemas only it reads) that esbuild drops from
+ * As lib/api/requests.ts's `built`: a route (and the schemas only it reads) that esbuild drops from
  * the bundles of the functions that do not import it. Only spec (the OpenAPI document) reads all.
  */
 /* @__NO_SIDE_EFFECTS__ */
@@ -17,7 +18,7 @@ function built<T>(make: () => T): T {
 }
 
 /* @__NO_SIDE_EFFECTS__ */
-const err = (description: string) => ({ description, schema: s.errorBody });
+const err = (description: string) => ({ description, schema: req.errorBody });
 const unauthorized = { 401: err("No or invalid authentication headers") };
 const invalid = { 422: err("Invalid request") };
 
@@ -39,7 +40,7 @@ export const version = built(() =>
       200: {
         description: "Version",
         get schema() {
-          return s.versionResponse();
+          return res.versionResponse();
         },
       },
     },
@@ -71,12 +72,12 @@ export const listServers = built(() =>
     ...PATHS.listServers,
     auth: "user",
     summary: "The caller's sessions",
-    query: s.listServersQuery,
+    query: req.listServersQuery,
     responses: {
       200: {
         description: "Sessions by name",
         get schema() {
-          return s.serversResponse();
+          return res.serversResponse();
         },
       },
       ...unauthorized,
@@ -89,12 +90,12 @@ export const getServer = built(() =>
     ...PATHS.getServer,
     auth: "user",
     summary: "One of the caller's sessions",
-    params: s.serverNameParams,
+    params: req.serverNameParams,
     responses: {
       200: {
         description: "The session",
         get schema() {
-          return s.notebookResponse();
+          return res.notebookResponse();
         },
       },
       ...unauthorized,
@@ -108,18 +109,18 @@ export const createServer = built(() =>
     ...PATHS.createServer,
     auth: "user",
     summary: "Start a session for a project at a commit",
-    body: s.launchBody,
+    body: req.launchBody,
     responses: {
       200: {
         description: "The session already exists",
         get schema() {
-          return s.notebookResponse();
+          return res.notebookResponse();
         },
       },
       201: {
         description: "Session created",
         get schema() {
-          return s.notebookResponse();
+          return res.notebookResponse();
         },
       },
       ...unauthorized,
@@ -139,13 +140,13 @@ export const patchServer = built(() =>
     ...PATHS.patchServer,
     auth: "user",
     summary: "Hibernate, resume or change the resources of a session",
-    params: s.serverNameParams,
-    body: s.patchBody,
+    params: req.serverNameParams,
+    body: req.patchBody,
     responses: {
       200: {
         description: "The patched session",
         get schema() {
-          return s.notebookResponse();
+          return res.notebookResponse();
         },
       },
       ...unauthorized,
@@ -160,8 +161,8 @@ export const deleteServer = built(() =>
     ...PATHS.deleteServer,
     auth: "user",
     summary: "Stop a session",
-    params: s.serverNameParams,
-    query: s.deleteServerQuery,
+    params: req.serverNameParams,
+    query: req.deleteServerQuery,
     responses: {
       204: { description: "Stopping" },
       ...unauthorized,
@@ -179,7 +180,7 @@ export const serverOptions = built(() =>
       200: {
         description: "Options",
         get schema() {
-          return s.serverOptionsResponse();
+          return res.serverOptionsResponse();
         },
       },
       ...unauthorized,
@@ -192,13 +193,13 @@ export const logs = built(() =>
     ...PATHS.logs,
     auth: "user",
     summary: "A session's logs, by container",
-    params: s.serverNameParams,
-    query: s.logsQuery,
+    params: req.serverNameParams,
+    query: req.logsQuery,
     responses: {
       200: {
         description: "Logs",
         get schema() {
-          return s.logsResponse();
+          return res.logsResponse();
         },
       },
       ...unauthorized,
@@ -213,13 +214,13 @@ export const serverEvents = built(() =>
     ...PATHS.serverEvents,
     auth: "user",
     summary: "A session's Kubernetes events (scheduling, image pulls, restarts), oldest first",
-    params: s.serverNameParams,
-    query: s.eventsQuery,
+    params: req.serverNameParams,
+    query: req.eventsQuery,
     responses: {
       200: {
         description: "Events",
         get schema() {
-          return s.eventsResponse();
+          return res.eventsResponse();
         },
       },
       ...unauthorized,
@@ -234,7 +235,7 @@ export const images = built(() =>
     ...PATHS.images,
     auth: "user",
     summary: "Whether a container image exists",
-    query: s.imagesQuery,
+    query: req.imagesQuery,
     responses: {
       200: { description: "The image exists" },
       ...unauthorized,
@@ -249,12 +250,12 @@ export const listAutosaves = built(() =>
     ...PATHS.listAutosaves,
     auth: "user",
     summary: "The caller's autosave branches in a project",
-    params: s.projectParams,
+    params: req.projectParams,
     responses: {
       200: {
         description: "Autosaves",
         get schema() {
-          return s.autosavesResponse();
+          return res.autosavesResponse();
         },
       },
       ...unauthorized,
@@ -268,7 +269,7 @@ export const deleteAutosave = built(() =>
     ...PATHS.deleteAutosave,
     auth: "user",
     summary: "Delete one of the caller's autosave branches",
-    params: s.autosaveParams,
+    params: req.autosaveParams,
     responses: {
       204: { description: "Deleted" },
       ...unauthorized,

@@ -1,6 +1,6 @@
 /** The GET autosave listing (section 8): the caller's own, well-formed autosave branches. */
 import type { z } from "zod";
-import type { autosavesResponse } from "../api/requests.js";
+import type { autosavesResponse } from "../api/responses.js";
 import { AUTOSAVE_SEARCH, parseOwnAutosave } from "./branch-name.js";
 import type { AutosaveGitLab, BranchInfo } from "./ports.js";
 import { findProjectOr404 } from "./project.js";

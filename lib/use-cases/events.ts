@@ -48,7 +48,7 @@ const versionOf = (e: SessionEventRecord["event"]): bigint => {
   return /^\d{1,30}$/.test(rv) ? BigInt(rv) : 0n;
 };
 
-/** A cursor is `<milliseconds>-<resourceVersion>` of the last event seen (lib/api/schemas.ts). */
+/** A cursor is `<milliseconds>-<resourceVersion>` of the last event seen (lib/api/requests.ts). */
 const cursorOf = (k: Keyed) => `${k.ms}-${k.rv}`;
 const after = (k: Keyed, since: { ms: number; rv: bigint }) =>
   k.ms > since.ms || (k.ms === since.ms && k.rv > since.rv);

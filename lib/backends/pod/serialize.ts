@@ -1,6 +1,6 @@
 /** What the serialisation of either resource shares (NotebookResponse, section 5.3). */
 import type { z } from "zod";
-import type { notebookResponse } from "../../api/requests.js";
+import type { notebookResponse } from "../../api/responses.js";
 import { programmingError } from "../../errors.js";
 import { bytesFromQuantity, cpuFromQuantity, formatGigabytes } from "../../util/quantities.js";
 import { ANNOTATION_KEYS } from "./launch.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { notebookResponse, serversResponse } from "../../../../lib/api/requests.js";
+import { notebookResponse, serversResponse } from "../../../../lib/api/responses.js";
 import {
   serializeServer,
   serializeServers,
