@@ -159,7 +159,7 @@ const rawText = {
 
 /**
  * zod decides per object schema, when it is built, whether to compile a fast path on its first
- * parse (new Function, ~0.5 ms each); lib/config.ts turns that off, but schemas of modules that
+ * parse (new Function, ~0.5 ms each); lib/config/schema.ts turns that off, but schemas of modules that
  * load before it (GitLab's, the ledger's, authentication's) were already built with it on. zod
  * keeps its settings on globalThis.__zod_globalConfig, so a banner sets jitless before any module.
  */

@@ -12,7 +12,7 @@ import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import type { LedgerStore } from "../autosave/ports.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { SessionBackend } from "../backends/port.js";
-import { type Config, getConfig } from "../config.js";
+import { type Config, getConfig } from "../config/schema.js";
 import type { GitLab } from "../gitlab/types.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
 import { createLogger, type Logger } from "../obs/log.js";

@@ -1,5 +1,5 @@
 /** NB_AMALTHEA__BACKEND: which custom resource(s) hold the sessions. */
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
 import type { Logger } from "../obs/log.js";
 import { amaltheaSessionBackend } from "./amaltheasession/backend.js";

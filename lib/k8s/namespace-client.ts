@@ -11,7 +11,7 @@ import type {
   V1Secret,
   V1StatefulSet,
 } from "@kubernetes/client-node/dist/gen/index.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import type { Logger } from "../obs/log.js";
 import { isLabelValue } from "../util/labels.js";
 import { apiStatusCode, ConflictError, translateK8sError } from "./api-errors.js";

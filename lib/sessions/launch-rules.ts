@@ -2,7 +2,7 @@
  * Small pure pieces of the launch flow (sections 4.1, 7.3): the commit image, the resources to
  * request and the error when they cannot be had.
  */
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import type { PoolQuery, ResourcePool } from "../crc/types.js";
 import { missingResource } from "../errors.js";
 import {

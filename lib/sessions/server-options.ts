@@ -2,7 +2,7 @@
  * Static server options (D16b, section 6.2): the <=1.15 style choices from configuration, used
  * when no resource-pool service is configured. Validation keeps the reference's messages.
  */
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import { validationError } from "../errors.js";
 import {
   formatGigabytes,

@@ -1,4 +1,4 @@
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import { trimTrailingSlashes } from "../util/trim.js";
 
 /** The ingress path of a session; Jupyter's base_url. */

@@ -2,7 +2,7 @@
 
 import { allowedMethods } from "../api/match.js";
 import { PATHS } from "../api/paths.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import { httpError } from "../errors.js";
 
 export function unknownRoute(config: Pick<Config, "service_prefix">, path: string): never {

@@ -4,7 +4,7 @@
  * there are no resource classes, so any id is unknown (422 code 1005).
  */
 import type { RegisteredUser } from "../auth/user.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import { invalidComputeResource } from "../errors.js";
 import { parseServerOptions, selectByClassId } from "../sessions/index.js";
 import type { ResourceSource } from "../sessions/resource-source.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ConfigError, configVariables, loadConfig, nestEnv } from "../../lib/config.js";
+import { ConfigError, configVariables, loadConfig, nestEnv } from "../../lib/config/schema.js";
 
 const HOST = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 

@@ -3,7 +3,7 @@
  * its pod `<name>-0`, read together: the status the API shows needs the pod's container detail.
  */
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import { userInputError } from "../../errors.js";
 import { escapePointer } from "../../k8s/kube-client.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";

@@ -1,5 +1,5 @@
 /** NotebookResponse (section 5.3) of an AmaltheaSession: the same answer as for a JupyterServer. */
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import { sessionUrl } from "../../sessions/url.js";
 import {
   type NotebookResponse,

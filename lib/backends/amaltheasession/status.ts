@@ -4,7 +4,7 @@
  * situation reads as the JupyterServer path shows its equivalent: same state, steps and messages.
  */
 import type { V1ContainerStatus, V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import type { ServerState, StepStatus } from "../../sessions/types.js";
 import {
   type ApiStatus,

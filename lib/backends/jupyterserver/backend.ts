@@ -1,5 +1,5 @@
 /** The JupyterServer backend behind the session port (Amalthea <= 0.24). */
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../obs/log.js";
 import { ownEvents } from "../events.js";

@@ -2,7 +2,7 @@
  * PATCH /servers/<name> on a JupyterServer (section 10): the merge patches of a hibernation and a
  * resume, and the JSON patches of a resource-class change and of the fresh tokens.
  */
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import { userInputError } from "../../errors.js";
 import { escapePointer, type JsonPatchOp } from "../../k8s/kube-client.js";
 import type { ResolvedResources } from "../../sessions/types.js";

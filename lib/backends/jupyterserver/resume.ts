@@ -3,7 +3,7 @@
  * the GitLab token in the image pull secret may have expired while it was hibernated.
  */
 import type { RegisteredUser } from "../../auth/user.js";
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
 import { type PodTemplateSpec, statefulSetTokenPatch } from "./changes.js";

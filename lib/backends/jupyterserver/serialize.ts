@@ -1,5 +1,5 @@
 /** NotebookResponse (section 5.3): how a JupyterServer is shown to its owner. */
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import { sessionUrl } from "../../sessions/url.js";
 import { formatGigabytes } from "../../util/quantities.js";
 import {

@@ -2,7 +2,7 @@
  * The status of a JupyterServer (section 5.2), read from what the operator wrote on it: its state,
  * steps and failure, and the readings of the warnings rule (lib/backends/pod/status.ts).
  */
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import type { ServerState } from "../../sessions/types.js";
 import {
   type ApiStatus,

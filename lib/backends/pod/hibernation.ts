@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 import type { RegisteredUser } from "../../auth/user.js";
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import { userInputError } from "../../errors.js";
 import type { JsonPatchOp } from "../../k8s/kube-client.js";
 import type { Logger } from "../../obs/log.js";

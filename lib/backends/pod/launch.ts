@@ -4,7 +4,7 @@
  * container builders read. Pure.
  */
 import type { User } from "../../auth/user.js";
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import type {
   GitlabProject,
   GitlabUser,

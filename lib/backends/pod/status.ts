@@ -3,7 +3,7 @@
  * and the warnings; each backend reads its resource into them. Pure: `now` is passed in so the
  * countdowns in warnings are testable.
  */
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import type { ServerState, StepStatus } from "../../sessions/types.js";
 import type { ContainerStatus, CustomResourceMeta, PodStatus } from "./types.js";
 

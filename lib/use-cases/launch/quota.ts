@@ -6,7 +6,7 @@
 import type { Deps } from "../../adapters/deps.js";
 import type { User } from "../../auth/user.js";
 import type { Session, SessionBackend } from "../../backends/port.js";
-import type { Config } from "../../config.js";
+import type { Config } from "../../config/schema.js";
 import { quotaExceededError } from "../../errors.js";
 import type { Logger } from "../../obs/log.js";
 import type { QuotaLimits } from "../../quotas/count.js";

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../../lib/adapters/deps.js";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { type LedgerEntry, recordLaunchInLedger } from "../../../lib/autosave/index.js";
-import type { Config } from "../../../lib/config.js";
+import type { Config } from "../../../lib/config/schema.js";
 import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
 import {
   type CleanupDeps,

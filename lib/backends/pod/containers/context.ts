@@ -1,6 +1,6 @@
 /** What the containers of a session are built from, and the small pieces they share. */
 import type { User } from "../../../auth/user.js";
-import type { Config } from "../../../config.js";
+import type { Config } from "../../../config/schema.js";
 import type {
   GitlabProject,
   GitlabUser,

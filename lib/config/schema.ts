@@ -7,8 +7,8 @@
 // on the prototype instead of binding ~40 per instance, so building this schema, which every cold
 // start does, costs ~2 ms instead of ~5.
 import * as z from "zod/mini";
-import { parseImageRef } from "./util/image-ref.js";
-import { parseBytes } from "./util/quantities.js";
+import { parseImageRef } from "../util/image-ref.js";
+import { parseBytes } from "../util/quantities.js";
 
 // Every function parses its configuration and request once per container: zod's compiled fast path
 // costs more to build on those first parses (about 6 ms for the configuration) than it saves.
