@@ -5,7 +5,7 @@
  */
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import { signedAsyncInvoker } from "../aws/lambda-invoke.js";
-import { awsEnvCredentials } from "../config/schema.js";
+import { awsEnvCredentials } from "../config/load.js";
 import type { Adapter } from "./deps.js";
 
 // serverless offline does not check signatures; the runtime always provides credentials.

@@ -1,9 +1,10 @@
+import { DEFAULT_UI_CHOICES } from "../config/defaults.js";
+
 /**
  * Examples for the OpenAPI document: one per request body and per response. They use the local
  * seed's project (test/local/seed.json), so they also work against `npm start`; a test parses each
  * one with the route's own zod schema, so they cannot drift from what the service accepts and sends.
  */
-import { DEFAULT_UI_CHOICES } from "../config/schema.js";
 
 const COMMIT = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const SERVER = "alice-renku-demo-hello-world-f1ea3357";

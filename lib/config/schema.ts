@@ -9,13 +9,12 @@
 import * as z from "zod/mini";
 import { parseImageRef } from "../util/image-ref.js";
 import { parseBytes } from "../util/quantities.js";
+import { DEFAULT_SERVER_DEFAULTS, DEFAULT_UI_CHOICES, LOCAL_STAGE } from "./defaults.js";
 
 // Every function parses its configuration and request once per container: zod's compiled fast path
 // costs more to build on those first parses (about 6 ms for the configuration) than it saves.
 // The bundles set this before any module loads (build/esbuild-plugins.cjs); here it covers the rest.
 z.config({ jitless: true });
-
-const PREFIX = "NB_";
 
 const bool = (dflt: boolean) =>
   z.prefault(
@@ -109,57 +108,7 @@ const choiceSchema = z.looseObject({
   ),
 });
 
-export const DEFAULT_UI_CHOICES = {
-  defaultUrl: {
-    order: 1,
-    displayName: "Default Environment",
-    type: "enum",
-    default: "/lab",
-    options: ["/lab"],
-  },
-  cpu_request: {
-    order: 2,
-    displayName: "Number of CPUs",
-    type: "enum",
-    default: 0.5,
-    options: [0.5, 1.0],
-  },
-  mem_request: {
-    order: 3,
-    displayName: "Amount of Memory",
-    type: "enum",
-    default: "1G",
-    options: ["1G", "2G"],
-  },
-  disk_request: {
-    order: 4,
-    displayName: "Amount of Storage",
-    type: "enum",
-    default: "1G",
-    options: ["1G", "10G"],
-  },
-  gpu_request: { order: 5, displayName: "Number of GPUs", type: "enum", default: 0, options: [0] },
-  lfs_auto_fetch: {
-    order: 6,
-    displayName: "Automatically fetch LFS data",
-    type: "boolean",
-    default: false,
-  },
-} as const;
-
-export const DEFAULT_SERVER_DEFAULTS = {
-  defaultUrl: "/lab",
-  cpu_request: 0.5,
-  mem_request: "1G",
-  disk_request: "1G",
-  gpu_request: 0,
-  lfs_auto_fetch: false,
-} as const;
-
-/** The stage that runs on a developer's machine (offline, invoke local, tests): not strict. */
-export const LOCAL_STAGE = "local";
-
-const schema = z.strictObject({
+export const schema = z.strictObject({
   /**
    * The deployment stage (serverless.yml passes `sls:stage`). Every stage but "local" is strict:
    * it needs ID-token verification or an explicit NB_AUTH__TRUST_GATEWAY (see loadConfig).
@@ -374,141 +323,3 @@ const schema = z.strictObject({
 });
 
 export type Config = z.output<typeof schema>;
-
-export class ConfigError extends Error {
-  // Minified bundles rename classes; tools that print constructor.name must see this one.
-  static {
-    Object.defineProperty(ConfigError, "name", { value: "ConfigError" });
-  }
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration: ${problems.join("; ")}`);
-    this.name = "ConfigError";
-  }
-}
-
-const envName = (path: readonly PropertyKey[]) =>
-  PREFIX + path.map((p) => String(p).toUpperCase()).join("__");
-
-/** NB_A__B_C=v -> {a: {b_c: v}}; empty values count as unset. Non-NB variables are ignored. */
-export function nestEnv(env: Record<string, string | undefined>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (!key.startsWith(PREFIX) || value === undefined || value === "") continue;
-    const parts = key.slice(PREFIX.length).toLowerCase().split("__");
-    let node = out;
-    for (const part of parts.slice(0, -1)) {
-      const next = node[part];
-      if (typeof next === "object" && next !== null) node = next as Record<string, unknown>;
-      else node = node[part] = {};
-    }
-    node[parts[parts.length - 1] as string] = value;
-  }
-  return out;
-}
-
-/** The set NB_* variables that nest under `name` (itself, or `name__...`), sorted. */
-function variablesUnder(env: Record<string, string | undefined>, name: string): string[] {
-  const found = Object.keys(env)
-    .filter((key) => env[key] !== undefined && env[key] !== "")
-    .filter((key) => {
-      const upper = key.toUpperCase();
-      return upper === name || upper.startsWith(`${name}__`);
-    })
-    .sort();
-  return found.length > 0 ? found : [name];
-}
-
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const nested = nestEnv(env);
-  // Standard variables that operators and tools already set.
-  if (env.KUBECONFIG) {
-    const k8s = (nested.k8s ?? {}) as Record<string, unknown>;
-    nested.k8s = { kubeconfig: env.KUBECONFIG, ...k8s };
-  }
-  const result = z.safeParse(schema, nested);
-  if (result.success) {
-    const strict = strictModeProblems(result.data);
-    if (strict.length > 0) throw new ConfigError(strict);
-    return result.data;
-  }
-  const problems = result.error.issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      // The variables as the user wrote them: NB_SESION__X, not the nested key NB_SESION.
-      return issue.keys.flatMap((k) =>
-        variablesUnder(env, envName([...issue.path, k])).map((name) => `${name}: unknown setting`),
-      );
-    }
-    return [`${envName(issue.path)}: ${issue.message}`];
-  });
-  throw new ConfigError(problems);
-}
-
-/** Strict mode: a non-local stage verifies ID tokens fully, or says it trusts the gateway. */
-export function strictModeProblems(config: Config): string[] {
-  if (config.stage === LOCAL_STAGE || config.auth.trust_gateway) return [];
-  const missing = (
-    [
-      ["NB_AUTH__JWKS_URL", config.auth.jwks_url],
-      ["NB_AUTH__ISSUER", config.auth.issuer],
-      ["NB_AUTH__AUDIENCE", config.auth.audience],
-    ] as const
-  ).filter(([, value]) => !value);
-  return missing.map(
-    ([name]) =>
-      `${name}: required on stage ${config.stage} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
-  );
-}
-
-let cached: Config | undefined;
-/** The process's configuration, read once per warm container. */
-export function getConfig(): Config {
-  cached ??= loadConfig(process.env);
-  return cached;
-}
-
-/** Every NB_* variable the schema reads, for the docs and the serverless.yml check. */
-export function configVariables(): string[] {
-  const names: string[] = [];
-  const walk = (node: z.ZodMiniType, path: string[]) => {
-    let inner: z.ZodMiniType = node;
-    // Unwrap defaults and optionals to find nested objects.
-    for (;;) {
-      const def = (inner as unknown as { def: { type: string; innerType?: z.ZodMiniType } }).def;
-      if (
-        (def.type === "default" || def.type === "prefault" || def.type === "optional") &&
-        def.innerType
-      ) {
-        inner = def.innerType;
-      } else break;
-    }
-    if (inner instanceof z.ZodMiniObject) {
-      for (const [key, child] of Object.entries(inner.shape))
-        walk(child as z.ZodMiniType, [...path, key]);
-    } else names.push(envName(path));
-  };
-  walk(schema, []);
-  return names;
-}
-
-/**
- * The function role's AWS credentials from the standard variables the Lambda runtime sets (EKS
- * access signs with them); undefined when they are absent. Not NB_* settings: nobody configures them.
- */
-export function awsEnvCredentials(
-  env: Record<string, string | undefined> = process.env,
-):
-  | { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }
-  | undefined {
-  const accessKeyId = env.AWS_ACCESS_KEY_ID;
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const expires = env.AWS_CREDENTIAL_EXPIRATION
-    ? new Date(env.AWS_CREDENTIAL_EXPIRATION)
-    : undefined;
-  return {
-    accessKeyId,
-    secretAccessKey,
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    ...(expires && !Number.isNaN(expires.getTime()) ? { expiration: expires } : {}),
-  };
-}

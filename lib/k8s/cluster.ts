@@ -8,7 +8,8 @@ import { isAbsolute } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { awsEnvCredentials, type Config } from "../config/schema.js";
+import { awsEnvCredentials } from "../config/load.js";
+import type { Config } from "../config/schema.js";
 import { AppError, configurationError, describeError, upstreamUnavailable } from "../errors.js";
 import {
   describeEksCluster,

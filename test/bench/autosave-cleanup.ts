@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CleanupSummary, LedgerEntry } from "../../lib/autosave/index.js";
-import { loadConfig } from "../../lib/config/schema.js";
+import { loadConfig } from "../../lib/config/load.js";
 import { createLogger } from "../../lib/obs/log.js";
 import { runScheduledCleanup } from "../../lib/use-cases/scheduled-cleanup.js";
 import { buildTestDeps } from "../helpers/deps.js";

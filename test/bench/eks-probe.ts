@@ -6,7 +6,7 @@
  *   kubeconfig kubeconfig mode (NB_K8S__KUBECONFIG)
  */
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { awsEnvCredentials } from "../../lib/config/schema.js";
+import { awsEnvCredentials } from "../../lib/config/load.js";
 import { type ClusterAccessOptions, clusterAccess } from "../../lib/k8s/cluster.js";
 import { signedEksClient } from "../../lib/k8s/eks-describe.js";
 

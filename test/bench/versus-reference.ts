@@ -8,7 +8,7 @@ import { main as serverOptionsEndpoint } from "../../functions/server-options.js
 import { main as createEndpoint } from "../../functions/servers/create.js";
 import { main as getEndpoint } from "../../functions/servers/get.js";
 import { main as listEndpoint } from "../../functions/servers/list.js";
-import { loadConfig } from "../../lib/config/schema.js";
+import { loadConfig } from "../../lib/config/load.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
 import { createLogger } from "../../lib/obs/log.js";
 import { buildTestDeps } from "../helpers/deps.js";

@@ -12,7 +12,7 @@ import { quotas } from "../../lib/adapters/quotas.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
-import { loadConfig } from "../../lib/config/schema.js";
+import { loadConfig } from "../../lib/config/load.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
 import { createLogger } from "../../lib/obs/log.js";
 

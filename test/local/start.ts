@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { ConfigError, loadConfig } from "../../lib/config/schema.js";
+import { ConfigError, loadConfig } from "../../lib/config/load.js";
 import { startLocalCluster } from "./cluster/index.js";
 import { gitRemoteOf, startGitLabDouble } from "./gitlab/index.js";
 import {

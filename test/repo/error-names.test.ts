@@ -9,7 +9,7 @@ const CLASSES: Record<string, string> = {
   AppError: "lib/errors.ts",
   ConflictError: "lib/k8s/api-errors.ts",
   LedgerConflictError: "lib/autosave/ports.ts",
-  ConfigError: "lib/config/schema.ts",
+  ConfigError: "lib/config/load.ts",
   QuantityError: "lib/util/quantities.ts",
   HostNotFoundError: "lib/registry/guard.ts",
   RegistryNetworkError: "lib/registry/http.ts",

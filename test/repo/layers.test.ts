@@ -18,7 +18,7 @@ const LAYERS: string[][] = [
   // The upstream clients.
   ["gitlab", "registry", "crc", "aws"],
   ["api"],
-  ["config.ts", "config"],
+  ["config"],
   ["obs"],
   ["util"],
   ["errors.ts", "raw-modules.d.ts"],

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { routePath } from "../../lib/api/route.js";
 import { ROUTES } from "../../lib/api/routes.js";
-import { loadConfig } from "../../lib/config/schema.js";
+import { loadConfig } from "../../lib/config/load.js";
 
 const readme = readFileSync("README.md", "utf8");
 const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> };

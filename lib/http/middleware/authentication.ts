@@ -2,7 +2,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { AuthMode } from "../../api/route.js";
 import { authenticate } from "../../auth/authenticate.js";
-import { LOCAL_STAGE } from "../../config/schema.js";
+import { LOCAL_STAGE } from "../../config/defaults.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 
 export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Error, StateContext> {

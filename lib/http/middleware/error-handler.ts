@@ -1,6 +1,6 @@
 /** Any failure becomes the documented error body; unexpected ones are logged, never echoed. */
 import type { MiddlewareObj } from "@middy/core";
-import { ConfigError } from "../../config/schema.js";
+import { ConfigError } from "../../config/load.js";
 import { AppError, configurationError, httpError, programmingError } from "../../errors.js";
 import { createLogger, type Logger } from "../../obs/log.js";
 import { currentMetrics } from "../../obs/metrics.js";

@@ -12,7 +12,7 @@ import { buildAmaltheaSession } from "../../../lib/backends/amaltheasession/mani
 import type { AmaltheaSession } from "../../../lib/backends/amaltheasession/types.js";
 import type { LaunchInput } from "../../../lib/backends/pod/launch.js";
 import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { createNamespaceClient } from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/obs/log.js";

@@ -270,7 +270,7 @@ describe("the shared HTTP stack", () => {
       const saved = process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS;
       process.env.NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS = "soon";
       try {
-        const { getConfig } = await import("../../../lib/config/schema.js");
+        const { getConfig } = await import("../../../lib/config/load.js");
         expect(() => getConfig()).toThrow(/NB_SESSIONS__CULLING__REGISTERED__IDLE_SECONDS/);
         const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
         const r = await invoke(listServers, { path: "/notebooks/servers" });

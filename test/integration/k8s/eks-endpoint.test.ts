@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { AppError } from "../../../lib/errors.js";
 import { type ClusterAccessOptions, clusterAccess } from "../../../lib/k8s/cluster.js";
 import { signedEksClient } from "../../../lib/k8s/eks-describe.js";

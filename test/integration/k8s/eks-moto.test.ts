@@ -7,7 +7,7 @@
  */
 import { CreateClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { decodeEksToken } from "../../../lib/k8s/eks.js";
 

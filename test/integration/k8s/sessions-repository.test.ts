@@ -10,7 +10,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { AppError } from "../../../lib/errors.js";
 import { ConflictError } from "../../../lib/k8s/api-errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { errorBody } from "../../../lib/api/requests.js";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { DEFAULT_RETRY_POLICY } from "../../../lib/gitlab/retry.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import type { Response } from "../../helpers/events.js";

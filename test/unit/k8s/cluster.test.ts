@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { AppError } from "../../../lib/errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { awsEnvCredentials } from "../../../lib/config/schema.js";
+import { awsEnvCredentials } from "../../../lib/config/load.js";
 import { eksEndpoint } from "../../../lib/k8s/eks-describe.js";
 import { NodeSha256 } from "../../../lib/util/node-sha256.js";
 

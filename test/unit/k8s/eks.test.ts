@@ -3,7 +3,7 @@ import { DescribeClusterCommand, EKSClient, ResourceNotFoundException } from "@a
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { AppError } from "../../../lib/errors.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { decodeEksToken, eksToken, stsHost } from "../../../lib/k8s/eks.js";

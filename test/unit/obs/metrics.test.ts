@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildCore } from "../../../lib/adapters/deps.js";
 import { defineRoute } from "../../../lib/api/route.js";
-import { loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
 import { AppError } from "../../../lib/errors.js";
 import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";

@@ -1,7 +1,8 @@
 /** Shared inputs for the sessions unit tests. */
 import type { AnonymousUser, RegisteredUser } from "../../../lib/auth/user.js";
 import type { LaunchInput } from "../../../lib/backends/pod/launch.js";
-import { type Config, loadConfig } from "../../../lib/config/schema.js";
+import { loadConfig } from "../../../lib/config/load.js";
+import type { Config } from "../../../lib/config/schema.js";
 import type {
   GitlabProject,
   ImageCheck,

@@ -1,7 +1,7 @@
 /** The launch's existence checks run concurrently and report every missing item together. */
 import { describe, expect, it } from "vitest";
 import type { RegisteredUser } from "../../../../lib/auth/user.js";
-import { loadConfig } from "../../../../lib/config/schema.js";
+import { loadConfig } from "../../../../lib/config/load.js";
 import { AppError } from "../../../../lib/errors.js";
 import type { GitLab, GitLabProject } from "../../../../lib/gitlab/types.js";
 import { createLogger } from "../../../../lib/obs/log.js";

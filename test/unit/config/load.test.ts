@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ConfigError, configVariables, loadConfig, nestEnv } from "../../lib/config/schema.js";
+import { configVariables, nestEnv } from "../../../lib/config/env.js";
+import { ConfigError, loadConfig } from "../../../lib/config/load.js";
 
 const HOST = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 
