@@ -5,13 +5,9 @@
  */
 import * as z from "zod";
 import type { RegisteredUser } from "../../auth/user.js";
-import type { Config } from "../../config/schema.js";
-import { userInputError } from "../../errors.js";
 import type { JsonPatchOp } from "../../k8s/kube-client.js";
 import type { Logger } from "../../obs/log.js";
-import type { ResolvedResources } from "../../sessions/types.js";
 import { once } from "../../util/once.js";
-import { containerResources } from "./launch.js";
 import { pythonIsoUtc } from "./serialize.js";
 
 /** The result of the git sidecar's `git/get_status`. */
