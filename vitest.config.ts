@@ -1,15 +1,41 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+
+// Most integration files spend their time waiting on sockets (stand-ins, timeouts the tests
+// provoke), not on the CPU: twice the cores keeps the cores busy. Vitest's default (cores - 1)
+// ran the suite one file at a time on a 2-core machine.
+const WORKERS = Math.max(2, availableParallelism() * 2);
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/bench/**", "node_modules/**"],
-    globalSetup: ["test/global-setup.ts"],
     reporters: ["default", "./test/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    maxWorkers: WORKERS,
     // EMF lines would fill the output; the tests that read them capture them (test/helpers/emf.ts).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NB_METRICS__ENABLED: "false" },
+    projects: [
+      {
+        // `npm run test:unit`, the fast lane: the code's own logic, no stand-ins started.
+        extends: true,
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+      },
+      {
+        // Checks of the repository itself (bundles, serverless.yml, README, test rules).
+        extends: true,
+        test: { name: "repo", include: ["test/repo/**/*.test.ts"] },
+      },
+      {
+        // Everything else runs against the stand-ins; the suite's registries start once here.
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/unit/**", "test/repo/**", "test/bench/**", "node_modules/**"],
+          globalSetup: ["test/global-setup.ts"],
+        },
+      },
+    ],
   },
 });

@@ -1,7 +1,8 @@
 /**
  * The whole service in one test process: the local cluster (simulated Amalthea), the GitLab double
- * seeded from test/local/seed.json, and the suite's real registries (global setup), with the
- * service's dependencies built from NB_* settings pointing at them, as a deployment would be.
+ * seeded from test/local/seed.json, and the suite's real registries (global setup, which also
+ * pushes the seed's commit images), with the service's dependencies built from NB_* settings
+ * pointing at them, as a deployment would be.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +10,6 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
-import { pushSeedImages } from "../local/registry/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
 import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
 
@@ -45,8 +45,6 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
   const kubeconfig = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);
-  // Content-addressed pushes: harmless when several test files seed the same registry.
-  await pushSeedImages(registries.open.url, seed.images ?? []);
   const hosts = [registries.open.host, registries.basic.host, registries.token.host];
   const env: Record<string, string> = {
     NB_ANONYMOUS_SESSIONS_ENABLED: "true",
