@@ -4,6 +4,10 @@
  */
 import type { V1Container } from "@kubernetes/client-node/dist/gen/index.js";
 import type { AmaltheaSession } from "../../lib/backends/amaltheasession/types.js";
+import type {
+  KubeObject,
+  SessionsRepository,
+} from "../../lib/backends/jupyterserver/repository.js";
 import type { JupyterServer } from "../../lib/backends/jupyterserver/types.js";
 import { AMALTHEA_SESSIONS } from "../../lib/backends/select.js";
 import type { Deps } from "../../lib/deps.js";
@@ -31,11 +35,18 @@ export interface BackendKit {
   stopHoldSeconds: number;
   /** Every container GET /logs reads for a running session. */
   logContainers(kind: "registered" | "anonymous"): string[];
+  /** The cluster client for the session's custom resource (list, get, delete as stored). */
+  repository(deps: Deps): SessionsRepository<StoredResource>;
   /** A merge patch of the session's resource, as a user's tools or the operator would write. */
   patchMerge(deps: Deps, name: string, body: Record<string, unknown>): Promise<unknown>;
   /** The stored resource: is it asked to hibernate, and the env each of its containers gets. */
   stored(deps: Deps, name: string): Promise<StoredSession | undefined>;
 }
+
+/** What both custom resources store alike. */
+export type StoredResource = KubeObject & {
+  metadata: { deletionTimestamp?: string; annotations?: Record<string, string | null> };
+};
 
 export interface StoredSession {
   /** The resource's metadata and spec, as stored. */
@@ -66,6 +77,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     sessionContainer: "jupyter-server",
     sidecarProxy: "services",
     stopHoldSeconds: 600,
+    repository: (deps) => deps.k8s,
     patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
@@ -94,6 +106,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     sessionContainer: "amalthea-session",
     sidecarProxy: "pods",
     stopHoldSeconds: 30,
+    repository: (deps) => amaltheaSessions(deps),
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
