@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
 import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
@@ -58,6 +58,9 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     NB_UPSTREAM_TIMEOUT_MS: "5000",
     ...opts.env,
   };
+  if (env.NB_AMALTHEA__BACKEND && env.NB_AMALTHEA__BACKEND !== "jupyterserver") {
+    await warmAmaltheaSessionSchema(cluster);
+  }
   const testDeps = useTestDeps(env);
   return {
     ...testDeps,
@@ -72,4 +75,26 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The local API server compiles the AmaltheaSession schema on its first write of one (2 to 4 s on
+ * a busy machine; a real one does it when the CRD is installed). Done here, with no client
+ * timeout, so that the service's upstream timeout bounds the service's calls alone.
+ */
+export async function warmAmaltheaSessionSchema(cluster: LocalCluster): Promise<void> {
+  const res = await fetch(
+    `${cluster.url}/apis/amalthea.dev/v1alpha1/namespaces/renku/amaltheasessions`,
+    {
+      method: "POST",
+      headers: { authorization: `Bearer ${LOCAL_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        apiVersion: "amalthea.dev/v1alpha1",
+        kind: "AmaltheaSession",
+        metadata: { name: "schema-warm-up" },
+        spec: { hibernated: "not a boolean" },
+      }),
+    },
+  );
+  if (res.status !== 422) throw new Error(`schema warm-up: expected 422, got ${res.status}`);
 }
