@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
+import { k8sCalls as calls } from "../../helpers/k8s-calls.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
@@ -51,13 +52,7 @@ afterAll(async () => {
 });
 
 /** Kubernetes requests made while `fn` runs. */
-async function k8sCalls(fn: () => Promise<unknown>) {
-  const start = stack.cluster.requests.length;
-  await fn();
-  return stack.cluster.requests
-    .slice(start)
-    .map((r) => `${r.verb} ${r.subresource ? `${r.resource}/${r.subresource}` : r.resource}`);
-}
+const k8sCalls = (fn: () => Promise<unknown>) => calls(stack.cluster, fn);
 
 describe("GET /servers", () => {
   const names = async (query?: Record<string, string>) => {
