@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { type CrcDouble, startCrcDouble } from "../local/crc/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
 import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
@@ -16,6 +17,8 @@ import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
 export interface SessionStack extends TestDeps {
   cluster: LocalCluster;
   gitlab: GitLabDouble;
+  /** The resource-pool double (NB_CRC_URL), when asked for with `crc: true`. */
+  crc: CrcDouble | undefined;
   seed: Seed;
   /** The registry that plays the GitLab registry (NB_GIT__REGISTRY): open, seeded with commit images. */
   registryHost: string;
@@ -28,17 +31,20 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Scales the git proxy's grace period of a held stop (startLocalCluster's graceScale). */
   graceScale?: number;
+  /** Also start the resource-pool double (test/local/crc) and point NB_CRC_URL at it. */
+  crc?: boolean;
 }
 
 export async function startSessionStack(opts: StackOptions = {}): Promise<SessionStack> {
   const registries = inject("registries");
   const seed = loadSeed();
-  const [cluster, gitlab] = await Promise.all([
+  const [cluster, gitlab, crc] = await Promise.all([
     startLocalCluster({
       timing: opts.timing ?? "instant",
       ...(opts.graceScale !== undefined ? { graceScale: opts.graceScale } : {}),
     }),
     startGitLabDouble({ seed }),
+    opts.crc ? startCrcDouble() : undefined,
   ]);
   // Sessions push their autosaves to, and restore them from, the GitLab double.
   cluster.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
@@ -56,6 +62,7 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     NB_REGISTRY__PLAIN_HTTP_HOSTS: JSON.stringify(hosts),
     NB_SESSIONS__DEFAULT_IMAGE: `${registries.open.host}/renku/singleuser:latest`,
     NB_UPSTREAM_TIMEOUT_MS: "5000",
+    ...(crc ? { NB_CRC_URL: crc.url } : {}),
     ...opts.env,
   };
   if (env.NB_AMALTHEA__BACKEND && env.NB_AMALTHEA__BACKEND !== "jupyterserver") {
@@ -66,12 +73,13 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     ...testDeps,
     cluster,
     gitlab,
+    crc,
     seed,
     registryHost: registries.open.host,
     env,
     stop: async () => {
       installTestDeps(undefined);
-      await Promise.all([cluster.stop(), gitlab.stop()]);
+      await Promise.all([cluster.stop(), gitlab.stop(), crc?.stop()]);
       await rm(dir, { recursive: true, force: true });
     },
   };

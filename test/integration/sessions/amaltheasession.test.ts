@@ -5,27 +5,21 @@
  * creates beside a session and that go with it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { amaltheaSessions } from "../../helpers/backends.js";
+import { amaltheaSessions, KITS } from "../../helpers/backends.js";
 import { k8sCalls as calls } from "../../helpers/k8s-calls.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
 import { sessionsApi } from "./api.js";
 import { CLIMATE, launch } from "./launch.js";
 
 const alice = registeredHeaders({ username: "alice" });
 const asAlice = sessionsApi(alice);
 let stack: SessionStack;
-let crc: CrcDouble;
 let climate: string;
 let hello: string;
 
 beforeAll(async () => {
-  crc = await startCrcDouble();
-  stack = await startSessionStack({
-    timing: "instant",
-    env: { NB_CRC_URL: crc.url, NB_AMALTHEA__BACKEND: "amaltheasession" },
-  });
+  stack = await startSessionStack({ timing: "instant", crc: true, env: KITS.amaltheasession.env });
   climate = (
     await launch(stack, {
       headers: alice,
@@ -38,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
-  await crc?.stop();
 });
 
 const k8sCalls = (fn: () => Promise<unknown>) => calls(stack.cluster, fn);

@@ -9,7 +9,6 @@ import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { k8sCalls as calls } from "../../helpers/k8s-calls.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
 import { sessionsApi } from "./api.js";
 import { CLIMATE, HELLO, launch } from "./launch.js";
 
@@ -22,7 +21,6 @@ const asAnon = sessionsApi(anon);
 const nobody = sessionsApi({});
 
 let stack: SessionStack;
-let crc: CrcDouble;
 /** alice: hello-world master, hello-world feature/plots, climate-model main. */
 let master: string;
 let feature: string;
@@ -30,8 +28,7 @@ let climate: string;
 let bobs: string;
 
 beforeAll(async () => {
-  crc = await startCrcDouble();
-  stack = await startSessionStack({ timing: "instant", env: { NB_CRC_URL: crc.url } });
+  stack = await startSessionStack({ timing: "instant", crc: true });
   master = (await launch(stack, { headers: alice })).metadata.name;
   feature = (
     await launch(stack, { headers: alice, branch: "feature/plots", commitSha: HELLO.feature })
@@ -48,7 +45,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
-  await crc?.stop();
 });
 
 /** Kubernetes requests made while `fn` runs. */
@@ -274,7 +270,7 @@ describe("PATCH resource_class_id with the resource-pool service", () => {
     expect(js?.metadata.labels["renku.io/quota"]).toBe("gpu-quota");
     const sts = await stack.deps.k8s.getStatefulSet(climate);
     expect(sts?.spec?.template.spec?.priorityClassName).toBe("gpu-quota");
-    expect(crc.calls.at(-1)).toMatchObject({ user: "alice", authorized: true });
+    expect(stack.crc?.calls.at(-1)).toMatchObject({ user: "alice", authorized: true });
   });
 
   it("back to a public class drops the quota label for the public pool's", async () => {
