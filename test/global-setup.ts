@@ -1,6 +1,8 @@
 /** Starts what the whole suite shares. Each stand-in registers its own start here as it lands. */
 import type { TestProject } from "vitest/node";
+import { pushSeedImages } from "./local/registry/index.js";
 import { startSuiteRegistries } from "./local/registry/suite.js";
+import { loadSeed } from "./local/seed.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
@@ -9,6 +11,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // test files read their URLs with inject("registries").
     const registries = await startSuiteRegistries();
     stops.push(registries.stop);
+    // The seed's commit images, which every session stack (test/helpers/stack.ts) launches from:
+    // pushed once here rather than by each stack (about a second each).
+    await pushSeedImages(registries.registries.open.url, loadSeed().images ?? []);
     project.provide("registries", registries.registries);
   } catch (e) {
     for (const stop of stops.reverse()) await stop();

@@ -5,7 +5,7 @@ import { type RouteDef, routePath } from "./route.js";
 const toRegExp = (path: string, greedy = false) =>
   new RegExp(
     `^${path
-      .split(/(\{[^}]+\})/)
+      .split(/(\{[^{}]+\})/)
       .map((part) =>
         part.startsWith("{")
           ? greedy

@@ -7,6 +7,7 @@ import type { Deps } from "../../lib/adapters/deps.js";
 import type { AmaltheaSession } from "../../lib/backends/amaltheasession/types.js";
 import type { JupyterServer } from "../../lib/backends/jupyterserver/types.js";
 import { AMALTHEA_SESSIONS } from "../../lib/backends/select.js";
+import type { KubeObject, NamespaceClient } from "../../lib/k8s/namespace-client.js";
 
 export const BACKENDS = ["jupyterserver", "amaltheasession"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -31,11 +32,18 @@ export interface BackendKit {
   stopHoldSeconds: number;
   /** Every container GET /logs reads for a running session. */
   logContainers(kind: "registered" | "anonymous"): string[];
+  /** The cluster client for the session's custom resource (list, get, delete as stored). */
+  repository(deps: Deps): NamespaceClient<StoredResource>;
   /** A merge patch of the session's resource, as a user's tools or the operator would write. */
   patchMerge(deps: Deps, name: string, body: Record<string, unknown>): Promise<unknown>;
   /** The stored resource: is it asked to hibernate, and the env each of its containers gets. */
   stored(deps: Deps, name: string): Promise<StoredSession | undefined>;
 }
+
+/** What both custom resources store alike. */
+export type StoredResource = KubeObject & {
+  metadata: { deletionTimestamp?: string; annotations?: Record<string, string | null> };
+};
 
 export interface StoredSession {
   /** The resource's metadata and spec, as stored. */
@@ -66,6 +74,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     sessionContainer: "jupyter-server",
     sidecarProxy: "services",
     stopHoldSeconds: 600,
+    repository: (deps) => deps.k8s,
     patchMerge: (deps, name, body) => deps.k8s.patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
@@ -94,6 +103,7 @@ export const KITS: Record<BackendName, BackendKit> = {
     sessionContainer: "amalthea-session",
     sidecarProxy: "pods",
     stopHoldSeconds: 30,
+    repository: (deps) => amaltheaSessions(deps),
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"

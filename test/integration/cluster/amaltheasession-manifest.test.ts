@@ -16,6 +16,7 @@ import { loadConfig } from "../../../lib/config/load.js";
 import { clusterAccess } from "../../../lib/k8s/cluster.js";
 import { createNamespaceClient } from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/obs/log.js";
+import { warmAmaltheaSessionSchema } from "../../helpers/stack.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { anonymous, manifestInput, registered, resources } from "../../unit/sessions/fixtures.js";
 
@@ -43,6 +44,8 @@ beforeAll(async () => {
   cluster = await startLocalCluster({ timing: "manual" });
   kubeconfig = join(mkdtempSync(join(tmpdir(), "nb-ams-")), "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);
+  // The schema compiles on the first AmaltheaSession write: not inside the first case's timeout.
+  await warmAmaltheaSessionSchema(cluster);
 });
 afterAll(async () => {
   await cluster?.stop();

@@ -1,11 +1,18 @@
-/** Each sample event in events/ runs through its real handler and gets a documented answer. */
+/**
+ * Each sample event in events/ runs through its real handler against the live stand-ins and gets
+ * exactly the documented answer: as shipped (a fake, unsigned ID token: 401 where a user is
+ * needed), and with a seeded user's real headers (the event's path, query and body unchanged).
+ */
 import { readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
+import type { LambdaHandler } from "../../../lib/http/handler.js";
+import { withTestDeps } from "../../helpers/deps.js";
 import { lambdaContext } from "../../helpers/events.js";
+import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { registeredHeaders } from "../../helpers/users.js";
 
 const fns = (
   parse(readFileSync("serverless.yml", "utf8")) as {
@@ -13,43 +20,92 @@ const fns = (
   }
 ).functions;
 
+/** status, and the error code when the answer is an error with a body. */
+type Answer = [status: number, code?: number];
+const OPEN: Record<string, Answer> = {
+  docs: [200],
+  health: [200],
+  notFound: [404, 1404],
+  serverOptions: [200],
+  spec: [200],
+  version: [200],
+};
+const AS_SHIPPED: Record<string, Answer> = {
+  ...OPEN,
+  autosavesDelete: [401, 1401],
+  autosavesList: [401, 1401],
+  images: [401, 1401],
+  logs: [401, 1401],
+  serversCreate: [401, 1401],
+  serversDelete: [401, 1401],
+  serversEvents: [401, 1401],
+  serversGet: [401, 1401],
+  serversList: [401, 1401],
+  serversPatch: [401, 1401],
+};
+// The samples name jane.doe's session and a commit the seed does not hold: alice gets 404s.
+const AS_ALICE: Record<string, Answer> = {
+  ...OPEN,
+  autosavesDelete: [404, 1404],
+  autosavesList: [200],
+  // By contract an image that cannot be found is a 404 with an empty body.
+  images: [404],
+  logs: [404, 1404],
+  serversCreate: [404, 1404],
+  serversDelete: [404, 1404],
+  serversEvents: [404, 1404],
+  serversGet: [404, 1404],
+  serversList: [200],
+  serversPatch: [404, 1404],
+};
+
+const httpEvents = readdirSync("events")
+  .filter((f) => f.endsWith(".json") && f !== "autosaveCleanup.json")
+  .map((f) => f.replace(/\.json$/, ""))
+  .sort();
+
+async function run(name: string, headers: Record<string, string> = {}) {
+  const [file] = (fns[name]?.handler ?? "").split(".");
+  const mod = (await import(/* @vite-ignore */ pathToFileURL(resolve(`${file}.ts`)).href)) as {
+    main: LambdaHandler;
+  };
+  const event = JSON.parse(readFileSync(`events/${name}.json`, "utf8"));
+  event.headers = { ...event.headers, ...headers };
+  return (await withTestDeps(mod.main)(event, lambdaContext())) as {
+    statusCode: number;
+    body?: string;
+  };
+}
+
 describe("sample events", () => {
-  beforeAll(() =>
-    useTestDeps({
-      NB_ANONYMOUS_SESSIONS_ENABLED: "true",
-      // Nothing listens here: endpoints that need the cluster must still answer in the error format.
-      NB_K8S__KUBECONFIG: "/nonexistent/kubeconfig",
-      NB_GIT__URL: "http://127.0.0.1:9",
-      NB_UPSTREAM_TIMEOUT_MS: "500",
-    }),
-  );
-  afterAll(() => installTestDeps(undefined));
+  let stack: SessionStack;
+  beforeAll(async () => {
+    stack = await startSessionStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
 
-  const httpEvents = readdirSync("events")
-    .filter((f) => f.endsWith(".json") && f !== "autosaveCleanup.json")
-    .map((f) => f.replace(/\.json$/, ""));
+  it("every sample event has a handler and an expected answer", () => {
+    for (const name of httpEvents) expect(fns[name], name).toBeDefined();
+    expect(Object.keys(AS_SHIPPED).sort()).toEqual(httpEvents);
+    expect(Object.keys(AS_ALICE).sort()).toEqual(httpEvents);
+  });
 
-  it.each(httpEvents)("%s", async (name) => {
-    const fn = fns[name];
-    expect(fn, name).toBeDefined();
-    const [file] = (fn?.handler ?? "").split(".");
-    const mod = (await import(/* @vite-ignore */ pathToFileURL(resolve(`${file}.ts`)).href)) as {
-      main: (
-        e: unknown,
-        c: unknown,
-      ) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>;
-    };
-    const event = JSON.parse(readFileSync(`events/${name}.json`, "utf8"));
-    const result = await mod.main(event, lambdaContext());
-    expect(result.statusCode).toBeGreaterThanOrEqual(200);
-    // GET /images answers 404 with an empty body by contract; every other error carries one.
-    if (result.statusCode >= 400 && !(name === "images" && result.statusCode === 404)) {
-      const body = JSON.parse(result.body ?? "{}");
-      expect(body.error.code, result.body).toBeTypeOf("number");
-      expect(body.error.message).toBeTypeOf("string");
-    }
+  const check = (result: { statusCode: number; body?: string }, [status, code]: Answer) => {
+    expect(result.statusCode, result.body).toBe(status);
+    if (code !== undefined) expect(JSON.parse(result.body ?? "{}").error.code).toBe(code);
+    else if (status >= 400) expect(result.body ?? "").toBe("");
     // Fake credentials from the event never come back.
     expect(result.body ?? "").not.toContain("fake-gitlab-token");
     expect(result.body ?? "").not.toContain("fake-access-token");
+  };
+
+  it.each(httpEvents)("%s as shipped", async (name) => {
+    check(await run(name), AS_SHIPPED[name] as Answer);
+  });
+
+  it.each(httpEvents)("%s as a seeded user", async (name) => {
+    check(await run(name, registeredHeaders({ username: "alice" })), AS_ALICE[name] as Answer);
   });
 });

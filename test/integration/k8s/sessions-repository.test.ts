@@ -20,6 +20,7 @@ import {
   type NamespaceClient,
 } from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/obs/log.js";
+import { warmAmaltheaSessionSchema } from "../../helpers/stack.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { deniedRequests, loadRbac, unusedGrants } from "./rbac.js";
 
@@ -88,6 +89,8 @@ beforeAll(async () => {
   await cluster.writeKubeconfig(path);
   config = loadConfig({ ...BASE, KUBECONFIG: path, NB_UPSTREAM_TIMEOUT_MS: "1500" });
   repo = createNamespaceClient<Server>({ access: clusterAccess(config.k8s), config, log });
+  // Compiled on first use: warmed here so that the client's 1.5 s bounds the client alone.
+  await warmAmaltheaSessionSchema(cluster);
 });
 
 afterAll(async () => {
@@ -217,8 +220,22 @@ describe("the session's pod, logs, events and StatefulSet", () => {
 
   it("lists events about an object", async () => {
     const events = await repo.listEvents("running-0");
-    expect(Array.isArray(events)).toBe(true);
+    // The scheduler's and the kubelet's start of the pod (the API does not order them).
+    expect(events.map((e) => e.reason).sort()).toEqual([
+      "Created",
+      "Created",
+      "Pulled",
+      "Pulled",
+      "Pulling",
+      "Scheduled",
+      "Started",
+      "Started",
+    ]);
+    expect(events.find((e) => e.reason === "Scheduled")?.message).toBe(
+      "Successfully assigned renku/running-0 to local-node-1",
+    );
     for (const e of events) expect(e.involvedObject.name).toBe("running-0");
+    expect(await repo.listEvents("ghost-0")).toEqual([]);
   });
 
   it("reads and json-patches the StatefulSet; a missing one is ignored", async () => {
@@ -393,7 +410,8 @@ describe("pod proxy", () => {
     const err = await appErrorOf(
       repo.postPodProxy("lonely-0", 4000, "/sessions/lonely/sidecar/jsonrpc", {}, 500),
     );
-    expect(err.status).toBeGreaterThanOrEqual(500);
+    // The API server answers 503 when nothing listens behind the proxy.
+    expect([err.status, err.code]).toEqual([503, 3503]);
     expect(cluster.requests.slice(before)).toEqual([
       expect.objectContaining({
         method: "POST",
@@ -429,7 +447,8 @@ describe("service proxy", () => {
         500,
       ),
     );
-    expect(err.status).toBeGreaterThanOrEqual(500);
+    // The API server answers 503 when nothing listens behind the proxy.
+    expect([err.status, err.code]).toEqual([503, 3503]);
     expect(cluster.requests.slice(before)).toEqual([
       expect.objectContaining({
         method: "POST",

@@ -7,25 +7,24 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
+import type { CrcDouble } from "../../local/crc/index.js";
 import { helloBody, launch, opsAt, STS } from "./helpers.js";
 
-let crc: CrcDouble;
 let stack: SessionStack;
+let crc: CrcDouble;
 const alice = registeredHeaders({ username: "alice" });
 const bob = registeredHeaders({ username: "bob" });
 const carol = registeredHeaders({ username: "carol" });
 
 beforeAll(async () => {
-  crc = await startCrcDouble();
-  stack = await startSessionStack({ env: { NB_CRC_URL: crc.url, NB_UPSTREAM_TIMEOUT_MS: "3000" } });
+  stack = await startSessionStack({ crc: true, env: { NB_UPSTREAM_TIMEOUT_MS: "3000" } });
+  crc = stack.crc as CrcDouble;
 });
 afterEach(() => {
   crc.clearFaults();
 });
 afterAll(async () => {
   await stack?.stop();
-  await crc?.stop();
 });
 
 const stored = async (res: { json: unknown }) =>

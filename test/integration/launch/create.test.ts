@@ -270,9 +270,13 @@ describe("a registered launch", () => {
         // Branch and commit by the project's path, so they need not wait for its id.
         "GET /api/v4/projects/renku-demo%2Fhello-world/repository/branches/master",
         `GET /api/v4/projects/renku-demo%2Fhello-world/repository/commits/${HELLO.commit}`,
-        // The autosave clean-up: the list, then per own autosave a merge base (and a delete).
+        // The autosave clean-up: the list, then per own autosave a merge base, and a delete of
+        // each whose root is an ancestor of the launched commit (both of alice's seeded ones).
         "GET /api/v4/projects/1001/repository/branches",
-        ...counts.gitlab.filter((c) => c.includes("merge_base") || c.startsWith("DELETE")),
+        "GET /api/v4/projects/1001/repository/merge_base",
+        "GET /api/v4/projects/1001/repository/merge_base",
+        "DELETE /api/v4/projects/1001/repository/branches/renku%2Fautosave%2Falice%2Fmaster%2F41e286a%2F8ae5118",
+        "DELETE /api/v4/projects/1001/repository/branches/renku%2Fautosave%2Falice%2Fmaster%2F9b1eb29%2F9be9409",
       ].sort(),
     );
     expect(counts.registry).toBe(1);

@@ -89,12 +89,13 @@ describe("EMF lines of real invocations", () => {
       commit_sha: "4800fe13623630e5d59a42b4d28079714ace0edc",
     });
     stack.cluster.faults.clear();
-    expect(result.status).toBeGreaterThanOrEqual(500);
-    const code = String(result.json.error.code);
+    // A refused create: 500 code 3002 (the reference's "Cannot start the session").
+    expect(result.status).toBe(500);
+    expect(result.json.error.code).toBe(3002);
     expect(line).toMatchObject({
       outcome: "server_error",
-      errorCode: code,
-      errorFamily: `${code[0]}xxx`,
+      errorCode: "3002",
+      errorFamily: "3xxx",
     });
     expect(metric(line, "LaunchesFailed").value).toBe(1);
     expect(metric(line, "Failures")).toMatchObject({

@@ -12,16 +12,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { errorBody } from "../../../lib/api/requests.js";
 import { authenticate } from "../../../lib/auth/authenticate.js";
 import type { Response } from "../../helpers/events.js";
+import { fuzzSeed } from "../../helpers/fuzz-seed.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { gitCredentials, registeredHeaders } from "../../helpers/users.js";
 import { type RegistryProxy, startRegistryProxy } from "../../local/registry/index.js";
 import { type Call, call, ENDPOINTS, type Endpoint } from "./endpoints.js";
 
-const SEED = process.env.FUZZ_SEED
-  ? Number(process.env.FUZZ_SEED)
-  : Date.now() ^ (Math.random() * 0x7fffffff);
 /** Cases per endpoint; 14 endpoints x 750 > 10,000 in all. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 750);
+const SEED = fuzzSeed(`reliability/fuzz.test.ts, ${RUNS} runs per endpoint`);
 const BIG = "x".repeat(1024 * 1024);
 const TEN_KB = "n".repeat(10 * 1024);
 
@@ -38,7 +37,6 @@ beforeAll(async () => {
       NB_LOG_LEVEL: "debug",
     },
   });
-  console.log(`fuzz seed: ${SEED} (replay with FUZZ_SEED=${SEED}), ${RUNS} runs per endpoint`);
 });
 
 afterAll(async () => {

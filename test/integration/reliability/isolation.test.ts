@@ -110,11 +110,13 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
           const w = writes();
           const { e, c } = make(name);
           const res = await call(e, { ...c, headers });
-          if (who.includes("anonymous") && op === "patch") {
+          if ("renku-auth-anon-id" in headers && op === "patch") {
             // Anonymous callers cannot PATCH at all (422, code 3007), whoever owns the name.
-            expect([404, 422]).toContain(res.status);
+            expect(res.status, res.text).toBe(422);
+            expect(res.json.error.code).toBe(3007);
           } else {
             expect(res.status, res.text).toBe(404);
+            expect(res.json.error.code).toBe(1404);
           }
           expect(res.text).not.toContain(secretOf[owner]);
           expect(writes()).toBe(w);

@@ -107,6 +107,31 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       expect((await post(bob, "b6")).status).toBe(429);
     });
 
+    it("a failed create gives its place back: the user still launches up to the limit, and nothing is left", async () => {
+      const frank = registeredHeaders({ username: "frank", gitToken: "glpat-bob-secret" });
+      // The cluster refuses two creates.
+      stack.cluster.faults.inject({
+        method: "POST",
+        pathPattern: new RegExp(kit.plural),
+        kind: "500",
+        times: 2,
+      });
+      const failed = [await post(frank, "b20"), await post(frank, "b21")];
+      stack.cluster.faults.clear();
+      expect(failed.map((r) => [r.status, r.json.error.code])).toEqual([
+        [500, 3002],
+        [500, 3002],
+      ]);
+      expect(await list(frank)).toEqual([]);
+      expect(await kit.repository(stack.deps).listForUser("frank")).toEqual([]);
+      // Neither failure holds a place: the limit is still the whole limit.
+      const res = [];
+      for (let i = 22; i < 22 + PER_USER + 1; i++) res.push(await post(frank, `b${i}`));
+      expect(res.map((r) => r.status)).toEqual([201, 201, 201, 429]);
+      expect(res[PER_USER]?.json.error.code).toBe(1429);
+      expect(await list(frank)).toHaveLength(PER_USER);
+    });
+
     it("50 concurrent POSTs past a limit of 3 give exactly 3 sessions", async () => {
       const dave = registeredHeaders({ username: "dave" });
       const res = await Promise.all(Array.from({ length: 50 }, (_, i) => post(dave, `b${i}`)));

@@ -54,6 +54,21 @@ describe("an anonymous AmaltheaSession", () => {
     expect(r.text).not.toContain(GATEWAY_COOKIE);
   });
 
+  it("never writes the gateway's cookie to the logs (D21), at debug level, nor any part of it", async () => {
+    const from = stack.logs.length;
+    const r = await launch({
+      ...anonHeaders("anon-cookie2"),
+      cookie: `theme=dark; _renku_session=${GATEWAY_COOKIE}`,
+    });
+    expect(r.status, r.text).toBe(201);
+    const written = stack.logs.slice(from).join("");
+    // The launch was logged (so the check below reads real lines)...
+    expect(written).toContain(r.json.name);
+    // ...and neither the cookie nor either of its two signed halves is in them.
+    for (const part of [GATEWAY_COOKIE, ...GATEWAY_COOKIE.split("|")])
+      expect(written).not.toContain(part);
+  });
+
   it("without the cookie (a client other than the browser), the anonymous id is the token", async () => {
     const r = await launch(anonHeaders("anon-nocookie1"));
     expect(r.status, r.text).toBe(201);

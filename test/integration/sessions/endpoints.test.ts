@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
+import { k8sCalls as calls } from "../../helpers/k8s-calls.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
 import { sessionsApi } from "./api.js";
 import { CLIMATE, HELLO, launch } from "./launch.js";
 
@@ -21,7 +21,6 @@ const asAnon = sessionsApi(anon);
 const nobody = sessionsApi({});
 
 let stack: SessionStack;
-let crc: CrcDouble;
 /** alice: hello-world master, hello-world feature/plots, climate-model main. */
 let master: string;
 let feature: string;
@@ -29,8 +28,7 @@ let climate: string;
 let bobs: string;
 
 beforeAll(async () => {
-  crc = await startCrcDouble();
-  stack = await startSessionStack({ timing: "instant", env: { NB_CRC_URL: crc.url } });
+  stack = await startSessionStack({ timing: "instant", crc: true });
   master = (await launch(stack, { headers: alice })).metadata.name;
   feature = (
     await launch(stack, { headers: alice, branch: "feature/plots", commitSha: HELLO.feature })
@@ -47,17 +45,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
-  await crc?.stop();
 });
 
 /** Kubernetes requests made while `fn` runs. */
-async function k8sCalls(fn: () => Promise<unknown>) {
-  const start = stack.cluster.requests.length;
-  await fn();
-  return stack.cluster.requests
-    .slice(start)
-    .map((r) => `${r.verb} ${r.subresource ? `${r.resource}/${r.subresource}` : r.resource}`);
-}
+const k8sCalls = (fn: () => Promise<unknown>) => calls(stack.cluster, fn);
 
 describe("GET /servers", () => {
   const names = async (query?: Record<string, string>) => {
@@ -279,7 +270,7 @@ describe("PATCH resource_class_id with the resource-pool service", () => {
     expect(js?.metadata.labels["renku.io/quota"]).toBe("gpu-quota");
     const sts = await stack.deps.k8s.getStatefulSet(climate);
     expect(sts?.spec?.template.spec?.priorityClassName).toBe("gpu-quota");
-    expect(crc.calls.at(-1)).toMatchObject({ user: "alice", authorized: true });
+    expect(stack.crc?.calls.at(-1)).toMatchObject({ user: "alice", authorized: true });
   });
 
   it("back to a public class drops the quota label for the public pool's", async () => {

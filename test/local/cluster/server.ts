@@ -150,9 +150,9 @@ function proxyVerb(method: string): string {
 }
 
 /** Every API request (failed and faulted ones too), for RBAC checks and retry counting. */
-function record(ctx: ServerContext, method: string, url: URL): void {
+function record(ctx: ServerContext, method: string, url: URL): RecordedRequest | undefined {
   const r = route(url.pathname);
-  if (r.kind !== "object") return;
+  if (r.kind !== "object") return undefined;
   const rec: RecordedRequest = {
     method,
     path: url.pathname,
@@ -166,18 +166,25 @@ function record(ctx: ServerContext, method: string, url: URL): void {
   if (r.namespace) rec.namespace = r.namespace;
   if (r.name) rec.name = r.name;
   ctx.requests.push(rec);
+  return rec;
 }
 
 export function handler(ctx: ServerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://local");
     const method = (req.method ?? "GET").toUpperCase();
-    record(ctx, method, url);
+    const rec = record(ctx, method, url);
+    // A connection closed before the whole answer went out: the client gave up, or a fault cut it.
+    res.on("close", () => {
+      if (rec && !res.writableFinished) rec.unanswered = true;
+    });
     const fault = ctx.faults.take(method, url.pathname + url.search);
     if (fault && (await applyFault(fault, req, res))) return;
+    const drop = fault === "drop-answer";
     let slow = fault === "slow-body";
     const pretty = parseBool(url.searchParams.get("pretty"));
     const respond = (code: number, raw: unknown, ct?: string) => {
+      if (drop) return void req.socket.destroy();
       // `pretty` indents JSON bodies as json.Indent does; logs are text and stay as they are.
       const body = pretty && typeof raw !== "string" ? JSON.stringify(raw, null, 2) : raw;
       if (!slow) return send(res, code, body, ct);
@@ -195,7 +202,8 @@ export function handler(ctx: ServerContext) {
       const body = await readBody(req);
       await serve(ctx, req, res, method, url, body, respond);
     } catch (err) {
-      if (err instanceof KubeError) sendStatus(res, err);
+      if (drop) req.socket.destroy();
+      else if (err instanceof KubeError) sendStatus(res, err);
       else sendStatus(res, internalError(err instanceof Error ? err.message : String(err)));
     }
   };

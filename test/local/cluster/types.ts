@@ -64,6 +64,8 @@ export interface RecordedRequest {
   subresource?: string;
   namespace?: string;
   name?: string;
+  /** The connection closed before the whole answer was sent (a client's timeout, a fault). */
+  unanswered?: true;
 }
 
 export type Timing = "manual" | "instant" | { stepMs: number };

@@ -1,26 +1,9 @@
 /** The resource-pool client's wire format and error mapping, over a fake fetch. */
 import { describe, expect, it } from "vitest";
 import { CRC_UNEXPECTED_MESSAGE, createCrcClient } from "../../../lib/crc/index.js";
+import { POOLS } from "../../helpers/pools.js";
 
-const pool = {
-  id: 1,
-  name: "p",
-  default: true,
-  quota: null,
-  classes: [
-    {
-      id: 1,
-      name: "c",
-      cpu: 0.5,
-      memory: 1,
-      gpu: 0,
-      max_storage: 10,
-      default_storage: 1,
-      default: true,
-      matching: false,
-    },
-  ],
-};
+const [pool] = POOLS;
 
 function fakeFetch(answer: () => Response | Promise<Response>) {
   const seen: { url: string; headers: Record<string, string> }[] = [];

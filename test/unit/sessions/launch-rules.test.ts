@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { logContainers } from "../../../lib/backends/jupyterserver/server-status.js";
 import { isOwnedBy, ownerSelector, podName } from "../../../lib/backends/pod/ownership.js";
-import type { ResourcePool } from "../../../lib/crc/types.js";
 import type { AppError } from "../../../lib/errors.js";
 import {
   commitImage,
@@ -9,6 +8,7 @@ import {
   missingResourcesError,
   resolveLaunchResources,
 } from "../../../lib/sessions/launch-rules.js";
+import { POOLS } from "../../helpers/pools.js";
 import { anonymous, project, registered, testConfig } from "./fixtures.js";
 import { storedServer } from "./js-fixture.js";
 
@@ -45,38 +45,7 @@ describe("missingResourcesError", () => {
 
 describe("resolveLaunchResources (D16)", () => {
   const crc = testConfig({ NB_CRC_URL: "http://crc.local/api/data" });
-  const pools: ResourcePool[] = [
-    {
-      id: 1,
-      name: "default",
-      default: true,
-      quota: null,
-      classes: [
-        {
-          id: 1,
-          name: "small",
-          cpu: 0.5,
-          memory: 1,
-          gpu: 0,
-          max_storage: 10,
-          default_storage: 1,
-          default: true,
-          matching: true,
-        },
-        {
-          id: 2,
-          name: "large",
-          cpu: 2,
-          memory: 8,
-          gpu: 0,
-          max_storage: 50,
-          default_storage: 5,
-          default: false,
-          matching: true,
-        },
-      ],
-    },
-  ];
+  const pools = POOLS;
 
   it("static options when no resource-pool service is configured", () => {
     expect(resolveLaunchResources(testConfig(), { storageGb: 10 }, undefined)).toMatchObject({
@@ -87,9 +56,9 @@ describe("resolveLaunchResources (D16)", () => {
 
   it("by class id, with the class's default storage", () => {
     expect(resolveLaunchResources(crc, { resourceClassId: 2 }, pools)).toMatchObject({
-      cpu: 2,
-      memory: 8e9,
-      storage: 5e9,
+      cpu: 1,
+      memory: 2e9,
+      storage: 2e9,
       resourceClassId: 2,
       defaultUrl: "/lab",
     });
@@ -98,10 +67,10 @@ describe("resolveLaunchResources (D16)", () => {
   it("legacy serverOptions by best match, unspecified quantities counting as zero", () => {
     const r = resolveLaunchResources(
       crc,
-      { serverOptions: { mem_request: "4G" }, defaultUrl: "/rstudio" },
+      { serverOptions: { mem_request: "2G" }, defaultUrl: "/rstudio" },
       pools,
     );
-    expect(r).toMatchObject({ resourceClassId: 2, storage: 5e9, defaultUrl: "/rstudio" });
+    expect(r).toMatchObject({ resourceClassId: 2, storage: 2e9, defaultUrl: "/rstudio" });
     expect(
       resolveLaunchResources(crc, { serverOptions: { cpu_request: "0.2" } }, pools).resourceClassId,
     ).toBe(1);
@@ -119,7 +88,7 @@ describe("resolveLaunchResources (D16)", () => {
     // 40 GB would fit no class's default storage; the legacy schema's 1 GB does.
     expect(
       resolveLaunchResources(crc, { serverOptions: { cpu_request: 1 }, storageGb: 40 }, pools),
-    ).toMatchObject({ resourceClassId: 2, storage: 5e9 });
+    ).toMatchObject({ resourceClassId: 2, storage: 2e9 });
   });
 
   it("otherwise the default class with the requested storage", () => {

@@ -8,51 +8,10 @@ import {
   selectByClassId,
   selectDefault,
 } from "../../../lib/sessions/resource-classes.js";
+import { cls, POOLS } from "../../helpers/pools.js";
 
-const cls = (id: number, over: Partial<ResourcePool["classes"][number]> = {}) => ({
-  id,
-  name: `class-${id}`,
-  cpu: 1,
-  memory: 2,
-  gpu: 0,
-  max_storage: 20,
-  default_storage: 2,
-  default: false,
-  matching: true,
-  ...over,
-});
+const pools = POOLS;
 
-const pools: ResourcePool[] = [
-  {
-    id: 1,
-    name: "public",
-    default: true,
-    quota: null,
-    classes: [
-      cls(1, { default: true, cpu: 0.5, memory: 1, max_storage: 10, default_storage: 1 }),
-      cls(2),
-    ],
-  },
-  {
-    id: 2,
-    name: "gpu pool",
-    default: false,
-    quota: { id: "gpu-quota", cpu: 10, memory: 100, gpu: 4 },
-    idle_threshold: 3600,
-    hibernation_threshold: 7200,
-    classes: [
-      cls(3, {
-        cpu: 4,
-        memory: 16,
-        gpu: 1,
-        max_storage: 100,
-        tolerations: ["gpu"],
-        node_affinities: [{ key: "gpu-node", required_during_scheduling: true }],
-      }),
-      cls(4, { cpu: 8, memory: 32, gpu: 2, max_storage: 200, matching: false }),
-    ],
-  },
-];
 const opts = { defaultUrl: "/lab", lfsAutoFetch: false };
 
 function errorOf(fn: () => unknown): AppError {
