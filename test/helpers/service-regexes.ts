@@ -89,7 +89,7 @@ function recordBuilt(fn: () => void): RegExp[] {
  */
 export const BUILDERS: Record<string, () => void> = {
   // The catch-all's 404/405 match: one pattern per route of the table, greedy ones included.
-  "lib/http/match.ts": () => {
+  "lib/api/match.ts": () => {
     allowedMethods(Object.values(PATHS), "/notebooks", "/notebooks/servers");
   },
 };
