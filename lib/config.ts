@@ -156,19 +156,19 @@ export const DEFAULT_SERVER_DEFAULTS = {
   lfs_auto_fetch: false,
 } as const;
 
-/** The stage that runs on a developer's machine (offline, invoke local, tests): not strict. */
+/** The stage that runs on a developer's machine (offline, invoke local, tests): the one not strict. */
 export const LOCAL_STAGE = "local";
 
 const schema = z.strictObject({
   /**
-   * The deployment stage (serverless.yml passes `sls:stage`). Every stage but "local" is strict:
-   * it needs ID-token verification or an explicit NB_AUTH__TRUST_GATEWAY (see loadConfig).
+   * The deployment stage (serverless.yml passes `sls:stage`). Only a stage named "local" is not
+   * strict; unset or empty is strict too: it needs ID-token verification or an explicit
+   * NB_AUTH__TRUST_GATEWAY (see loadConfig).
    */
-  stage: z._default(
+  stage: z.optional(
     z
       .string()
       .check(z.regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (letters, digits, '-')")),
-    LOCAL_STAGE,
   ),
   service_prefix: z._default(
     z.string().check(z.regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")),
@@ -443,7 +443,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError(problems);
 }
 
-/** Strict mode: a non-local stage verifies ID tokens fully, or says it trusts the gateway. */
+/** Strict mode: every stage but "local" (unset included) verifies ID tokens fully, or says it trusts the gateway. */
 export function strictModeProblems(config: Config): string[] {
   if (config.stage === LOCAL_STAGE || config.auth.trust_gateway) return [];
   const missing = (
@@ -455,7 +455,7 @@ export function strictModeProblems(config: Config): string[] {
   ).filter(([, value]) => !value);
   return missing.map(
     ([name]) =>
-      `${name}: required on stage ${config.stage} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
+      `${name}: required on ${config.stage ? `stage ${config.stage}` : "a stage not named (NB_STAGE unset)"} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
   );
 }
 

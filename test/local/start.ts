@@ -62,6 +62,7 @@ const clusterConfigured =
 function checkConfiguration(): boolean {
   const placeholders: Record<string, string> = {
     NB_ANONYMOUS_SESSIONS_ENABLED: "true",
+    NB_STAGE: "local",
     NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
     ...(clusterConfigured ? {} : { NB_K8S__KUBECONFIG: "/placeholder/kubeconfig" }),
     NB_GIT__URL: "http://127.0.0.1:1",

@@ -34,7 +34,7 @@ interface Server extends KubeObject {
   spec: Record<string, unknown>;
 }
 
-const BASE = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
+const BASE = { NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 let cluster: LocalCluster;
 let repo: SessionsRepository<Server>;
 let config: ReturnType<typeof loadConfig>;
