@@ -17,10 +17,10 @@ const MASK = "[redacted]";
 
 /** `token: x`, `--token=x`, `"password":"x"`, `aws_secret_access_key = x`: the value goes. */
 const KEYED_SECRET =
-  /(?<![A-Za-z0-9])((?:secret[_-]?access[_-]?key|access[_-]?key[_-]?id|client[_-]?secret|api[_-]?key|(?:private|access|refresh|id|git|auth)[_-]?token|token|password|passwd|secret)["']?[ \t]{0,8}[:=][ \t]{0,8}["']?)[^\s"',;&]{1,4096}/gi;
+  /((?:secret[_-]?access[_-]?key|access[_-]?key[_-]?id|client[_-]?secret|api[_-]?key|(?:private|access|refresh|id|git|auth)[_-]?token|token|password|passwd|secret)["']?[ \t]{0,8}[:=][ \t]{0,8}["']?)[^\s"',;&]{1,4096}/gi;
 /** A Cookie or Set-Cookie header's value, to the end of its line. */
 const COOKIE_HEADER =
-  /(?<![A-Za-z0-9])((?:set-)?cookie["']?[ \t]{0,8}[:=][ \t]{0,8})[^\r\n"]{1,8192}/gi;
+  /((?:set-)?cookie["']?[ \t]{0,8}[:=][ \t]{0,8})[^\r\n"]{1,8192}/gi;
 /** The gateway's session cookie wherever it is quoted, whatever its value holds. */
 const SESSION_COOKIE = /\b(_renku_session=)[^\s;,"']{1,8192}/g;
 /** An AWS secret access key: 40 base64 characters, mixed case and digits (checked below). */
