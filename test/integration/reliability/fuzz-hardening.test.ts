@@ -11,13 +11,11 @@
  * Seeded from FUZZ_SEED when set, else a random seed printed below to replay with.
  */
 import { randomUUID } from "node:crypto";
-import { Writable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main as createServer } from "../../../functions/servers/create.js";
 import type { LambdaHandler } from "../../../lib/http/handler.js";
 import { HEADER_LIMITS } from "../../../lib/http/middleware/header-guard.js";
-import { createLogger } from "../../../lib/log.js";
 import { withTestDeps } from "../../helpers/deps.js";
 import { apiEvent, invoke, lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -229,18 +227,11 @@ describe("event messages with every secret form", () => {
           expect(got?.message).toContain(own);
           for (const secret of secrets) expect(got?.message).not.toContain(secret);
 
-          // The same text as an error's message, logged.
-          const lines: string[] = [];
-          const log = createLogger(
-            "info",
-            new Writable({
-              write(chunk, _e, cb) {
-                lines.push(String(chunk));
-                cb();
-              },
-            }),
-          );
-          log.warn({ err: new Error(message) }, "upstream failed");
+          // The same text as an error's message, logged by the service's logger.
+          const logStart = stack.logs.length;
+          stack.deps.log.warn({ err: new Error(message) }, "upstream failed");
+          const lines = stack.logs.slice(logStart);
+          expect(lines).toHaveLength(1);
           for (const secret of secrets) expect(lines.join("")).not.toContain(secret);
         },
       ),
