@@ -187,6 +187,7 @@ const HTTP_CODES: Record<number, [number, string]> = {
   405: [1405, "The method is not allowed for the requested URL."],
   413: [1413, "The data value transmitted exceeds the capacity limit."],
   415: [1415, "The server does not support the media type transmitted in the request."],
+  431: [1431, "One or more header fields exceeds the maximum size."],
   422: [1422, "The request was well-formed but was unable to be followed due to semantic errors."],
   501: [2501, "The server does not support the action requested by the browser."],
 };

@@ -7,7 +7,7 @@
  */
 
 import type { IdTokenVerifier } from "../auth/authenticate.js";
-import { jwksVerifier } from "../auth/jwks.js";
+import { jwksVerifiers } from "../auth/jwks.js";
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import type { LedgerStore } from "../autosave/ports.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
@@ -28,6 +28,8 @@ export interface Core {
   log: Logger;
   now: () => Date;
   verifyIdToken: IdTokenVerifier | undefined;
+  /** Strict mode checks the access token too, with the same keys. */
+  verifyAccessToken: IdTokenVerifier | undefined;
 }
 
 /** The heavy clients; a function gets one only by declaring its factory (lib/adapters/). */
@@ -81,18 +83,20 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
       "NB_AUTH__JWKS_URL is not set: ID tokens are decoded, not verified; the gateway is trusted",
     );
   }
+  const verifiers = jwksUrl
+    ? jwksVerifiers({
+        jwksUrl,
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+        timeoutMs: config.upstream_timeout_ms,
+      })
+    : undefined;
   return {
     config,
     log,
     now: opts.now ?? (() => new Date()),
-    verifyIdToken: jwksUrl
-      ? jwksVerifier({
-          jwksUrl,
-          issuer: config.auth.issuer,
-          audience: config.auth.audience,
-          timeoutMs: config.upstream_timeout_ms,
-        })
-      : undefined,
+    verifyIdToken: verifiers?.idToken,
+    verifyAccessToken: verifiers?.accessToken,
   };
 }
 

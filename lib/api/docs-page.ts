@@ -1,15 +1,20 @@
 /**
  * The browsable API page: Swagger UI over the generated spec. Its script and style are inlined from
  * swagger-ui-dist at bundle time (`?raw` imports, build/esbuild-plugins.cjs): no CDN is reachable
- * from where the service runs, and one response needs no asset routes.
+ * from where the service runs, and one response needs no asset routes. The page comes with its
+ * Content-Security-Policy, which allows exactly its inline script and style (by hash).
  */
 import style from "swagger-ui-dist/swagger-ui.css?raw";
 import script from "swagger-ui-dist/swagger-ui-bundle.js?raw";
+import { pagePolicy } from "./security-headers.js";
 
 /** JSON inside a <script> element: nothing in it may close the element. */
 const inlineJson = (value: unknown) => JSON.stringify(value).replace(/</g, "\\u003c");
 
-export function docsPage(specUrl: string, title = "Renku notebooks API"): string {
+export function docsPage(
+  specUrl: string,
+  title = "Renku notebooks API",
+): { html: string; policy: string } {
   const options = {
     url: specUrl,
     dom_id: "#swagger-ui",
@@ -18,7 +23,9 @@ export function docsPage(specUrl: string, title = "Renku notebooks API"): string
     deepLinking: true,
     tryItOutEnabled: false,
   };
-  return `<!doctype html>
+  const bundle = script.replace(/<\/script/gi, "<\\/script");
+  const start = `window.ui = SwaggerUIBundle(${inlineJson(options)});`;
+  const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -29,9 +36,10 @@ export function docsPage(specUrl: string, title = "Renku notebooks API"): string
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script>${script.replace(/<\/script/gi, "<\\/script")}</script>
-<script>window.ui = SwaggerUIBundle(${inlineJson(options)});</script>
+<script>${bundle}</script>
+<script>${start}</script>
 </body>
 </html>
 `;
+  return { html, policy: pagePolicy({ scripts: [bundle, start], styles: [style] }) };
 }

@@ -6,6 +6,7 @@ import { HEADERS } from "../api/headers.js";
 import { authenticationError } from "../errors.js";
 import { isLabelValue } from "../util/labels.js";
 import { escapeName } from "./escape.js";
+import { trustedClaims, unexpired } from "./token-shape.js";
 import type { AnonymousUser, RegisteredUser, User } from "./user.js";
 
 /** The Renku gateway's session cookie (renku-gateway sets it for every visitor of the host). */
@@ -23,11 +24,15 @@ export interface AuthOptions {
   anonymousEnabled: boolean;
   /** Set when a JWKS URL is configured; otherwise the gateway is trusted and claims are only decoded. */
   verifyIdToken?: IdTokenVerifier | undefined;
+  /** The same keys without an audience, for the access token (strict mode). */
+  verifyAccessToken?: IdTokenVerifier | undefined;
   /** The configured GitLab (config git.url): its git credentials entry is the one used. */
   gitlabUrl?: string | undefined;
   /**
    * Strict (every stage but local): credentials for any other host are ignored, so a caller
-   * without an entry for the configured GitLab has none. Otherwise the first entry stands in.
+   * without an entry for the configured GitLab has none, and the session clones from the
+   * configured URL; otherwise the first entry stands in. Strict mode also checks the access token,
+   * and an ID token that is only decoded must look signed (token-shape.ts).
    */
   strict?: boolean | undefined;
   /** The request's cookies (an HTTP API event, payload 2.0, moves them out of the headers). */
@@ -71,6 +76,15 @@ export function expiryOf(value: unknown): number {
   return Number.isFinite(n) ? Math.floor(n) : -1;
 }
 
+const hasUserInfo = (url: string) => {
+  try {
+    const u = new URL(url);
+    return u.username !== "" || u.password !== "";
+  } catch {
+    return url.includes("@");
+  }
+};
+
 const hostOf = (url: string) => {
   try {
     return new URL(url).host.toLowerCase();
@@ -104,7 +118,10 @@ function parseGitCredentials(
     );
     const picked = pickCredentials(decoded, opts);
     if (!picked) throw new Error("no credentials");
-    const [gitUrl, entry] = picked;
+    const [entryUrl, entry] = picked;
+    // A git URL never carries credentials: one that does would reach the session's clone URL.
+    if (hasUserInfo(entryUrl)) throw new Error("credentials in the URL");
+    const gitUrl = opts.strict && opts.gitlabUrl ? opts.gitlabUrl : entryUrl;
     const token = /^\S+\s+(\S+)$/.exec(entry.AuthorizationHeader.trim())?.[1];
     if (!token || !isToken(token)) throw new Error("no token");
     return { gitUrl, gitToken: token, gitTokenExpiresAt: expiryOf(entry.AccessTokenExpiresAt) };
@@ -118,6 +135,29 @@ const claimString = (claims: JWTPayload, key: string): string | undefined => {
   const value = claims[key];
   return typeof value === "string" && value !== "" ? value : undefined;
 };
+
+/**
+ * The token's claims, or undefined when it is refused: verified with the JWKS when one is set;
+ * otherwise decoded (the gateway's word), in strict mode only when it looks signed, and never
+ * without a numeric `exp` still ahead.
+ */
+async function checkedToken(
+  token: string,
+  verify: IdTokenVerifier | undefined,
+  opts: Pick<AuthOptions, "strict">,
+  now: number,
+): Promise<JWTPayload | undefined> {
+  try {
+    const claims = verify
+      ? await verify(token)
+      : opts.strict
+        ? trustedClaims(token)
+        : decodeJwt(token);
+    return unexpired(claims, now) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 async function registeredUser(
   headers: Record<string, string | undefined>,
@@ -133,23 +173,29 @@ async function registeredUser(
   if (rawCredentials && !isToken(rawCredentials)) {
     throw authenticationError(GIT_CREDENTIALS_MESSAGE, { detail: BAD_TOKEN_DETAIL });
   }
-  let claims: JWTPayload;
-  try {
-    claims = opts.verifyIdToken ? await opts.verifyIdToken(idToken) : decodeJwt(idToken);
-  } catch {
-    throw authenticationError(undefined, { detail: "The ID token is invalid or expired." });
-  }
-  // Without JWKS the signature is the gateway's word, but an expired token is still refused.
   const now = opts.now?.() ?? Date.now();
-  if (typeof claims.exp === "number" && claims.exp * 1000 <= now) {
+  const claims = await checkedToken(idToken, opts.verifyIdToken, opts, now);
+  if (!claims)
     throw authenticationError(undefined, { detail: "The ID token is invalid or expired." });
-  }
   const username = claimString(claims, "preferred_username");
   const id = claimString(claims, "sub");
   if (!username || !id) {
     throw authenticationError(undefined, {
       detail: "The ID token lacks the preferred_username or sub claim.",
     });
+  }
+  if (opts.strict) {
+    // The access token goes to the resource-pool service and into the session: it must be a
+    // token of the same user, as valid as the ID token.
+    const access = await checkedToken(
+      headers[HEADERS.accessToken] as string,
+      opts.verifyAccessToken,
+      opts,
+      now,
+    );
+    if (access?.sub !== id) {
+      throw authenticationError(undefined, { detail: "The access token is invalid or expired." });
+    }
   }
   const git = parseGitCredentials(rawCredentials, opts);
   return {

@@ -50,5 +50,5 @@ export const DEFAULT_SERVER_DEFAULTS = {
   lfs_auto_fetch: false,
 } as const;
 
-/** The stage that runs on a developer's machine (offline, invoke local, tests): not strict. */
+/** The stage that runs on a developer's machine (offline, invoke local, tests): the one not strict. */
 export const LOCAL_STAGE = "local";

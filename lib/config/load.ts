@@ -40,7 +40,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   throw new ConfigError(problems);
 }
 
-/** Strict mode: a non-local stage verifies ID tokens fully, or says it trusts the gateway. */
+/** Strict mode: every stage but "local" (unset included) verifies ID tokens fully, or says it trusts the gateway. */
 export function strictModeProblems(config: Config): string[] {
   if (config.stage === LOCAL_STAGE || config.auth.trust_gateway) return [];
   const missing = (
@@ -52,7 +52,7 @@ export function strictModeProblems(config: Config): string[] {
   ).filter(([, value]) => !value);
   return missing.map(
     ([name]) =>
-      `${name}: required on stage ${config.stage} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
+      `${name}: required on ${config.stage ? `stage ${config.stage}` : "a stage not named (NB_STAGE unset)"} (ID tokens are verified outside the local stage; set NB_AUTH__TRUST_GATEWAY=true to trust the gateway's headers instead)`,
   );
 }
 

@@ -9,7 +9,7 @@
 import * as z from "zod/mini";
 import { parseImageRef } from "../util/image-ref.js";
 import { parseBytes } from "../util/quantities.js";
-import { DEFAULT_SERVER_DEFAULTS, DEFAULT_UI_CHOICES, LOCAL_STAGE } from "./defaults.js";
+import { DEFAULT_SERVER_DEFAULTS, DEFAULT_UI_CHOICES } from "./defaults.js";
 
 // Every function parses its configuration and request once per container: zod's compiled fast path
 // costs more to build on those first parses (about 6 ms for the configuration) than it saves.
@@ -110,14 +110,14 @@ const choiceSchema = z.looseObject({
 
 export const schema = z.strictObject({
   /**
-   * The deployment stage (serverless.yml passes `sls:stage`). Every stage but "local" is strict:
-   * it needs ID-token verification or an explicit NB_AUTH__TRUST_GATEWAY (see loadConfig).
+   * The deployment stage (serverless.yml passes `sls:stage`). Only a stage named "local" is not
+   * strict; unset or empty is strict too: it needs ID-token verification or an explicit
+   * NB_AUTH__TRUST_GATEWAY (see loadConfig).
    */
-  stage: z._default(
+  stage: z.optional(
     z
       .string()
       .check(z.regex(/^[A-Za-z0-9-]{1,64}$/, "must be a stage name (letters, digits, '-')")),
-    LOCAL_STAGE,
   ),
   service_prefix: z._default(
     z.string().check(z.regex(/^(\/[A-Za-z0-9._-]+)+$/, "must look like /notebooks")),

@@ -1,8 +1,9 @@
 /**
  * An endpoint: handler(route, business, adapters) is a function file's composition root. The
- * stack runs, in order: access log -> request context (dependencies, logger, request id) -> header
- * normaliser -> authentication -> validation (path, query, JSON body) -> business; the error handler
- * turns any failure into the documented error body. Each step is one file in ./middleware/.
+ * stack runs, in order: access log -> request context (dependencies, logger, request id) ->
+ * identity headers once -> header normaliser -> authentication -> bounded headers -> validation
+ * (path, query, JSON body) -> business; the error handler turns any failure into the documented
+ * error body. Each step is one file in ./middleware/.
  * Around the stack, lib/obs/instrument.ts prints the invocation's metrics and traces when on.
  */
 import middy from "@middy/core";
@@ -19,6 +20,7 @@ import type { Event, Result, StateContext } from "./context.js";
 import { accessLog } from "./middleware/access-log.js";
 import { authentication } from "./middleware/authentication.js";
 import { errorHandler } from "./middleware/error-handler.js";
+import { boundedHeaders, identityHeadersOnce } from "./middleware/header-guard.js";
 import { requestContext } from "./middleware/request-context.js";
 import { validation } from "./middleware/validation.js";
 import type { Reply } from "./reply.js";
@@ -98,8 +100,10 @@ export function handler<
     })
       .use(accessLog())
       .use(requestContext(r.id, deps))
+      .use(identityHeadersOnce(r.auth))
       .use(httpHeaderNormalizer())
       .use(authentication(r.auth))
+      .use(boundedHeaders())
       .use(validation(r))
       .use(errorHandler()) as unknown as LambdaHandler;
   const main = build(containerDeps(adapters)) as Endpoint<D>;

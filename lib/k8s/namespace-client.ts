@@ -7,6 +7,7 @@
 import type {
   CoreV1Event,
   V1ConfigMap,
+  V1PersistentVolumeClaim,
   V1Pod,
   V1Secret,
   V1StatefulSet,
@@ -57,6 +58,8 @@ export interface NamespaceClient<S extends KubeObject = KubeObject> {
   /** A missing StatefulSet is ignored (undefined), as the reference did. */
   patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
   getPod(name: string): Promise<V1Pod | undefined>;
+  /** The session's volume claim, read for its uid only (events belong to objects by uid). */
+  getPersistentVolumeClaim(name: string): Promise<V1PersistentVolumeClaim | undefined>;
   /** Pods matching a label selector (the sessions' pods carry their owner's label). */
   listPods(labelSelector: string): Promise<V1Pod[]>;
   /** undefined when the pod or container is missing or the container has not started (400). */
@@ -309,6 +312,16 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
       call(`get pods/${name}`, send<V1Pod>({ method: "GET", path: coreObject("pods", name) }), {
         404: none,
       }),
+
+    getPersistentVolumeClaim: (name) =>
+      call(
+        `get persistentvolumeclaims/${name}`,
+        send<V1PersistentVolumeClaim>({
+          method: "GET",
+          path: coreObject("persistentvolumeclaims", name),
+        }),
+        { 404: none },
+      ),
 
     async listPods(labelSelector) {
       const res = await call(

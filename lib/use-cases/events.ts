@@ -2,7 +2,8 @@
  * GET /servers/<name>/events: the caller's session's Kubernetes events, oldest first, each with
  * the status step it is about, from a `since` cursor so a UI can poll for what is new. Only the
  * session's own objects are read (names derived from the owned resource, kinds checked), and
- * messages are scrubbed of token-like strings: events can quote commands and credentials.
+ * messages are scrubbed of secrets (events can quote commands and credentials) but keep the names
+ * of the session's own objects.
  */
 
 import type { Deps } from "../adapters/deps.js";
@@ -82,12 +83,14 @@ export async function readSessionEvents(
   keyed.sort((a, b) => a.ms - b.ms || (a.rv < b.rv ? -1 : a.rv > b.rv ? 1 : 0));
   const page = keyed.slice(0, MAX_EVENTS);
   const last = page.at(-1);
+  // The session's own objects (its pod, its StatefulSet) stay named in the messages.
+  const own = [name, ...new Set(records.map((r) => r.event.involvedObject.name ?? ""))];
   return {
     events: page.map(({ ms, event, step }) => ({
       time: new Date(ms).toISOString(),
       type: event.type ?? "Normal",
       reason: event.reason ?? "",
-      message: redactSecrets(event.message ?? ""),
+      message: redactSecrets(event.message ?? "", own),
       count: event.count ?? 1,
       object: { kind: event.involvedObject.kind ?? "", name: event.involvedObject.name ?? "" },
       step: step ?? null,

@@ -110,6 +110,7 @@ export async function run(opts: AutosaveBenchOptions = {}): Promise<Row[]> {
       NB_K8S__NAMESPACE: "renku",
       NB_GIT__URL: gitlab.url,
       NB_GIT__SERVICE_TOKEN: SERVICE_TOKEN,
+      NB_STAGE: "local",
       NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
       NB_UPSTREAM_TIMEOUT_MS: "10000",
     };

@@ -69,6 +69,7 @@ export async function startStandIns(): Promise<StandIns> {
     NB_REGISTRY__ALLOWED_HOSTS: hosts,
     NB_REGISTRY__PLAIN_HTTP_HOSTS: hosts,
     NB_SESSIONS__DEFAULT_IMAGE: `${registryProxy.host}/renku/singleuser:latest`,
+    NB_STAGE: "local",
     NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
     NB_UPSTREAM_TIMEOUT_MS: "10000",
     // alice owns 10 of the filled sessions; the POST bench measures the launch (quota check

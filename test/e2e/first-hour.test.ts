@@ -305,6 +305,15 @@ describe("npm start, as a newcomer meets it", () => {
       page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
       const response = await page.goto(`${base}/notebooks/docs`);
       expect(response?.status()).toBe(200);
+      // Issue 24: the page's own policy, under which it must still work (a violation is a
+      // console error, caught below).
+      const headers = response?.headers() ?? {};
+      expect(headers["content-security-policy"]).toMatch(
+        /^default-src 'none'; .*frame-ancestors 'none'; script-src 'sha256-[^']+' 'sha256-[^']+'; style-src 'sha256-[^']+';/,
+      );
+      expect(headers["x-content-type-options"]).toBe("nosniff");
+      expect(headers["x-frame-options"]).toBe("DENY");
+      expect(headers["referrer-policy"]).toBe("no-referrer");
       await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
       const rendered = (await page.locator(".opblock-summary-path").allTextContents()).map((t) =>
         t.replace(/\u200b/g, ""),

@@ -1,4 +1,5 @@
 /** The service under `serverless offline`, over real HTTP, as the README's quick start runs it. */
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Offline, startOffline } from "../helpers/offline.js";
 import { anonHeaders, registeredHeaders } from "../helpers/users.js";
@@ -34,6 +35,41 @@ describe("serverless offline", () => {
     const spec = await get("/notebooks/spec.json");
     expect(spec.status).toBe(200);
     expect(((await spec.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+  });
+
+  /** A GET with each header line sent as given (fetch would join repeated names itself). */
+  const rawGet = (path: string, lines: string[]) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { hostname, port } = new URL(offline.url);
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n${lines.map((l) => `${l}\r\n`).join("")}Connection: close\r\n\r\n`,
+        );
+      });
+      let text = "";
+      socket.on("data", (b) => {
+        text += b;
+      });
+      socket.on("error", reject);
+      socket.on("end", () => {
+        const [head = "", body = ""] = text.split("\r\n\r\n");
+        resolve({ status: Number(head.split(" ")[1]), body });
+      });
+    });
+
+  it("refuses two Renku-Auth-Anon-Id headers as API Gateway's joined form is refused (issue 24)", async () => {
+    const detail = "The authentication header renku-auth-anon-id was sent more than once.";
+    const one = await rawGet("/notebooks/server_options", ["Renku-Auth-Anon-Id: anon-e2e1"]);
+    expect(one.status).toBe(200);
+    for (const lines of [
+      ["Renku-Auth-Anon-Id: anon-e2e1", "Renku-Auth-Anon-Id: anon-e2e2"],
+      ["Renku-Auth-Anon-Id: anon-e2e1", "renku-auth-anon-id: anon-e2e2"],
+      ["Renku-Auth-Anon-Id: anon-e2e1,anon-e2e2"],
+    ]) {
+      const r = await rawGet("/notebooks/server_options", lines);
+      expect(r.status, lines.join(" | ")).toBe(401);
+      expect(JSON.parse(r.body).error).toMatchObject({ code: 1401, detail });
+    }
   });
 
   it("answers 401 without authentication headers", async () => {

@@ -17,6 +17,7 @@ import type { LambdaHandler } from "../../lib/http/handler.js";
 import { createLogger } from "../../lib/obs/log.js";
 
 export const BASE_ENV = {
+  NB_STAGE: "local",
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
   // Suites that read the custom resource itself run on one backend; the parameterised ones
   // (test/helpers/backends.ts) set it for each.

@@ -67,3 +67,31 @@ export async function signedIdToken(
   if (opts.audience) jwt = jwt.setAudience(opts.audience);
   return jwt.sign(key);
 }
+
+const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+
+/**
+ * A JWT shaped as the gateway passes one (RS256, a 256-byte signature) but signed by no key: all
+ * that trust-gateway mode can check of a token. `exp` is an hour ahead unless the claims say.
+ */
+export function gatewayShapedJwt(claims: Record<string, unknown>): string {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const signature = Buffer.alloc(256, 7).toString("base64url");
+  return `${b64url({ alg: "RS256", typ: "JWT", kid: "k1" })}.${b64url({ exp, ...claims })}.${signature}`;
+}
+
+/** A registered user's headers as strict mode wants them: ID and access token of one `sub`. */
+export function strictHeaders(user: TestUser): Record<string, string> {
+  const sub = user.sub ?? `sub-${user.username}`;
+  const idToken = gatewayShapedJwt({
+    preferred_username: user.username,
+    sub,
+    email: user.email ?? `${user.username}@example.org`,
+    name: user.name ?? user.username,
+    iss: user.issuer ?? "https://renku.example.org/auth/realms/Renku",
+  });
+  return {
+    ...registeredHeaders(user, idToken),
+    "renku-auth-access-token": user.accessToken ?? gatewayShapedJwt({ sub, typ: "Bearer" }),
+  };
+}

@@ -62,6 +62,7 @@ const clusterConfigured =
 function checkConfiguration(): boolean {
   const placeholders: Record<string, string> = {
     NB_ANONYMOUS_SESSIONS_ENABLED: "true",
+    NB_STAGE: "local",
     NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
     ...(clusterConfigured ? {} : { NB_K8S__KUBECONFIG: "/placeholder/kubeconfig" }),
     NB_GIT__URL: "http://127.0.0.1:1",
@@ -143,6 +144,8 @@ async function startStandIns(seed: Seed, owned: InstanceInfo) {
     owned.registry = registry.url;
     step(`registry        ${registry.url}`);
   }
+  // serverless offline runs the stage named local (serverless.yml); an unset stage is strict.
+  if (unset("NB_STAGE")) env.NB_STAGE = "local";
   if (unset("NB_ANONYMOUS_SESSIONS_ENABLED")) env.NB_ANONYMOUS_SESSIONS_ENABLED = "true";
   if (unset("NB_SESSIONS__INGRESS__HOST")) env.NB_SESSIONS__INGRESS__HOST = "sessions.localhost";
   // The local stand-ins serve no TLS, so the local run's session URLs say http.

@@ -79,7 +79,7 @@ describe("README.md", () => {
   });
 
   it("documents the boolean spellings the configuration accepts", () => {
-    const host = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
+    const host = { NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
     for (const [raw, value] of [
       ["true", true],
       ["True", true],

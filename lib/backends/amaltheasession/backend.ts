@@ -205,7 +205,7 @@ export function amaltheaSessionBackend(
       ownEvents(
         view(s).cr,
         podName(s.name),
-        (name) => repo.listEvents(name),
+        repo,
         // Its containers, named as the JupyterServer's steps know them.
         (container) => {
           const step = stepName(container, !isAnonymousSession(view(s).cr));

@@ -94,11 +94,6 @@ export function jupyterServerBackend(
     }),
     readLogs: (pod, container, opts) => repo.readLogs(pod, container, opts),
     events: (s) =>
-      ownEvents(
-        cr(s),
-        cr(s).status?.mainPod?.name ?? podName(s.name),
-        (name) => repo.listEvents(name),
-        stepOfContainer,
-      ),
+      ownEvents(cr(s), cr(s).status?.mainPod?.name ?? podName(s.name), repo, stepOfContainer),
   };
 }

@@ -15,6 +15,7 @@ export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Err
       ctx.user = await authenticate(request.event.headers ?? {}, {
         anonymousEnabled: config.anonymous_sessions_enabled,
         verifyIdToken: ctx.deps?.verifyIdToken,
+        verifyAccessToken: ctx.deps?.verifyAccessToken,
         gitlabUrl: config.git.url,
         // Outside the local stage, git credentials are taken only for the configured GitLab.
         strict: config.stage !== LOCAL_STAGE,

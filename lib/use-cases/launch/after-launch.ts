@@ -4,6 +4,10 @@
  * are awaited (a Lambda may freeze once it answers) and never fail the launch: failures are logged.
  * With a hand-off configured, the deletion is queued as an asynchronous invocation of its own
  * function and only the queuing is awaited; when the queuing fails it runs here as before.
+ * The handed-off clean-up acts with the service token, so it is only handed off for a caller whose
+ * own token may delete branches in the project (Developer or more, as GitLab's own rule): the ID
+ * token may be unverified (D14), and a background step must never act with more rights than the
+ * caller had. Anyone else's clean-up runs here, with their token, and GitLab refuses what it must.
  */
 
 import type { Deps } from "../../adapters/deps.js";
@@ -14,9 +18,13 @@ import { describeError } from "../../errors.js";
 import type { GitLabProject } from "../../gitlab/types.js";
 import type { Logger } from "../../obs/log.js";
 
+/** GitLab's Developer role: the least that may delete an unprotected branch. */
+const DEVELOPER_ACCESS = 30;
+
 export interface AfterLaunchInput {
   user: User;
-  project: Pick<GitLabProject, "id" | "path_with_namespace">;
+  /** accessLevel: the caller's, as their own token read the project. */
+  project: Pick<GitLabProject, "id" | "path_with_namespace" | "accessLevel">;
   /** The full SHA of the launched commit. */
   commit: string;
   log: Logger;
@@ -61,7 +69,7 @@ export async function afterLaunch(
   const autosaves =
     user.kind !== "registered"
       ? Promise.resolve("skipped" as const)
-      : deps.launchCleanup
+      : deps.launchCleanup && project.accessLevel >= DEVELOPER_ACCESS
         ? handOff(deps.launchCleanup, input).catch((err: unknown) => {
             log.warn(
               { projectId: project.id, err: describeError(err) },

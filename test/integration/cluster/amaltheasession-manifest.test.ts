@@ -26,6 +26,7 @@ const log = createLogger("silent");
 
 const repoFor = (env: Record<string, string>) => {
   const config = loadConfig({
+    NB_STAGE: "local",
     NB_SESSIONS__INGRESS__HOST: "renku.example.org",
     NB_K8S__KUBECONFIG: kubeconfig,
     NB_K8S__NAMESPACE: "renku",

@@ -30,6 +30,7 @@ describe("ID token verification with a JWKS", () => {
   let good: CryptoKey;
   let other: CryptoKey;
   let fetches = 0;
+  let jwksEnv: Record<string, string> = {};
 
   beforeAll(async () => {
     const pair = await generateKeyPair("RS256");
@@ -43,11 +44,12 @@ describe("ID token verification with a JWKS", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
-    useTestDeps({
+    jwksEnv = {
       NB_AUTH__JWKS_URL: `http://127.0.0.1:${port}/realms/Renku/protocol/openid-connect/certs`,
       NB_AUTH__ISSUER: ISSUER,
       NB_AUTH__AUDIENCE: "renku",
-    });
+    };
+    useTestDeps(jwksEnv);
   });
   afterAll(async () => {
     installTestDeps(undefined);
@@ -96,6 +98,39 @@ describe("ID token verification with a JWKS", () => {
   it("rejects a token for another audience", async () => {
     const token = await signedIdToken(good, "k1", claims, { issuer: ISSUER, audience: "other" });
     expect((await call(token)).status).toBe(401);
+  });
+
+  describe("strict mode (a deployed stage): the access token is verified with the same keys", () => {
+    const GITLAB = "https://gitlab.example.org";
+    beforeAll(() => useTestDeps({ ...jwksEnv, NB_STAGE: "prod", NB_GIT__URL: GITLAB }));
+    afterAll(() => useTestDeps(jwksEnv));
+
+    const strictCall = async (access: string) =>
+      invoke(whoami, {
+        path: "/notebooks/whoami",
+        headers: registeredHeaders(
+          { username: "carol", accessToken: access, gitUrl: GITLAB },
+          await signedIdToken(good, "k1", claims, { issuer: ISSUER, audience: "renku" }),
+        ),
+      });
+    // Keycloak's access tokens are issued for the services: no audience of this client.
+    const accessToken = (key: CryptoKey, sub: string) =>
+      signedIdToken(key, "k1", { sub, typ: "Bearer" }, { issuer: ISSUER });
+
+    it("takes the caller's access token signed by the realm's key", async () => {
+      const r = await strictCall(await accessToken(good, "c-1"));
+      expect(r.status).toBe(200);
+    });
+
+    it.each([
+      ["signed by another key", () => accessToken(other, "c-1")],
+      ["of another user", () => accessToken(good, "c-2")],
+      ["not a JWT", async () => "access-carol-secret"],
+    ])("refuses one %s: 401", async (_label, make) => {
+      const r = await strictCall(await make());
+      expect(r.status).toBe(401);
+      expect(r.json.error.detail).toBe("The access token is invalid or expired.");
+    });
   });
 
   it("rejects an unsigned token once verification is on", async () => {

@@ -52,6 +52,7 @@ afterAll(async () => {
 });
 
 const k8s = loadConfig({
+  NB_STAGE: "local",
   NB_SESSIONS__INGRESS__HOST: "h.example.org",
   NB_K8S__EKS__CLUSTER_NAME: "renku",
   NB_K8S__EKS__REGION: "eu-central-1",

@@ -33,6 +33,7 @@ describe("EKS access against moto", () => {
         }),
       );
       const config = loadConfig({
+        NB_STAGE: "local",
         NB_SESSIONS__INGRESS__HOST: "h.example.org",
         NB_K8S__EKS__CLUSTER_NAME: name,
         NB_K8S__EKS__REGION: region,

@@ -35,7 +35,7 @@ interface Server extends KubeObject {
   spec: Record<string, unknown>;
 }
 
-const BASE = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
+const BASE = { NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 let cluster: LocalCluster;
 let repo: NamespaceClient<Server>;
 let config: ReturnType<typeof loadConfig>;
@@ -246,6 +246,19 @@ describe("the session's pod, logs, events and StatefulSet", () => {
     ]);
     expect(patched?.spec?.template.spec?.priorityClassName).toBe("gold");
     expect(await repo.getStatefulSet("missing")).toBeUndefined();
+    // A volume claim, read for its uid (a session's events are matched against it).
+    cluster.bulkLoad([
+      {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        metadata: { name: "claimed", namespace: "renku" },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+      },
+    ]);
+    expect((await repo.getPersistentVolumeClaim("claimed"))?.metadata?.uid).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
+    expect(await repo.getPersistentVolumeClaim("missing")).toBeUndefined();
     expect(
       await repo.patchStatefulSetJson("missing", [{ op: "add", path: "/x", value: 1 }]),
     ).toBeUndefined();

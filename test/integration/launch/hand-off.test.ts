@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isLaunchCleanupEvent } from "../../../lib/autosave/hand-off.js";
 import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
+import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { HELLO, helloBody, launch } from "./helpers.js";
@@ -130,5 +131,41 @@ describe("the clean-up on launch, handed off", () => {
       "autosave clean-up on launch: hand-off failed, cleaning up here",
     );
     expect(await autosaveBranches()).toEqual([]);
+  });
+});
+
+describe("a caller posing as another user (the ID token is not verified, D14)", () => {
+  // dave is no member of renku-demo/hello-world; his ID token names alice, his git token is his.
+  const impostor = registeredHeaders({ username: "alice", gitToken: "glpat-dave-secret" });
+
+  it("hands nothing off: the service token never deletes for him", async () => {
+    const res = await launch(impostor, helloBody({ branch: "feature/plots" }));
+    expect(res.status).toBe(201);
+    expect(invocations).toEqual([]);
+    for (const call of invocations) await call.run();
+    expect(await autosaveBranches()).toHaveLength(2);
+  });
+
+  it("inline, with his own token, GitLab refuses every deletion", async () => {
+    refuse = true;
+    const res = await launch(impostor, helloBody({ branch: "feature/plots" }));
+    expect(res.status).toBe(201);
+    expect(await autosaveBranches()).toHaveLength(2);
+    expect(stack.logs.join("\n")).toContain(
+      "autosave clean-up on launch: could not check or delete",
+    );
+  });
+
+  it("without a hand-off configured, the clean-up runs inline and deletes nothing either", async () => {
+    const inlineOnly = useTestDeps({ ...stack.env, NB_AUTOSAVE__ON_LAUNCH_FUNCTION: "" });
+    try {
+      expect(inlineOnly.deps.launchCleanup).toBeUndefined();
+      const res = await launch(impostor, helloBody({ branch: "feature/plots" }));
+      expect(res.status).toBe(201);
+      expect(invocations).toEqual([]);
+      expect(await autosaveBranches()).toHaveLength(2);
+    } finally {
+      installTestDeps(stack.deps);
+    }
   });
 });

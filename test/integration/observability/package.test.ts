@@ -146,6 +146,7 @@ describe("the operations dashboard and alarms", () => {
           ...cleanEnv(),
           NB_TRACING__ENABLED: tracing,
           NB_LOG_LEVEL: "silent",
+          NB_STAGE: "local",
           NB_SESSIONS__INGRESS__HOST: "s.example.org",
         },
       });

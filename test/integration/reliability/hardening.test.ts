@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../../../lib/api/limits.js";
 import { useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
-import { registeredHeaders } from "../../helpers/users.js";
+import { registeredHeaders, strictHeaders } from "../../helpers/users.js";
 import { HELLO, launch } from "../sessions/launch.js";
 import { call, endpoint } from "./endpoints.js";
 
@@ -373,7 +373,7 @@ describe("strict mode (a deployed stage)", () => {
 
   it("ignores git credentials for any host but the configured GitLab: 401", async () => {
     const headers = {
-      ...alice(),
+      ...strictHeaders({ username: "alice", gitToken: "glpat-alice-secret" }),
       "renku-auth-git-credentials": b64({
         "https://evil.example.org": entry("glpat-alice-secret"),
       }),
@@ -387,7 +387,7 @@ describe("strict mode (a deployed stage)", () => {
 
   it("takes the configured host's entry, and only its URL reaches GIT_CLONE_GIT_URL", async () => {
     const headers = {
-      ...registeredHeaders({ username: "dave", gitToken: "glpat-dave-secret" }),
+      ...strictHeaders({ username: "dave", gitToken: "glpat-dave-secret" }),
       "renku-auth-git-credentials": b64({
         "https://evil.example.org": entry("glpat-stolen"),
         [stack.gitlab.url]: entry("glpat-dave-secret"),

@@ -193,7 +193,11 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   });
 
   describe("events", () => {
-    const event = (name: string, involved: { kind: string; name: string }, message: string) => ({
+    const event = (
+      name: string,
+      involved: { kind: string; name: string; uid?: string | undefined },
+      message: string,
+    ) => ({
       apiVersion: "v1",
       kind: "Event",
       metadata: { name, namespace: "renku", creationTimestamp: new Date().toISOString() },
@@ -211,10 +215,12 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
         headers: registeredHeaders({ username: "bob" }),
         body: { ...HELLO, branch: "master" },
       })) as { json: { name: string } };
+      // Events name their object's uid; the pod's, as the kubelet would (issue 24: by uid).
+      const uid = (await stack.deps.k8s.getPod(alicePod))?.metadata?.uid;
       stack.cluster.bulkLoad([
         event(
           "iso-1",
-          { kind: "Pod", name: alicePod },
+          { kind: "Pod", name: alicePod, uid },
           "pull failed: Bearer glpat-aliceSecretToken123 rejected",
         ),
         // Same name, another kind: not one of the session's objects.

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { configVariables, nestEnv } from "../../../lib/config/env.js";
 import { ConfigError, loadConfig } from "../../../lib/config/load.js";
 
-const HOST = { NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
+const HOST = { NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -152,9 +152,23 @@ describe("strict mode outside the local stage (issue 14)", () => {
     NB_AUTH__AUDIENCE: "renku",
   };
 
-  it("is off on the local stage, the default", () => {
+  it("is off only on a stage named local", () => {
     expect(loadConfig(HOST).stage).toBe("local");
     expect(loadConfig({ ...HOST, NB_STAGE: "local" }).auth.trust_gateway).toBe(false);
+  });
+
+  it("is on when NB_STAGE is unset or empty (issue 24: an empty stage was local)", () => {
+    const { NB_STAGE: _local, ...unset } = HOST;
+    for (const env of [unset, { ...unset, NB_STAGE: "" }]) {
+      const problems = problemsOf(env);
+      expect(problems).toHaveLength(3);
+      expect(problems[0]).toMatch(
+        /^NB_AUTH__JWKS_URL: required on a stage not named \(NB_STAGE unset\)/,
+      );
+    }
+    expect(
+      loadConfig({ ...unset, NB_STAGE: "", NB_AUTH__TRUST_GATEWAY: "true" }).stage,
+    ).toBeUndefined();
   });
 
   it("refuses to start a deployed stage without JWKS, issuer and audience, naming each", () => {

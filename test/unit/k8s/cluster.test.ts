@@ -28,7 +28,7 @@ function writeKubeconfig(server: string, token = "file-token"): string {
 }
 
 const k8s = (env: Record<string, string>) =>
-  loadConfig({ NB_SESSIONS__INGRESS__HOST: "h.example.org", ...env }).k8s;
+  loadConfig({ NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "h.example.org", ...env }).k8s;
 
 describe("kubeconfig access", () => {
   it("uses the file named by KUBECONFIG and allows a plain-http local cluster", async () => {

@@ -19,7 +19,10 @@ const eksMock = mockClient(EKSClient);
 afterEach(() => eksMock.reset());
 
 function k8sConfig(eks: Record<string, string>) {
-  const env: Record<string, string> = { NB_SESSIONS__INGRESS__HOST: "h.example.org" };
+  const env: Record<string, string> = {
+    NB_STAGE: "local",
+    NB_SESSIONS__INGRESS__HOST: "h.example.org",
+  };
   for (const [k, v] of Object.entries(eks)) env[`NB_K8S__EKS__${k.toUpperCase()}`] = v;
   return loadConfig(env).k8s;
 }

@@ -25,9 +25,12 @@ const route = (id: string) =>
   });
 
 const core = (env: Record<string, string> = {}) =>
-  buildCore(loadConfig({ NB_SESSIONS__INGRESS__HOST: "s.example.org", ...env }), {
-    log: createLogger("silent"),
-  });
+  buildCore(
+    loadConfig({ NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "s.example.org", ...env }),
+    {
+      log: createLogger("silent"),
+    },
+  );
 
 const call = (id: string, body: unknown, env?: Record<string, string>) => {
   const main = handler(route(id), async ({ body: b }) => {

@@ -11,7 +11,7 @@ import type {
 } from "../../../lib/sessions/types.js";
 
 export const testConfig = (env: Record<string, string> = {}): Config =>
-  loadConfig({ NB_SESSIONS__INGRESS__HOST: "renku.example.org", ...env });
+  loadConfig({ NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "renku.example.org", ...env });
 
 export const registered: RegisteredUser = {
   kind: "registered",

@@ -9,6 +9,7 @@ import type { RegistryClient } from "../../../../lib/registry/client.js";
 import { checkLaunchResources } from "../../../../lib/use-cases/launch/checks.js";
 
 const config = loadConfig({
+  NB_STAGE: "local",
   NB_SESSIONS__INGRESS__HOST: "sessions.example.org",
   NB_GIT__REGISTRY: "registry.example.org",
 });
