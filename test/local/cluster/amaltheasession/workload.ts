@@ -1,8 +1,8 @@
 /**
  * The StatefulSet controller and kubelet under an AmaltheaSession: pod `<name>-0` from the
  * template (or the quota fault's FailedCreate event), one PodModel transition per step, and the
- * StatefulSet's status. The pod model and its faults are the JupyterServer simulator's; the roles
- * say which containers the faults hit, so the JupyterServer simulator could run on this too.
+ * StatefulSet's status. Both simulators run their sessions on this one loop; the roles say which
+ * containers the faults hit (Amalthea's `jupyter-server` or AmaltheaSession's `amalthea-session`).
  */
 
 import type { Fault } from "../amalthea/faults.js";
@@ -88,6 +88,11 @@ export class SessionWorkload {
       clone?.spec,
       this.restored.has(`${ns}/${name}`),
     );
+  }
+
+  /** The quota fault's FailedCreate was reported for this StatefulSet. */
+  quotaRefused(ns: string, name: string): boolean {
+    return this.quotaReported.has(`${ns}/${name}`);
   }
 
   model(ns: string, pod: string): PodModel | undefined {
