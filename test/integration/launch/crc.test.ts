@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
+import { type CrcDouble, provisionQuotas, startCrcDouble } from "../../local/crc/index.js";
 import { helloBody, launch, opsAt, STS } from "./helpers.js";
 
 let crc: CrcDouble;
@@ -19,6 +19,7 @@ const carol = registeredHeaders({ username: "carol" });
 beforeAll(async () => {
   crc = await startCrcDouble();
   stack = await startSessionStack({ env: { NB_CRC_URL: crc.url, NB_UPSTREAM_TIMEOUT_MS: "3000" } });
+  await provisionQuotas(stack.cluster.url, "renku", crc.pools);
 });
 afterEach(() => {
   crc.clearFaults();

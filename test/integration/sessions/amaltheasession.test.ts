@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { amaltheaSessions } from "../../helpers/backends.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
+import { type CrcDouble, provisionQuotas, startCrcDouble } from "../../local/crc/index.js";
 import { sessionsApi } from "./api.js";
 import { CLIMATE, launch } from "./launch.js";
 
@@ -25,6 +25,7 @@ beforeAll(async () => {
     timing: "instant",
     env: { NB_CRC_URL: crc.url, NB_AMALTHEA__BACKEND: "amaltheasession" },
   });
+  await provisionQuotas(stack.cluster.url, "renku", crc.pools);
   climate = (
     await launch(stack, {
       headers: alice,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
+import { type CrcDouble, provisionQuotas, startCrcDouble } from "../../local/crc/index.js";
 import { sessionsApi } from "./api.js";
 import { CLIMATE, HELLO, launch } from "./launch.js";
 
@@ -31,6 +31,7 @@ let bobs: string;
 beforeAll(async () => {
   crc = await startCrcDouble();
   stack = await startSessionStack({ timing: "instant", env: { NB_CRC_URL: crc.url } });
+  await provisionQuotas(stack.cluster.url, "renku", crc.pools);
   master = (await launch(stack, { headers: alice })).metadata.name;
   feature = (
     await launch(stack, { headers: alice, branch: "feature/plots", commitSha: HELLO.feature })

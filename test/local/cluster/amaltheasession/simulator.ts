@@ -235,7 +235,12 @@ export class AmaltheaSessionSimulator {
       const next = structuredClone(existing);
       patchChild(next, manifest as unknown as KObject, full);
       if (same(next, existing)) continue;
-      this.api.update(childDef, s.ns, meta.name, next);
+      try {
+        this.api.update(childDef, s.ns, meta.name, next);
+      } catch (err) {
+        if (!(err instanceof KubeError)) throw err;
+        continue; // refused: the operator logs it and requeues
+      }
       changed = true;
       if (childDef === STS) this.rollIfTemplateChanged(s, existing, next);
     }

@@ -18,6 +18,7 @@ import { stopSessionPod } from "../amalthea/pod-stop.js";
 import type { KubeApi } from "../api.js";
 import { type GarbageCollector, recordEvent } from "../gc.js";
 import { RESOURCES } from "../resources.js";
+import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { SESSION_CONTAINER } from "./render.js";
 
@@ -43,6 +44,8 @@ export class SessionWorkload {
   /** Pod models by "ns/podName". */
   readonly pods = new Map<string, PodModel>();
   private readonly quotaReported = new Set<string>();
+  /** The API server's last refusal of each StatefulSet's pod ("ns/name"). */
+  private readonly refusals = new Map<string, { message: string; fresh: boolean }>();
   /** Sessions ("ns/name") whose git-clone restored an autosave into the workspace. */
   private readonly restored = new Set<string>();
   /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
@@ -67,6 +70,7 @@ export class SessionWorkload {
       if (d === PODS && type === "DELETED") this.pods.delete(key);
       if (d === STS && type === "DELETED") {
         this.quotaReported.delete(key);
+        this.refusals.delete(key);
         this.restored.delete(key);
       }
     });
@@ -88,6 +92,34 @@ export class SessionWorkload {
       clone?.spec,
       this.restored.has(`${ns}/${name}`),
     );
+  }
+
+  /**
+   * POST of the pod, as the StatefulSet controller sends it. A refusal (validation, admission) is
+   * a FailedCreate event with the API server's message, once per distinct message (the real
+   * controller retries with a backoff and the event's count grows).
+   */
+  private createPod(sts: KObject, podName: string, pod: Record<string, unknown>): boolean {
+    const ns = sts.metadata.namespace ?? "";
+    const key = `${ns}/${sts.metadata.name}`;
+    try {
+      this.api.create(PODS, ns, pod);
+      this.refusals.delete(key);
+      return true;
+    } catch (err) {
+      if (!(err instanceof KubeError)) throw err;
+      const fresh = this.refusals.get(key)?.message !== err.message;
+      this.refusals.set(key, { message: err.message, fresh });
+      if (fresh)
+        recordEvent(
+          this.api,
+          sts,
+          "FailedCreate",
+          `create Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${err.message}`,
+          { type: "Warning", component: "statefulset-controller" },
+        );
+      return false;
+    }
   }
 
   /** The quota fault's FailedCreate was reported for this StatefulSet. */
@@ -121,7 +153,7 @@ export class SessionWorkload {
       }
       const tmpl = (sts.spec as { template: PodTemplate }).template;
       const podSpec = structuredClone(tmpl.spec);
-      this.api.create(PODS, ns, {
+      const created = this.createPod(sts, podName, {
         apiVersion: "v1",
         kind: "Pod",
         metadata: {
@@ -155,6 +187,7 @@ export class SessionWorkload {
         },
         status: { phase: "Pending", qosClass: "Burstable" },
       });
+      if (!created) return this.refusals.get(`${ns}/${name}`)?.fresh === true;
       this.pods.set(
         `${ns}/${podName}`,
         new PodModel(
