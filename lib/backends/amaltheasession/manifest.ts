@@ -9,7 +9,7 @@ import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import { RENKU_SESSION_COOKIE } from "../../auth/authenticate.js";
 import { sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../trim.js";
-import type { ManifestInput } from "../jupyterserver/manifest.js";
+import { assertManifestSize, type ManifestInput } from "../jupyterserver/manifest.js";
 import {
   containerResources,
   culling,
@@ -254,6 +254,10 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
       template: { metadata: { labels: strings(labels) } },
     },
   };
+  // Checked before anything is created: the session, and the Secret that carries `.Renviron`
+  // beside it, each under kube-apiserver's limits (1 MiB of data for a Secret).
+  assertManifestSize(session);
+  assertManifestSize({ data: secretData });
   return { session, secrets };
 }
 

@@ -286,7 +286,7 @@ export function buildManifest(input: ManifestInput): JupyterServer {
  */
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
-export function assertManifestSize(manifest: JupyterServer): void {
+export function assertManifestSize(manifest: object): void {
   const bytes = Buffer.byteLength(JSON.stringify(manifest));
   if (bytes > MAX_MANIFEST_BYTES) {
     throw validationError(
