@@ -9,11 +9,12 @@ import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import { RENKU_SESSION_COOKIE } from "../../auth/authenticate.js";
 import { sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../trim.js";
-import { assertManifestSize, type ManifestInput } from "../jupyterserver/manifest.js";
 import {
+  assertManifestSize,
   containerResources,
   culling,
   launchContext,
+  type ManifestInput,
   sessionMetadata,
 } from "../jupyterserver/manifest.js";
 import { CA_BUNDLE, etcCertsMount, type PatchContext } from "../jupyterserver/patches/context.js";
