@@ -102,6 +102,9 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
   const seconds = (n: number) => `${n}s`;
   const mountPath = `${trimTrailingSlashes(image.workdir)}/work`;
   const tls = config.sessions.ingress.tls_secret;
+  const ingressClass =
+    config.sessions.ingress.class_name ??
+    config.sessions.ingress.annotations["kubernetes.io/ingress.class"];
   const envVars = Object.keys(input.request.environmentVariables).length > 0;
 
   const secretData: Record<string, string> = {
@@ -209,9 +212,12 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
         },
         ...(sessionMounts.length > 0 ? { extraVolumeMounts: sessionMounts } : {}),
         readinessProbe: { type: "tcp" },
+        // As renku-data-services: the default /dev/shm of 64 MiB is too small for data loaders.
+        shmSize: "1G",
       },
       ingress: {
         host: config.sessions.ingress.host,
+        ...(ingressClass ? { ingressClassName: ingressClass } : {}),
         pathPrefix: sessionPath(name),
         annotations: config.sessions.ingress.annotations,
         ...(tls ? { tlsSecret: { name: tls, adopt: false } } : {}),
@@ -240,7 +246,8 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
         maxIdleDuration: seconds(cull.idleSecondsThreshold),
         maxStartingDuration: seconds(cull.startingSecondsThreshold),
         maxFailedDuration: seconds(cull.failedSecondsThreshold),
-        maxHibernatedDuration: seconds(cull.hibernatedSecondsThreshold),
+        // Anonymous sessions are not kept hibernated: deleted a second after (renku-data-services).
+        maxHibernatedDuration: registered ? seconds(cull.hibernatedSecondsThreshold) : "1s",
       },
       initContainers: [
         initCertificatesContainer(ctx),

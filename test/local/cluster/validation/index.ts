@@ -4,6 +4,7 @@
  */
 import { badRequest, type StatusCause } from "../status.js";
 import type { ResourceDef } from "../types.js";
+import { invalidValue } from "./field.js";
 import { podSpecCauses, QuantityDecodeError } from "./pod-spec.js";
 import { annotationsCauses, configMapCauses, secretCauses } from "./size.js";
 
@@ -23,6 +24,7 @@ export function builtInCauses(def: ResourceDef, obj: Obj): StatusCause[] {
   if (def.custom) return causes;
   if (def.resource === "secrets") causes.push(...secretCauses(obj));
   if (def.resource === "configmaps") causes.push(...configMapCauses(obj));
+  if (def.resource === "ingresses") causes.push(...ingressClassCauses(obj));
   const at = POD_SPEC_AT[def.resource];
   if (at)
     try {
@@ -34,4 +36,21 @@ export function builtInCauses(def: ResourceDef, obj: Obj): StatusCause[] {
       );
     }
   return causes;
+}
+
+/** The deprecated class annotation and `ingressClassName` may both be set only if they agree. */
+function ingressClassCauses(obj: Obj): StatusCause[] {
+  const annotation = ((obj.metadata as Obj | undefined)?.annotations as Obj | undefined)?.[
+    "kubernetes.io/ingress.class"
+  ];
+  const className = (obj.spec as Obj | undefined)?.ingressClassName;
+  if (typeof annotation !== "string" || typeof className !== "string" || annotation === className)
+    return [];
+  return [
+    invalidValue(
+      "annotations.kubernetes.io/ingress.class",
+      annotation,
+      "must match `ingressClassName` when both are specified",
+    ),
+  ];
 }
