@@ -183,19 +183,12 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
         : {}),
       session: {
         image: image.image,
-        args: [
-          "jupyter",
-          "notebook",
-          "--ServerApp.ip=0.0.0.0",
-          `--ServerApp.port=${SESSION_PORT}`,
-          `--ServerApp.base_url=${sessionPath(name)}`,
-          `--ServerApp.default_url=${resources.defaultUrl}`,
-          `--ServerApp.root_dir=${ctx.notebookDir}/`,
-          // The auth proxy in front of it authenticates.
-          "--ServerApp.token=",
-          "--ServerApp.password=",
-          "--ServerApp.allow_remote_access=True",
-        ],
+        args: jupyterArgs({
+          port: SESSION_PORT,
+          baseUrl: sessionPath(name),
+          defaultUrl: resources.defaultUrl,
+          rootDir: `${ctx.notebookDir}/`,
+        }),
         env: sessionEnv(ctx),
         resources: { requests: quantities(requests), limits: quantities(limits) },
         port: SESSION_PORT,
@@ -273,4 +266,30 @@ function strings(map: Record<string, string | null>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(map)) if (v !== null) out[k] = v;
   return out;
+}
+
+/**
+ * `jupyter notebook` configured for both flavours, as Amalthea 0.24's config files did: the classic
+ * Notebook (6 and older) reads only `NotebookApp` options, Jupyter Server only `ServerApp` ones,
+ * and each ignores the other's. The auth proxy in front of it authenticates: no token, no password.
+ */
+function jupyterArgs(o: { port: number; baseUrl: string; defaultUrl: string; rootDir: string }) {
+  const options = (app: string) => [
+    `--${app}.ip=0.0.0.0`,
+    `--${app}.port=${o.port}`,
+    `--${app}.base_url=${o.baseUrl}`,
+    `--${app}.default_url=${o.defaultUrl}`,
+    `--${app}.token=`,
+    `--${app}.password=`,
+    `--${app}.allow_remote_access=True`,
+  ];
+  return [
+    "jupyter",
+    "notebook",
+    ...options("ServerApp"),
+    `--ServerApp.root_dir=${o.rootDir}`,
+    ...options("NotebookApp"),
+    `--NotebookApp.notebook_dir=${o.rootDir}`,
+    "--ContentsManager.allow_hidden=True",
+  ];
 }

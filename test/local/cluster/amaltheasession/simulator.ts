@@ -76,6 +76,11 @@ export class AmaltheaSessionSimulator {
       api,
       gc,
       (ns, name) => api.store.peek(AMS, ns, name)?.metadata.annotations,
+      undefined,
+      (ns, name) => {
+        const cr = api.store.peek(AMS, ns, name);
+        return cr ? (specOf(cr).session.urlPath ?? "/") : undefined;
+      },
     );
     api.store.onChange((type, d, obj) => {
       if (d !== AMS) return;

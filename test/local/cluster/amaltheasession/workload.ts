@@ -64,6 +64,8 @@ export class SessionWorkload {
       name: string,
     ) => Record<string, string> | undefined,
     private readonly roles: PodRoles = SESSION_ROLES,
+    /** The path the session's Jupyter must serve under, when the resource says it. */
+    private readonly baseUrlOf: (ns: string, name: string) => string | undefined = () => undefined,
   ) {
     api.store.onChange((type, d, obj) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
@@ -188,22 +190,21 @@ export class SessionWorkload {
         status: { phase: "Pending", qosClass: "Burstable" },
       });
       if (!created) return this.refusals.get(`${ns}/${name}`)?.fresh === true;
-      this.pods.set(
-        `${ns}/${podName}`,
-        new PodModel(
-          podName,
-          ns,
-          podSpec,
-          fault,
-          () => this.api.timestamp(),
-          this.roles,
-          (c) => {
-            const restore = cloneRestore(c.spec, this.gitRemote);
-            if (restore.restored) this.restored.add(`${ns}/${name}`);
-            return restore.lines;
-          },
-        ),
+      const model = new PodModel(
+        podName,
+        ns,
+        podSpec,
+        fault,
+        () => this.api.timestamp(),
+        this.roles,
+        (c) => {
+          const restore = cloneRestore(c.spec, this.gitRemote);
+          if (restore.restored) this.restored.add(`${ns}/${name}`);
+          return restore.lines;
+        },
       );
+      model.baseUrl = this.baseUrlOf(ns, name);
+      this.pods.set(`${ns}/${podName}`, model);
       recordEvent(
         this.api,
         sts,
