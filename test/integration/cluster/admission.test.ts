@@ -2,20 +2,12 @@
  * kube-apiserver's validation and admission of built-in objects, as the real kubectl meets them:
  * each refusal carries the API server's own message.
  */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
-
-const run = promisify(execFile);
-const kubectlPath = (process.env.PATH ?? "")
-  .split(delimiter)
-  .map((d) => join(d, "kubectl"))
-  .find((p) => existsSync(p));
+import { kubectlPath, runKubectl } from "./kubectl-run.js";
 
 const container = (name: string, extra: object = {}) => ({ name, image: "busybox", ...extra });
 const pod = (name: string, spec: object) => ({
@@ -30,19 +22,7 @@ describe.runIf(kubectlPath)("kubectl meets kube-apiserver's validation and admis
   let dir: string;
   let kubeconfig: string;
 
-  const kubectl = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(
-        kubectlPath as string,
-        ["--cache-dir", join(dir, "cache"), "-n", "renku", ...args],
-        { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, timeout: 20_000 },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-    }
-  };
+  const kubectl = (...args: string[]) => runKubectl(dir, kubeconfig, ["-n", "renku", ...args]);
   const create = async (obj: object) => {
     const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
     await writeFile(file, JSON.stringify(obj));

@@ -3,11 +3,11 @@
  * a cluster that validates pod templates as kube-apiserver does: each session's StatefulSet is
  * accepted and its pod runs, and a class's required term narrows every configured term.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { describe, expect, it } from "vitest";
 import { registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, type CrcPoolSeed, startCrcDouble } from "../../local/crc/index.js";
+import type { CrcPoolSeed } from "../../local/crc/index.js";
 import { sessionsApi } from "../sessions/api.js";
+import { crcStack } from "./crc-stack.js";
 import { helloBody, launch } from "./helpers.js";
 
 const cls = (id: number, name: string, affinities: Array<[string, boolean]>) => ({
@@ -58,26 +58,13 @@ const CONFIGURED = {
 const alice = registeredHeaders({ username: "alice" });
 
 describe.each(["jupyterserver", "amaltheasession"])("node affinities on %s", (backend) => {
-  let crc: CrcDouble;
-  let stack: SessionStack;
-  beforeAll(async () => {
-    crc = await startCrcDouble({ pools: POOLS });
-    stack = await startSessionStack({
-      timing: "instant",
-      env: {
-        NB_CRC_URL: crc.url,
-        NB_AMALTHEA__BACKEND: backend,
-        NB_SESSIONS__AFFINITY: JSON.stringify(CONFIGURED),
-      },
-    });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await crc?.stop();
+  const { stack } = crcStack(backend, {
+    pools: POOLS,
+    env: { NB_SESSIONS__AFFINITY: JSON.stringify(CONFIGURED) },
   });
 
   const podAffinity = async (name: string) =>
-    (await stack.deps.k8s.getPod(`${name}-0`))?.spec?.affinity?.nodeAffinity;
+    (await stack().deps.k8s.getPod(`${name}-0`))?.spec?.affinity?.nodeAffinity;
 
   it.each([
     ["required", 1, "main"],
@@ -87,7 +74,7 @@ describe.each(["jupyterserver", "amaltheasession"])("node affinities on %s", (ba
     const res = await launch(alice, helloBody({ branch, resource_class_id: classId }));
     expect(res.status).toBe(201);
     const name = (res.json as { name: string }).name;
-    await stack.cluster.amalthea.settle();
+    await stack().cluster.amalthea.settle();
     expect((await sessionsApi(alice).get(name)).json.status.state).toBe("running");
     const affinity = await podAffinity(name);
     const terms = affinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
@@ -125,27 +112,15 @@ describe.each(["jupyterserver", "amaltheasession"])("node affinities on %s", (ba
 describe.each(["jupyterserver", "amaltheasession"])(
   "a preferred-only class without configured affinity on %s",
   (backend) => {
-    let crc: CrcDouble;
-    let stack: SessionStack;
-    beforeAll(async () => {
-      crc = await startCrcDouble({ pools: POOLS });
-      stack = await startSessionStack({
-        timing: "instant",
-        env: { NB_CRC_URL: crc.url, NB_AMALTHEA__BACKEND: backend },
-      });
-    });
-    afterAll(async () => {
-      await stack?.stop();
-      await crc?.stop();
-    });
+    const { stack } = crcStack(backend, { pools: POOLS });
 
     it("runs with no required block (an empty one is refused)", async () => {
       const res = await launch(alice, helloBody({ resource_class_id: 2 }));
       expect(res.status).toBe(201);
       const name = (res.json as { name: string }).name;
-      await stack.cluster.amalthea.settle();
+      await stack().cluster.amalthea.settle();
       expect((await sessionsApi(alice).get(name)).json.status.state).toBe("running");
-      const pod = await stack.deps.k8s.getPod(`${name}-0`);
+      const pod = await stack().deps.k8s.getPod(`${name}-0`);
       expect(pod?.spec?.affinity).toEqual({
         nodeAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [

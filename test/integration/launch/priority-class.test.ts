@@ -3,37 +3,24 @@
  * resource class. On a cluster where the operator did not create the quota's PriorityClass, a
  * default-class launch must still run (admission refuses a pod naming a missing class).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { describe, expect, it } from "vitest";
 import { registeredHeaders } from "../../helpers/users.js";
-import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
 import { sessionsApi } from "../sessions/api.js";
+import { crcStack } from "./crc-stack.js";
 import { helloBody, launch } from "./helpers.js";
 
 const alice = registeredHeaders({ username: "alice" });
 
 describe.each(["jupyterserver", "amaltheasession"])("the priority class on %s", (backend) => {
-  let crc: CrcDouble;
-  let stack: SessionStack;
-  beforeAll(async () => {
-    crc = await startCrcDouble();
-    stack = await startSessionStack({
-      timing: "instant",
-      env: { NB_CRC_URL: crc.url, NB_AMALTHEA__BACKEND: backend },
-    });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await crc?.stop();
-  });
+  const { stack } = crcStack(backend);
 
   it("a launch without resource_class_id names no PriorityClass, and runs", async () => {
     const res = await launch(alice, helloBody());
     expect(res.status).toBe(201);
     const name = (res.json as { name: string }).name;
-    await stack.cluster.amalthea.settle();
+    await stack().cluster.amalthea.settle();
     expect((await sessionsApi(alice).get(name)).json.status.state).toBe("running");
-    const pod = await stack.deps.k8s.getPod(`${name}-0`);
+    const pod = await stack().deps.k8s.getPod(`${name}-0`);
     expect(pod?.spec?.priorityClassName).toBeUndefined();
   });
 
@@ -41,12 +28,12 @@ describe.each(["jupyterserver", "amaltheasession"])("the priority class on %s", 
     const res = await launch(alice, helloBody({ branch: "main", resource_class_id: 1 }));
     expect(res.status).toBe(201);
     const name = (res.json as { name: string }).name;
-    await stack.cluster.amalthea.settle();
-    const sts = await stack.deps.k8s.getStatefulSet(name);
+    await stack().cluster.amalthea.settle();
+    const sts = await stack().deps.k8s.getStatefulSet(name);
     expect(sts?.spec?.template.spec?.priorityClassName).toBe("public-quota");
     // Without the PriorityClass the StatefulSet controller reports the refusal.
     const events = (await (
-      await fetch(`${stack.cluster.url}/api/v1/namespaces/renku/events`)
+      await fetch(`${stack().cluster.url}/api/v1/namespaces/renku/events`)
     ).json()) as { items: Array<{ reason: string; message: string }> };
     expect(events.items.filter((e) => e.reason === "FailedCreate").map((e) => e.message)).toEqual([
       `create Pod ${name}-0 in StatefulSet ${name} failed error: pods "${name}-0" is forbidden: no PriorityClass with name public-quota was found`,
