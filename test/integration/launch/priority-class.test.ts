@@ -31,12 +31,18 @@ describe.each(["jupyterserver", "amaltheasession"])("the priority class on %s", 
     await stack().cluster.amalthea.settle();
     const sts = await stack().deps.k8s.getStatefulSet(name);
     expect(sts?.spec?.template.spec?.priorityClassName).toBe("public-quota");
-    // Without the PriorityClass the StatefulSet controller reports the refusal.
-    const events = (await (
-      await fetch(`${stack().cluster.url}/api/v1/namespaces/renku/events`)
-    ).json()) as { items: Array<{ reason: string; message: string }> };
-    expect(events.items.filter((e) => e.reason === "FailedCreate").map((e) => e.message)).toEqual([
-      `create Pod ${name}-0 in StatefulSet ${name} failed error: pods "${name}-0" is forbidden: no PriorityClass with name public-quota was found`,
+    // Without the PriorityClass the StatefulSet controller reports the refusal, and the caller
+    // reads it among the session's events.
+    const r = await sessionsApi(alice).events(name);
+    expect(r.status).toBe(200);
+    const events = (
+      r.json as { events: Array<{ reason: string; message: string; object: unknown }> }
+    ).events;
+    expect(events.filter((e) => e.reason === "FailedCreate")).toEqual([
+      expect.objectContaining({
+        object: { kind: "StatefulSet", name },
+        message: `create Pod ${name}-0 in StatefulSet ${name} failed error: pods "${name}-0" is forbidden: no PriorityClass with name public-quota was found`,
+      }),
     ]);
   });
 });
