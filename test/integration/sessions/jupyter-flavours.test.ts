@@ -43,5 +43,13 @@ describe.each(["jupyterserver", "amaltheasession"])("Jupyter flavours on %s", (b
     expect(got.json.status.state).toBe("running");
     const image = (res.json as { image: string }).image;
     expect(image).toMatch(body === NOTEBOOK6 ? /:4800fe1$/ : /:f1ea335$/);
+    // The session's own URL, as 1.18.1 gave it: an anonymous one carries its token.
+    const pod = await stack.deps.k8s.getPod(`${name}-0`);
+    const session = pod?.spec?.containers.find((c) =>
+      ["jupyter-server", "amalthea-session"].includes(c.name),
+    );
+    const url = session?.env?.find((e) => e.name === "SESSION_URL")?.value;
+    const id = headers["renku-auth-anon-id"];
+    expect(url).toBe(`https://sessions.example.org/sessions/${name}${id ? `?token=${id}` : ""}`);
   });
 });
