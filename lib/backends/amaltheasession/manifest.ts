@@ -20,7 +20,10 @@ import {
 import { CA_BUNDLE, etcCertsMount, type PatchContext } from "../jupyterserver/patches/context.js";
 import { affinityValue, tolerationsValue } from "../jupyterserver/patches/general.js";
 import { gitProxyContainer } from "../jupyterserver/patches/git-proxy.js";
-import { gitSidecarContainer } from "../jupyterserver/patches/git-sidecar.js";
+import {
+  gitSidecarContainer,
+  sidecarSkipAuthRoutes,
+} from "../jupyterserver/patches/git-sidecar.js";
 import {
   certificateVolumes,
   downloadImageContainer,
@@ -35,6 +38,7 @@ import {
   sessionEnv,
 } from "../jupyterserver/patches/jupyter-server.js";
 import type { ResourceList } from "../jupyterserver/types.js";
+import { ROUTER_KEY, ROUTER_PORT, routerConfig, sessionRouter } from "./router.js";
 import type { AmaltheaSession, Container, Volume } from "./types.js";
 
 /** The operator's name for the workspace PVC's volume (amaltheasession.md §3.2). */
@@ -84,6 +88,8 @@ function oauth2ProxyConfig(ctx: PatchContext): string {
     ["skip_jwt_bearer_tokens", true],
     ["oidc_extra_audiences", ["renku"]],
     ["provider_ca_files", [CA_BUNDLE]],
+    // Amalthea sets only the upstream and address on the command line: these stay ours (D22).
+    ["skip_auth_routes", sidecarSkipAuthRoutes(name)],
   ];
   // JSON strings and arrays of them are valid TOML basic strings and arrays.
   return entries.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n");
@@ -113,6 +119,7 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
     [AUTH_KEY]: registered ? oauth2ProxyConfig(ctx) : tokenConfig(user.sessionCookie ?? user.id),
   };
   if (registered) secretData[EMAILS_KEY] = user.email ?? "";
+  if (registered) secretData[ROUTER_KEY] = routerConfig();
   if (envVars) secretData[RENVIRON_KEY] = renvironText(ctx);
   const secrets: Launch["secrets"] = [
     {
@@ -159,7 +166,12 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
 
   const { requests, limits } = containerResources(config, resources);
   const extraContainers: Container[] = [gitProxyContainer(ctx)];
-  if (registered) extraContainers.push(gitSidecarContainer(ctx));
+  // Registered sessions have the git sidecar; the router puts its path on the session's URL (D22).
+  const router = registered ? sessionRouter(ctx, SESSION_PORT) : undefined;
+  if (router) {
+    extraContainers.push(gitSidecarContainer(ctx), router.container);
+    extraVolumes.push(router.volume);
+  }
   const affinity = affinityValue(ctx);
   const nodeSelector =
     (resources.nodeAffinities ?? []).length > 0 ? undefined : config.sessions.node_selector;
@@ -191,7 +203,7 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
         }),
         env: sessionEnv(ctx),
         resources: { requests: quantities(requests), limits: quantities(limits) },
-        port: SESSION_PORT,
+        port: router ? ROUTER_PORT : SESSION_PORT,
         urlPath: sessionPath(name),
         workingDir: ctx.notebookDir,
         runAsUser: 1000,
@@ -204,7 +216,8 @@ export function buildAmaltheaSession(input: ManifestInput, launchId: string): La
             : {}),
         },
         ...(sessionMounts.length > 0 ? { extraVolumeMounts: sessionMounts } : {}),
-        readinessProbe: { type: "tcp" },
+        // Behind the router, a TCP probe would find the router, not Jupyter: ask Jupyter's path.
+        readinessProbe: { type: router ? "http" : "tcp" },
         // As renku-data-services: the default /dev/shm of 64 MiB is too small for data loaders.
         shmSize: "1G",
       },

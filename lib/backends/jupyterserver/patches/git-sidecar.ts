@@ -85,6 +85,12 @@ export function gitSidecar(ctx: PatchContext): AmaltheaPatch[] {
   ];
 }
 
+/** The sidecar's routes 1.18.1 lets through without a login: its health and `jsonrpc/map`. */
+export function sidecarSkipAuthRoutes(name: string): [string, string, string] {
+  const sidecar = `${sessionPath(name)}/sidecar/`;
+  return [`^${sidecar}health$`, `^${sidecar}health/$`, `^${sidecar}jsonrpc/map$`];
+}
+
 /**
  * The oauth2-proxy (container 1) as the reference sets it up for the sidecar: Amalthea 0.24's
  * template has the jupyter upstream `--upstream=http://127.0.0.1:8888` at args[6]; it becomes the
@@ -95,6 +101,7 @@ function oauth2ProxyRoutes(ctx: PatchContext): AmaltheaPatch {
   const session = `${sessionPath(ctx.name)}/`;
   const sidecar = `${session}sidecar/`;
   const arg = (value: string) => add(`${STS}/containers/1/args/-`, value);
+  const [health, healthSlash, map] = sidecarSkipAuthRoutes(ctx.name);
   return jsonPatch(
     {
       op: "replace",
@@ -102,10 +109,10 @@ function oauth2ProxyRoutes(ctx: PatchContext): AmaltheaPatch {
       value: `--upstream=http://127.0.0.1:8888${session}`,
     },
     arg(`--upstream=http://127.0.0.1:${ctx.config.sessions.git_rpc_server.port}${sidecar}`),
-    arg(`--skip-auth-route=^${sidecar}health$`),
-    arg(`--skip-auth-route=^${sidecar}health/$`),
+    arg(`--skip-auth-route=${health}`),
+    arg(`--skip-auth-route=${healthSlash}`),
     arg("--skip-jwt-bearer-tokens=true"),
-    arg(`--skip-auth-route=^${sidecar}jsonrpc/map$`),
+    arg(`--skip-auth-route=${map}`),
     add(`${STS}/containers/1/image`, ctx.config.sessions.oauth2_proxy.image),
     arg("--oidc-extra-audience=renku"),
   );
