@@ -99,7 +99,8 @@ describe("Kubernetes calls per endpoint", () => {
       "list pods",
     ]);
     const logs = await k8sCalls(() => asAlice.logs(hello));
-    expect(logs.filter((c) => c === "get pods")).toHaveLength(1 + 8);
+    // The pod, then its 3 init and 6 regular containers (the session router among them, D22).
+    expect(logs.filter((c) => c === "get pods")).toHaveLength(1 + 9);
   });
 
   it("hibernate asks the sidecar, then one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {
