@@ -207,6 +207,8 @@ export const schema = z.strictObject({
         /** The scheme of session URLs; TLS is often terminated before the ingress, so https by default. */
         scheme: z._default(z.enum(["https", "http"]), "https"),
         annotations: json(z.record(z.string(), z.string()), {}),
+        /** The IngressClass of AmaltheaSession ingresses; else the `kubernetes.io/ingress.class` annotation's. */
+        class_name: optionalStr(),
       }),
       // Missing as a whole still reports the host as the missing setting.
       {} as never,

@@ -100,7 +100,9 @@ export function selectDefault(
       `The requested storage amount is higher than the allowable maximum for the default resource class of ${cls.max_storage}GB.`,
     );
   }
-  return resolved(pool, cls, storage, opts);
+  // As 1.18.1: only a launch naming its class gets the pool's PriorityClass (and quota label);
+  // a cluster without that PriorityClass refuses the pod otherwise.
+  return { ...resolved(pool, cls, storage, opts), priorityClass: null };
 }
 
 export const LEGACY_NO_MATCH_MESSAGE =

@@ -24,6 +24,26 @@ export function serverName(
   return `${userPart(safeUsername)}-${escapeName(project).slice(0, 20)}-${digest.slice(0, 8)}`;
 }
 
+/**
+ * The name renku-notebooks 1.18.1 gave the same launch: the prefix before a 10-character username,
+ * 24 characters of the project, the same md5. It differs from ours for escaped usernames over 10
+ * (or 11 with the prefix) characters and projects over 20, so POST looks for it too.
+ */
+function name1181(
+  safeUsername: string,
+  namespace: string,
+  project: string,
+  branch: string,
+  commitSha: string,
+): string {
+  const digest = createHash("md5")
+    .update(`${safeUsername}-${namespace}-${project}-${branch}-${commitSha}`)
+    .digest("hex");
+  const lower = safeUsername.toLowerCase();
+  const prefix = /^[a-z]/.test(lower) ? "" : "n";
+  return `${prefix}${lower.slice(0, 10)}-${escapeName(project).slice(0, 24)}-${digest.slice(0, 8)}`;
+}
+
 const userPart = (safeUsername: string) =>
   `${/^[A-Za-z]/.test(safeUsername) ? "" : "n"}${safeUsername}`.slice(0, 12);
 
@@ -55,7 +75,8 @@ export function sessionNames(
     .digest("hex");
   const alternate = `${userPart(user.safeUsername)}-${escapeName(t.project).slice(0, 12)}-${digest.slice(0, 16)}`;
   const create: [string, string] = [primary, alternate];
-  return { create, known: primary === legacy ? create : [...create, legacy] };
+  const older = [legacy, name1181(...args)].filter((n) => !create.includes(n));
+  return { create, known: [...create, ...new Set(older)] };
 }
 
 /** POST refuses usernames whose escaped form cannot be a label value (422, reference wording). */

@@ -107,7 +107,15 @@ export const KITS: Record<BackendName, BackendKit> = {
     patchMerge: (deps, name, body) => amaltheaSessions(deps).patchMerge(name, body),
     logContainers: (kind) =>
       kind === "registered"
-        ? [...INIT, "amalthea-session", "oauth2-proxy", "authproxy", "git-proxy", "git-sidecar"]
+        ? [
+            ...INIT,
+            "amalthea-session",
+            "oauth2-proxy",
+            "authproxy",
+            "git-proxy",
+            "git-sidecar",
+            "session-router",
+          ]
         : [...INIT, "amalthea-session", "authproxy", "git-proxy"],
     async stored(deps, name) {
       const ams = await amaltheaSessions(deps).get(name);

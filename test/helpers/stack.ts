@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
-import { type CrcDouble, startCrcDouble } from "../local/crc/index.js";
+import { type CrcDouble, provisionQuotas, startCrcDouble } from "../local/crc/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
 import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
@@ -46,6 +46,8 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     startGitLabDouble({ seed }),
     opts.crc ? startCrcDouble() : undefined,
   ]);
+  // The pools' PriorityClasses and quotas, as renku-data-services provisions them.
+  if (crc) await provisionQuotas(cluster.url, "renku", crc.pools);
   // Sessions push their autosaves to, and restore them from, the GitLab double.
   cluster.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));

@@ -51,7 +51,14 @@ export function registeredHeaders(user: TestUser, idToken?: string): Record<stri
   };
 }
 
-export const anonHeaders = (id: string) => ({ "renku-auth-anon-id": id });
+/** An anonymous visitor's browser behind the Renku gateway: the anonymous id and the gateway's cookie. */
+export const anonHeaders = (id: string) => ({
+  "renku-auth-anon-id": id,
+  cookie: `_renku_session=gateway-${id}`,
+});
+
+/** An anonymous caller without the gateway's cookie (a client other than the browser). */
+export const anonHeadersWithoutCookie = (id: string) => ({ "renku-auth-anon-id": id });
 
 export async function signedIdToken(
   key: CryptoKey,

@@ -2,7 +2,8 @@
 import { DEFAULT_PORT, type InstanceInfo } from "./instance.js";
 import type { Seed } from "./seed.js";
 
-const ANON = "-H 'Renku-Auth-Anon-Id: anon-demo1'";
+/** An anonymous browser behind the gateway: its id and the gateway's session cookie (D21). */
+const ANON = "-H 'Renku-Auth-Anon-Id: anon-demo1' -H 'Cookie: _renku_session=gateway-anon-demo1'";
 const JSON_BODY = "-H 'Content-Type: application/json'";
 
 /** A project's default-branch head that has a seeded image, so a launch of it succeeds. */

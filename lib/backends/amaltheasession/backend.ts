@@ -3,8 +3,9 @@
  * its pod `<name>-0`, read together: the status the API shows needs the pod's container detail.
  */
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
+import { RENKU_SESSION_COOKIE } from "../../auth/authenticate.js";
 import type { Config } from "../../config/schema.js";
-import { userInputError } from "../../errors.js";
+import { authenticationError, userInputError } from "../../errors.js";
 import { escapePointer } from "../../k8s/kube-client.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../obs/log.js";
@@ -89,6 +90,11 @@ export function amaltheaSessionBackend(
     serialize: (s, now) => serializeSession(view(s), config, now),
 
     async create(input, log: Logger) {
+      // The authproxy's token is the gateway's cookie: without it no URL opens the session (D21).
+      if (input.user.kind !== "registered" && !input.user.sessionCookie)
+        throw authenticationError(
+          `You have to have a renku session cookie at ${RENKU_SESSION_COOKIE} in order to launch an anonymous session.`,
+        );
       const launchId = newLaunchId();
       const { session, secrets } = buildAmaltheaSession(input, launchId);
       const dropSecrets = () =>

@@ -11,7 +11,7 @@ import { sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../util/trim.js";
 import { CA_BUNDLE, type ContainerContext, etcCertsMount } from "../pod/containers/context.js";
 import { gitProxyContainer } from "../pod/containers/git-proxy.js";
-import { gitSidecarContainer } from "../pod/containers/git-sidecar.js";
+import { gitSidecarContainer, sidecarSkipAuthRoutes } from "../pod/containers/git-sidecar.js";
 import {
   certificateVolumes,
   downloadImageContainer,
@@ -21,6 +21,7 @@ import {
 import { affinityValue, tolerationsValue } from "../pod/containers/scheduling.js";
 import { RENVIRON_PATH, renvironText, sessionEnv } from "../pod/containers/session.js";
 import {
+  assertManifestSize,
   containerResources,
   culling,
   type LaunchInput,
@@ -29,6 +30,7 @@ import {
 } from "../pod/launch.js";
 import { dockerConfigJson, imagePullSecretName } from "../pod/pull-secret.js";
 import type { ResourceList } from "../pod/types.js";
+import { ROUTER_KEY, ROUTER_PORT, routerConfig, sessionRouter } from "./router.js";
 import type { AmaltheaSession, Container, Volume } from "./types.js";
 
 /** The operator's name for the workspace PVC's volume (amaltheasession.md §3.2). */
@@ -78,6 +80,8 @@ function oauth2ProxyConfig(ctx: ContainerContext): string {
     ["skip_jwt_bearer_tokens", true],
     ["oidc_extra_audiences", ["renku"]],
     ["provider_ca_files", [CA_BUNDLE]],
+    // Amalthea sets only the upstream and address on the command line: these stay ours (D22).
+    ["skip_auth_routes", sidecarSkipAuthRoutes(name)],
   ];
   // JSON strings and arrays of them are valid TOML basic strings and arrays.
   return entries.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join("\n");
@@ -96,6 +100,9 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
   const seconds = (n: number) => `${n}s`;
   const mountPath = `${trimTrailingSlashes(image.workdir)}/work`;
   const tls = config.sessions.ingress.tls_secret;
+  const ingressClass =
+    config.sessions.ingress.class_name ??
+    config.sessions.ingress.annotations["kubernetes.io/ingress.class"];
   const envVars = Object.keys(input.request.environmentVariables).length > 0;
 
   const secretData: Record<string, string> = {
@@ -104,6 +111,7 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
     [AUTH_KEY]: registered ? oauth2ProxyConfig(ctx) : tokenConfig(user.sessionCookie ?? user.id),
   };
   if (registered) secretData[EMAILS_KEY] = user.email ?? "";
+  if (registered) secretData[ROUTER_KEY] = routerConfig();
   if (envVars) secretData[RENVIRON_KEY] = renvironText(ctx);
   const secrets: Launch["secrets"] = [
     {
@@ -150,7 +158,12 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
 
   const { requests, limits } = containerResources(config, resources);
   const extraContainers: Container[] = [gitProxyContainer(ctx)];
-  if (registered) extraContainers.push(gitSidecarContainer(ctx));
+  // Registered sessions have the git sidecar; the router puts its path on the session's URL (D22).
+  const router = registered ? sessionRouter(ctx, SESSION_PORT) : undefined;
+  if (router) {
+    extraContainers.push(gitSidecarContainer(ctx), router.container);
+    extraVolumes.push(router.volume);
+  }
   const affinity = affinityValue(ctx);
   const nodeSelector =
     (resources.nodeAffinities ?? []).length > 0 ? undefined : config.sessions.node_selector;
@@ -174,22 +187,15 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
         : {}),
       session: {
         image: image.image,
-        args: [
-          "jupyter",
-          "notebook",
-          "--ServerApp.ip=0.0.0.0",
-          `--ServerApp.port=${SESSION_PORT}`,
-          `--ServerApp.base_url=${sessionPath(name)}`,
-          `--ServerApp.default_url=${resources.defaultUrl}`,
-          `--ServerApp.root_dir=${ctx.notebookDir}/`,
-          // The auth proxy in front of it authenticates.
-          "--ServerApp.token=",
-          "--ServerApp.password=",
-          "--ServerApp.allow_remote_access=True",
-        ],
+        args: jupyterArgs({
+          port: SESSION_PORT,
+          baseUrl: sessionPath(name),
+          defaultUrl: resources.defaultUrl,
+          rootDir: `${ctx.notebookDir}/`,
+        }),
         env: sessionEnv(ctx),
         resources: { requests: quantities(requests), limits: quantities(limits) },
-        port: SESSION_PORT,
+        port: router ? ROUTER_PORT : SESSION_PORT,
         urlPath: sessionPath(name),
         workingDir: ctx.notebookDir,
         runAsUser: 1000,
@@ -202,10 +208,14 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
             : {}),
         },
         ...(sessionMounts.length > 0 ? { extraVolumeMounts: sessionMounts } : {}),
-        readinessProbe: { type: "tcp" },
+        // Behind the router, a TCP probe would find the router, not Jupyter: ask Jupyter's path.
+        readinessProbe: { type: router ? "http" : "tcp" },
+        // As renku-data-services: the default /dev/shm of 64 MiB is too small for data loaders.
+        shmSize: "1G",
       },
       ingress: {
         host: config.sessions.ingress.host,
+        ...(ingressClass ? { ingressClassName: ingressClass } : {}),
         pathPrefix: sessionPath(name),
         annotations: config.sessions.ingress.annotations,
         ...(tls ? { tlsSecret: { name: tls, adopt: false } } : {}),
@@ -234,7 +244,8 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
         maxIdleDuration: seconds(cull.idleSecondsThreshold),
         maxStartingDuration: seconds(cull.startingSecondsThreshold),
         maxFailedDuration: seconds(cull.failedSecondsThreshold),
-        maxHibernatedDuration: seconds(cull.hibernatedSecondsThreshold),
+        // Anonymous sessions are not kept hibernated: deleted a second after (renku-data-services).
+        maxHibernatedDuration: registered ? seconds(cull.hibernatedSecondsThreshold) : "1s",
       },
       initContainers: [
         initCertificatesContainer(ctx),
@@ -249,6 +260,10 @@ export function buildAmaltheaSession(input: LaunchInput, launchId: string): Laun
       template: { metadata: { labels: strings(labels) } },
     },
   };
+  // Checked before anything is created: the session, and the Secret that carries `.Renviron`
+  // beside it, each under kube-apiserver's limits (1 MiB of data for a Secret).
+  assertManifestSize(session);
+  assertManifestSize({ data: secretData });
   return { session, secrets };
 }
 
@@ -256,4 +271,30 @@ function strings(map: Record<string, string | null>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(map)) if (v !== null) out[k] = v;
   return out;
+}
+
+/**
+ * `jupyter notebook` configured for both flavours, as Amalthea 0.24's config files did: the classic
+ * Notebook (6 and older) reads only `NotebookApp` options, Jupyter Server only `ServerApp` ones,
+ * and each ignores the other's. The auth proxy in front of it authenticates: no token, no password.
+ */
+function jupyterArgs(o: { port: number; baseUrl: string; defaultUrl: string; rootDir: string }) {
+  const options = (app: string) => [
+    `--${app}.ip=0.0.0.0`,
+    `--${app}.port=${o.port}`,
+    `--${app}.base_url=${o.baseUrl}`,
+    `--${app}.default_url=${o.defaultUrl}`,
+    `--${app}.token=`,
+    `--${app}.password=`,
+    `--${app}.allow_remote_access=True`,
+  ];
+  return [
+    "jupyter",
+    "notebook",
+    ...options("ServerApp"),
+    `--ServerApp.root_dir=${o.rootDir}`,
+    ...options("NotebookApp"),
+    `--NotebookApp.notebook_dir=${o.rootDir}`,
+    "--ContentsManager.allow_hidden=True",
+  ];
 }

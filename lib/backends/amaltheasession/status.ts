@@ -20,6 +20,7 @@ import {
 import type { ContainerStatus, PodStatus } from "../pod/types.js";
 import { durationSeconds } from "./duration.js";
 import { SESSION_CONTAINER } from "./manifest.js";
+import { ROUTER_CONTAINER } from "./router.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 
 /** The JupyterServer's message for a quota failure, which the operator words differently. */
@@ -30,6 +31,8 @@ export function stepName(name: string, registered: boolean): string | undefined 
   if (name === SESSION_CONTAINER) return "jupyter-server";
   // Behind oauth2-proxy the authproxy is one more hop of the same step.
   if (name === "authproxy") return registered ? "oauth2-proxy" : "passthrough-proxy";
+  // The session router (D22) is the last proxying hop before Jupyter.
+  if (name === ROUTER_CONTAINER) return "oauth2-proxy";
   return name;
 }
 

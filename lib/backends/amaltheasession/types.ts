@@ -45,10 +45,12 @@ export interface AmaltheaSessionSpec {
     storage?: { className?: string; size?: string | number; mountPath?: string };
     extraVolumeMounts?: Record<string, unknown>[];
     readinessProbe?: { type: "none" | "tcp" | "http" };
+    shmSize?: string;
   };
   ingress?: {
     host: string;
     pathPrefix?: string;
+    ingressClassName?: string;
     annotations?: Record<string, string>;
     tlsSecret?: SecretRef;
     assumeHttps?: boolean;

@@ -3,10 +3,10 @@
  * the checked project and image, and the resolved resources. The result holds tokens (env of
  * git-proxy and git-clone, the pull secret): never log it.
  */
-import { validationError } from "../../errors.js";
 import { sessionPath } from "../../sessions/url.js";
 import { trimTrailingSlashes } from "../../util/trim.js";
 import {
+  assertManifestSize,
   containerResources,
   culling,
   type LaunchInput,
@@ -82,19 +82,4 @@ export function buildManifest(input: LaunchInput): JupyterServer {
   };
   assertManifestSize(manifest);
   return manifest;
-}
-
-/**
- * The API server refuses requests over about 3 MiB, which would be a 500 after every check had
- * passed. The request limits keep a resource far below this; the check makes it a 422 regardless.
- */
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
-
-export function assertManifestSize(manifest: JupyterServer): void {
-  const bytes = Buffer.byteLength(JSON.stringify(manifest));
-  if (bytes > MAX_MANIFEST_BYTES) {
-    throw validationError(
-      `Field 'environment_variables' has errors: The session would be described by ${bytes} bytes, more than the ${MAX_MANIFEST_BYTES} allowed.`,
-    );
-  }
 }

@@ -11,7 +11,7 @@ import {
   etcCertsMount,
 } from "../pod/containers/context.js";
 import { gitProxyContainer } from "../pod/containers/git-proxy.js";
-import { gitSidecarContainer } from "../pod/containers/git-sidecar.js";
+import { gitSidecarContainer, sidecarSkipAuthRoutes } from "../pod/containers/git-sidecar.js";
 import {
   certificateVolumes,
   downloadImageContainer,
@@ -170,6 +170,7 @@ function oauth2ProxyRoutes(ctx: ContainerContext): AmaltheaPatch {
   const session = `${sessionPath(ctx.name)}/`;
   const sidecar = `${session}sidecar/`;
   const arg = (value: string) => add(`${STS}/containers/1/args/-`, value);
+  const [health, healthSlash, map] = sidecarSkipAuthRoutes(ctx.name);
   return jsonPatch(
     {
       op: "replace",
@@ -177,10 +178,10 @@ function oauth2ProxyRoutes(ctx: ContainerContext): AmaltheaPatch {
       value: `--upstream=http://127.0.0.1:8888${session}`,
     },
     arg(`--upstream=http://127.0.0.1:${ctx.config.sessions.git_rpc_server.port}${sidecar}`),
-    arg(`--skip-auth-route=^${sidecar}health$`),
-    arg(`--skip-auth-route=^${sidecar}health/$`),
+    arg(`--skip-auth-route=${health}`),
+    arg(`--skip-auth-route=${healthSlash}`),
     arg("--skip-jwt-bearer-tokens=true"),
-    arg(`--skip-auth-route=^${sidecar}jsonrpc/map$`),
+    arg(`--skip-auth-route=${map}`),
     add(`${STS}/containers/1/image`, ctx.config.sessions.oauth2_proxy.image),
     arg("--oidc-extra-audience=renku"),
   );

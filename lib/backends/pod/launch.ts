@@ -5,6 +5,7 @@
  */
 import type { User } from "../../auth/user.js";
 import type { Config } from "../../config/schema.js";
+import { validationError } from "../../errors.js";
 import type {
   GitlabProject,
   GitlabUser,
@@ -180,4 +181,19 @@ export function sessionMetadata(input: LaunchInput) {
       resources.resourceClassId === null ? null : String(resources.resourceClassId),
   });
   return { labels, annotations };
+}
+
+/**
+ * The API server refuses requests over about 3 MiB, which would be a 500 after every check had
+ * passed. The request limits keep a resource far below this; the check makes it a 422 regardless.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+export function assertManifestSize(manifest: object): void {
+  const bytes = Buffer.byteLength(JSON.stringify(manifest));
+  if (bytes > MAX_MANIFEST_BYTES) {
+    throw validationError(
+      `Field 'environment_variables' has errors: The session would be described by ${bytes} bytes, more than the ${MAX_MANIFEST_BYTES} allowed.`,
+    );
+  }
 }

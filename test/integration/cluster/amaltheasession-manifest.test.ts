@@ -127,7 +127,9 @@ describe("every AmaltheaSession the service builds", () => {
       "launch-1",
     );
     expect(s.spec.session).toMatchObject({
-      port: 8888,
+      // The session router (D22) is the registered session's port; Jupyter stays on 8888.
+      port: 8000,
+      readinessProbe: { type: "http" },
       urlPath: "/sessions/m-1",
       workingDir: "/home/jovyan/work/my-project",
       storage: { size: "1000000000", mountPath: "/home/jovyan/work" },
@@ -155,7 +157,25 @@ describe("every AmaltheaSession the service builds", () => {
       "download-image",
       "git-clone",
     ]);
-    expect(s.spec.extraContainers?.map((c) => c.name)).toEqual(["git-proxy", "git-sidecar"]);
+    expect(s.spec.extraContainers?.map((c) => c.name)).toEqual([
+      "git-proxy",
+      "git-sidecar",
+      "session-router",
+    ]);
+    // The router sends the sidecar's path to it and the rest to Jupyter, skipping the login the
+    // operator's oauth2-proxy in front has done; that one lets the sidecar's health through (D22).
+    expect(s.spec.extraContainers?.find((c) => c.name === "session-router")?.args).toEqual([
+      "--http-address=:8000",
+      "--upstream=http://127.0.0.1:8888",
+      "--upstream=http://127.0.0.1:4000/sessions/m-1/sidecar/",
+      "--skip-auth-route=^/",
+      "--silence-ping-logging",
+      "--config=/etc/session-router/router",
+    ]);
+    const auth = secrets[0]?.stringData?.auth ?? "";
+    expect(auth).toContain(
+      'skip_auth_routes = ["^/sessions/m-1/sidecar/health$","^/sessions/m-1/sidecar/health/$","^/sessions/m-1/sidecar/jsonrpc/map$"]',
+    );
     expect(s.metadata.labels["renku.io/safe-username"]).toBe(registered.safeUsername);
     expect(s.spec.template?.metadata?.labels?.["renku.io/safe-username"]).toBe(
       registered.safeUsername,
@@ -183,6 +203,7 @@ describe("every AmaltheaSession the service builds", () => {
       "authproxy",
       "git-proxy",
       "git-sidecar",
+      "session-router",
     ]);
     expect((await repo.get(name))?.status?.state).toBe("Running");
   });

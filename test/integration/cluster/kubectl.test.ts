@@ -1,19 +1,11 @@
 /** The real kubectl against the local cluster: proof that it speaks enough of the Kubernetes API. */
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AMS, amaltheaSession } from "./ams-body.js";
 import { type Clients, JS, jupyterServer, startWithClients } from "./clients.js";
-
-const run = promisify(execFile);
-const kubectlPath = (process.env.PATH ?? "")
-  .split(delimiter)
-  .map((d) => join(d, "kubectl"))
-  .find((p) => existsSync(p));
+import { kubectlPath, runKubectl } from "./kubectl-run.js";
 
 // Skipped where kubectl is missing on a developer's machine; under CI (which installs it,
 // .ci/run) a missing kubectl fails the file instead.
@@ -24,22 +16,7 @@ describe.runIf(kubectlPath || UNDER_CI)("kubectl against the local cluster", () 
   let dir: string;
   let kubeconfig: string;
 
-  const kubectl = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(
-        kubectlPath as string,
-        ["--cache-dir", join(dir, "cache"), ...args],
-        {
-          env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
-          timeout: 20_000,
-        },
-      );
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-    }
-  };
+  const kubectl = (...args: string[]) => runKubectl(dir, kubeconfig, args);
 
   beforeAll(async () => {
     if (!kubectlPath) {

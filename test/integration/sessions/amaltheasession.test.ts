@@ -86,9 +86,10 @@ describe("Kubernetes calls per endpoint", () => {
       "list pods",
     ]);
     const logs = await k8sCalls(() => asAlice.logs(hello));
-    // The pod once, then the log of each of its eight containers.
+    // The pod once, then the log of each of its 3 init and 6 regular containers (the session
+    // router among them, D22).
     expect(logs.filter((c) => c === "get pods")).toHaveLength(1);
-    expect(logs.filter((c) => c === "get pods/log")).toHaveLength(8);
+    expect(logs.filter((c) => c === "get pods/log")).toHaveLength(9);
   });
 
   it("hibernate asks the sidecar, then one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {

@@ -9,7 +9,7 @@ import { main as createServer } from "../../../functions/servers/create.js";
 import { amaltheaSessions, KITS } from "../../helpers/backends.js";
 import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
-import { anonHeaders } from "../../helpers/users.js";
+import { anonHeaders, anonHeadersWithoutCookie } from "../../helpers/users.js";
 
 const GATEWAY_COOKIE = "MTcwMDAwMDAwMHxzaWduZWQtYnktdGhlLWdhdGV3YXk=|c2ln";
 let stack: SessionStack;
@@ -69,9 +69,15 @@ describe("an anonymous AmaltheaSession", () => {
       expect(written).not.toContain(part);
   });
 
-  it("without the cookie (a client other than the browser), the anonymous id is the token", async () => {
-    const r = await launch(anonHeaders("anon-nocookie1"));
-    expect(r.status, r.text).toBe(201);
-    expect((await authproxyConfig(r.json.name)).token).toBe("anon-nocookie1");
+  it("without the cookie no URL could open it: 401 as renku-data-services, and nothing created (D21)", async () => {
+    const before = stack.cluster.requests.filter((c) => c.verb === "create").length;
+    const r = await launch(anonHeadersWithoutCookie("anon-nocookie1"));
+    expect(r.status, r.text).toBe(401);
+    expect(r.json.error).toEqual({
+      code: 1401,
+      message:
+        "You have to have a renku session cookie at _renku_session in order to launch an anonymous session.",
+    });
+    expect(stack.cluster.requests.filter((c) => c.verb === "create").length).toBe(before);
   });
 });

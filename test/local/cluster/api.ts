@@ -22,6 +22,8 @@ import {
 } from "./status.js";
 import { type ListResult, Store } from "./store.js";
 import type { KObject, ResourceDef } from "./types.js";
+import { admitPod } from "./validation/admission.js";
+import { builtInCauses } from "./validation/index.js";
 
 export type PropagationPolicy = "Foreground" | "Background" | "Orphan";
 
@@ -171,6 +173,7 @@ export class KubeApi {
       });
     if (def.custom)
       causes.push(...this.crdFor(def).admit(obj, old as Record<string, unknown> | undefined));
+    causes.push(...builtInCauses(def, obj));
     if (causes.length) throw invalid(def, name, causes);
     return obj as unknown as KObject;
   }
@@ -194,6 +197,8 @@ export class KubeApi {
     if (hasStatusSubresource(def)) delete obj.status; // a create cannot set it
     const stored = this.admit(def, obj, name);
     if (this.store.peek(def, ns, name)) throw alreadyExists(def, name);
+    if (def.resource === "pods")
+      admitPod(this.store, ns ?? "", stored as unknown as Record<string, unknown>);
     stored.metadata.uid = randomUUID();
     stored.metadata.creationTimestamp = this.timestamp();
     delete stored.metadata.deletionTimestamp;

@@ -93,10 +93,10 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     sim.settle();
     sessions.settle();
   };
-  sim.graceScale = opts.graceScale ?? 1;
-  sim.gitRemote = opts.gitRemote;
-  sessions.workload.graceScale = sim.graceScale;
-  sessions.workload.gitRemote = opts.gitRemote;
+  for (const w of [sim.workload, sessions.workload]) {
+    w.graceScale = opts.graceScale ?? 1;
+    w.gitRemote = opts.gitRemote;
+  }
   const timers = new Set<NodeJS.Timeout>();
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
@@ -135,7 +135,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       }, ms + 5);
       timers.add(t);
     };
-    sim.wake = wake;
+    sim.workload.wake = wake;
     sessions.workload.wake = wake;
   }
 
@@ -186,7 +186,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       }
     },
     connectGitRemote(remote) {
-      sim.gitRemote = remote;
+      sim.workload.gitRemote = remote;
       sessions.workload.gitRemote = remote;
     },
     async stop() {

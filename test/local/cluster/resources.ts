@@ -29,6 +29,22 @@ export const RESOURCES: ResourceDef[] = [
     hasSpec: true,
   }),
   core("events", "Event", true, { shortNames: ["ev"] }),
+  core("resourcequotas", "ResourceQuota", true, {
+    shortNames: ["quota"],
+    hasSpec: true,
+    subresources: ["status"],
+  }),
+  {
+    group: "scheduling.k8s.io",
+    version: "v1",
+    resource: "priorityclasses",
+    kind: "PriorityClass",
+    singular: "priorityclass",
+    namespaced: false,
+    shortNames: ["pc"],
+    custom: false,
+    hasSpec: false,
+  },
   {
     group: "apps",
     version: "v1",

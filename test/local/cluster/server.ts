@@ -10,6 +10,7 @@ import { podLogs } from "./logs.js";
 import { optionBool, parseBool } from "./query.js";
 import { route } from "./router.js";
 import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
+import { ingressAnswer } from "./session-http.js";
 import {
   badRequest,
   internalError,
@@ -218,6 +219,9 @@ async function serve(
   rawBody: string,
   respond: (code: number, body: unknown, ct?: string) => void,
 ): Promise<void> {
+  // The sessions' ingress host is served here too: `/sessions/<name>/…` is no API server path.
+  if (url.pathname.startsWith("/sessions/"))
+    return serveSessionPath(ctx, req, res, method, url, rawBody);
   const r = route(url.pathname);
   const q = url.searchParams;
   const discoveryDoc = (doc: object | undefined) => {
@@ -470,4 +474,37 @@ function watch(
   };
   if (timeout !== undefined) setTimeout(close, timeout * 1000).unref();
   res.on("close", close);
+}
+
+function serveSessionPath(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  url: URL,
+  rawBody: string,
+): void {
+  const model = (ns: string, pod: string) => ctx.sim.logs(ns, pod) ?? ctx.sessions?.logs(ns, pod);
+  const out = ingressAnswer(
+    {
+      api: ctx.api,
+      model,
+      gitState: (ns, name) =>
+        ctx.sim.gitState(ns, name) ?? ctx.sessions?.workload.gitState(ns, name),
+    },
+    {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: parseProxyBody(rawBody),
+    },
+  );
+  const text = typeof out.body === "string" ? out.body : JSON.stringify(out.body);
+  res.writeHead(out.code, {
+    "Content-Type": typeof out.body === "string" ? "text/plain" : "application/json",
+    "Content-Length": Buffer.byteLength(text),
+    ...out.headers,
+  });
+  res.end(text);
 }

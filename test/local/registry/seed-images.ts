@@ -19,12 +19,15 @@ const objectForm = z.union([
     tag: z.string().min(1),
     kind: z.enum(["docker", "oci"]),
     workdir: z.string().optional(),
+    /** Which Jupyter its `jupyter notebook` starts (the simulated session reads it); server2 if unset. */
+    jupyter: z.enum(["notebook6", "server2"]).optional(),
   }),
   z.strictObject({
     repository: z.string().min(1),
     tag: z.string().min(1),
     kind: z.enum(["oci-index", "docker-list"]),
     platforms: z.array(platform).min(1),
+    jupyter: z.enum(["notebook6", "server2"]).optional(),
   }),
 ]);
 const stringForm = z

@@ -1,5 +1,6 @@
 /** The git sidecar (section 4, row 15): JSON-RPC git service, autosave on stop. */
 
+import { sessionPath } from "../../../sessions/url.js";
 import { type ContainerContext, envVar, sentryEnv } from "./context.js";
 
 export const GIT_SIDECAR_CONTAINER = "git-sidecar";
@@ -60,4 +61,10 @@ export function gitSidecarContainer(ctx: ContainerContext) {
     readinessProbe: probe(6),
     startupProbe: probe(30),
   };
+}
+
+/** The sidecar's routes 1.18.1 lets through without a login: its health and `jsonrpc/map`. */
+export function sidecarSkipAuthRoutes(name: string): [string, string, string] {
+  const sidecar = `${sessionPath(name)}/sidecar/`;
+  return [`^${sidecar}health$`, `^${sidecar}health/$`, `^${sidecar}jsonrpc/map$`];
 }

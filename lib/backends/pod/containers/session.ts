@@ -15,7 +15,11 @@ export function sessionEnv(ctx: ContainerContext): { name: string; value: string
     envVar("CI_COMMIT_SHA", ctx.request.commitSha),
     envVar("NOTEBOOK_DIR", ctx.notebookDir),
     envVar("MOUNT_PATH", `/work/${ctx.projectPath}`),
-    envVar("SESSION_URL", ctx.sessionUrl),
+    // As 1.18.1: an anonymous session's own URL carries its token.
+    envVar(
+      "SESSION_URL",
+      ctx.user.kind === "registered" ? ctx.sessionUrl : `${ctx.sessionUrl}?token=${ctx.user.id}`,
+    ),
     envVar("PROJECT_NAME", ctx.request.project),
     envVar("GIT_CLONE_REPO", "true"),
   ];

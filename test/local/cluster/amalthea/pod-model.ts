@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { CLONE_ERRORS, type Fault, UNSCHEDULABLE_MESSAGE } from "./faults.js";
 import { type StartupFailure, startupFailure } from "./image-contracts.js";
+import { jupyterListening } from "./jupyter.js";
 
 export const INIT_RESTART_LIMIT = 1;
 export const REGULAR_RESTART_LIMIT = 3;
@@ -107,6 +108,8 @@ export class PodModel {
   termination?: { until: number };
   /** Every container has stopped: the pod object may go. */
   terminated = false;
+  /** The path Jupyter must serve under, when the session says it (AmaltheaSession's urlPath). */
+  baseUrl: string | undefined;
 
   constructor(
     readonly podName: string,
@@ -322,9 +325,26 @@ export class PodModel {
         return true;
       }
       if (c.ready) return false;
+      if (c.name === this.roles.main) {
+        const jupyter = jupyterListening(c.spec, this.baseUrl);
+        if (!jupyter.reachable) {
+          // Listening where the readiness probe and the proxy cannot reach it: never ready.
+          if (c.logs.some((l) => l.text === jupyter.log)) return false;
+          this.log(c, jupyter.log);
+          this.events.push({
+            reason: "Unhealthy",
+            message:
+              "Readiness probe failed: dial tcp 10.42.0.17:8888: connect: connection refused",
+            type: "Warning",
+            container: c.name,
+          });
+          return true;
+        }
+        c.ready = true;
+        this.log(c, jupyter.log);
+        return true;
+      }
       c.ready = true;
-      if (c.name === this.roles.main)
-        this.log(c, "[I ServerApp] Jupyter Server is running at: http://127.0.0.1:8888/");
       return true;
     }
     if (c.state.terminated.exitCode !== 0) {

@@ -4,6 +4,8 @@
  * resources handlers, the StatefulSet controller, one kubelet transition per pod, the garbage
  * collector, then update_server_state writes the CR status (amalthea.md A.5-A.9).
  */
+
+import { SessionWorkload } from "../amaltheasession/workload.js";
 import type { KubeApi } from "../api.js";
 import { dropFinalizer, type GarbageCollector, recordEvent } from "../gc.js";
 import { JSON_PATCH, MERGE_PATCH } from "../patch.js";
@@ -11,11 +13,9 @@ import { RESOURCES, resourceByKind } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { type Fault, faultOf, QUOTA_EXCEEDED_MESSAGE } from "./faults.js";
-import { cloneRestore, type GitRemote, type GitState, gitStateOf } from "./git-session.js";
-import { renkuImageOf } from "./image-contracts.js";
-import { type LogLine, PodModel, type PodSpecSim } from "./pod-model.js";
+import type { GitState } from "./git-session.js";
+import { JUPYTER_ROLES, type LogLine, type PodModel } from "./pod-model.js";
 import { podPortAnswer } from "./pod-port.js";
-import { stopSessionPod } from "./pod-stop.js";
 import { fullServerUrl, PARENT_NAME, patchChildren, renderChildren, specOf } from "./render.js";
 
 const KOPF_FINALIZER = "kopf.zalando.org/KopfFinalizerMarker";
@@ -29,9 +29,6 @@ interface Session {
   name: string;
   createError?: string;
   fault: Fault | undefined;
-  quotaReported: boolean;
-  /** git-clone restored an autosave into this session's workspace. */
-  restored: boolean;
   childKeys: Record<string, { def: ResourceDef; name: string }>;
   deleteStarted?: boolean;
 }
@@ -89,25 +86,20 @@ function renderAndPatch(name: string, spec: ReturnType<typeof specOf>) {
 
 export class AmaltheaSimulator {
   private readonly sessions = new Map<string, Session>();
-  /** Pod models by "ns/podName". */
-  private readonly pods = new Map<string, PodModel>();
-  /** Logs of pods that are gone are gone too; previous container runs are kept in the model. */
+  /** The StatefulSet controller and kubelet, shared with the AmaltheaSession simulator. */
+  readonly workload: SessionWorkload;
   bulkLoading = false;
-  /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
-  gitRemote: GitRemote | undefined;
-  /** Scales the git proxy's grace period when a failed preStop holds a stop (tests shorten it). */
-  graceScale = 1;
-  /** Asks for a pass after `ms` (a held stop ends then). */
-  wake: (ms: number) => void = () => {};
 
   constructor(
     private readonly api: KubeApi,
     private readonly gc: GarbageCollector,
   ) {
-    gc.holdPod = (pod) => {
-      const model = this.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
-      return model?.scheduled === true && !model.terminated;
-    };
+    this.workload = new SessionWorkload(
+      api,
+      gc,
+      (ns, name) => api.store.peek(JS, ns, name)?.metadata.annotations,
+      JUPYTER_ROLES,
+    );
     api.store.onChange((type, d, obj) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
       if (d === JS && type === "ADDED" && !this.bulkLoading)
@@ -115,17 +107,14 @@ export class AmaltheaSimulator {
           ns: obj.metadata.namespace ?? "",
           name: obj.metadata.name,
           fault: faultOf(obj),
-          quotaReported: false,
-          restored: false,
           childKeys: {},
         });
       if (d === JS && type === "DELETED") this.sessions.delete(key);
-      if (d === PODS && type === "DELETED") this.pods.delete(key);
     });
   }
 
   logs(ns: string, pod: string): PodModel | undefined {
-    return this.pods.get(`${ns}/${pod}`);
+    return this.workload.model(ns, pod);
   }
 
   /** One pass over every simulated session (or just one); true if anything changed. */
@@ -135,9 +124,9 @@ export class AmaltheaSimulator {
       (s) => (!ns || s.ns === ns) && (!name || s.name === name),
     );
     for (const s of selected) changed = this.reconcile(s) || changed;
-    for (const s of selected) changed = this.statefulSetController(s) || changed;
-    for (const s of selected) changed = this.kubelet(s) || changed;
-    for (const s of selected) changed = this.statefulSetStatus(s) || changed;
+    for (const s of selected) changed = this.workload.controller(s.ns, s.name, s.fault) || changed;
+    for (const s of selected) changed = this.workload.kubelet(s.ns, s.name) || changed;
+    for (const s of selected) changed = this.workload.statefulSetStatus(s.ns, s.name) || changed;
     changed = this.gc.step() || changed;
     for (const s of selected) changed = this.updateServerState(s) || changed;
     return changed;
@@ -332,170 +321,9 @@ export class AmaltheaSimulator {
     return true;
   }
 
-  private statefulSetController(s: Session): boolean {
-    const sts = this.sts(s);
-    if (!sts || sts.metadata.deletionTimestamp) return false;
-    const podName = `${s.name}-0`;
-    const pod = this.api.store.peek(PODS, s.ns, podName);
-    const replicas = (sts.spec as { replicas?: number }).replicas ?? 1;
-    let changed = false;
-    if (replicas >= 1 && !pod) {
-      if (s.fault?.kind === "quota") {
-        if (s.quotaReported) return false;
-        s.quotaReported = true;
-        recordEvent(
-          this.api,
-          sts,
-          "FailedCreate",
-          `create Pod ${podName} in StatefulSet ${s.name} failed error: pods "${podName}" is forbidden: exceeded quota: compute-resources, requested: requests.cpu=1, used: requests.cpu=4, limited: requests.cpu=4`,
-          { type: "Warning", component: "statefulset-controller" },
-        );
-        return true;
-      }
-      const tmpl = (
-        sts.spec as {
-          template: {
-            metadata?: { labels?: Record<string, string> };
-            spec: Record<string, unknown>;
-          };
-        }
-      ).template;
-      const podSpec = structuredClone(tmpl.spec) as unknown as PodSpecSim;
-      this.api.create(PODS, s.ns, {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: {
-          name: podName,
-          labels: {
-            ...(tmpl.metadata?.labels ?? {}),
-            "statefulset.kubernetes.io/pod-name": podName,
-            "apps.kubernetes.io/pod-index": "0",
-          },
-          annotations: { "kubectl.kubernetes.io/default-container": "jupyter-server" },
-          ownerReferences: [
-            {
-              apiVersion: "apps/v1",
-              kind: "StatefulSet",
-              name: s.name,
-              uid: sts.metadata.uid,
-              controller: true,
-              blockOwnerDeletion: true,
-            },
-          ],
-        },
-        spec: {
-          ...podSpec,
-          restartPolicy: "Always",
-          schedulerName: "default-scheduler",
-          serviceAccountName: "default",
-        },
-        status: { phase: "Pending", qosClass: "Burstable" },
-      });
-      this.pods.set(
-        `${s.ns}/${podName}`,
-        new PodModel(
-          podName,
-          s.ns,
-          podSpec,
-          s.fault,
-          () => this.api.timestamp(),
-          undefined,
-          (c) => {
-            const restore = cloneRestore(c.spec, this.gitRemote);
-            if (restore.restored) s.restored = true;
-            return restore.lines;
-          },
-        ),
-      );
-      recordEvent(
-        this.api,
-        sts,
-        "SuccessfulCreate",
-        `create Pod ${podName} in StatefulSet ${s.name} successful`,
-        { component: "statefulset-controller" },
-      );
-      changed = true;
-    } else if (replicas === 0 && pod && !pod.metadata.deletionTimestamp) {
-      this.api.delete(PODS, s.ns, podName, {});
-      recordEvent(
-        this.api,
-        sts,
-        "SuccessfulDelete",
-        `delete Pod ${podName} in StatefulSet ${s.name} successful`,
-        { component: "statefulset-controller" },
-      );
-      changed = true;
-    }
-    return changed;
-  }
-
-  /** The StatefulSet controller's status, written after the kubelet moved. */
-  private statefulSetStatus(s: Session): boolean {
-    const sts = this.sts(s);
-    if (!sts || sts.metadata.deletionTimestamp) return false;
-    const podName = `${s.name}-0`;
-    const pod = this.api.store.peek(PODS, s.ns, podName);
-    let changed = false;
-    const model = this.pods.get(`${s.ns}/${podName}`);
-    const ready =
-      model?.regular.every((c) => c.ready) && pod && !pod.metadata.deletionTimestamp ? 1 : 0;
-    const current = pod ? 1 : 0;
-    const status = {
-      observedGeneration: sts.metadata.generation,
-      replicas: current,
-      readyReplicas: ready,
-      currentReplicas: current,
-      availableReplicas: ready,
-      updatedReplicas: current,
-    };
-    if (JSON.stringify(sts.status ?? {}) !== JSON.stringify(status)) {
-      const next = structuredClone(this.sts(s) as KObject);
-      next.status = status;
-      this.api.store.put(STS, next);
-      changed = true;
-    }
-    return changed;
-  }
-
-  private kubelet(s: Session): boolean {
-    const podName = `${s.name}-0`;
-    const pod = this.api.store.peek(PODS, s.ns, podName);
-    const model = this.pods.get(`${s.ns}/${podName}`);
-    if (!pod || !model) return false;
-    if (pod.metadata.deletionTimestamp) return this.stopPod(s, pod, model);
-    const changed = model.step();
-    for (const e of model.events.splice(0)) {
-      const opts: Parameters<typeof recordEvent>[4] = {
-        type: e.type,
-        component:
-          e.reason === "Scheduled" || e.reason === "FailedScheduling"
-            ? "default-scheduler"
-            : "kubelet",
-      };
-      if (e.container)
-        opts.fieldPath = `spec.${model.init.some((c) => c.name === e.container) ? "initContainers" : "containers"}{${e.container}}`;
-      recordEvent(this.api, pod, e.reason, e.message, opts);
-    }
-    const status = model.status();
-    const spec = pod.spec as { nodeName?: string };
-    const bind = model.scheduled && !spec.nodeName;
-    if (bind || JSON.stringify(pod.status) !== JSON.stringify(status)) {
-      const next = structuredClone(pod);
-      next.status = status;
-      if (bind) (next.spec as { nodeName?: string }).nodeName = "local-node-1";
-      this.api.store.put(PODS, next);
-      return true;
-    }
-    return changed;
-  }
-
   /** The session's git working state: the annotation over what git-clone checked out. */
   gitState(ns: string, name: string): GitState | undefined {
-    const s = this.sessions.get(`${ns}/${name}`);
-    const model = this.pods.get(`${ns}/${name}-0`);
-    if (!s || !model) return undefined;
-    const clone = model.init.find((c) => renkuImageOf(c.image) === "git-clone");
-    return gitStateOf(this.cr(s)?.metadata.annotations, clone?.spec, s.restored);
+    return this.sessions.has(`${ns}/${name}`) ? this.workload.gitState(ns, name) : undefined;
   }
 
   /**
@@ -516,23 +344,13 @@ export class AmaltheaSimulator {
     const app = spec.selector?.app;
     const answer = podPortAnswer(
       app ? this.api.store.peek(PODS, ns, `${app}-0`) : undefined,
-      app ? this.pods.get(`${ns}/${app}-0`) : undefined,
+      app ? this.workload.model(ns, `${app}-0`) : undefined,
       Number(spec.ports?.[0]?.targetPort),
       { method, path, body },
       app ? this.gitState(ns, app) : undefined,
     );
     return (
       answer ?? { code: 503, body: `no endpoints available for service "${service.metadata.name}"` }
-    );
-  }
-
-  private stopPod(s: Session, pod: KObject, model: PodModel): boolean {
-    const { api, gc, gitRemote, graceScale, wake } = this;
-    return stopSessionPod(
-      { api, gc, gitRemote, graceScale, wake },
-      pod,
-      model,
-      this.gitState(s.ns, s.name),
     );
   }
 
@@ -545,7 +363,7 @@ export class AmaltheaSimulator {
     const spec = specOf(cr);
     const podName = `${s.name}-0`;
     const pod = this.api.store.peek(PODS, s.ns, podName);
-    const model = this.pods.get(`${s.ns}/${podName}`);
+    const model = this.workload.model(s.ns, podName);
     const now = this.api.timestamp();
 
     const children: Record<string, unknown> = {};
@@ -562,7 +380,7 @@ export class AmaltheaSimulator {
     }
     status.children = children;
 
-    if (s.fault?.kind === "quota" && s.quotaReported)
+    if (s.fault?.kind === "quota" && this.workload.quotaRefused(s.ns, s.name))
       status.events = { statefulset: { message: QUOTA_EXCEEDED_MESSAGE, timestamp: now } };
     const quota =
       (status.events as { statefulset?: { message?: string } } | undefined)?.statefulset

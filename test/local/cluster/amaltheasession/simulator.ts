@@ -76,6 +76,11 @@ export class AmaltheaSessionSimulator {
       api,
       gc,
       (ns, name) => api.store.peek(AMS, ns, name)?.metadata.annotations,
+      undefined,
+      (ns, name) => {
+        const cr = api.store.peek(AMS, ns, name);
+        return cr ? (specOf(cr).session.urlPath ?? "/") : undefined;
+      },
     );
     api.store.onChange((type, d, obj) => {
       if (d !== AMS) return;
@@ -235,7 +240,12 @@ export class AmaltheaSessionSimulator {
       const next = structuredClone(existing);
       patchChild(next, manifest as unknown as KObject, full);
       if (same(next, existing)) continue;
-      this.api.update(childDef, s.ns, meta.name, next);
+      try {
+        this.api.update(childDef, s.ns, meta.name, next);
+      } catch (err) {
+        if (!(err instanceof KubeError)) throw err;
+        continue; // refused: the operator logs it and requeues
+      }
       changed = true;
       if (childDef === STS) this.rollIfTemplateChanged(s, existing, next);
     }

@@ -1,8 +1,8 @@
 /**
  * The StatefulSet controller and kubelet under an AmaltheaSession: pod `<name>-0` from the
  * template (or the quota fault's FailedCreate event), one PodModel transition per step, and the
- * StatefulSet's status. The pod model and its faults are the JupyterServer simulator's; the roles
- * say which containers the faults hit, so the JupyterServer simulator could run on this too.
+ * StatefulSet's status. Both simulators run their sessions on this one loop; the roles say which
+ * containers the faults hit (Amalthea's `jupyter-server` or AmaltheaSession's `amalthea-session`).
  */
 
 import type { Fault } from "../amalthea/faults.js";
@@ -18,6 +18,7 @@ import { stopSessionPod } from "../amalthea/pod-stop.js";
 import type { KubeApi } from "../api.js";
 import { type GarbageCollector, recordEvent } from "../gc.js";
 import { RESOURCES } from "../resources.js";
+import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
 import { SESSION_CONTAINER } from "./render.js";
 
@@ -43,6 +44,8 @@ export class SessionWorkload {
   /** Pod models by "ns/podName". */
   readonly pods = new Map<string, PodModel>();
   private readonly quotaReported = new Set<string>();
+  /** The API server's last refusal of each StatefulSet's pod ("ns/name"). */
+  private readonly refusals = new Map<string, { message: string; fresh: boolean }>();
   /** Sessions ("ns/name") whose git-clone restored an autosave into the workspace. */
   private readonly restored = new Set<string>();
   /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
@@ -61,12 +64,15 @@ export class SessionWorkload {
       name: string,
     ) => Record<string, string> | undefined,
     private readonly roles: PodRoles = SESSION_ROLES,
+    /** The path the session's Jupyter must serve under, when the resource says it. */
+    private readonly baseUrlOf: (ns: string, name: string) => string | undefined = () => undefined,
   ) {
     api.store.onChange((type, d, obj) => {
       const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
       if (d === PODS && type === "DELETED") this.pods.delete(key);
       if (d === STS && type === "DELETED") {
         this.quotaReported.delete(key);
+        this.refusals.delete(key);
         this.restored.delete(key);
       }
     });
@@ -88,6 +94,39 @@ export class SessionWorkload {
       clone?.spec,
       this.restored.has(`${ns}/${name}`),
     );
+  }
+
+  /**
+   * POST of the pod, as the StatefulSet controller sends it. A refusal (validation, admission) is
+   * a FailedCreate event with the API server's message, once per distinct message (the real
+   * controller retries with a backoff and the event's count grows).
+   */
+  private createPod(sts: KObject, podName: string, pod: Record<string, unknown>): boolean {
+    const ns = sts.metadata.namespace ?? "";
+    const key = `${ns}/${sts.metadata.name}`;
+    try {
+      this.api.create(PODS, ns, pod);
+      this.refusals.delete(key);
+      return true;
+    } catch (err) {
+      if (!(err instanceof KubeError)) throw err;
+      const fresh = this.refusals.get(key)?.message !== err.message;
+      this.refusals.set(key, { message: err.message, fresh });
+      if (fresh)
+        recordEvent(
+          this.api,
+          sts,
+          "FailedCreate",
+          `create Pod ${podName} in StatefulSet ${sts.metadata.name} failed error: ${err.message}`,
+          { type: "Warning", component: "statefulset-controller" },
+        );
+      return false;
+    }
+  }
+
+  /** The quota fault's FailedCreate was reported for this StatefulSet. */
+  quotaRefused(ns: string, name: string): boolean {
+    return this.quotaReported.has(`${ns}/${name}`);
   }
 
   model(ns: string, pod: string): PodModel | undefined {
@@ -116,7 +155,7 @@ export class SessionWorkload {
       }
       const tmpl = (sts.spec as { template: PodTemplate }).template;
       const podSpec = structuredClone(tmpl.spec);
-      this.api.create(PODS, ns, {
+      const created = this.createPod(sts, podName, {
         apiVersion: "v1",
         kind: "Pod",
         metadata: {
@@ -150,22 +189,22 @@ export class SessionWorkload {
         },
         status: { phase: "Pending", qosClass: "Burstable" },
       });
-      this.pods.set(
-        `${ns}/${podName}`,
-        new PodModel(
-          podName,
-          ns,
-          podSpec,
-          fault,
-          () => this.api.timestamp(),
-          this.roles,
-          (c) => {
-            const restore = cloneRestore(c.spec, this.gitRemote);
-            if (restore.restored) this.restored.add(`${ns}/${name}`);
-            return restore.lines;
-          },
-        ),
+      if (!created) return this.refusals.get(`${ns}/${name}`)?.fresh === true;
+      const model = new PodModel(
+        podName,
+        ns,
+        podSpec,
+        fault,
+        () => this.api.timestamp(),
+        this.roles,
+        (c) => {
+          const restore = cloneRestore(c.spec, this.gitRemote);
+          if (restore.restored) this.restored.add(`${ns}/${name}`);
+          return restore.lines;
+        },
       );
+      model.baseUrl = this.baseUrlOf(ns, name);
+      this.pods.set(`${ns}/${podName}`, model);
       recordEvent(
         this.api,
         sts,

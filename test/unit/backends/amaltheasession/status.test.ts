@@ -100,6 +100,20 @@ describe("operator state -> API state", () => {
     expect(s.totalNumContainers).toBe(6);
   });
 
+  it("a registered session's router (D22) folds into oauth2-proxy: not ready, that step executes", () => {
+    const s = status(
+      session({ state: "NotReady" }),
+      pod({
+        containerStatuses: [...REGULAR.map((n) => running(n)), running("session-router", false)],
+      }),
+    );
+    expect(s.totalNumContainers).toBe(7);
+    expect(s.details.find((d) => d.step === "Authentication and proxying services")?.status).toBe(
+      "executing",
+    );
+    expect(s.message).toBe("Steps with non-ready statuses: authentication and proxying services.");
+  });
+
   it("a not-ready container is executing while starting", () => {
     const s = status(
       session({ state: "NotReady" }),

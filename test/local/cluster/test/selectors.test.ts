@@ -4,9 +4,9 @@ import {
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
-} from "../../local/cluster/selectors.js";
-import { KubeError } from "../../local/cluster/status.js";
-import type { KObject } from "../../local/cluster/types.js";
+} from "../selectors.js";
+import { KubeError } from "../status.js";
+import type { KObject } from "../types.js";
 
 const labels = { app: "x", "renku.io/safe-username": "alice", tier: "web", n: "5" };
 const match = (sel: string) => matchesLabels(parseLabelSelector(sel), labels);

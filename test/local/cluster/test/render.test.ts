@@ -1,18 +1,14 @@
 /** The simulated Amalthea's rendering: Amalthea 0.24's templates through a Jinja2-compatible engine. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  jinjaToJson,
-  TEMPLATE_DIR,
-  templateEnvironment,
-} from "../../local/cluster/amalthea/jinja.js";
+import { jinjaToJson, TEMPLATE_DIR, templateEnvironment } from "../amalthea/jinja.js";
 import {
   fullServerUrl,
   type JupyterServerSpec,
   patchChildren,
   renderChildren,
   templateValues,
-} from "../../local/cluster/amalthea/render.js";
+} from "../amalthea/render.js";
 
 function spec(over: Partial<JupyterServerSpec> = {}): JupyterServerSpec {
   return {
@@ -50,7 +46,7 @@ const render = (template: string, values: Record<string, unknown>) =>
 
 describe("the templates", () => {
   it("ship unmodified from shared/spec/amalthea-0.24-templates", () => {
-    const shared = new URL("../../../../shared/spec/amalthea-0.24-templates/", import.meta.url);
+    const shared = new URL("../../../../../shared/spec/amalthea-0.24-templates/", import.meta.url);
     const files = readdirSync(TEMPLATE_DIR).sort();
     expect(files).toEqual([
       "configmap.yaml",

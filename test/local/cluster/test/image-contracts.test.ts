@@ -4,19 +4,8 @@
  * contract checks themselves follow the loaders' rules.
  */
 import { describe, expect, it } from "vitest";
-import { buildManifest } from "../../../lib/backends/jupyterserver/manifest.js";
-import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
-import {
-  type ContainerSpec,
-  imageRepository,
-  renkuImageOf,
-  startupFailure,
-} from "../../local/cluster/amalthea/image-contracts.js";
-import {
-  type JupyterServerSpec,
-  patchChildren,
-  renderChildren,
-} from "../../local/cluster/amalthea/render.js";
+import { buildManifest } from "../../../../lib/backends/jupyterserver/manifest.js";
+import type { JupyterServer } from "../../../../lib/backends/jupyterserver/types.js";
 import {
   anonymous,
   manifestInput,
@@ -24,7 +13,14 @@ import {
   registered,
   resources,
   testConfig,
-} from "../sessions/fixtures.js";
+} from "../../../unit/sessions/fixtures.js";
+import {
+  type ContainerSpec,
+  imageRepository,
+  renkuImageOf,
+  startupFailure,
+} from "../amalthea/image-contracts.js";
+import { type JupyterServerSpec, patchChildren, renderChildren } from "../amalthea/render.js";
 
 /** The pod's containers after Amalthea rendered its children and applied the patches. */
 function podContainers(js: JupyterServer): ContainerSpec[] {

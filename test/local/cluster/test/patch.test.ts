@@ -6,8 +6,8 @@ import {
   mergePatch,
   STRATEGIC_MERGE_PATCH,
   strategicMergePatch,
-} from "../../local/cluster/patch.js";
-import { KubeError } from "../../local/cluster/status.js";
+} from "../patch.js";
+import { KubeError } from "../status.js";
 
 const statusOf = (fn: () => unknown) => {
   try {

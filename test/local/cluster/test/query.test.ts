@@ -1,6 +1,6 @@
 /** Boolean query parameters, read as kube-apiserver reads them. */
 import { describe, expect, it } from "vitest";
-import { optionBool, parseBool } from "../../local/cluster/query.js";
+import { optionBool, parseBool } from "../query.js";
 
 const q = (s: string) => new URLSearchParams(s);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { type Fault, faultOf, UNSCHEDULABLE_MESSAGE } from "../../local/cluster/amalthea/faults.js";
-import { PodModel } from "../../local/cluster/amalthea/pod-model.js";
-import type { KObject } from "../../local/cluster/types.js";
+import { type Fault, faultOf, UNSCHEDULABLE_MESSAGE } from "../amalthea/faults.js";
+import { PodModel } from "../amalthea/pod-model.js";
+import type { KObject } from "../types.js";
 
 const spec = {
   initContainers: [

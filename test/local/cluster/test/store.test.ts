@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { RESOURCES } from "../../local/cluster/resources.js";
-import { parseLabelSelector } from "../../local/cluster/selectors.js";
-import { Store } from "../../local/cluster/store.js";
-import type { KObject, ResourceDef } from "../../local/cluster/types.js";
+import { RESOURCES } from "../resources.js";
+import { parseLabelSelector } from "../selectors.js";
+import { Store } from "../store.js";
+import type { KObject, ResourceDef } from "../types.js";
 
 const CM = RESOURCES.find((r) => r.resource === "configmaps") as ResourceDef;
 const cm = (name: string, labels: Record<string, string>, namespace = "renku"): KObject => ({

@@ -1,6 +1,6 @@
 /** The simulated git side of a session: state, JSON-RPC answers, the preStop autosave, restores. */
 import { describe, expect, it } from "vitest";
-import { parseGitStatus } from "../../../lib/backends/pod/hibernation.js";
+import { parseGitStatus } from "../../../../lib/backends/pod/hibernation.js";
 import {
   cloneRestore,
   GIT_STATE_ANNOTATION,
@@ -8,8 +8,8 @@ import {
   gitStateOf,
   runSidecarPreStop,
   sidecarAnswer,
-} from "../../local/cluster/amalthea/git-session.js";
-import type { ContainerSpec } from "../../local/cluster/amalthea/image-contracts.js";
+} from "../amalthea/git-session.js";
+import type { ContainerSpec } from "../amalthea/image-contracts.js";
 
 const SHA = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const AUTOSAVE = [".venv/bin/python", "-m", "git_services.sidecar.run_command", "autosave"];

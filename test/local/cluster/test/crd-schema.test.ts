@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CRD_PATH, CrdSchema } from "../../local/cluster/crd-schema.js";
-import { labelValueErrors, metadataCauses } from "../../local/cluster/names.js";
+import { CRD_PATH, CrdSchema } from "../crd-schema.js";
+import { labelValueErrors, metadataCauses } from "../names.js";
 
 const schema = new CrdSchema();
 const js = (spec: Record<string, unknown>) => ({
@@ -14,7 +14,7 @@ const js = (spec: Record<string, unknown>) => ({
 
 describe("JupyterServer schema", () => {
   it("ships the same CRD as shared/spec", () => {
-    const shared = new URL("../../../../shared/spec/jupyterserver-crd.yaml", import.meta.url);
+    const shared = new URL("../../../../../shared/spec/jupyterserver-crd.yaml", import.meta.url);
     if (!existsSync(shared)) return; // the spec folder is beside the repo only on dev machines
     // Compared parsed: formatters may re-indent the copy.
     expect(parse(readFileSync(CRD_PATH, "utf8"))).toEqual(parse(readFileSync(shared, "utf8")));

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { durationMs, goDuration } from "../../local/cluster/amaltheasession/duration.js";
-import { sessionUrl } from "../../local/cluster/amaltheasession/render.js";
-import { AMALTHEASESSION_CRD_PATH, CrdSchema } from "../../local/cluster/crd-schema.js";
+import { durationMs, goDuration } from "../amaltheasession/duration.js";
+import { sessionUrl } from "../amaltheasession/render.js";
+import { AMALTHEASESSION_CRD_PATH, CrdSchema } from "../crd-schema.js";
 
 describe("AmaltheaSession schema", () => {
   it("ships the same CRD as shared/spec", () => {
-    const shared = new URL("../../../../shared/spec/amaltheasession-crd.yaml", import.meta.url);
+    const shared = new URL("../../../../../shared/spec/amaltheasession-crd.yaml", import.meta.url);
     if (!existsSync(shared)) return; // the spec folder is beside the repo only on dev machines
     expect(parse(readFileSync(AMALTHEASESSION_CRD_PATH, "utf8"))).toEqual(
       parse(readFileSync(shared, "utf8")),
