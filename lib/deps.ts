@@ -10,10 +10,12 @@ import type { IdTokenVerifier } from "./auth/authenticate.js";
 import { jwksVerifier } from "./auth/jwks.js";
 import type { LaunchCleanupHandOff } from "./autosave/hand-off.js";
 import type { LedgerStore } from "./autosave/ports.js";
+import type { AmaltheaSession } from "./backends/amaltheasession/types.js";
 import type { SessionsRepository } from "./backends/jupyterserver/repository.js";
 import type { JupyterServer } from "./backends/jupyterserver/types.js";
 import type { SessionBackend } from "./backends/port.js";
 import { type Config, getConfig } from "./config.js";
+import type { DataServicesClient } from "./data-services/client.js";
 import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
 import type { ReservationStore } from "./quotas/reserve.js";
@@ -45,6 +47,10 @@ export interface Adapters {
   ledger: LedgerStore;
   /** Quota reservations (lib/quotas/reserve.ts), kept in ConfigMaps of the sessions namespace. */
   quotas: ReservationStore;
+  /** v2: renku-data-services with a caller's token (unset NB_DATA_SERVICES__URL: undefined). */
+  dataServices: DataServicesClient | undefined;
+  /** v2: the AmaltheaSessions of the sessions namespace, as renku-data-services reads them. */
+  amaltheaSessions: SessionsRepository<AmaltheaSession>;
   /** Hands the clean-up on launch to its own function (D11); absent: it runs inline. */
   launchCleanup?: LaunchCleanupHandOff | undefined;
 }

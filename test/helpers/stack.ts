@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { type DataServicesDouble, startDataServicesDouble } from "../local/data-services/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { pushSeedImages } from "../local/registry/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
@@ -16,6 +17,8 @@ import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
 export interface SessionStack extends TestDeps {
   cluster: LocalCluster;
   gitlab: GitLabDouble;
+  /** The renku-data-services double (v2 launches), seeded from the seed's data_services. */
+  dataServices: DataServicesDouble;
   seed: Seed;
   /** The registry that plays the GitLab registry (NB_GIT__REGISTRY): open, seeded with commit images. */
   registryHost: string;
@@ -42,6 +45,11 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
   ]);
   // Sessions push their autosaves to, and restore them from, the GitLab double.
   cluster.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
+  const dataServices = await startDataServicesDouble({
+    seed,
+    gitlabUrl: gitlab.url,
+    registryHost: registries.open.host,
+  });
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
   const kubeconfig = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);
@@ -58,6 +66,7 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     NB_REGISTRY__PLAIN_HTTP_HOSTS: JSON.stringify(hosts),
     NB_SESSIONS__DEFAULT_IMAGE: `${registries.open.host}/renku/singleuser:latest`,
     NB_UPSTREAM_TIMEOUT_MS: "5000",
+    NB_DATA_SERVICES__URL: dataServices.url,
     ...opts.env,
   };
   const testDeps = useTestDeps(env);
@@ -65,12 +74,13 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     ...testDeps,
     cluster,
     gitlab,
+    dataServices,
     seed,
     registryHost: registries.open.host,
     env,
     stop: async () => {
       installTestDeps(undefined);
-      await Promise.all([cluster.stop(), gitlab.stop()]);
+      await Promise.all([cluster.stop(), gitlab.stop(), dataServices.stop()]);
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../lib/config.js";
 import { startLocalCluster } from "./cluster/index.js";
+import { startDataServicesDouble } from "./data-services/index.js";
 import { gitRemoteOf, startGitLabDouble } from "./gitlab/index.js";
 import {
   claimInstance,
@@ -142,6 +143,17 @@ async function startStandIns(seed: Seed, owned: InstanceInfo) {
       env.NB_SESSIONS__DEFAULT_IMAGE = `${registry.host}/renku/singleuser:latest`;
     owned.registry = registry.url;
     step(`registry        ${registry.url}`);
+  }
+  if (unset("NB_DATA_SERVICES__URL")) {
+    step("starting the renku-data-services double (v2 launchers, projects, pools)…");
+    const ds = await startDataServicesDouble({
+      seed,
+      ...(env.NB_GIT__URL ? { gitlabUrl: env.NB_GIT__URL } : {}),
+      ...(env.NB_GIT__REGISTRY ? { registryHost: env.NB_GIT__REGISTRY } : {}),
+    });
+    stops.push(ds.stop);
+    env.NB_DATA_SERVICES__URL = ds.url;
+    step(`data-services   ${ds.url}`);
   }
   if (unset("NB_ANONYMOUS_SESSIONS_ENABLED")) env.NB_ANONYMOUS_SESSIONS_ENABLED = "true";
   if (unset("NB_SESSIONS__INGRESS__HOST")) env.NB_SESSIONS__INGRESS__HOST = "sessions.localhost";
