@@ -23,7 +23,9 @@ export class SlugError extends Error {}
 function slugFromName(name: string): string {
   let s = name.toLowerCase().replace(/\s+/gu, "-");
   // NFKD, then every non-ASCII code point dropped (Python's encode("ascii", "ignore")).
-  s = s.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
+  s = Array.from(s.normalize("NFKD"))
+    .filter((ch) => (ch.codePointAt(0) ?? 128) < 128)
+    .join("");
   s = s.replace(/[^\w._-]/g, "-");
   s = s.replace(/([._-])[._-]+/g, "$1");
   s = s.replace(/^[._-]/, "").replace(/[._-]$/, "");
