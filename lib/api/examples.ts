@@ -4,6 +4,7 @@
  * one with the route's own zod schema, so they cannot drift from what the service accepts and sends.
  */
 import { DEFAULT_UI_CHOICES } from "../config.js";
+import { V2_PARAMETER_EXAMPLES, V2_REQUEST_EXAMPLES, V2_RESPONSE_EXAMPLES } from "./v2/examples.js";
 
 const COMMIT = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const SERVER = "alice-renku-demo-hello-world-f1ea3357";
@@ -143,6 +144,7 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
       ],
     },
   },
+  ...V2_RESPONSE_EXAMPLES,
 };
 
 /** Request body examples by route id. */
@@ -154,6 +156,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     commit_sha: COMMIT,
   },
   serversPatch: { state: "hibernated" },
+  ...V2_REQUEST_EXAMPLES,
 };
 
 /** Parameter examples by name (path and query). */
@@ -170,4 +173,5 @@ export const PARAMETER_EXAMPLES: Record<string, string> = {
   forced: "false",
   max_lines: "250",
   since: "1768469401000-4690",
+  ...V2_PARAMETER_EXAMPLES,
 };

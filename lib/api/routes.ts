@@ -6,6 +6,7 @@ import * as z from "zod";
 import { defineRoute, type RouteDef } from "../http/route.js";
 import { PATHS } from "./paths.js";
 import * as s from "./schemas.js";
+import { V2_ROUTES } from "./v2/routes.js";
 
 /**
  * As lib/api/schemas.ts's `built`: a route (and the schemas only it reads) that esbuild drops from
@@ -277,7 +278,8 @@ export const deleteAutosave = built(() =>
   }),
 );
 
-export const ROUTES: readonly RouteDef[] = [
+// built(): the spread of the v2 routes would otherwise keep every route in every bundle.
+export const ROUTES: readonly RouteDef[] = built(() => [
   health,
   version,
   spec,
@@ -293,4 +295,5 @@ export const ROUTES: readonly RouteDef[] = [
   images,
   listAutosaves,
   deleteAutosave,
-] as unknown as readonly RouteDef[];
+  ...V2_ROUTES,
+]) as unknown as readonly RouteDef[];

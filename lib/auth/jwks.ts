@@ -5,7 +5,7 @@ import type { IdTokenVerifier } from "./authenticate.js";
 export function jwksVerifier(opts: {
   jwksUrl: string;
   issuer?: string | undefined;
-  audience?: string | undefined;
+  audience?: string | string[] | undefined;
   timeoutMs: number;
 }): IdTokenVerifier {
   // The key set is fetched once and cached per warm container by jose.

@@ -87,7 +87,6 @@ export const schemas = once(() => {
 
 type S = ReturnType<typeof schemas>;
 export type Launcher = z.output<S["launcher"]>;
-export type Environment = Launcher["environment"];
 export type Project = z.output<S["project"]>;
 export type ResourceClass = z.output<S["resourceClass"]>;
 export type ResourcePool = z.output<S["pools"]>[number];

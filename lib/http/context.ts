@@ -6,6 +6,7 @@ import type {
   Context,
 } from "aws-lambda";
 import type { User } from "../auth/user.js";
+import type { V2Caller } from "../auth/v2-caller.js";
 import type { Core } from "../deps.js";
 import type { Logger } from "../log.js";
 
@@ -22,7 +23,7 @@ export interface RequestState<D extends Core = Core> {
   log?: Logger;
   started?: number;
   requestId?: string;
-  user?: User;
+  user?: User | V2Caller;
   params?: unknown;
   query?: unknown;
   body?: unknown;

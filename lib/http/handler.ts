@@ -10,6 +10,7 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { Context } from "aws-lambda";
 import type { z } from "zod";
 import type { User } from "../auth/user.js";
+import type { V2Caller } from "../auth/v2-caller.js";
 import { type AdapterSet, containerDeps, type Wired } from "../deps.js";
 import { deadlineError } from "../errors.js";
 import type { Logger } from "../log.js";
@@ -38,7 +39,7 @@ export interface Input<P, Q, B, A extends AuthMode> {
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;
-  user: A extends "user" ? User : undefined;
+  user: A extends "user" ? User : A extends "v2" ? V2Caller : undefined;
   headers: Record<string, string | undefined>;
   /** The raw API Gateway event, for the rare handler that needs the method or path. */
   event: Event;
@@ -101,7 +102,7 @@ export function handler<
       .use(httpHeaderNormalizer())
       .use(authentication(r.auth))
       .use(validation(r))
-      .use(errorHandler()) as unknown as LambdaHandler;
+      .use(errorHandler(r.errors)) as unknown as LambdaHandler;
   const main = build(containerDeps(adapters)) as Endpoint<D>;
   main.with = (deps) => build(() => deps);
   return main;

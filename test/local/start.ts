@@ -156,6 +156,9 @@ async function startStandIns(seed: Seed, owned: InstanceInfo) {
     step(`data-services   ${ds.url}`);
   }
   if (unset("NB_ANONYMOUS_SESSIONS_ENABLED")) env.NB_ANONYMOUS_SESSIONS_ENABLED = "true";
+  // The v2 sessions' git proxy (Keycloak mode) refuses to start without a client secret.
+  if (unset("NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET"))
+    env.NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET = "local-git-proxy-secret";
   if (unset("NB_SESSIONS__INGRESS__HOST")) env.NB_SESSIONS__INGRESS__HOST = "sessions.localhost";
   // The local stand-ins serve no TLS, so the local run's session URLs say http.
   if (unset("NB_SESSIONS__INGRESS__SCHEME")) env.NB_SESSIONS__INGRESS__SCHEME = "http";

@@ -1,6 +1,7 @@
 /** Authentication comes before any validation (D4): an unauthenticated caller learns nothing more. */
 import type { MiddlewareObj } from "@middy/core";
 import { authenticate } from "../../auth/authenticate.js";
+import { accessTokenVerifier, authenticateV2 } from "../../auth/v2-caller.js";
 import { LOCAL_STAGE } from "../../config.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import type { AuthMode } from "../route.js";
@@ -12,6 +13,13 @@ export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Err
       const ctx = request.context;
       const config = ctx.deps?.config;
       if (!config) throw new Error("request context missing");
+      if (auth === "v2") {
+        ctx.user = await authenticateV2(request.event.headers ?? {}, {
+          verify: accessTokenVerifier(config),
+          cookies: request.event.cookies,
+        });
+        return;
+      }
       ctx.user = await authenticate(request.event.headers ?? {}, {
         anonymousEnabled: config.anonymous_sessions_enabled,
         verifyIdToken: ctx.deps?.verifyIdToken,

@@ -6,6 +6,7 @@ import { createLogger, type Logger } from "../../log.js";
 import { currentMetrics } from "../../obs/metrics.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import { errorReply, toResult } from "../result.js";
+import { toV2Error } from "../v2-errors.js";
 
 /** Before the dependencies exist (a bad configuration) errors still reach the log, on stderr. */
 let bootLog: Logger | undefined;
@@ -36,11 +37,12 @@ function toAppError(error: unknown, log: Logger): AppError {
   return appError;
 }
 
-export function errorHandler(): MiddlewareObj<Event, Result, Error, StateContext> {
+export function errorHandler(flavour?: "v2"): MiddlewareObj<Event, Result, Error, StateContext> {
   return {
     onError: (request: Req) => {
       const ctx = request.context;
-      const appError = toAppError(request.error, ctx.log ?? fallbackLog());
+      const mapped = toAppError(request.error, ctx.log ?? fallbackLog());
+      const appError = flavour === "v2" ? toV2Error(mapped) : mapped;
       currentMetrics()?.failedWith(appError.code);
       request.response = toResult(errorReply(appError), ctx.requestId ?? "unknown");
     },
