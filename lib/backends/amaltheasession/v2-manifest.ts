@@ -120,6 +120,9 @@ function certificatesInit(config: Config): { container: Container; volumes: Volu
   };
 }
 
+/** str() of a Python float: 0 -> "0.0". */
+const pythonFloat = (x: number) => (Number.isInteger(x) ? `${x}.0` : String(x));
+
 const fullName = (u: V2Registered) =>
   u.fullName ?? ([u.firstName, u.lastName].filter(Boolean).join(" ") || undefined);
 
@@ -147,7 +150,7 @@ export function gitCloneInit(
     { name: "GIT_CLONE_SENTRY__ENABLED", value: String(sentry.enabled) },
     { name: "GIT_CLONE_SENTRY__DSN", value: sentry.dsn },
     { name: "GIT_CLONE_SENTRY__ENVIRONMENT", value: sentry.environment },
-    { name: "GIT_CLONE_SENTRY__SAMPLE_RATE", value: String(sentry.sample_rate) },
+    { name: "GIT_CLONE_SENTRY__SAMPLE_RATE", value: pythonFloat(sentry.sample_rate) },
     { name: "SENTRY_RELEASE" },
     { name: "REQUESTS_CA_BUNDLE", value: "/etc/ssl/certs/ca-certificates.crt" },
     { name: "SSL_CERT_FILE", value: "/etc/ssl/certs/ca-certificates.crt" },

@@ -5,6 +5,7 @@
  * (exclude_none). Works on any session data-services could have made, not only ours.
  */
 import type { SessionResponse } from "../../api/v2/schemas.js";
+import { durationSeconds } from "../../backends/amaltheasession/duration.js";
 import type { AmaltheaSession } from "../../backends/amaltheasession/types.js";
 import { parseBytes, parseCpu } from "../../sessions/quantities.js";
 
@@ -25,19 +26,6 @@ export const ANNOTATIONS = {
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** Go durations ("24h0m0s", "86400s", "1s") in seconds. */
-function goDurationSeconds(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 1e-6, ns: 1e-9 };
-  let total = 0;
-  let matched = "";
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|us|ns|m|s)/g)) {
-    total += Number(m[1]) * (units[m[2] as string] ?? 0);
-    matched += m[0];
-  }
-  return matched === text ? total : undefined;
 }
 
 type State = SessionResponse["status"]["state"];
@@ -104,7 +92,7 @@ export function toSessionResponse(cr: AmaltheaSession): SessionResponse {
   };
   if (status.error) sessionStatus.message = status.error;
   if (status.willHibernateAt) sessionStatus.will_hibernate_at = status.willHibernateAt;
-  const maxHibernated = goDurationSeconds(cr.spec.culling?.maxHibernatedDuration);
+  const maxHibernated = durationSeconds(cr.spec.culling?.maxHibernatedDuration);
   if (status.state === "Hibernated" && status.hibernatedSince && maxHibernated) {
     const at = new Date(Date.parse(status.hibernatedSince) + maxHibernated * 1000);
     sessionStatus.will_delete_at = iso(at);
