@@ -14,6 +14,7 @@ import {
 } from "../../backends/amaltheasession/v2-manifest.js";
 import type { Deps } from "../../deps.js";
 import { v2Errors } from "../../http/v2-errors.js";
+import { isLabelValue } from "../../k8s/labels.js";
 import type { Logger } from "../../log.js";
 import { parseImageRef } from "../../registry/reference.js";
 import { fromUpstream } from "./errors.js";
@@ -76,6 +77,11 @@ export async function launchSession(
   if (body.job_args_override || body.job_command_override)
     throw v2Errors.invalid("Interactive sessions don't allow job_args_override.");
 
+  // The id labels the session (renku.io/safe-username): the API server would refuse another.
+  if (!isLabelValue(caller.id))
+    throw v2Errors.invalid(
+      "The caller's id (the token's sub, or Renku-Auth-Anon-Id) is not a valid Kubernetes label value, so no session can carry it.",
+    );
   const classId = body.resource_class_id ?? launcher.resource_class_id;
   let name: string;
   try {
@@ -156,20 +162,25 @@ async function createWithSecrets(
   log: Logger,
 ): Promise<{ created: boolean; session: AmaltheaSession }> {
   const repo = deps.amaltheaSessions;
+  const name = session.metadata.name;
   try {
-    for (const secret of secrets) {
-      if (!(await repo.createSecret(secret)))
-        await repo.replaceSecret(secret.metadata.name, secret);
-    }
+    const made = await Promise.all(secrets.map((secret) => repo.createSecret(secret)));
+    const existing = secrets.filter((_, i) => !made[i]);
+    // Left by a failed launch, unless a concurrent identical launch made them (its session is
+    // then the answer): refresh the leftovers, never a live session's.
+    if (existing.length > 0 && !(await repo.get(name)))
+      await Promise.all(existing.map((secret) => repo.overwriteSecret(secret)));
     const result = await repo.create(session);
     if (result.created) return { created: true, session: result.server };
     // A concurrent identical launch made it first: that session is the answer.
-    const raced = await findSession(deps, caller, session.metadata.name);
+    const raced = await findSession(deps, caller, name);
     if (raced) return { created: false, session: raced };
     throw new Error("a session of that name exists for another user");
   } catch (err) {
-    log.error({ err, session: session.metadata.name }, "v2 launch failed");
-    await Promise.all(secrets.map((s) => repo.deleteSecret(s.metadata.name).catch(() => false)));
+    log.error({ err, session: name }, "v2 launch failed");
+    // Only when no session adopted them: they would be left behind.
+    if (!(await repo.get(name).catch(() => undefined)))
+      await Promise.all(secrets.map((s) => repo.deleteSecret(s.metadata.name).catch(() => false)));
     throw v2Errors.server("Could not start the amalthea session");
   }
 }
