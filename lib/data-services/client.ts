@@ -42,6 +42,10 @@ export interface DataServices {
   resourceClass(id: number): Promise<ResourceClass>;
   /** The caller's usage of a pool this week, with the pool's limits. */
   poolUsage(poolId: number): Promise<PoolUsage>;
+  /** The data connectors linked to a project (their ids). */
+  dataConnectorLinks(projectId: string): Promise<{ data_connector_id: string }[]>;
+  /** The caller's saved secrets for the project's session secret slots. */
+  sessionSecrets(projectId: string): Promise<unknown[]>;
 }
 
 export interface DataServicesOptions {
@@ -103,6 +107,10 @@ export function createDataServicesClient(opts: DataServicesOptions) {
         get(`/classes/${classId}`, (b) => schemas().resourceClass.parse(b)),
       poolUsage: (poolId) =>
         get(`/resource_pools/${poolId}/usage`, (b) => schemas().usage.parse(b)),
+      dataConnectorLinks: (projectId) =>
+        get(`/projects/${id(projectId)}/data_connector_links`, (b) => schemas().links.parse(b)),
+      sessionSecrets: (projectId) =>
+        get(`/projects/${id(projectId)}/session_secrets`, (b) => schemas().sessionSecrets.parse(b)),
     };
   };
 }

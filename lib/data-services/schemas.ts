@@ -82,7 +82,9 @@ export const schemas = once(() => {
       user_limit: z.number(),
     }),
   });
-  return { launcher, project, resourceClass, pools: z.array(pool), usage };
+  const links = z.array(z.looseObject({ data_connector_id: z.string() }));
+  const sessionSecrets = z.array(z.looseObject({ secret_slot: z.unknown().optional() }));
+  return { launcher, project, resourceClass, pools: z.array(pool), usage, links, sessionSecrets };
 });
 
 type S = ReturnType<typeof schemas>;

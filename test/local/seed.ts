@@ -92,6 +92,10 @@ export const seedDsProjectSchema = z.strictObject({
   members: z.array(z.string()).default([]),
   repositories: z.array(z.string()).default([]),
   secrets_mount_directory: z.string().default("/secrets"),
+  /** Ids of the data connectors linked to the project (GET /projects/{id}/data_connector_links). */
+  data_connectors: z.array(ulid).default([]),
+  /** Usernames who saved secrets for the project's session secret slots. */
+  session_secrets: z.array(z.string()).default([]),
 });
 export const seedDsLauncherSchema = z.strictObject({
   id: ulid,

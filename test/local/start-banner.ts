@@ -29,7 +29,13 @@ function launchable(seed: Seed, visibility: "public" | "private", member?: strin
 /** The first interactive launcher of a public project of the data-services double. */
 function v2Launcher(seed: Seed): string | undefined {
   const ds = seed.data_services;
-  const open = new Set(ds.projects.filter((p) => p.visibility === "public").map((p) => p.id));
+  const open = new Set(
+    ds.projects
+      .filter(
+        (p) => p.visibility === "public" && !p.data_connectors.length && !p.session_secrets.length,
+      )
+      .map((p) => p.id),
+  );
   return ds.launchers.find(
     (l) =>
       l.launcher_type === "interactive" && open.has(l.project_id) && l.resource_class_id === null,

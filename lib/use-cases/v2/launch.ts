@@ -39,7 +39,9 @@ export const NOT_SUPPORTED = {
   jobs: "Non-interactive sessions (jobs) are not supported yet by this sessions service.",
   remote: "Sessions on remote resource pools (HPC) are not supported yet by this sessions service.",
   dataConnectors:
-    "Data connectors are not supported yet by this sessions service: launch without data_connectors_overrides, or with skip: true for each.",
+    "Data connectors are not supported yet by this sessions service: the project links data connectors; launch with data_connectors_overrides skip: true for each, or unlink them.",
+  sessionSecrets:
+    "Project session secrets are not supported yet by this sessions service: you saved secrets for this project's session secret slots; remove them to launch here.",
 } as const;
 
 export function requireDataServices(deps: Pick<Deps, "dataServices">) {
@@ -103,15 +105,26 @@ export async function launchSession(
   const existing = await findSession(deps, caller, name);
   if (existing) return { created: false, session: existing };
 
-  const [project, pools] = await Promise.all([
+  const [project, pools, savedSecrets, links] = await Promise.all([
     fromUpstream(ds.project(launcher.project_id)),
     fromUpstream(ds.resourcePools()),
+    caller.kind === "registered"
+      ? fromUpstream(ds.sessionSecrets(launcher.project_id))
+      : Promise.resolve([]),
+    fromUpstream(ds.dataConnectorLinks(launcher.project_id)),
   ]);
   const { pool, resourceClass } = pickClass(pools, classId);
   const disk = diskStorage(resourceClass, body.disk_storage);
   if (resourceClass.quota_enforced) await checkQuota(ds, pool.id);
   if (pool.remote) throw v2Errors.invalid(NOT_SUPPORTED.remote);
-  if ((body.data_connectors_overrides ?? []).some((o) => !o.skip))
+  if (savedSecrets.length > 0) throw v2Errors.invalid(NOT_SUPPORTED.sessionSecrets);
+  const skipped = new Set(
+    (body.data_connectors_overrides ?? []).filter((o) => o.skip).map((o) => o.data_connector_id),
+  );
+  if (
+    (body.data_connectors_overrides ?? []).some((o) => !o.skip) ||
+    links.some((l) => !skipped.has(l.data_connector_id))
+  )
     throw v2Errors.invalid(NOT_SUPPORTED.dataConnectors);
 
   const overrides = body.env_variable_overrides ?? [];

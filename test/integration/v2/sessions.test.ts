@@ -266,3 +266,29 @@ describe("v2 image check", () => {
     expect((await anonymous.images()).status).toBe(422);
   });
 });
+
+describe("v2 features refused rather than dropped", () => {
+  const WITH_EXTRAS = "01JDV2SES00000000000000007";
+  const DC = "01JDV2DC000000000000000001";
+
+  it("refuses a launch when the caller saved session secrets for the project", async () => {
+    const r = await alice.create({ launcher_id: WITH_EXTRAS });
+    expect(r.json.error).toEqual({
+      code: 1422,
+      message:
+        "Project session secrets are not supported yet by this sessions service: you saved secrets for this project's session secret slots; remove them to launch here.",
+    });
+  });
+
+  it("refuses a launch of a project with a linked data connector, unless it is skipped", async () => {
+    const r = await bob.create({ launcher_id: WITH_EXTRAS });
+    expect([r.status, r.json.error.code]).toEqual([422, 1422]);
+    expect(r.json.error.message).toMatch(/^Data connectors are not supported yet/);
+    const skipped = await bob.create({
+      launcher_id: WITH_EXTRAS,
+      data_connectors_overrides: [{ data_connector_id: DC, skip: true }],
+    });
+    expect(skipped.status).toBe(201);
+    expect((await bob.delete(skipped.json.name)).status).toBe(204);
+  });
+});

@@ -153,6 +153,47 @@ export async function startDataServicesDouble(
         );
       return send(res, 200, renderLauncher(launcher));
     }
+    m = /^\/api\/data\/projects\/([^/]+)\/(data_connector_links|session_secrets)\/?$/.exec(path);
+    if (m) {
+      const id = decodeURIComponent(m[1] as string);
+      const project = canSeeProject(id, user);
+      if (!project)
+        return error(
+          res,
+          404,
+          `Project with id '${id}' does not exist or you do not have access to it.`,
+        );
+      if (m[2] === "data_connector_links")
+        return send(
+          res,
+          200,
+          project.data_connectors.map((dc, i) => ({
+            id: `01JDV2L1NK${String(i).padStart(16, "0")}`,
+            data_connector_id: dc,
+            project_id: id,
+            creation_date: CREATED,
+            created_by: "sub-renku",
+          })),
+        );
+      const mine = user !== undefined && project.session_secrets.includes(user);
+      return send(
+        res,
+        200,
+        mine
+          ? [
+              {
+                secret_slot: {
+                  id: "01JDV2S10T0000000000000001",
+                  project_id: id,
+                  name: "token",
+                  filename: "token",
+                },
+                secret_id: "01JDV2SECRET00000000000001",
+              },
+            ]
+          : [],
+      );
+    }
     m = /^\/api\/data\/projects\/([^/]+)\/?$/.exec(path);
     if (m) {
       const id = decodeURIComponent(m[1] as string);
