@@ -30,6 +30,8 @@ export interface DataServicesDouble {
   data: SeedDataServices;
   /** The next `times` (default 1) calls fail this way. */
   injectFault(fault: DsFault, times?: number): void;
+  /** Every answer waits this long (benchmarks: a data-services round trip). */
+  setLatency(ms: number): void;
   clearFaults(): void;
   stop(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startDataServicesDouble(
   const data = resolve(opts.seed, opts);
   const calls: DsCall[] = [];
   const faults: DsFault[] = [];
+  let latencyMs = 0;
 
   const canSeeProject = (id: string, user: string | undefined) => {
     const project = data.projects.find((p) => p.id === id);
@@ -234,7 +237,8 @@ export async function startDataServicesDouble(
     return error(res, 404, `Requested URL ${req.url ?? path} not found`);
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const user = userOf(req, opts.seed);
     calls.push({
@@ -261,6 +265,9 @@ export async function startDataServicesDouble(
     data,
     injectFault(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     clearFaults() {
       faults.length = 0;
