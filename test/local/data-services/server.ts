@@ -72,6 +72,8 @@ function send(res: ServerResponse, status: number, body: unknown) {
 }
 const error = (res: ServerResponse, status: number, message: string) =>
   send(res, status, { error: { code: 1000 + status, message } });
+const projectMissing = (res: ServerResponse, id: string) =>
+  error(res, 404, `Project with id '${id}' does not exist or you do not have access to it.`);
 
 export async function startDataServicesDouble(
   opts: DataServicesOptions,
@@ -160,12 +162,7 @@ export async function startDataServicesDouble(
     if (m) {
       const id = decodeURIComponent(m[1] as string);
       const project = canSeeProject(id, user);
-      if (!project)
-        return error(
-          res,
-          404,
-          `Project with id '${id}' does not exist or you do not have access to it.`,
-        );
+      if (!project) return projectMissing(res, id);
       if (m[2] === "data_connector_links")
         return send(
           res,
@@ -201,12 +198,7 @@ export async function startDataServicesDouble(
     if (m) {
       const id = decodeURIComponent(m[1] as string);
       const project = canSeeProject(id, user);
-      if (!project)
-        return error(
-          res,
-          404,
-          `Project with id '${id}' does not exist or you do not have access to it.`,
-        );
+      if (!project) return projectMissing(res, id);
       return send(res, 200, renderProject(project));
     }
     if (/^\/api\/data\/resource_pools\/?$/.test(path))
