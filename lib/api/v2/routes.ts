@@ -5,6 +5,7 @@
  */
 import { defineRoute } from "../../http/route.js";
 import { errorBody } from "../schemas.js";
+import { V2_PATHS } from "./paths.js";
 import * as s from "./schemas.js";
 
 /* @__NO_SIDE_EFFECTS__ */
@@ -15,31 +16,6 @@ function built<T>(make: () => T): T {
 /* @__NO_SIDE_EFFECTS__ */
 const err = (description: string) => ({ description, schema: errorBody });
 const invalid = { 422: err("Invalid request (code 1422)") };
-
-export const V2_PATHS = {
-  list: { id: "v2SessionsList", method: "GET", path: "/api/data/sessions", root: true },
-  create: { id: "v2SessionsCreate", method: "POST", path: "/api/data/sessions", root: true },
-  images: { id: "v2SessionsImages", method: "GET", path: "/api/data/sessions/images", root: true },
-  get: { id: "v2SessionsGet", method: "GET", path: "/api/data/sessions/{session_id}", root: true },
-  patch: {
-    id: "v2SessionsPatch",
-    method: "PATCH",
-    path: "/api/data/sessions/{session_id}",
-    root: true,
-  },
-  delete: {
-    id: "v2SessionsDelete",
-    method: "DELETE",
-    path: "/api/data/sessions/{session_id}",
-    root: true,
-  },
-  logs: {
-    id: "v2SessionsLogs",
-    method: "GET",
-    path: "/api/data/sessions/{session_id}/logs",
-    root: true,
-  },
-} as const;
 
 export const v2List = built(() =>
   defineRoute({

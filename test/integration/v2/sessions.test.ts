@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AmaltheaSession } from "../../../lib/backends/amaltheasession/types.js";
 import { sessionName } from "../../../lib/use-cases/v2/session-name.js";
+import { invoke } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { v2AnonHeaders, v2Headers } from "../../helpers/v2-users.js";
 import { LAUNCHERS, PROJECTS, v2Api } from "./api.js";
@@ -290,5 +291,15 @@ describe("v2 features refused rather than dropped", () => {
     });
     expect(skipped.status).toBe(201);
     expect((await bob.delete(skipped.json.name)).status).toBe(204);
+  });
+});
+
+describe("v2 paths in the catch-all", () => {
+  it("answers another method on a v2 path with 405 code 1405 and Allow", async () => {
+    const { main } = await import("../../../functions/not-found.js");
+    const r = await invoke(main, { method: "PUT", path: "/api/data/sessions", headers: {} });
+    expect(r.status).toBe(405);
+    expect(r.json.error.code).toBe(1405);
+    expect(r.headers.allow).toBe("GET, POST");
   });
 });
