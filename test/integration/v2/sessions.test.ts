@@ -303,3 +303,30 @@ describe("v2 paths in the catch-all", () => {
     expect(r.headers.allow).toBe("GET, POST");
   });
 });
+
+describe("v2 PATCH resource_class_id", () => {
+  it("moves a session to another class of the caller's pools, and 404s an unknown class", async () => {
+    const r = await alice.create({ launcher_id: LAUNCHERS.scratch });
+    expect(r.status).toBe(201);
+    const name = r.json.name as string;
+    const moved = await alice.patch(name, { state: "hibernated", resource_class_id: 2 });
+    expect(moved.status).toBe(200);
+    expect(moved.json.resource_class_id).toBe(2);
+    const session = await cr(name);
+    expect(session.metadata.annotations).toMatchObject({
+      "renku.io/resource_class_id": "2",
+      "renku.io/resource_pool_id": "1",
+    });
+    expect(session.spec.template?.metadata?.annotations?.["renku.io/resource_class_id"]).toBe("2");
+    expect(session.spec.session.resources).toEqual({
+      requests: { cpu: "1000m", memory: "2Gi" },
+      limits: { memory: "2Gi" },
+    });
+    const unknown = await alice.patch(name, { resource_class_id: 99 });
+    expect(unknown.json.error).toEqual({
+      code: 1404,
+      message: "The resource class you requested with ID 99 does not exist",
+    });
+    expect((await alice.delete(name)).status).toBe(204);
+  });
+});
