@@ -10,6 +10,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { anonHeaders, registeredHeaders } from "../test/helpers/users.js";
+import { v2Headers } from "../test/helpers/v2-users.js";
 import { DEFAULT_PORT, instanceFolder, runningInstance } from "../test/local/instance.js";
 import { loadSeed } from "../test/local/seed.js";
 
@@ -32,7 +33,9 @@ const display = (name: string) =>
   name.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase());
 
 function headersFor(name: string): Record<string, string> {
-  if (name === "anon") return anonHeaders("anon-demo1");
+  // v2 (/api/data/sessions) launches of anonymous visitors need the gateway's session cookie.
+  if (name === "anon")
+    return { ...anonHeaders("anon-demo1"), cookie: "_renku_session=anon-demo1-cookie" };
   const seeded = seed.users.find((u) => u.username === name);
   if (!seeded) die(`Unknown user "${name}". Seeded users: ${users.join(", ")}; or "anon".`);
   const instance = runningInstance(port);
@@ -42,13 +45,16 @@ function headersFor(name: string): Record<string, string> {
     );
   }
   const token = seeded.tokens[0];
-  return registeredHeaders({
+  const v1 = registeredHeaders({
     username: seeded.username,
     email: seeded.email,
     name: seeded.name,
     gitUrl: instance.gitUrl,
     ...(token ? { gitToken: token } : {}),
   });
+  // v2 (/api/data/sessions): the Keycloak access token as the gateway forwards it.
+  const v2 = v2Headers({ username: seeded.username, email: seeded.email, name: seeded.name });
+  return { ...v1, ...v2 };
 }
 
 const headers = Object.entries(headersFor(user)).map(([k, v]) => `${display(k)}: ${v}`);

@@ -10,10 +10,12 @@ import type { IdTokenVerifier } from "../auth/authenticate.js";
 import { jwksVerifiers } from "../auth/jwks.js";
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import type { LedgerStore } from "../autosave/ports.js";
+import type { AmaltheaSession } from "../backends/amaltheasession/types.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { SessionBackend } from "../backends/port.js";
 import { getConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
+import type { DataServicesClient } from "../data-services/client.js";
 import type { GitLab } from "../gitlab/types.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
 import { createLogger, type Logger } from "../obs/log.js";
@@ -51,6 +53,10 @@ export interface Adapters {
   ledger: LedgerStore;
   /** Quota reservations (lib/quotas/reserve.ts), kept in ConfigMaps of the sessions namespace. */
   quotas: ReservationStore;
+  /** v2: renku-data-services with a caller's token (unset NB_DATA_SERVICES__URL: undefined). */
+  dataServices: DataServicesClient | undefined;
+  /** v2: the AmaltheaSessions of the sessions namespace, as renku-data-services reads them. */
+  amaltheaSessions: NamespaceClient<AmaltheaSession>;
   /** Hands the clean-up on launch to its own function (D11); absent: it runs inline. */
   launchCleanup?: LaunchCleanupHandOff | undefined;
 }

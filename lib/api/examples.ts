@@ -5,6 +5,7 @@ import { DEFAULT_UI_CHOICES } from "../config/defaults.js";
  * seed's project (test/local/seed.json), so they also work against `npm start`; a test parses each
  * one with the route's own zod schema, so they cannot drift from what the service accepts and sends.
  */
+import { V2_PARAMETER_EXAMPLES, V2_REQUEST_EXAMPLES, V2_RESPONSE_EXAMPLES } from "./v2/examples.js";
 
 const COMMIT = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 const SERVER = "alice-renku-demo-hello-world-f1ea3357";
@@ -144,6 +145,7 @@ export const RESPONSE_EXAMPLES: Record<string, Record<number, unknown>> = {
       ],
     },
   },
+  ...V2_RESPONSE_EXAMPLES,
 };
 
 /** Request body examples by route id. */
@@ -155,6 +157,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     commit_sha: COMMIT,
   },
   serversPatch: { state: "hibernated" },
+  ...V2_REQUEST_EXAMPLES,
 };
 
 /** Parameter examples by name (path and query). */
@@ -171,4 +174,5 @@ export const PARAMETER_EXAMPLES: Record<string, string> = {
   forced: "false",
   max_lines: "250",
   since: "1768469401000-4690",
+  ...V2_PARAMETER_EXAMPLES,
 };

@@ -17,6 +17,8 @@ import { type RouteDef, routePath } from "./route.js";
 const REGISTERED = { accessToken: [], idToken: [], gitCredentials: [] };
 const ANONYMOUS = { anonymousId: [] };
 
+const V2_TAG = "v2 sessions (/api/data/sessions, renku-data-services' API)";
+
 const DESCRIPTION = `Interactive sessions for Renku projects.
 
 **Identity** comes from headers that the Renku gateway injects: registered users send
@@ -27,7 +29,13 @@ a seeded user's headers.
 
 **Errors** always have the body \`{"error": {"code", "message", "detail"?}}\` (schema
 \`ErrorResponse\`): 1xxx the caller's (422 unless 401/404/405/413/415), 2xxx bugs or
-misconfiguration (500), 3xxx infrastructure (500/503/504).`;
+misconfiguration (500), 3xxx infrastructure (500/503/504).
+
+**v2** (section "${V2_TAG}"): today's Renku UI calls \`/api/data/sessions*\` of renku-data-services;
+this service serves those routes beside v1 (docs/v2.md). Identity there is the Keycloak access token
+as \`Authorization: Bearer\`; a missing or invalid token makes the caller anonymous
+(\`Renku-Auth-Anon-Id\`), never a 401. Errors use data-services' codes (1000 + status, 1500).
+Locally, \`npm run as -- alice\` prints that header too.`;
 
 function header(name: string, description: string) {
   return { type: "apiKey" as const, in: "header" as const, name: displayName(name), description };
@@ -81,6 +89,11 @@ export function openApiDocument(routes: readonly RouteDef[], prefix: string, ver
       };
     }
     if (route.auth === "user") op.security = [REGISTERED, ANONYMOUS];
+    if (route.auth === "v2") {
+      // Anyone may call: a missing or bad token makes the caller anonymous (docs/v2.md).
+      op.security = [{ keycloakBearer: [] }, ANONYMOUS, {}];
+      op.tags = [V2_TAG];
+    }
     const path = routePath(route, prefix);
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: op };
   }
@@ -101,6 +114,13 @@ export function openApiDocument(routes: readonly RouteDef[], prefix: string, ver
           HEADERS.gitCredentials,
           'Registered users: base64 of {"<GitLab URL>": {"AuthorizationHeader": "bearer <token>", "AccessTokenExpiresAt": null, "provider": "GitLab"}}.',
         ),
+        keycloakBearer: {
+          type: "http" as const,
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "v2: the caller's Keycloak access token (audiences renku, renku-ui, renku-cli, swagger), verified by JWKS when NB_AUTH__JWKS_URL is set.",
+        },
         anonymousId: header(
           HEADERS.anonId,
           "Anonymous users (when anonymous sessions are enabled): a per-browser id.",

@@ -10,7 +10,8 @@ export type Schema = z.core.$ZodType & {
 };
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE";
-export type AuthMode = "none" | "user";
+/** "v2": the v2 sessions API's identity, which never fails (lib/auth/v2-caller.ts). */
+export type AuthMode = "none" | "user" | "v2";
 
 export interface ResponseDef {
   description: string;
@@ -39,6 +40,8 @@ export interface RouteDef<
    */
   greedy?: boolean;
   auth: A;
+  /** "v2": errors in renku-data-services' code space (lib/http/v2-errors.ts). */
+  errors?: "v2";
   summary: string;
   params?: P;
   query?: Q;

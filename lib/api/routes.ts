@@ -7,6 +7,7 @@ import { PATHS } from "./paths.js";
 import * as req from "./requests.js";
 import * as res from "./responses.js";
 import { defineRoute, type RouteDef } from "./route.js";
+import { V2_ROUTES } from "./v2/routes.js";
 
 /**
  * As lib/api/requests.ts's `built`: a route (and the schemas only it reads) that esbuild drops from
@@ -278,7 +279,8 @@ export const deleteAutosave = built(() =>
   }),
 );
 
-export const ROUTES: readonly RouteDef[] = [
+// built(): the spread of the v2 routes would otherwise keep every route in every bundle.
+export const ROUTES: readonly RouteDef[] = built(() => [
   health,
   version,
   spec,
@@ -294,4 +296,5 @@ export const ROUTES: readonly RouteDef[] = [
   images,
   listAutosaves,
   deleteAutosave,
-] as unknown as readonly RouteDef[];
+  ...V2_ROUTES,
+]) as unknown as readonly RouteDef[];

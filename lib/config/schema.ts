@@ -154,6 +154,13 @@ export const schema = z.strictObject({
      * unless this says the gateway's headers are trusted as they come (D14).
      */
     trust_gateway: bool(false),
+    /** v2 (/api/data/sessions): the Keycloak access token's accepted audiences, as data-services has them. */
+    access_token_audiences: json(z.array(nonEmpty()), [
+      "renku",
+      "renku-ui",
+      "renku-cli",
+      "swagger",
+    ]),
   }),
   sessions: group({
     default_image: str("renku/singleuser:latest"),
@@ -311,6 +318,24 @@ export const schema = z.strictObject({
     on_launch_function: optionalStr(),
     /** Lambda's API elsewhere than the region's (serverless offline's lambdaPort). */
     lambda_endpoint: optionalStr(),
+  }),
+  /**
+   * The v2 sessions API (/api/data/sessions, docs/v2.md): renku-data-services' base URL (launchers,
+   * projects, resource pools, usage are read there with the caller's token) and what a launch
+   * needs that data-services takes from its own Helm values.
+   */
+  data_services: group({
+    url: z.optional(url()),
+    /** The cluster id in the session-name hash; data-services' default cluster is this ULID. */
+    cluster_id: z._default(
+      z.string().check(z.regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, "must be a ULID")),
+      "0RENK1RENK2RENK3RENK4RENK5",
+    ),
+    git_clone_image: imageRef("renku/git-clone:1.25.3"),
+    git_proxy_image: imageRef("renku/git-https-proxy:1.25.3"),
+    certificates_image: imageRef("renku/certificates:0.0.2"),
+    git_proxy_port: int(65480, 1),
+    git_proxy_health_port: int(65481, 1),
   }),
   /** CloudWatch metrics, one EMF line per invocation on stdout (docs/deploy.md, Observability). */
   metrics: group({

@@ -7,6 +7,7 @@ import type {
 } from "aws-lambda";
 import type { Core } from "../adapters/deps.js";
 import type { User } from "../auth/user.js";
+import type { V2Caller } from "../auth/v2-caller.js";
 import type { Logger } from "../obs/log.js";
 
 export type Event = APIGatewayProxyEventV2;
@@ -22,7 +23,7 @@ export interface RequestState<D extends Core = Core> {
   log?: Logger;
   started?: number;
   requestId?: string;
-  user?: User;
+  user?: User | V2Caller;
   params?: unknown;
   query?: unknown;
   body?: unknown;

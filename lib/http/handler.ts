@@ -13,6 +13,7 @@ import type { z } from "zod";
 import { type AdapterSet, containerDeps, type Wired } from "../adapters/deps.js";
 import type { AuthMode, Responses, RouteDef, Schema, SuccessBody } from "../api/route.js";
 import type { User } from "../auth/user.js";
+import type { V2Caller } from "../auth/v2-caller.js";
 import { deadlineError } from "../errors.js";
 import { instrument } from "../obs/instrument.js";
 import type { Logger } from "../obs/log.js";
@@ -40,7 +41,7 @@ export interface Input<P, Q, B, A extends AuthMode> {
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;
-  user: A extends "user" ? User : undefined;
+  user: A extends "user" ? User : A extends "v2" ? V2Caller : undefined;
   headers: Record<string, string | undefined>;
   /** The raw API Gateway event, for the rare handler that needs the method or path. */
   event: Event;
@@ -105,7 +106,7 @@ export function handler<
       .use(authentication(r.auth))
       .use(boundedHeaders())
       .use(validation(r))
-      .use(errorHandler()) as unknown as LambdaHandler;
+      .use(errorHandler(r.errors)) as unknown as LambdaHandler;
   const main = build(containerDeps(adapters)) as Endpoint<D>;
   main.with = (deps) => build(() => deps);
   return main;

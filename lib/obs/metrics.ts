@@ -10,7 +10,7 @@ export const SERVICE = "renku-notebooks";
 export const DEFAULT_NAMESPACE = "RenkuNotebooks";
 
 /** The dependencies every service call goes through; each gets Latency, Calls, Errors, Retries. */
-export type Upstream = "GitLab" | "Registry" | "Cluster" | "PoolService";
+export type Upstream = "GitLab" | "Registry" | "Cluster" | "PoolService" | "DataServices";
 
 /** What happened in a use case, counted per invocation. */
 export type EventMetric =

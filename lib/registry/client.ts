@@ -47,6 +47,17 @@ export interface RegistryImage {
   workdir?: string;
   /** Digest of the (linux/amd64) image manifest. */
   digest?: string;
+  /** For a multi-platform image (OCI index or Docker manifest list): its platforms. */
+  platforms?: ImagePlatform[];
+}
+
+/** An index entry's platform, as the OCI image spec names its fields. */
+export interface ImagePlatform {
+  architecture: string;
+  os: string;
+  "os.version"?: string;
+  "os.features"?: string[];
+  variant?: string;
 }
 
 export interface RegistryCredentials {
@@ -92,7 +103,13 @@ const schemas = once(() => {
       manifests: z.array(
         descriptor.extend({
           platform: z
-            .looseObject({ os: z.string().optional(), architecture: z.string().optional() })
+            .looseObject({
+              os: z.string().optional(),
+              architecture: z.string().optional(),
+              "os.version": z.string().optional(),
+              "os.features": z.array(z.string()).optional(),
+              variant: z.string().optional(),
+            })
             .optional(),
         }),
       ),
@@ -133,6 +150,22 @@ const matchesDigest = (body: Buffer, digest: string) => {
 };
 
 const unavailable = (status: number) => status === 429 || status >= 500;
+
+/** The platforms of an index, attestation entries (os/architecture "unknown") left out. */
+function indexPlatforms(
+  manifests: { platform?: Partial<ImagePlatform> & Record<string, unknown> }[],
+): ImagePlatform[] {
+  const out: ImagePlatform[] = [];
+  for (const { platform: p } of manifests) {
+    if (!p?.os || !p.architecture || p.os === "unknown" || p.architecture === "unknown") continue;
+    const entry: ImagePlatform = { architecture: p.architecture, os: p.os };
+    if (p["os.version"]) entry["os.version"] = p["os.version"];
+    if (p["os.features"]) entry["os.features"] = p["os.features"];
+    if (p.variant) entry.variant = p.variant;
+    out.push(entry);
+  }
+  return out;
+}
 
 /** What every request of one check shares. */
 interface Context {
@@ -309,6 +342,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       return { exists: false, private: false };
     let json = parseJson(res.body);
     let type = mediaTypeOf(res, json);
+    let platforms: ImagePlatform[] | undefined;
     if (type && INDEXES.has(type)) {
       const index = schemas().index.safeParse(json);
       const amd64 = index.success
@@ -317,6 +351,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
           )
         : undefined;
       if (!amd64) return { exists: false, private: false };
+      platforms = indexPlatforms(index.success ? index.data.manifests : []);
       res = await session.get(manifestUrl(amd64.digest), accept);
       if (unavailable(res.status)) throw new UpstreamStatus(res);
       if (res.status !== 200 || !matchesDigest(res.body, amd64.digest)) {
@@ -331,6 +366,7 @@ export function createRegistryClient(opts: RegistryClientOptions): RegistryClien
       header(res, "docker-content-digest") ??
       `sha256:${createHash("sha256").update(res.body).digest("hex")}`;
     const result: RegistryImage = { exists: true, private: isPrivate, digest };
+    if (platforms) result.platforms = platforms;
     const manifest = schemas().manifest.safeParse(json);
     if (checkOpts.workdir !== false && manifest.success) {
       const blobKey = `${base}@${manifest.data.config.digest}`;

@@ -15,6 +15,7 @@
  * signed fetch, and kubeconfig mode's SDK-free start (section 9), without packaging or stand-ins;
  * BENCH_ONLY=regex times only the service's regular expressions on adversarial input (section 10).
  */
+
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -28,6 +29,7 @@ import { memory } from "./memory.js";
 import { regexes } from "./regexes.js";
 import { clearSessions, startStandIns } from "./stand-ins.js";
 import { type Row, renderTable } from "./table.js";
+import { v2Warm } from "./v2.js";
 import { versusReference } from "./versus-reference.js";
 import { fillTo, listAndGet, listVersusBare, postWithDelays, setUpWarm } from "./warm.js";
 
@@ -109,6 +111,17 @@ async function main(): Promise<void> {
     process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
     return;
   }
+  if (process.env.BENCH_ONLY === "v2") {
+    const standIns = await startStandIns();
+    try {
+      await section("2/3 v2 sessions API warm", () => v2Warm(standIns));
+    } finally {
+      installTestDeps(undefined);
+      await standIns.stop();
+    }
+    process.stdout.write(`${renderTable(rows)}\n`);
+    return;
+  }
   if (process.env.BENCH_ONLY === "warm") {
     const standIns = await startStandIns();
     try {
@@ -168,6 +181,7 @@ async function main(): Promise<void> {
         await section("7 versus the reference model", () => versusReference(standIns, b, 100));
       }
       await amaltheaSessionWarm(standIns);
+      await section("2/3 v2 sessions API warm", () => v2Warm(standIns));
       await section("6 autosave clean-up", autosaveCleanup);
       await section("8 validator and quota checks", () => checks());
       await section("9 EKS first request", () => eksFirstRequest(runs, say));

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { type DataServicesDouble, startDataServicesDouble } from "../local/data-services/index.js";
 import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
 import {
   pushSeedImages,
@@ -23,6 +24,8 @@ import { loadSeed } from "../local/seed.js";
 export interface StandIns {
   cluster: LocalCluster;
   gitlab: GitLabDouble;
+  /** The renku-data-services double (v2 launches). */
+  dataServices: DataServicesDouble;
   /** In front of the registry; NB_GIT__REGISTRY points here. */
   registryProxy: RegistryProxy;
   kubeconfigPath: string;
@@ -41,6 +44,11 @@ export async function startStandIns(): Promise<StandIns> {
   ]);
   await pushSeedImages(registry.url, seed.images ?? []);
   const registryProxy = await startRegistryProxy({ target: registry.url });
+  const dataServices = await startDataServicesDouble({
+    seed,
+    gitlabUrl: gitlab.url,
+    registryHost: registryProxy.host,
+  });
   // Lambda's Invoke API as deployed stages use it: the launch hands off its autosave clean-up and
   // Lambda answers 202 at once; the job runs elsewhere, so here it is only counted.
   let invocations = 0;
@@ -72,6 +80,8 @@ export async function startStandIns(): Promise<StandIns> {
     NB_STAGE: "local",
     NB_SESSIONS__INGRESS__HOST: "sessions.localhost",
     NB_UPSTREAM_TIMEOUT_MS: "10000",
+    NB_DATA_SERVICES__URL: dataServices.url,
+    NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET: "bench-git-proxy-secret",
     // alice owns 10 of the filled sessions; the POST bench measures the launch (quota check
     // included), not a refusal.
     NB_QUOTAS__SESSIONS_PER_USER: "1000",
@@ -83,6 +93,7 @@ export async function startStandIns(): Promise<StandIns> {
   return {
     cluster,
     gitlab,
+    dataServices,
     registryProxy,
     kubeconfigPath,
     invocations: () => invocations,
@@ -91,6 +102,7 @@ export async function startStandIns(): Promise<StandIns> {
       await Promise.allSettled([
         cluster.stop(),
         gitlab.stop(),
+        dataServices.stop(),
         registryProxy.stop(),
         registry.stop(),
         new Promise((r) => lambda.close(r)),

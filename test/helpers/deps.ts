@@ -3,6 +3,8 @@
  * them through their own seam (main.with(deps)); invoke() uses the ones installed last.
  */
 import { Writable } from "node:stream";
+import { amaltheaSessions } from "../../lib/adapters/amalthea-sessions.js";
+import { dataServices } from "../../lib/adapters/data-services.js";
 import { buildCore, type CoreOptions, type Deps, wire } from "../../lib/adapters/deps.js";
 import { gitlab } from "../../lib/adapters/gitlab.js";
 import { k8s } from "../../lib/adapters/k8s.js";
@@ -44,6 +46,8 @@ export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreO
     ledger,
     quotas,
     launchCleanup,
+    dataServices,
+    amaltheaSessions,
   });
 }
 

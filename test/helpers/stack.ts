@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { inject } from "vitest";
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
 import { type CrcDouble, provisionQuotas, startCrcDouble } from "../local/crc/index.js";
+import { type DataServicesDouble, startDataServicesDouble } from "../local/data-services/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
 import { installTestDeps, type TestDeps, useTestDeps } from "./deps.js";
@@ -19,6 +20,8 @@ export interface SessionStack extends TestDeps {
   gitlab: GitLabDouble;
   /** The resource-pool double (NB_CRC_URL), when asked for with `crc: true`. */
   crc: CrcDouble | undefined;
+  /** The renku-data-services double (v2 launches), seeded from the seed's data_services. */
+  dataServices: DataServicesDouble;
   seed: Seed;
   /** The registry that plays the GitLab registry (NB_GIT__REGISTRY): open, seeded with commit images. */
   registryHost: string;
@@ -50,6 +53,11 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
   if (crc) await provisionQuotas(cluster.url, "renku", crc.pools);
   // Sessions push their autosaves to, and restore them from, the GitLab double.
   cluster.connectGitRemote(gitRemoteOf(gitlab.state, gitlab.url));
+  const dataServices = await startDataServicesDouble({
+    seed,
+    gitlabUrl: gitlab.url,
+    registryHost: registries.open.host,
+  });
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
   const kubeconfig = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);
@@ -65,6 +73,7 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     NB_SESSIONS__DEFAULT_IMAGE: `${registries.open.host}/renku/singleuser:latest`,
     NB_UPSTREAM_TIMEOUT_MS: "5000",
     ...(crc ? { NB_CRC_URL: crc.url } : {}),
+    NB_DATA_SERVICES__URL: dataServices.url,
     ...opts.env,
   };
   if (env.NB_AMALTHEA__BACKEND && env.NB_AMALTHEA__BACKEND !== "jupyterserver") {
@@ -76,12 +85,14 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     cluster,
     gitlab,
     crc,
+    dataServices,
     seed,
     registryHost: registries.open.host,
     env,
     stop: async () => {
       installTestDeps(undefined);
       await Promise.all([cluster.stop(), gitlab.stop(), crc?.stop()]);
+      await Promise.all([cluster.stop(), gitlab.stop(), dataServices.stop()]);
       await rm(dir, { recursive: true, force: true });
     },
   };

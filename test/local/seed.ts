@@ -76,6 +76,96 @@ export const seedProjectSchema = z.strictObject({
   branches: z.array(seedBranchSchema).default([]),
 });
 
+/**
+ * The renku-data-services double's entities (docs/seed.md, "data_services"): Renku 2 projects,
+ * their session launchers (environment embedded) and the resource pools. `{gitlab}` and
+ * `{registry}` in strings become the GitLab double's URL and the registry's host.
+ */
+const ulid = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, "must be a ULID");
+export const seedDsProjectSchema = z.strictObject({
+  id: ulid,
+  namespace: z.string().min(1),
+  slug: z.string().min(1),
+  name: z.string().min(1),
+  visibility: z.enum(["public", "private"]),
+  /** Seeded usernames; their Keycloak `sub` is `sub-<username>` (test/helpers/users.ts). */
+  members: z.array(z.string()).default([]),
+  repositories: z.array(z.string()).default([]),
+  secrets_mount_directory: z.string().default("/secrets"),
+  /** Ids of the data connectors linked to the project (GET /projects/{id}/data_connector_links). */
+  data_connectors: z.array(ulid).default([]),
+  /** Usernames who saved secrets for the project's session secret slots. */
+  session_secrets: z.array(z.string()).default([]),
+});
+export const seedDsLauncherSchema = z.strictObject({
+  id: ulid,
+  project_id: ulid,
+  name: z.string().min(1),
+  launcher_type: z.enum(["interactive", "non-interactive"]).default("interactive"),
+  resource_class_id: z.number().int().nullable().default(null),
+  disk_storage: z.number().int().nullable().default(null),
+  env_variables: z
+    .array(z.strictObject({ name: z.string(), value: z.string().optional() }))
+    .default([]),
+  environment: z.strictObject({
+    id: ulid,
+    name: z.string().min(1),
+    container_image: z.string().min(1),
+    default_url: z.string().default("/lab"),
+    port: z.number().int().default(8888),
+    uid: z.number().int().default(1000),
+    gid: z.number().int().default(100),
+    working_directory: z.string().optional(),
+    mount_directory: z.string().optional(),
+    command: z.array(z.string()).optional(),
+    args: z.array(z.string()).optional(),
+    strip_path_prefix: z.boolean().default(false),
+  }),
+});
+export const seedDsClassSchema = z.strictObject({
+  id: z.number().int().positive(),
+  name: z.string().min(1),
+  cpu: z.number().positive(),
+  memory: z.number().int().positive(),
+  gpu: z.number().int().min(0).default(0),
+  max_storage: z.number().int().positive(),
+  default_storage: z.number().int().positive(),
+  default: z.boolean().default(false),
+  quota_enforced: z.boolean().default(false),
+  tolerations: z.array(z.string()).default([]),
+  node_affinities: z
+    .array(z.strictObject({ key: z.string(), required_during_scheduling: z.boolean() }))
+    .default([]),
+});
+export const seedDsPoolSchema = z.strictObject({
+  id: z.number().int().positive(),
+  name: z.string().min(1),
+  public: z.boolean(),
+  default: z.boolean().default(false),
+  /** For non-public pools: the usernames that may use them. */
+  users: z.array(z.string()).default([]),
+  quota: z.string().optional(),
+  idle_threshold: z.number().int().optional(),
+  hibernation_threshold: z.number().int().optional(),
+  cpu_limit_factor: z.number().optional(),
+  /** A remote (HPC) pool: launches on it are refused as not yet supported. */
+  remote: z.boolean().default(false),
+  classes: z.array(seedDsClassSchema).min(1),
+  /** This week's cost per username, against the limits (0 = none), as resource_usage answers. */
+  usage: z
+    .strictObject({
+      user_limit: z.number().int().min(0).default(0),
+      total_limit: z.number().int().min(0).default(0),
+      costs: z.record(z.string(), z.number().int().min(0)).default({}),
+    })
+    .optional(),
+});
+export const seedDataServicesSchema = z.strictObject({
+  projects: z.array(seedDsProjectSchema).default([]),
+  launchers: z.array(seedDsLauncherSchema).default([]),
+  resource_pools: z.array(seedDsPoolSchema).default([]),
+});
+
 /** Image references to push to the local registry; its format belongs to the registry setup. */
 export const seedImageSchema = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
 
@@ -84,6 +174,11 @@ export const seedSchema = z
     users: z.array(seedUserSchema).default([]),
     projects: z.array(seedProjectSchema).default([]),
     images: z.array(seedImageSchema).default([]),
+    data_services: seedDataServicesSchema.default({
+      projects: [],
+      launchers: [],
+      resource_pools: [],
+    }),
   })
   .superRefine((seed, ctx) => {
     const usernames = new Set(seed.users.map((u) => u.username));
@@ -126,6 +221,7 @@ export type SeedInput = z.input<typeof seedSchema>;
 export type SeedUser = z.output<typeof seedUserSchema>;
 export type SeedProject = z.output<typeof seedProjectSchema>;
 export type SeedCommit = z.output<typeof seedCommitSchema>;
+export type SeedDataServices = z.output<typeof seedDataServicesSchema>;
 
 /** Parse and check a seed; throws one error listing every problem with its JSON path. */
 export function parseSeed(data: unknown): Seed {

@@ -27,6 +27,22 @@ function launchable(seed: Seed, visibility: "public" | "private", member?: strin
   return undefined;
 }
 
+/** The first interactive launcher of a public project of the data-services double. */
+function v2Launcher(seed: Seed): string | undefined {
+  const ds = seed.data_services;
+  const open = new Set(
+    ds.projects
+      .filter(
+        (p) => p.visibility === "public" && !p.data_connectors.length && !p.session_secrets.length,
+      )
+      .map((p) => p.id),
+  );
+  return ds.launchers.find(
+    (l) =>
+      l.launcher_type === "interactive" && open.has(l.project_id) && l.resource_class_id === null,
+  )?.id;
+}
+
 const body = (l: { namespace: string; project: string; commit: string }) =>
   `'${JSON.stringify({ namespace: l.namespace, project: l.project, commit_sha: l.commit })}'`;
 
@@ -81,6 +97,15 @@ export function banner(opts: {
         `    ${as} ${first} curl ${JSON_BODY} -d ${body(privateLaunch)} ${base}/notebooks/servers`,
       );
     }
+  }
+  const launcher = v2Launcher(seed);
+  if (first && launcher) {
+    lines.push(
+      "",
+      "The v2 sessions API (today's Renku UI; docs/v2.md), with the same `as` helper:",
+      `    ${as} ${first} curl ${base}/api/data/sessions`,
+      `    ${as} ${first} curl ${JSON_BODY} -d '${JSON.stringify({ launcher_id: launcher })}' ${base}/api/data/sessions`,
+    );
   }
   lines.push(
     "================================================================================",

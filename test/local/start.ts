@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../lib/config/load.js";
 import { startLocalCluster } from "./cluster/index.js";
+import { startDataServicesDouble } from "./data-services/index.js";
 import { gitRemoteOf, startGitLabDouble } from "./gitlab/index.js";
 import {
   claimInstance,
@@ -146,7 +147,21 @@ async function startStandIns(seed: Seed, owned: InstanceInfo) {
   }
   // serverless offline runs the stage named local (serverless.yml); an unset stage is strict.
   if (unset("NB_STAGE")) env.NB_STAGE = "local";
+  if (unset("NB_DATA_SERVICES__URL")) {
+    step("starting the renku-data-services double (v2 launchers, projects, pools)…");
+    const ds = await startDataServicesDouble({
+      seed,
+      ...(env.NB_GIT__URL ? { gitlabUrl: env.NB_GIT__URL } : {}),
+      ...(env.NB_GIT__REGISTRY ? { registryHost: env.NB_GIT__REGISTRY } : {}),
+    });
+    stops.push(ds.stop);
+    env.NB_DATA_SERVICES__URL = ds.url;
+    step(`data-services   ${ds.url}`);
+  }
   if (unset("NB_ANONYMOUS_SESSIONS_ENABLED")) env.NB_ANONYMOUS_SESSIONS_ENABLED = "true";
+  // The v2 sessions' git proxy (Keycloak mode) refuses to start without a client secret.
+  if (unset("NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET"))
+    env.NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET = "local-git-proxy-secret";
   if (unset("NB_SESSIONS__INGRESS__HOST")) env.NB_SESSIONS__INGRESS__HOST = "sessions.localhost";
   // The local stand-ins serve no TLS, so the local run's session URLs say http.
   if (unset("NB_SESSIONS__INGRESS__SCHEME")) env.NB_SESSIONS__INGRESS__SCHEME = "http";

@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ["auth"],
   ["k8s"],
   // The upstream clients.
-  ["gitlab", "registry", "crc", "aws"],
+  ["gitlab", "registry", "crc", "aws", "data-services"],
   ["api"],
   ["config"],
   ["obs"],

@@ -2,6 +2,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { AuthMode } from "../../api/route.js";
 import { authenticate } from "../../auth/authenticate.js";
+import { accessTokenVerifier, authenticateV2 } from "../../auth/v2-caller.js";
 import { LOCAL_STAGE } from "../../config/defaults.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 
@@ -12,6 +13,13 @@ export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Err
       const ctx = request.context;
       const config = ctx.deps?.config;
       if (!config) throw new Error("request context missing");
+      if (auth === "v2") {
+        ctx.user = await authenticateV2(request.event.headers ?? {}, {
+          verify: accessTokenVerifier(config),
+          cookies: request.event.cookies,
+        });
+        return;
+      }
       ctx.user = await authenticate(request.event.headers ?? {}, {
         anonymousEnabled: config.anonymous_sessions_enabled,
         verifyIdToken: ctx.deps?.verifyIdToken,

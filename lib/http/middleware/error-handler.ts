@@ -1,5 +1,6 @@
 /** Any failure becomes the documented error body; unexpected ones are logged, never echoed. */
 import type { MiddlewareObj } from "@middy/core";
+import { toV2Error } from "../../api/v2/errors.js";
 import { ConfigError } from "../../config/load.js";
 import { AppError, configurationError, httpError, programmingError } from "../../errors.js";
 import { createLogger, type Logger } from "../../obs/log.js";
@@ -36,11 +37,12 @@ function toAppError(error: unknown, log: Logger): AppError {
   return appError;
 }
 
-export function errorHandler(): MiddlewareObj<Event, Result, Error, StateContext> {
+export function errorHandler(flavour?: "v2"): MiddlewareObj<Event, Result, Error, StateContext> {
   return {
     onError: (request: Req) => {
       const ctx = request.context;
-      const appError = toAppError(request.error, ctx.log ?? fallbackLog());
+      const mapped = toAppError(request.error, ctx.log ?? fallbackLog());
+      const appError = flavour === "v2" ? toV2Error(mapped) : mapped;
       currentMetrics()?.failedWith(appError.code);
       request.response = toResult(errorReply(appError), ctx.requestId ?? "unknown");
     },

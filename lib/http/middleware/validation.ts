@@ -2,6 +2,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import * as z from "zod/mini";
 import type { RouteDef } from "../../api/route.js";
+import { v2ValidationError } from "../../api/v2/errors.js";
 import { validationError } from "../../errors.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 import { describeIssues } from "../validation.js";
@@ -21,10 +22,13 @@ function decodeParams(params: Record<string, string | undefined> | undefined) {
   return out;
 }
 
-function parsePart(schema: z.core.$ZodType | undefined, value: unknown) {
+function parsePart(schema: z.core.$ZodType | undefined, value: unknown, v2: boolean) {
   if (!schema) return undefined;
   const result = z.safeParse(schema, value);
-  if (!result.success) throw validationError(describeIssues(result.error.issues, ""));
+  if (!result.success)
+    throw v2
+      ? v2ValidationError(result.error.issues)
+      : validationError(describeIssues(result.error.issues, ""));
   return result.data;
 }
 
@@ -32,9 +36,10 @@ export function validation(route: RouteDef): MiddlewareObj<Event, Result, Error,
   return {
     before: (request: Req) => {
       const { event, context } = request;
-      context.params = parsePart(route.params, decodeParams(event.pathParameters));
-      context.query = parsePart(route.query, event.queryStringParameters ?? {});
-      if (route.body) context.body = parsePart(route.body, readJsonBody(event));
+      const v2 = route.errors === "v2";
+      context.params = parsePart(route.params, decodeParams(event.pathParameters), v2);
+      context.query = parsePart(route.query, event.queryStringParameters ?? {}, v2);
+      if (route.body) context.body = parsePart(route.body, readJsonBody(event), v2);
     },
   };
 }

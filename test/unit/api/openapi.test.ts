@@ -44,7 +44,9 @@ describe("OpenAPI examples", () => {
   });
 
   it("describes all four gateway headers and the server", () => {
-    const headers = Object.values(doc.components.securitySchemes).map((s) => `${s.in}:${s.name}`);
+    const headers = Object.values(doc.components.securitySchemes)
+      .filter((s) => s.in === "header")
+      .map((s) => `${s.in}:${s.name}`);
     expect(headers.sort()).toEqual([
       "header:Renku-Auth-Access-Token",
       "header:Renku-Auth-Anon-Id",
@@ -57,5 +59,23 @@ describe("OpenAPI examples", () => {
       { accessToken: [], idToken: [], gitCredentials: [] },
       { anonymousId: [] },
     ]);
+  });
+
+  it("documents the v2 routes in their own section, with the bearer token and anonymous access", () => {
+    const v2 = ROUTES.filter((r) => r.auth === "v2");
+    expect(v2.map((r) => r.id).sort()).toEqual([
+      "v2SessionsCreate",
+      "v2SessionsDelete",
+      "v2SessionsGet",
+      "v2SessionsImages",
+      "v2SessionsList",
+      "v2SessionsLogs",
+      "v2SessionsPatch",
+    ]);
+    for (const route of v2) {
+      const op = opOf(route) as Op & { tags?: string[] };
+      expect(op.tags?.[0], route.id).toMatch(/^v2 sessions/);
+      expect(op.security).toEqual([{ keycloakBearer: [] }, { anonymousId: [] }, {}]);
+    }
   });
 });

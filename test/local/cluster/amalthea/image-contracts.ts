@@ -4,6 +4,8 @@
  * container starts, and the unit tests check every manifest the service builds against it.
  */
 
+import { isV2EraImage, v2StartupFailure } from "./image-contracts-v2.js";
+
 export type RenkuImage = "git-clone" | "git-rpc-server" | "git-https-proxy" | "oauth2-proxy";
 
 /** Image repositories (without registry host and tag) of the supported set. */
@@ -239,6 +241,8 @@ export function startupFailure(
   container: ContainerSpec,
   now: Date = new Date(),
 ): StartupFailure | undefined {
+  // The v2-era images (1.24.0 and later) read another environment (image-contracts-v2.ts).
+  if (isV2EraImage(container.image)) return v2StartupFailure(container, now);
   const kind = renkuImageOf(container.image);
   const env = envOf(container);
   switch (kind) {
