@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import type { V2Caller, V2Registered } from "../../auth/v2-caller.js";
 import type { Config } from "../../config.js";
+import { trimTrailingSlashes } from "../../trim.js";
 import type {
   Launcher,
   Project,
@@ -59,7 +60,7 @@ export function mountAndWorkDir(
   let mount = env.mount_directory || work;
   if (mount === "/") mount = "/work";
   const inside = (child: string, parent: string) =>
-    parent === "/" || child === parent || child.startsWith(`${parent.replace(/\/+$/, "")}/`);
+    parent === "/" || child === parent || child.startsWith(`${trimTrailingSlashes(parent)}/`);
   if (!inside(work, mount)) work = mount;
   return { mount, work };
 }
