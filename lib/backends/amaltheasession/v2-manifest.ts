@@ -10,13 +10,13 @@ import { randomBytes } from "node:crypto";
 import type { V1Secret } from "@kubernetes/client-node/dist/gen/index.js";
 import type { V2Caller, V2Registered } from "../../auth/v2-caller.js";
 import type { Config } from "../../config.js";
-import { trimTrailingSlashes } from "../../trim.js";
 import type {
   Launcher,
   Project,
   ResourceClass,
   ResourcePool,
 } from "../../data-services/schemas.js";
+import { trimTrailingSlashes } from "../../trim.js";
 import type { AmaltheaSession, Container, Volume } from "./types.js";
 
 /** A setting a v2 session needs is missing (the route answers 500 code 1500 with the message). */
