@@ -171,6 +171,15 @@ function dial(
   return sidecarAnswer(spec, req.method, req.path, req.body, state);
 }
 
+/** A proxy's answer: it forwards to `127.0.0.1` or a Service, `depth` hops in. */
+type Proxy = (
+  deps: SessionHttpDeps,
+  hop: Hop,
+  c: Spec,
+  req: HttpRequest,
+  depth: number,
+) => HttpAnswer;
+
 const sessionOf = (pod: KObject) => (pod.metadata.name ?? "").replace(/-0$/, "");
 
 /** `http://host:port/path`: a container of the same pod (127.0.0.1, localhost) or a Service. */
@@ -182,13 +191,7 @@ function forward(deps: SessionHttpDeps, hop: Hop, upstream: string, req: HttpReq
   return serviceAnswer(deps, hop.ns, url.hostname.split(".")[0] ?? "", port, req);
 }
 
-function oauth2ProxyAnswer(
-  deps: SessionHttpDeps,
-  hop: Hop,
-  c: Spec,
-  req: HttpRequest,
-  depth: number,
-): HttpAnswer {
+const oauth2ProxyAnswer: Proxy = (deps, hop, c, req, depth) => {
   if (req.path === "/ping") return text(200, "OK");
   const skipped = [...flags(c, "skip-auth-route"), ...configSkipRoutes(deps, hop, c)].some(
     (route) => {
@@ -208,7 +211,7 @@ function oauth2ProxyAnswer(
     .sort((a, b) => b.path.length - a.path.length)[0];
   if (!route) return text(404, "Not Found");
   return forward(deps, hop, route.u, req, depth);
-}
+};
 
 /** `skip_auth_routes` of oauth2-proxy's `--config` file (TOML; a one-line array is read). */
 function configSkipRoutes(deps: SessionHttpDeps, hop: Hop, c: Spec): string[] {
@@ -218,13 +221,7 @@ function configSkipRoutes(deps: SessionHttpDeps, hop: Hop, c: Spec): string[] {
   return line ? (JSON.parse(line) as string[]) : [];
 }
 
-function authproxyAnswer(
-  deps: SessionHttpDeps,
-  hop: Hop,
-  c: Spec,
-  req: HttpRequest,
-  depth: number,
-): HttpAnswer {
+const authproxyAnswer: Proxy = (deps, hop, c, req, depth) => {
   if (req.path === "/__amalthea__/health") return text(200, "OK");
   const args = c.args ?? [];
   const at = args.indexOf("--config");
@@ -242,15 +239,9 @@ function authproxyAnswer(
   const strip = env.get("AUTHPROXY_STRIP_PATH_PREFIX");
   const path = strip && req.path.startsWith(strip) ? `/${req.path.slice(strip.length)}` : req.path;
   return forward(deps, hop, env.get("AUTHPROXY_REMOTE") ?? "", { ...req, path }, depth);
-}
+};
 
-function traefikAnswer(
-  deps: SessionHttpDeps,
-  hop: Hop,
-  c: Spec,
-  req: HttpRequest,
-  depth: number,
-): HttpAnswer {
+const traefikAnswer: Proxy = (deps, hop, c, req, depth) => {
   const dir = flag(c, "providers.file.directory") ?? "";
   const mount = (c.volumeMounts ?? []).find((m) => m.mountPath.startsWith(`${dir}/`));
   const file = mount ? mountedFile(deps, hop, c, mount.mountPath) : undefined;
@@ -260,7 +251,7 @@ function traefikAnswer(
   const server = Object.values(conf?.http?.services ?? {})[0]?.loadBalancer?.servers?.[0]?.url;
   if (!server) return text(404, "404 page not found");
   return forward(deps, hop, server, req, depth);
-}
+};
 
 /** Jupyter at its base URL: its own token when it has one (`?token=` or `Authorization`). */
 function jupyterAnswer(deps: SessionHttpDeps, hop: Hop, c: Spec, req: HttpRequest): HttpAnswer {
