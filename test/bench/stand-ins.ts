@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
 import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { provisionQuotaObjects } from "../local/crc/index.js";
 import { type DataServicesDouble, startDataServicesDouble } from "../local/data-services/index.js";
 import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
 import {
@@ -49,6 +50,7 @@ export async function startStandIns(): Promise<StandIns> {
     gitlabUrl: gitlab.url,
     registryHost: registryProxy.host,
   });
+  await provisionQuotaObjects(cluster.url, "renku", dataServices.quotas());
   // Lambda's Invoke API as deployed stages use it: the launch hands off its autosave clean-up and
   // Lambda answers 202 at once; the job runs elsewhere, so here it is only counted.
   let invocations = 0;

@@ -9,7 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { LOCAL_TOKEN, type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
-import { type CrcDouble, provisionQuotas, startCrcDouble } from "../local/crc/index.js";
+import {
+  type CrcDouble,
+  provisionQuotaObjects,
+  provisionQuotas,
+  startCrcDouble,
+} from "../local/crc/index.js";
 import { type DataServicesDouble, startDataServicesDouble } from "../local/data-services/index.js";
 import { type GitLabDouble, gitRemoteOf, startGitLabDouble } from "../local/gitlab/index.js";
 import { loadSeed, type Seed } from "../local/seed.js";
@@ -58,6 +63,7 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     gitlabUrl: gitlab.url,
     registryHost: registries.open.host,
   });
+  await provisionQuotaObjects(cluster.url, "renku", dataServices.quotas());
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
   const kubeconfig = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);

@@ -14,6 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig } from "../../lib/config/load.js";
 import { startLocalCluster } from "./cluster/index.js";
+import { provisionQuotaObjects } from "./crc/index.js";
 import { startDataServicesDouble } from "./data-services/index.js";
 import { gitRemoteOf, startGitLabDouble } from "./gitlab/index.js";
 import {
@@ -155,6 +156,9 @@ async function startStandIns(seed: Seed, owned: InstanceInfo) {
       ...(env.NB_GIT__REGISTRY ? { registryHost: env.NB_GIT__REGISTRY } : {}),
     });
     stops.push(ds.stop);
+    // The pools' PriorityClasses and quotas, which renku-data-services creates in its cluster.
+    if (cluster)
+      await provisionQuotaObjects(cluster.url, env.NB_K8S__NAMESPACE ?? "renku", ds.quotas());
     env.NB_DATA_SERVICES__URL = ds.url;
     step(`data-services   ${ds.url}`);
   }

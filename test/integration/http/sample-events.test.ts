@@ -13,6 +13,7 @@ import { withTestDeps } from "../../helpers/deps.js";
 import { lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
+import { v2Headers } from "../../helpers/v2-users.js";
 
 const fns = (
   parse(readFileSync("serverless.yml", "utf8")) as {
@@ -42,6 +43,14 @@ const AS_SHIPPED: Record<string, Answer> = {
   serversGet: [401, 1401],
   serversList: [401, 1401],
   serversPatch: [401, 1401],
+  // v2 never refuses a bad token: the caller is anonymous (v2-sessions.md 1.4).
+  v2SessionsCreate: [401, 1401],
+  v2SessionsDelete: [204],
+  v2SessionsGet: [404, 1404],
+  v2SessionsImages: [200],
+  v2SessionsList: [200],
+  v2SessionsLogs: [404, 1404],
+  v2SessionsPatch: [404, 1404],
 };
 // The samples name jane.doe's session and a commit the seed does not hold: alice gets 404s.
 const AS_ALICE: Record<string, Answer> = {
@@ -57,6 +66,15 @@ const AS_ALICE: Record<string, Answer> = {
   serversGet: [404, 1404],
   serversList: [200],
   serversPatch: [404, 1404],
+  // v2: alice's access token; the samples name jane.doe's session, and a seeded launcher alice
+  // may launch (201).
+  v2SessionsCreate: [201],
+  v2SessionsDelete: [204],
+  v2SessionsGet: [404, 1404],
+  v2SessionsImages: [200],
+  v2SessionsList: [200],
+  v2SessionsLogs: [404, 1404],
+  v2SessionsPatch: [404, 1404],
 };
 
 const httpEvents = readdirSync("events")
@@ -80,7 +98,10 @@ async function run(name: string, headers: Record<string, string> = {}) {
 describe("sample events", () => {
   let stack: SessionStack;
   beforeAll(async () => {
-    stack = await startSessionStack();
+    // v2 launches configure the git proxy with the Keycloak client (docs/v2.md).
+    stack = await startSessionStack({
+      env: { NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET: "sample-events-secret" },
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -106,6 +127,9 @@ describe("sample events", () => {
   });
 
   it.each(httpEvents)("%s as a seeded user", async (name) => {
-    check(await run(name, registeredHeaders({ username: "alice" })), AS_ALICE[name] as Answer);
+    const headers = name.startsWith("v2")
+      ? v2Headers("alice")
+      : registeredHeaders({ username: "alice" });
+    check(await run(name, headers), AS_ALICE[name] as Answer);
   });
 });

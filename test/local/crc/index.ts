@@ -1,3 +1,3 @@
-export { provisionQuotas } from "./quotas.js";
+export { provisionQuotaObjects, provisionQuotas } from "./quotas.js";
 export { CRC_SEED, type CrcPoolSeed } from "./seed.js";
 export * from "./server.js";

@@ -26,9 +26,20 @@ export async function provisionQuotas(
   namespace: string,
   pools: CrcPoolSeed[],
 ): Promise<void> {
-  for (const pool of pools) {
-    const q = pool.quota;
-    if (!q) continue;
+  await provisionQuotaObjects(
+    clusterUrl,
+    namespace,
+    pools.flatMap((p) => (p.quota ? [p.quota] : [])),
+  );
+}
+
+/** The same for quotas given as renku-data-services answers them (`pool.quota`). */
+export async function provisionQuotaObjects(
+  clusterUrl: string,
+  namespace: string,
+  quotas: { id: string; cpu?: number; memory?: number; gpu?: number }[],
+): Promise<void> {
+  for (const q of quotas) {
     await ensure(`${clusterUrl}/apis/scheduling.k8s.io/v1/priorityclasses`, {
       apiVersion: "scheduling.k8s.io/v1",
       kind: "PriorityClass",

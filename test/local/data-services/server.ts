@@ -33,8 +33,20 @@ export interface DataServicesDouble {
   /** Every answer waits this long (benchmarks: a data-services round trip). */
   setLatency(ms: number): void;
   clearFaults(): void;
+  /** The pools' quotas, as the cluster needs them provisioned (test/local/crc/quotas.ts). */
+  quotas(): PoolQuota[];
   stop(): Promise<void>;
 }
+
+/** A pool quota as renku-data-services answers it, and as it provisions it in the cluster. */
+export interface PoolQuota {
+  id: string;
+  cpu: number;
+  memory: number;
+  gpu: number;
+}
+
+const poolQuota = (id: string): PoolQuota => ({ id, cpu: 100, memory: 200, gpu: 0 });
 
 export interface DataServicesOptions {
   seed: Seed;
@@ -130,7 +142,7 @@ export async function startDataServicesDouble(
     public: p.public,
     default: p.default,
     platform: "linux/amd64",
-    ...(p.quota ? { quota: { id: p.quota, cpu: 100, memory: 200, gpu: 0 } } : {}),
+    ...(p.quota ? { quota: poolQuota(p.quota) } : {}),
     ...(p.idle_threshold !== undefined ? { idle_threshold: p.idle_threshold } : {}),
     ...(p.hibernation_threshold !== undefined
       ? { hibernation_threshold: p.hibernation_threshold }
@@ -264,6 +276,8 @@ export async function startDataServicesDouble(
     clearFaults() {
       faults.length = 0;
     },
+    quotas: () =>
+      [...new Set(data.resource_pools.flatMap((p) => (p.quota ? [p.quota] : [])))].map(poolQuota),
     stop: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
