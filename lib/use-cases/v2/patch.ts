@@ -108,8 +108,11 @@ export async function patchSession(
   const now = deps.now();
   const interaction = lastInteraction(body.lastInteraction, now);
   const current = (cr.status?.state ?? "NotReady").toLowerCase();
-  const hibernate = body.state === "hibernated" && current !== "hibernated";
-  const resume = body.state === "running" && current !== "running";
+  // The spec says what was asked: a hibernation the operator has not reached yet still shows
+  // Running in the status, and is resumed all the same.
+  const asked = cr.spec.hibernated === true;
+  const hibernate = body.state === "hibernated" && !asked && current !== "hibernated";
+  const resume = body.state === "running" && (asked || current !== "running");
   const ds = () => requireDataServices(deps)(tokenOf(caller));
 
   const annotations = { ...(cr.metadata.annotations ?? {}) } as Record<string, string>;
