@@ -16,7 +16,7 @@ import type { SessionBackend } from "./backends/port.js";
 import { type Config, getConfig } from "./config.js";
 import type { GitLab } from "./gitlab/types.js";
 import { createLogger, type Logger } from "./log.js";
-import type { ReservationStore } from "./quotas/reserve.js";
+import type { SlotStore } from "./quotas/reserve.js";
 import type { RegistryClient } from "./registry/client.js";
 import type { ResourceSource } from "./sessions/resource-source.js";
 import { firstInProcess } from "./warn-once.js";
@@ -43,8 +43,8 @@ export interface Adapters {
   resources: ResourceSource;
   /** The autosave ledger (D17), kept in a ConfigMap of the sessions namespace. */
   ledger: LedgerStore;
-  /** Quota reservations (lib/quotas/reserve.ts), kept in ConfigMaps of the sessions namespace. */
-  quotas: ReservationStore;
+  /** The quota places (lib/quotas/reserve.ts), ConfigMaps of the sessions namespace. */
+  quotas: SlotStore;
   /** Hands the clean-up on launch to its own function (D11); absent: it runs inline. */
   launchCleanup?: LaunchCleanupHandOff | undefined;
 }

@@ -37,6 +37,7 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     },
     listForUser: (safeUsername) => both((b) => b.listForUser(safeUsername)),
     listAnonymous: () => both((b) => b.listAnonymous()),
+    reference: (s) => of(s).reference(s),
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),
     serialize: (s, now) => of(s).serialize(s, now),

@@ -46,6 +46,8 @@ export interface SessionBackend {
   listForUser(safeUsername: string): Promise<Session[]>;
   /** The sessions recorded as anonymous (label renku.io/user-kind): the anonymous total (D19). */
   listAnonymous(): Promise<Session[]>;
+  /** The resource as an ownerReference names it (its dependents go with it). */
+  reference(session: Session): { apiVersion: string; kind: string; name: string; uid: string };
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
   owner(session: Session): SessionView["owner"];
   /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */

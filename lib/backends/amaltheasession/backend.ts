@@ -26,6 +26,7 @@ import type { SessionsRepository } from "../jupyterserver/repository.js";
 import { withFreshRegistryToken } from "../jupyterserver/resume.js";
 import { stepOfContainer } from "../jupyterserver/status.js";
 import type { ResourceList } from "../jupyterserver/types.js";
+import { referenceOf } from "../jupyterserver/view.js";
 import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
@@ -88,6 +89,7 @@ export function amaltheaSessionBackend(
     },
     listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 
+    reference: (s) => referenceOf(view(s).cr),
     owner: (s) => sessionOwner(view(s).cr),
     view: (s) => toSessionView(view(s).cr),
     serialize: (s, now) => serializeSession(view(s), config, now),

@@ -20,7 +20,7 @@ import { serializeServer } from "./serialize.js";
 import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
 import { stepOfContainer } from "./status.js";
 import type { JupyterServer } from "./types.js";
-import { sessionOwner, toSessionView } from "./view.js";
+import { referenceOf, sessionOwner, toSessionView } from "./view.js";
 
 export const JUPYTER_SERVER_KIND = "JupyterServer";
 
@@ -46,6 +46,7 @@ export function jupyterServerBackend(
     get: async (name) => wrapped(await repo.get(name)),
     listForUser: async (safeUsername) => (await repo.listForUser(safeUsername)).map(wrap),
     listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
+    reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),
     serialize: (s, now) => serializeServer(cr(s), config, now),

@@ -72,6 +72,20 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
   deleteSecret(name: string): Promise<boolean>;
   getConfigMap(name: string): Promise<ConfigMapData | undefined>;
+  /** ConfigMaps by label selector, read consistently (the quota places). */
+  listConfigMaps(labelSelector: string): Promise<V1ConfigMap[]>;
+  /** Creates a ConfigMap; undefined when one of that name exists (409). */
+  createConfigMap(
+    cm: V1ConfigMap & { metadata: { name: string } },
+  ): Promise<V1ConfigMap | undefined>;
+  /** Replaces it at its metadata.resourceVersion; undefined when it changed or went. */
+  replaceConfigMap(
+    cm: V1ConfigMap & { metadata: { name: string } },
+  ): Promise<V1ConfigMap | undefined>;
+  /** Deletes it at that resourceVersion; false when it changed or went. */
+  deleteConfigMap(name: string, resourceVersion: string): Promise<boolean>;
+  /** Deletes every ConfigMap the selector matches (one deletecollection). */
+  deleteConfigMaps(labelSelector: string): Promise<void>;
   /**
    * POSTs JSON to a Service in the namespace through the API server's service proxy
    * (`services/proxy`), with its own timeout; the parsed answer.
@@ -423,6 +437,57 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     },
 
     putConfigMap,
+
+    async listConfigMaps(labelSelector) {
+      const res = await call(
+        "list configmaps",
+        send<{ items?: V1ConfigMap[] }>({
+          method: "GET",
+          path: `${core}/configmaps`,
+          query: { labelSelector },
+        }),
+      );
+      return res.items ?? [];
+    },
+
+    createConfigMap: (cm) =>
+      call(
+        `create configmaps/${cm.metadata.name}`,
+        send<V1ConfigMap>({ method: "POST", path: `${core}/configmaps`, body: cm }),
+        { 409: none },
+      ),
+
+    replaceConfigMap: (cm) =>
+      call(
+        `update configmaps/${cm.metadata.name}`,
+        send<V1ConfigMap>({
+          method: "PUT",
+          path: coreObject("configmaps", cm.metadata.name),
+          body: cm,
+        }),
+        { 409: none, 404: none },
+      ),
+
+    deleteConfigMap: (name, resourceVersion) =>
+      call(
+        `delete configmaps/${name}`,
+        async (api) => {
+          await send({
+            method: "DELETE",
+            path: coreObject("configmaps", name),
+            body: { preconditions: { resourceVersion } },
+          })(api);
+          return true;
+        },
+        { 409: () => false, 404: () => false },
+      ),
+
+    async deleteConfigMaps(labelSelector) {
+      await call(
+        "deletecollection configmaps",
+        send({ method: "DELETE", path: `${core}/configmaps`, query: { labelSelector } }),
+      );
+    },
 
     forResource: <T extends KubeObject>(resource: CustomResource) =>
       createSessionsRepository<T>({ ...opts, resource }),
