@@ -8,7 +8,7 @@ import type { SessionsRepository } from "../backends/jupyterserver/repository.js
 import type { OwnerRef, Slot, SlotClaim, SlotStore } from "../quotas/reserve.js";
 
 export const GROUP_LABEL = "renku.io/quota-group";
-const SCOPE_LABEL = "renku.io/quota-scope";
+export const SCOPE_LABEL = "renku.io/quota-scope";
 export const SESSION_LABEL = "renku.io/quota-session";
 
 type Repo = Pick<
@@ -78,8 +78,9 @@ export function configMapSlotStore(repo: Repo, prefix: string): SlotStore {
   const written = (cm: V1ConfigMap | undefined) => (cm ? toSlot(cm) : undefined);
 
   return {
-    async list(group) {
-      const items = await repo.listConfigMaps(`${GROUP_LABEL}=${group}`);
+    async list(scopes) {
+      if (scopes.length === 0) return [];
+      const items = await repo.listConfigMaps(`${SCOPE_LABEL} in (${scopes.join(",")})`);
       return items.flatMap((cm) => toSlot(cm) ?? []);
     },
     claim: async (c) => written(await repo.createConfigMap(body(c, { owner: c.owner }))),

@@ -53,8 +53,8 @@ export interface SlotClaim {
 }
 
 export interface SlotStore {
-  /** Every place of a group (one consistent list). */
-  list(group: string): Promise<Slot[]>;
+  /** Every place of these scopes (one consistent list). */
+  list(scopes: readonly string[]): Promise<Slot[]>;
   /** Takes a place; undefined when it is taken (409). */
   claim(claim: SlotClaim): Promise<Slot | undefined>;
   /** Gives the place its owner at the version read; undefined when it changed or went. */
@@ -73,8 +73,9 @@ export interface Scope {
   limit: QuotaLimitName;
 }
 
-/** The scopes one launch needs a place in, all listed by one group. */
+/** The scopes one launch needs a place in, all listed at once. */
 export interface ScopeSet {
+  /** A label the set's places share (a user's, or every anonymous place). */
   group: string;
   scopes: Scope[];
   /** CPU and memory limits over the first scope's places (registered users). */
@@ -167,6 +168,8 @@ export interface Admission {
 
 const MAX_ROUNDS = 6;
 
+export const scopeIds = (set: ScopeSet) => set.scopes.map((s) => s.id);
+
 /** Frees stale unowned places: adopted by their session if it exists, else deleted. */
 async function tidy(ctx: AdmitContext, set: ScopeSet, slots: Slot[]): Promise<Slot[]> {
   const now = ctx.now();
@@ -222,7 +225,7 @@ export async function admit(
   const held = new Map<string, Slot>();
   const taken: Slot[] = [];
   const releaseTaken = () => Promise.all(taken.map((s) => ctx.store.release(s))).then(() => {});
-  let slots = await (req.listed ?? ctx.store.list(set.group));
+  let slots = await (req.listed ?? ctx.store.list(scopeIds(set)));
   for (let round = 1; ; round++) {
     slots = await tidy(ctx, set, slots);
     for (const scope of set.scopes) {
@@ -269,12 +272,12 @@ export async function admit(
       ctx.log.warn({ group: set.group, rounds: round }, "quota: every round lost its race");
       throw new QuotaContention("Too many sessions are being started at once.");
     }
-    slots = await ctx.store.list(set.group);
+    slots = await ctx.store.list(scopeIds(set));
   }
   // The shares are sums, not places: a concurrent launch of the same user may have added to them
   // since the list. Checked again with this launch's place in view; over: both step back.
   if (taken.length > 0 && hasShares(set)) {
-    const now = await ctx.store.list(set.group);
+    const now = await ctx.store.list(scopeIds(set));
     const over = overShares(set, now, req);
     if (over) {
       await releaseTaken();
@@ -328,7 +331,7 @@ export async function reshare(
   const mineIn = (slots: Slot[]) =>
     slots.find((s) => s.scope === first.id && s.session === req.session);
   for (let round = 1; ; round++) {
-    const slots = await ctx.store.list(set.group);
+    const slots = await ctx.store.list(scopeIds(set));
     const mine = mineIn(slots);
     if (!mine) return nothing;
     const over = overShares(set, slots, req);
@@ -340,11 +343,11 @@ export async function reshare(
       continue;
     }
     const undo = async () => {
-      const now = mineIn(await ctx.store.list(set.group));
+      const now = mineIn(await ctx.store.list(scopeIds(set)));
       if (now) await ctx.store.reshare(now, mine.cpu, mine.memory);
     };
     // As for a launch: a concurrent change may have added to the sums since the list.
-    const again = overShares(set, await ctx.store.list(set.group), req);
+    const again = overShares(set, await ctx.store.list(scopeIds(set)), req);
     if (again) {
       await undo();
       throw new QuotaRefusal(again);

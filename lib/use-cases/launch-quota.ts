@@ -22,6 +22,7 @@ import {
   reshare,
   type ScopeSet,
   type Slot,
+  scopeIds,
   spawnScopes,
 } from "../quotas/reserve.js";
 import { sessionShare } from "../quotas/usage.js";
@@ -121,8 +122,8 @@ export function launchPlaces(
   const spawnLimit = deps.config.quotas.concurrent_spawn_limit;
   const spawn = spawnLimit > 0 ? spawnScopes(spawnLimit) : undefined;
   let early: { quota?: Promise<Slot[]>; spawn?: Promise<Slot[]> } = {
-    quota: quiet(deps.quotas.list(quota.group)),
-    ...(spawn ? { spawn: quiet(deps.quotas.list(spawn.group)) } : {}),
+    quota: quiet(deps.quotas.list(scopeIds(quota))),
+    ...(spawn ? { spawn: quiet(deps.quotas.list(scopeIds(spawn))) } : {}),
   };
   return {
     async take(name, share) {

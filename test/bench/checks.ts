@@ -61,7 +61,7 @@ async function countPlaces(cms: V1ConfigMap[]) {
     },
     "renku-notebooks-quota",
   );
-  const slots = await store.list("anonymous");
+  const slots = await store.list(["anonymous"]);
   const limits = { perRegisteredUser: 10, perAnonymousId: 2, anonymousTotal: 500, perClient: 0 };
   const set = quotaScopes(limits, { kind: "anonymous", ownerId: "anon-new" });
   return set.scopes.map((scope) => slots.filter((s) => s.scope === scope.id).length);

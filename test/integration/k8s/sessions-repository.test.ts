@@ -354,7 +354,7 @@ describe("the quota places (D19)", () => {
     memory: 1e9,
   });
 
-  it("a place is taken once; it is listed by group, and freed only at the version read", async () => {
+  it("a place is taken once; it is listed by scope, and freed only at the version read", async () => {
     const first = await store().claim(place("s", 0, "one"));
     expect(first).toMatchObject({
       name: "quota-test-s-0",
@@ -364,19 +364,19 @@ describe("the quota places (D19)", () => {
     });
     expect(await store().claim(place("s", 0, "two"))).toBeUndefined();
     await store().claim(place("s", 1, "two"));
-    expect((await store().list("g")).map((s) => [s.index, s.session]).sort()).toEqual([
+    expect((await store().list(["s", "gc"])).map((s) => [s.index, s.session]).sort()).toEqual([
       [0, "one"],
       [1, "two"],
     ]);
-    expect(await store().list("other")).toEqual([]);
+    expect(await store().list(["other"])).toEqual([]);
     const moved = await store().reshare(first as Slot, 2, 3);
     expect(moved).toMatchObject({ cpu: 2, memory: 3 });
     // The stale version is no longer the place: freeing at it frees nothing.
     await store().release(first as Slot);
-    expect(await store().list("g")).toHaveLength(2);
+    expect(await store().list(["s", "gc"])).toHaveLength(2);
     await store().release(moved as Slot);
     await store().releaseSession("two");
-    expect(await store().list("g")).toEqual([]);
+    expect(await store().list(["s", "gc"])).toEqual([]);
   });
 
   it("a place owned by its session goes with it (the garbage collector)", async () => {
@@ -389,7 +389,7 @@ describe("the quota places (D19)", () => {
     expect(await store().adopt(taken as Slot, referenceOf(owner as Server))).toBeUndefined();
     await repo.delete("owner-of-a-place");
     await cluster.amalthea.settle();
-    expect(await store().list("g")).toEqual([]);
+    expect(await store().list(["s", "gc"])).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@
  * never match each other. Once for each backend.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { quotaScopes } from "../../../lib/quotas/reserve.js";
+import { quotaScopes, scopeIds } from "../../../lib/quotas/reserve.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -122,7 +122,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       expect(await list(dave)).toHaveLength(PER_USER);
       // Nothing half-made: one place per session, each owned by its session.
       const places = await stack.deps.quotas.list(
-        quotaScopes(LIMITS, { kind: "registered", ownerId: "sub-dave" }).group,
+        scopeIds(quotaScopes(LIMITS, { kind: "registered", ownerId: "sub-dave" })),
       );
       expect(places.map((p) => p.owner?.name).sort()).toEqual((await list(dave)).sort());
     });

@@ -23,10 +23,10 @@ function memoryStore(clock: () => number) {
   const key = (s: Pick<Slot, "scope" | "index">) => `${s.scope}-${s.index}`;
   const bump = (s: Slot): Slot => ({ ...s, version: String(++version) });
   const store: SlotStore & { conflictClaims?: boolean } = {
-    async list(group) {
+    async list(scopes) {
       calls.push("list");
       await Promise.resolve();
-      return [...objects.values()].filter((s) => s.group === group);
+      return [...objects.values()].filter((s) => scopes.includes(s.scope));
     },
     async claim(c) {
       calls.push("claim");
