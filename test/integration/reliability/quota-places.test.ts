@@ -17,6 +17,7 @@ import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { installTestDeps } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
+import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
 import { pushSeedImages } from "../../local/registry/seed-images.js";
 import { HELLO, userOf } from "../sessions/launch.js";
 import { call, endpoint } from "./endpoints.js";
@@ -32,10 +33,11 @@ const WRITES = new Set(["create", "update", "patch", "delete", "deletecollection
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   let stack: SessionStack;
-  const start = (timing: "instant" | { stepMs: number }) =>
+  const start = (timing: "instant" | { stepMs: number }, extra: Record<string, string> = {}) =>
     startSessionStack({
       timing,
       env: {
+        ...extra,
         ...kit.env,
         NB_QUOTAS__SESSIONS_PER_USER: String(LIMITS.perRegisteredUser),
         NB_QUOTAS__SESSIONS_PER_ANONYMOUS_ID: String(LIMITS.perAnonymousId),
@@ -146,13 +148,16 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   });
 
   describe("every way into a running session takes a place", () => {
+    let crc: CrcDouble;
     beforeAll(async () => {
-      stack = await start("instant");
+      crc = await startCrcDouble();
+      stack = await start("instant", { NB_CRC_URL: crc.url, NB_QUOTAS__CPU_PER_USER: "1.2" });
       for (let i = 0; i < 20; i++) stack.gitlab.state.setBranch(PROJECT, `b${i}`, HELLO.master);
       await pushSeedImages(`http://${stack.registryHost}`, ["faults/crashloop:1"]);
     });
     afterAll(async () => {
       await stack?.stop();
+      await crc?.stop();
     });
 
     it("a sub under two usernames is one identity", async () => {
@@ -261,6 +266,105 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       );
       expect(hers).toHaveLength(2);
       expect(places.map((p) => p.owner?.name).sort()).toEqual(hers.map((s) => s.name).sort());
+    });
+
+    it("a class change is checked at the resume: it cannot pass the CPU limit", async () => {
+      // cpu_per_user 1.2 (this stack); the resource-pool double's classes: 1 (0.5 CPU), 2 (1).
+      const cleo = registeredHeaders({ username: "carol", sub: "sub-cleo" });
+      const a = await post(cleo, "b13");
+      const b = await post(cleo, "b14");
+      expect([a.status, b.status]).toEqual([201, 201]);
+      expect((await patch(cleo, b.json.name, "hibernated")).status).toBe(200);
+      const changed = await call(endpoint("serversPatch"), {
+        headers: cleo,
+        params: { server_name: b.json.name },
+        body: { resource_class_id: 2 },
+      });
+      expect(changed.status, changed.text).toBe(200);
+      const resumed = await patch(cleo, b.json.name, "running");
+      expect(resumed.status).toBe(429);
+      expect(resumed.json.error).toMatchObject({
+        code: 1429,
+        message: "Your sessions request 0.5 CPUs; the limit per user is 1.2.",
+      });
+      expect(await states(cleo)).toEqual(["hibernated", "running"]);
+    });
+
+    it("gives up after bounded rounds when every place is lost to another writer: 503 3503, nothing held", async () => {
+      const gus = registeredHeaders({ username: "bob", sub: "sub-gus" });
+      stack.cluster.faults.inject({
+        method: "POST",
+        pathPattern: /\/configmaps$/,
+        kind: "409",
+        times: 100,
+      });
+      let res: Awaited<ReturnType<typeof post>> | undefined;
+      const start = stack.cluster.requests.length;
+      try {
+        res = await post(gus, "b15");
+      } finally {
+        stack.cluster.faults.clear();
+      }
+      expect(res?.status).toBe(503);
+      expect(res?.json.error).toMatchObject({
+        code: 3503,
+        message: "Too many sessions are being started at once, please try again.",
+      });
+      expect(res?.headers["Retry-After"]).toBe("5");
+      const tries = stack.cluster.requests
+        .slice(start)
+        .filter((r) => r.resource === "configmaps" && r.verb === "create");
+      expect(tries).toHaveLength(6);
+      expect(await placesOf({ kind: "registered", ownerId: "sub-gus" })).toEqual([]);
+      expect(await states(gus)).toEqual([]);
+    });
+
+    it("the concurrent spawn limit answers 429 with Retry-After while launches are in progress", async () => {
+      const headers = registeredHeaders({ username: "alice", sub: "sub-spawn" });
+      const real = stack.deps.sessions;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let arrived = 0;
+      let bothArrived!: () => void;
+      const two = new Promise<void>((resolve) => {
+        bothArrived = resolve;
+      });
+      const config = structuredClone(stack.deps.config);
+      config.quotas.concurrent_spawn_limit = 2;
+      config.quotas.sessions_per_user = 5;
+      installTestDeps({
+        ...stack.deps,
+        config,
+        sessions: {
+          ...real,
+          create: async (input, log) => {
+            if (++arrived === 2) bothArrived();
+            await held;
+            return real.create(input, log);
+          },
+        },
+      });
+      try {
+        const first = [post(headers, "b16"), post(headers, "b17")];
+        await two;
+        const third = await post(headers, "b18");
+        expect(third.status).toBe(429);
+        expect(third.headers["Retry-After"]).toBe("5");
+        expect(third.json.error).toEqual({
+          code: 1429,
+          message:
+            "2 sessions are being started at once; the limit is 2. Please try again shortly.",
+          detail: "Try again in 5 seconds.",
+        });
+        release();
+        expect((await Promise.all(first)).map((r) => r.status)).toEqual([201, 201]);
+        expect(await stack.deps.quotas.list(["spawn"])).toEqual([]);
+      } finally {
+        release();
+        installTestDeps(stack.deps);
+      }
     });
 
     it("a launch refused by a check makes no cluster write", async () => {

@@ -1,6 +1,6 @@
 /** Injected transport and server failures, for testing the service's retries and error mapping. */
 
-export type FaultKind = "500" | "503" | "429" | "reset" | "stall" | "slow-body";
+export type FaultKind = "500" | "503" | "429" | "409" | "reset" | "stall" | "slow-body";
 
 export interface FaultRule {
   method?: string;

@@ -12,6 +12,7 @@ import { route } from "./router.js";
 import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import {
   badRequest,
+  injectedConflict,
   internalError,
   KubeError,
   methodNotAllowed,
@@ -117,6 +118,9 @@ async function applyFault(
       return true;
     case "429":
       sendStatus(res, tooManyRequests());
+      return true;
+    case "409":
+      sendStatus(res, injectedConflict());
       return true;
     case "reset":
       req.socket.destroy();

@@ -122,6 +122,10 @@ export const methodNotAllowed = (method: string, def?: ResourceDef) =>
 export const pathNotFound = () =>
   failure(404, "NotFound", "the server could not find the requested resource");
 
+/** An injected 409 AlreadyExists (a create that lost to another writer), for contention tests. */
+export const injectedConflict = () =>
+  failure(409, "AlreadyExists", "the object already exists (injected fault)");
+
 export const tooManyRequests = () =>
   failure(429, "TooManyRequests", "Too many requests, please try again later.", {
     retryAfterSeconds: 1,
