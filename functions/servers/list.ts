@@ -1,6 +1,8 @@
 /**
  * GET /notebooks/servers (section 3.4): the caller's sessions, found by the safe-username label
- * (D12), filtered by project, namespace, branch and commit_sha. One Kubernetes list call.
+ * (D12), filtered by project, namespace, branch and commit_sha. One Kubernetes list call, from the
+ * watch cache (AmaltheaSession: and the pods, only while some session is neither running nor
+ * hibernated).
  */
 import { sessions } from "../../lib/adapters/sessions.js";
 import { listServers } from "../../lib/api/routes.js";
@@ -16,7 +18,8 @@ export const main = handler(
     const backend = deps.sessions;
     const now = deps.now();
     const servers: Record<string, NotebookResponse> = {};
-    for (const session of await backend.listForUser(user.safeUsername)) {
+    // A polling list: from the watch cache (a second's staleness is harmless here).
+    for (const session of await backend.listForUser(user.safeUsername, { cached: true })) {
       const view = backend.view(session);
       if (ownsSession(view.owner, user) && matchesFilters(view, query))
         servers[session.name] = backend.serialize(session, now);

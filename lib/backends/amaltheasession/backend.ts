@@ -31,7 +31,7 @@ import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { amaltheaSessionGitStatus } from "./sidecar.js";
-import { isAnonymousSession, sessionState, stepName } from "./status.js";
+import { isAnonymousSession, podNotNeeded, sessionState, stepName } from "./status.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 import { sessionOwner, toSessionView } from "./view.js";
 
@@ -48,6 +48,8 @@ const wrap = (cr: AmaltheaSession, pod?: V1Pod): AmsSession => ({
   pod,
 });
 const view = (s: Session) => s as AmsSession;
+/** A running session's answer read without its pod (every container ready, as Running says). */
+const wrapWithoutPod = (cr: AmaltheaSession): AmsSession => ({ ...wrap(cr), podSkipped: true });
 
 const isHibernated = (s: AmsSession) =>
   s.cr.spec.hibernated === true || s.cr.status?.state === "Hibernated";
@@ -77,15 +79,28 @@ export function amaltheaSessionBackend(
     return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
   };
 
+  /**
+   * A polling list, from the watch cache: the sessions first, and their pods only when some
+   * session's answer needs its pod (one neither running nor hibernated; see podNotNeeded).
+   */
+  const listCached = async (selector: string) => {
+    const crs = await repo.list(selector, { cached: true });
+    if (crs.every(podNotNeeded)) return crs.map((cr) => wrapWithoutPod(cr));
+    const pods = await repo.listPods(selector, { cached: true });
+    const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
+    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+  };
+
   return {
     async get(name) {
       const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
       return cr ? wrap(cr, pod) : undefined;
     },
 
-    async listForUser(safeUsername) {
+    async listForUser(safeUsername, opts) {
       if (!isLabelValue(safeUsername)) return [];
-      return listWithPods(`${SAFE_USERNAME_LABEL}=${safeUsername}`);
+      const selector = `${SAFE_USERNAME_LABEL}=${safeUsername}`;
+      return opts?.cached ? listCached(selector) : listWithPods(selector);
     },
     listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 

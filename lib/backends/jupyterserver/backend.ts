@@ -44,7 +44,8 @@ export function jupyterServerBackend(
 ): SessionBackend {
   return {
     get: async (name) => wrapped(await repo.get(name)),
-    listForUser: async (safeUsername) => (await repo.listForUser(safeUsername)).map(wrap),
+    listForUser: async (safeUsername, opts) =>
+      (await repo.listForUser(safeUsername, opts)).map(wrap),
     listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
     reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),

@@ -38,10 +38,13 @@ export interface ConfigMapData {
 }
 
 export interface SessionsRepository<S extends KubeObject = KubeObject> {
-  /** The user's JupyterServers, by the label `renku.io/safe-username` (D12). */
-  listForUser(safeUsername: string): Promise<S[]>;
+  /**
+   * The user's JupyterServers, by the label `renku.io/safe-username` (D12). `cached`: from the API
+   * server's watch cache (resourceVersion=0), possibly a moment old; else a consistent read.
+   */
+  listForUser(safeUsername: string, opts?: ListOptions): Promise<S[]>;
   /** All JupyterServers matching a label selector (scheduled jobs). */
-  list(labelSelector?: string): Promise<S[]>;
+  list(labelSelector?: string, opts?: ListOptions): Promise<S[]>;
   get(name: string): Promise<S | undefined>;
   create(manifest: S): Promise<CreateResult<S>>;
   /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */
@@ -54,7 +57,7 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
   getPod(name: string): Promise<V1Pod | undefined>;
   /** Pods matching a label selector (the sessions' pods carry their owner's label). */
-  listPods(labelSelector: string): Promise<V1Pod[]>;
+  listPods(labelSelector: string, opts?: ListOptions): Promise<V1Pod[]>;
   /** undefined when the pod or container is missing or the container has not started (400). */
   readLogs(
     pod: string,
@@ -120,6 +123,14 @@ export interface SessionsRepository<S extends KubeObject = KubeObject> {
   /** The same client for another custom resource (one cluster access, one token). */
   forResource<T extends KubeObject>(crd: CustomResource): SessionsRepository<T>;
 }
+
+export interface ListOptions {
+  /** Served from the watch cache (resourceVersion=0): for answers a second's staleness cannot hurt. */
+  cached?: boolean | undefined;
+}
+
+/** resourceVersion=0: any version the API server holds, from its watch cache. */
+const versionQuery = (opts?: ListOptions) => (opts?.cached ? { resourceVersion: "0" } : {});
 
 export interface CustomResource {
   group: string;
@@ -192,10 +203,14 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
   }
   const none = () => undefined;
 
-  const list = async (labelSelector?: string): Promise<S[]> => {
+  const list = async (labelSelector?: string, opts?: ListOptions): Promise<S[]> => {
     const res = await call(
       `list ${crd.plural}`,
-      send<{ items?: S[] }>({ method: "GET", path: servers, query: { labelSelector } }),
+      send<{ items?: S[] }>({
+        method: "GET",
+        path: servers,
+        query: { labelSelector, ...versionQuery(opts) },
+      }),
     );
     return res.items ?? [];
   };
@@ -244,8 +259,8 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
     list,
     // A safe username that is no valid label value (escaped leading/trailing character, > 63
     // characters) cannot label any session; asking the API would be a 400 selector error.
-    listForUser: async (safeUsername) =>
-      isLabelValue(safeUsername) ? list(`renku.io/safe-username=${safeUsername}`) : [],
+    listForUser: async (safeUsername, opts) =>
+      isLabelValue(safeUsername) ? list(`renku.io/safe-username=${safeUsername}`, opts) : [],
     get,
 
     async create(manifest) {
@@ -320,13 +335,13 @@ export function createSessionsRepository<S extends KubeObject = KubeObject>(
         404: none,
       }),
 
-    async listPods(labelSelector) {
+    async listPods(labelSelector, opts) {
       const res = await call(
         `list pods`,
         send<{ items?: V1Pod[] }>({
           method: "GET",
           path: `${core}/pods`,
-          query: { labelSelector },
+          query: { labelSelector, ...versionQuery(opts) },
         }),
       );
       return res.items ?? [];

@@ -6,6 +6,7 @@ import type { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
 import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./api.js";
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
+import { listVersion } from "./list-version.js";
 import { podLogs } from "./logs.js";
 import { optionBool, parseBool } from "./query.js";
 import { route } from "./router.js";
@@ -314,6 +315,7 @@ async function serve(
       );
     }
     case "list": {
+      listVersion(q, ctx.api.store.currentResourceVersion());
       const result = ctx.api.list(def, {
         ...(ns ? { namespace: ns } : {}),
         labels: parseLabelSelector(q.get("labelSelector") ?? undefined),

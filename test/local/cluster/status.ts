@@ -140,6 +140,17 @@ export const serviceUnavailable = (
   message = "the server is currently unable to handle the request",
 ) => failure(503, "ServiceUnavailable", message);
 
+/** A list at a version the store no longer holds (kube: compacted). */
+export const gone = () =>
+  failure(410, "Expired", "The resourceVersion for the provided list is too old.");
+
+/** A list at a version newer than any the store has reached (kube waits 3 s first). */
+export const tooLargeResourceVersion = (asked: string, current: string) =>
+  failure(504, "Timeout", `Timeout: Too large resource version: ${asked}, current: ${current}`, {
+    causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+    retryAfterSeconds: 1,
+  });
+
 export const namespaceNotFound = (ns: string) =>
   failure(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" });
 
