@@ -5,8 +5,10 @@
  * hibernated).
  */
 import { sessions } from "../../lib/adapters/sessions.js";
+import { LIMITS } from "../../lib/api/limits.js";
 import { listServers } from "../../lib/api/routes.js";
 import type { NotebookResponse } from "../../lib/backends/port.js";
+import { AppError } from "../../lib/errors.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
 import { matchesFilters, ownsSession } from "../../lib/sessions/index.js";
@@ -24,6 +26,15 @@ export const main = handler(
       if (ownsSession(view.owner, user) && matchesFilters(view, query))
         servers[session.name] = backend.serialize(session, now);
     }
+    // About 2 KB a session: some 3,000 would pass Lambda's 6 MB answer. Refused whole, never cut.
+    const bytes = Buffer.byteLength(JSON.stringify({ servers }));
+    if (bytes > LIMITS.responseBytes)
+      throw new AppError(
+        500,
+        3000,
+        `The list of ${Object.keys(servers).length} sessions is too large to answer (${bytes} bytes).`,
+        { detail: "Filter it by project, namespace, branch or commit_sha, or stop some sessions." },
+      );
     return ok({ servers });
   },
   { sessions },

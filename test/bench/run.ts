@@ -12,7 +12,8 @@
  * only the warm POST (section 3) and the comparison with the reference model (section 7), without
  * packaging; BENCH_ONLY=checks runs only the in-process validator and quota checks (section 8),
  * without packaging or stand-ins; BENCH_ONLY=eks runs only the first EKS-mode request, SDK against
- * signed fetch, and kubeconfig mode's SDK-free start (section 9), without packaging or stand-ins.
+ * signed fetch, and kubeconfig mode's SDK-free start (section 9), without packaging or stand-ins;
+ * BENCH_ONLY=scale runs only the scale section (10, test/bench/scale.ts), in process.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ import { coldLaunches, coldStarts } from "./cold-start.js";
 import { eksFirstRequest } from "./eks-first.js";
 import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
+import { scale } from "./scale.js";
 import { clearSessions, startStandIns } from "./stand-ins.js";
 import { type Row, renderTable } from "./table.js";
 import { versusReference } from "./versus-reference.js";
@@ -97,6 +99,11 @@ async function main(): Promise<void> {
     process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
     return;
   }
+  if (process.env.BENCH_ONLY === "scale") {
+    await section("10 scale", () => scale(say));
+    process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
+    return;
+  }
   if (process.env.BENCH_ONLY === "eks") {
     await section("9 EKS first request", () => eksFirstRequest(runs, say));
     process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
@@ -164,6 +171,7 @@ async function main(): Promise<void> {
       await section("6 autosave clean-up", autosaveCleanup);
       await section("8 validator and quota checks", () => checks());
       await section("9 EKS first request", () => eksFirstRequest(runs, say));
+      await section("10 scale", () => scale(say));
     }
   } finally {
     installTestDeps(undefined);
