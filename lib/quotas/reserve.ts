@@ -166,7 +166,7 @@ export interface Admission {
   release(): Promise<void>;
 }
 
-const MAX_ROUNDS = 6;
+const MAX_ROUNDS = 10;
 
 export const scopeIds = (set: ScopeSet) => set.scopes.map((s) => s.id);
 
@@ -226,6 +226,14 @@ export async function admit(
   const taken: Slot[] = [];
   const releaseTaken = () => Promise.all(taken.map((s) => ctx.store.release(s))).then(() => {});
   let slots = await (req.listed ?? ctx.store.list(scopeIds(set)));
+  // Places a create found taken (409). A list made while their creates were in flight may still
+  // show them free; they stay counted as taken, so no place is tried twice.
+  const lostTo = new Map<string, Set<number>>(set.scopes.map((s) => [s.id, new Set<number>()]));
+  const usedIn = (scope: Scope) => {
+    const used = new Set(lostTo.get(scope.id));
+    for (const s of slots) if (s.scope === scope.id) used.add(s.index);
+    return used;
+  };
   for (let round = 1; ; round++) {
     slots = await tidy(ctx, set, slots);
     for (const scope of set.scopes) {
@@ -235,9 +243,7 @@ export async function admit(
     const missing = set.scopes.filter((scope) => !held.has(scope.id));
     const refusal =
       missing
-        .map((scope) =>
-          violation(scope.limit, scope.size, slots.filter((s) => s.scope === scope.id).length, 1),
-        )
+        .map((scope) => violation(scope.limit, scope.size, usedIn(scope).size, 1))
         .find((v) => v !== undefined) ??
       (missing.length > 0 ? overShares(set, slots, req) : undefined);
     if (refusal) {
@@ -246,7 +252,7 @@ export async function admit(
     }
     let lost = false;
     for (const scope of missing) {
-      const used = new Set(slots.filter((s) => s.scope === scope.id).map((s) => s.index));
+      const used = usedIn(scope);
       const free = [...Array(scope.size).keys()].filter((i) => !used.has(i));
       const index = free[Math.floor(Math.random() * free.length)] ?? 0;
       const slot = await ctx.store.claim({
@@ -259,6 +265,7 @@ export async function admit(
         owner: req.owner,
       });
       if (!slot) {
+        lostTo.get(scope.id)?.add(index);
         lost = true;
         break;
       }

@@ -118,12 +118,26 @@ describe("admit", () => {
   it("gives up with QuotaContention after a bounded number of rounds, holding nothing", async () => {
     const { ctx, store, calls, objects } = setUp();
     store.conflictClaims = true;
-    await expect(admit({ ...ctx, maxRounds: 4 }, alice, req("s"))).rejects.toBeInstanceOf(
+    const wide = quotaScopes(
+      { ...LIMITS, perRegisteredUser: 10 },
+      { kind: "registered", ownerId: "w" },
+    );
+    await expect(admit({ ...ctx, maxRounds: 4 }, wide, req("s"))).rejects.toBeInstanceOf(
       QuotaContention,
     );
     expect(calls.filter((c) => c === "claim")).toHaveLength(4);
     expect(calls.filter((c) => c === "list")).toHaveLength(4);
     expect(objects.size).toBe(0);
+  });
+
+  it("never tries a place twice: lists that still show lost places free end in a refusal", async () => {
+    const { ctx, store, calls } = setUp();
+    // Every create loses, and every list comes back empty (made while the winners' creates flew).
+    store.conflictClaims = true;
+    await expect(admit(ctx, alice, req("s"))).rejects.toMatchObject({
+      violation: { limit: "perRegisteredUser", used: 3 },
+    });
+    expect(calls.filter((c) => c === "claim")).toHaveLength(3);
   });
 
   it("a place left unowned past the TTL is freed, or adopted when its session exists", async () => {
