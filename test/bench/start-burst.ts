@@ -40,13 +40,15 @@ async function main() {
       } catch {
         code = undefined;
       }
-      return { status: res.status, code, ms: performance.now() - t0 };
+      return { status: res.status, code, ms: performance.now() - t0, text };
     }),
   );
   const by: Record<string, number> = {};
+  const sample: Record<string, string> = {};
   for (const a of answers) {
     const key = a.code ? `${a.status} (${a.code})` : String(a.status);
     by[key] = (by[key] ?? 0) + 1;
+    sample[key] ??= a.text.slice(0, 160);
   }
   const kc = new KubeConfig();
   kc.loadFromFile(`${instanceFolder(port)}/kubeconfig`);
@@ -70,6 +72,7 @@ async function main() {
   process.stdout.write(
     `${callers} anonymous POSTs at once to ${base}\n` +
       `answers: ${JSON.stringify(by)}\n` +
+      `a body of each: ${JSON.stringify(sample, null, 1)}\n` +
       `p50 ${percentile(times, 50).toFixed(0)} ms, p99 ${percentile(times, 99).toFixed(0)} ms\n` +
       `anonymous sessions in the cluster: ${await count("amaltheasessions")} AmaltheaSessions, ${await count("jupyterservers")} JupyterServers\n` +
       `places in the anonymous total: ${places.items.length}\n`,
