@@ -3,8 +3,6 @@
  * break. Pure; the places themselves are slot objects (lib/quotas/reserve.ts, docs/spec.md D19).
  */
 
-export type IdentityKind = "registered" | "anonymous";
-
 export interface QuotaLimits {
   /** Sessions holding a place per registered user (by the ID token's sub). */
   perRegisteredUser: number;

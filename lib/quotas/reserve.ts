@@ -41,16 +41,10 @@ export interface Slot {
   version: string;
 }
 
-export interface SlotClaim {
-  group: string;
-  scope: string;
-  index: number;
-  session: string;
-  cpu: number;
-  memory: number;
-  /** Set when the session exists already (a resume): the place is owned from its creation. */
+/** What taking a place writes; `owner` is set when the session exists already (a resume). */
+export type SlotClaim = Pick<Slot, "group" | "scope" | "index" | "session" | "cpu" | "memory"> & {
   owner?: OwnerRef | undefined;
-}
+};
 
 export interface SlotStore {
   /** Every place of these scopes (one consistent list). */

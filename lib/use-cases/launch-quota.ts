@@ -8,7 +8,7 @@ import type { User } from "../auth/user.js";
 import type { Session } from "../backends/port.js";
 import type { Config } from "../config.js";
 import type { Deps } from "../deps.js";
-import { AppError } from "../errors.js";
+import { AppError, quotaExceededError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { QuotaLimits } from "../quotas/count.js";
 import {
@@ -63,13 +63,13 @@ function answered(err: unknown, log: Logger, name: string): unknown {
   if (err instanceof QuotaRefusal) {
     const v = err.violation;
     log.info({ server: name, limit: v.limit, used: v.used }, "over a quota");
-    return new AppError(429, 1429, v.message, {
-      detail:
-        v.limit === "concurrentSpawns"
-          ? `Try again in ${RETRY_AFTER_SECONDS} seconds.`
-          : "Stop or hibernate a session, or try again when one has stopped.",
-      ...(v.limit === "concurrentSpawns" ? { headers: retry } : {}),
-    });
+    // The spawn limit passes in seconds; the quotas when a session stops (the default detail).
+    return v.limit === "concurrentSpawns"
+      ? quotaExceededError(v.message, {
+          detail: `Try again in ${RETRY_AFTER_SECONDS} seconds.`,
+          headers: retry,
+        })
+      : quotaExceededError(v.message);
   }
   if (err instanceof QuotaContention)
     return new AppError(
