@@ -8,6 +8,7 @@ import type { Deps } from "../deps.js";
 import {
   AppError,
   anonymousPatchError,
+  describeError,
   missingResource,
   patchServerError,
   pvDisabledError,
@@ -76,8 +77,14 @@ export async function patchSession(
     const patched = await write(() => backend.hibernate(current, deps.now()));
     if (!patched) throw gone();
     session = patched;
-    // A hibernated session holds no place (D19); the resume takes one again.
-    await write(() => deps.quotas.releaseSession(name));
+    // A hibernated session holds no place (D19); the resume takes one again. Failing to free
+    // them keeps them taken (the safe side) until the session is resumed or deleted.
+    await deps.quotas.releaseSession(name).catch((err: unknown) => {
+      deps.log.warn(
+        { server: name, err: describeError(err) },
+        "could not free a hibernated session's quota places",
+      );
+    });
     countEvent("Hibernations");
   } else if (body.state === "running" && backend.isHibernated(session)) {
     const current = session;
