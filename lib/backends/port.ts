@@ -41,10 +41,15 @@ export interface SessionEventRecord {
 
 export interface SessionBackend {
   get(name: string): Promise<Session | undefined>;
-  /** The sessions labelled with this safe username (ownership is checked by the caller). */
-  listForUser(safeUsername: string): Promise<Session[]>;
+  /**
+   * The sessions labelled with this safe username (ownership is checked by the caller). `cached`:
+   * read from the API server's watch cache (a polling list); else consistently (POST's check).
+   */
+  listForUser(safeUsername: string, opts?: { cached?: boolean }): Promise<Session[]>;
   /** The sessions recorded as anonymous (label renku.io/user-kind): the anonymous total (D19). */
   listAnonymous(): Promise<Session[]>;
+  /** The resource as an ownerReference names it (its dependents go with it). */
+  reference(session: Session): { apiVersion: string; kind: string; name: string; uid: string };
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
   owner(session: Session): SessionView["owner"];
   /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */
