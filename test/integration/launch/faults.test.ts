@@ -109,9 +109,14 @@ describe("faults at the create", () => {
     // The clean-up looked, found nothing of this launch, and deleted nothing.
     expect(since(before).filter((c) => c.endsWith("jupyterservers"))).toEqual([
       "list jupyterservers",
-      "list jupyterservers",
       "create jupyterservers",
       "get jupyterservers",
+    ]);
+    // Its quota place was taken, then freed (D19).
+    expect(since(before).filter((c) => c.endsWith("configmaps"))).toEqual([
+      "list configmaps",
+      "create configmaps",
+      "delete configmaps",
     ]);
     expect(await servers()).toEqual([]);
   });
@@ -137,7 +142,6 @@ describe("faults at the create", () => {
     expect(res.status).toBe(500);
     expect(errorOf(res.json).code).toBe(3002);
     expect(since(before).filter((c) => c.endsWith("jupyterservers"))).toEqual([
-      "list jupyterservers",
       "list jupyterservers",
       "create jupyterservers",
       "get jupyterservers",
