@@ -41,6 +41,7 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),
     serialize: (s, now) => of(s).serialize(s, now),
+    assertCanLaunch: (user) => primary.assertCanLaunch(user),
     async create(input, log) {
       const created = await primary.create(input, log);
       remember(primary, created.session);

@@ -5,7 +5,7 @@
  * only the backend that returned it reads what is inside.
  */
 import type { CoreV1Event } from "@kubernetes/client-node/dist/gen/index.js";
-import type { RegisteredUser } from "../auth/user.js";
+import type { RegisteredUser, User } from "../auth/user.js";
 import type { Logger } from "../obs/log.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { SessionView } from "../sessions/view.js";
@@ -55,6 +55,11 @@ export interface SessionBackend {
   /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */
   view(session: Session): SessionView;
   serialize(session: Session, now: Date): NotebookResponse;
+  /**
+   * 401 when this kind cannot serve the caller's session (AmaltheaSession: an anonymous caller
+   * without the gateway's cookie, D21); the launch asks before it writes anything, quota places too.
+   */
+  assertCanLaunch(user: User): void;
   /** Builds the resource (422 code 1004 on an overridden variable, before any write) and creates it. */
   create(input: LaunchInput, log: Logger): Promise<Created>;
   /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */

@@ -59,6 +59,14 @@ function replacing(current: ResourceList | undefined, next: ResourceList): Recor
   return out;
 }
 
+/** The authproxy's token is the gateway's cookie: without it no URL opens the session (D21). */
+const assertCanLaunch: SessionBackend["assertCanLaunch"] = (user) => {
+  if (user.kind !== "registered" && !user.sessionCookie)
+    throw authenticationError(
+      `You have to have a renku session cookie at ${RENKU_SESSION_COOKIE} in order to launch an anonymous session.`,
+    );
+};
+
 export function amaltheaSessionBackend(
   repo: NamespaceClient<AmaltheaSession>,
   config: Config,
@@ -105,12 +113,10 @@ export function amaltheaSessionBackend(
     view: (s) => toSessionView(view(s).cr),
     serialize: (s, now) => serializeSession(view(s), config, now),
 
+    assertCanLaunch,
+
     async create(input, log: Logger) {
-      // The authproxy's token is the gateway's cookie: without it no URL opens the session (D21).
-      if (input.user.kind !== "registered" && !input.user.sessionCookie)
-        throw authenticationError(
-          `You have to have a renku session cookie at ${RENKU_SESSION_COOKIE} in order to launch an anonymous session.`,
-        );
+      assertCanLaunch(input.user);
       const launchId = newLaunchId();
       const { session, secrets } = buildAmaltheaSession(input, launchId);
       const dropSecrets = () =>

@@ -78,6 +78,8 @@ export async function launchSession(
 
   const resources = await launchResources(deps, user, body);
   assertSafeUsernameLength(user.safeUsername);
+  // Before the quota places: a launch no URL could open writes nothing (D21).
+  backend.assertCanLaunch(user);
   const checks = checkLaunchResources(deps, user, request, log);
   // The quota places are listed while GitLab and the registry answer; nothing is written before
   // every check has passed, so a refused launch leaves the cluster as it was.
