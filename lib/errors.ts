@@ -100,7 +100,10 @@ export const AUTH_MESSAGE =
 export const authenticationError = (message = AUTH_MESSAGE, o: Opts = {}) =>
   new AppError(401, 1401, message, o);
 /** A session quota (issue 14) would be exceeded: the message names the limit and the count. */
-export const quotaExceededError = (message: string, o: Opts = {}) =>
+export const quotaExceededError = (
+  message: string,
+  o: Opts & { headers?: Record<string, string> } = {},
+) =>
   new AppError(429, 1429, message, {
     detail: "Stop or hibernate a session, or try again when one has stopped.",
     ...o,

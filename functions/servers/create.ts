@@ -18,8 +18,10 @@ import { launchSession } from "../../lib/use-cases/index.js";
 
 export const main = handler(
   createServer,
-  async ({ body, user, log }, deps) => {
-    const outcome = await launchSession(deps, user, body, log);
+  async ({ body, user, log, event }, deps) => {
+    // The address API Gateway saw: the key of an anonymous client's share of the total (D19).
+    const client = event.requestContext?.http?.sourceIp;
+    const outcome = await launchSession(deps, user, body, log, client);
     return outcome.status === 201 ? created(outcome.server) : ok(outcome.server);
   },
   { k8s, sessions, gitlab, registry, resources, ledger, quotas, launchCleanup },

@@ -1,4 +1,6 @@
 /** PATCH /notebooks/servers/{name} (section 10): hibernate, resume, change the resource class. */
+import { k8s } from "../../lib/adapters/k8s.js";
+import { quotas } from "../../lib/adapters/quotas.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
 import { patchServer } from "../../lib/api/routes.js";
@@ -13,5 +15,5 @@ export const main = handler(
     const session = await patchSession(deps, user, params.server_name, body, deps.resources);
     return ok(deps.sessions.serialize(session, deps.now()));
   },
-  { sessions, resources },
+  { k8s, sessions, resources, quotas },
 );

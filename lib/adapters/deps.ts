@@ -20,7 +20,7 @@ import type { GitLab } from "../gitlab/types.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
 import { createLogger, type Logger } from "../obs/log.js";
 import { firstInProcess } from "../obs/warn-once.js";
-import type { ReservationStore } from "../quotas/reserve.js";
+import type { SlotStore } from "../quotas/reserve.js";
 import type { RegistryClient } from "../registry/client.js";
 import type { ResourceSource } from "../sessions/resource-source.js";
 
@@ -51,8 +51,8 @@ export interface Adapters {
   resources: ResourceSource;
   /** The autosave ledger (D17), kept in a ConfigMap of the sessions namespace. */
   ledger: LedgerStore;
-  /** Quota reservations (lib/quotas/reserve.ts), kept in ConfigMaps of the sessions namespace. */
-  quotas: ReservationStore;
+  /** The quota places (lib/quotas/reserve.ts), ConfigMaps of the sessions namespace. */
+  quotas: SlotStore;
   /** v2: renku-data-services with a caller's token (unset NB_DATA_SERVICES__URL: undefined). */
   dataServices: DataServicesClient | undefined;
   /** v2: the AmaltheaSessions of the sessions namespace, as renku-data-services reads them. */

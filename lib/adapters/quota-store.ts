@@ -1,56 +1,102 @@
 /**
- * Quota reservations (lib/quotas/reserve.ts) kept as JSON in ConfigMaps of the sessions namespace,
- * one per scope, written only at the resourceVersion they were read at.
+ * The quota places (lib/quotas/reserve.ts) as ConfigMaps of the sessions namespace, one per taken
+ * place, named `<prefix>-<scope>-<index>` and labelled by group, scope and session. Taking one is a
+ * create (409: taken); its session becomes its ownerReference, so the garbage collector frees it.
  */
-import * as z from "zod/mini";
+import type { V1ConfigMap } from "@kubernetes/client-node/dist/gen/index.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
-import type { Reservation, ReservationStore } from "../quotas/reserve.js";
+import type { OwnerRef, Slot, SlotClaim, SlotStore } from "../quotas/reserve.js";
 
-export const RESERVATIONS_KEY = "reservations.json";
+export const GROUP_LABEL = "renku.io/quota-group";
+export const SCOPE_LABEL = "renku.io/quota-scope";
+export const SESSION_LABEL = "renku.io/quota-session";
 
-const reservationSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(["registered", "anonymous"]),
-  ownerId: z.string(),
-  cpu: z.number(),
-  memory: z.number(),
-  at: z.number(),
-}) satisfies z.ZodMiniType<Reservation>;
+type Repo = Pick<
+  NamespaceClient,
+  "listConfigMaps" | "createConfigMap" | "replaceConfigMap" | "deleteConfigMap" | "deleteConfigMaps"
+>;
+type NamedConfigMap = V1ConfigMap & { metadata: { name: string } };
 
-/** Malformed entries (hand edits) are dropped: they would otherwise block every launch. */
-function parse(raw: string | undefined): Reservation[] {
-  if (!raw) return [];
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((r) => {
-      const ok = reservationSchema.safeParse(r);
-      return ok.success ? [ok.data] : [];
-    });
-  } catch {
-    return [];
-  }
+const num = (raw: string | undefined) => {
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** undefined for a ConfigMap that is no place (hand-made, or a label edited away). */
+function toSlot(cm: V1ConfigMap): Slot | undefined {
+  const labels = cm.metadata?.labels ?? {};
+  const data = cm.data ?? {};
+  const group = labels[GROUP_LABEL];
+  const scope = labels[SCOPE_LABEL];
+  if (!cm.metadata?.name || !group || !scope) return undefined;
+  return {
+    name: cm.metadata.name,
+    group,
+    scope,
+    index: num(data.index),
+    session: data.session ?? "",
+    cpu: num(data.cpu),
+    memory: num(data.memory),
+    createdAt: Date.parse(String(cm.metadata.creationTimestamp ?? "")) || 0,
+    owner: cm.metadata.ownerReferences?.[0],
+    version: cm.metadata.resourceVersion ?? "",
+  };
 }
 
-export function configMapReservationStore(
-  repo: Pick<NamespaceClient, "getConfigMap" | "putConfigMap">,
-  prefix: string,
-): ReservationStore {
-  const nameOf = (scope: string) => `${prefix}-${scope}`;
-  return {
-    async read(scope) {
-      const cm = await repo.getConfigMap(nameOf(scope));
-      if (!cm) return { reservations: [], version: "" };
-      return { reservations: parse(cm.data[RESERVATIONS_KEY]), version: cm.resourceVersion };
+const ownerReference = (owner: OwnerRef) => ({
+  apiVersion: owner.apiVersion,
+  kind: owner.kind,
+  name: owner.name,
+  uid: owner.uid,
+});
+
+export function configMapSlotStore(repo: Repo, prefix: string): SlotStore {
+  const body = (
+    s: Omit<SlotClaim, "owner">,
+    extra: { owner?: OwnerRef | undefined; version?: string },
+  ): NamedConfigMap => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: `${prefix}-${s.scope}-${s.index}`,
+      labels: {
+        "app.kubernetes.io/managed-by": "renku-notebooks",
+        [GROUP_LABEL]: s.group,
+        [SCOPE_LABEL]: s.scope,
+        [SESSION_LABEL]: s.session,
+      },
+      ...(extra.owner ? { ownerReferences: [ownerReference(extra.owner)] } : {}),
+      ...(extra.version ? { resourceVersion: extra.version } : {}),
     },
-    // putConfigMap throws ConflictError on a stale version (or a concurrent create).
-    async write(scope, reservations, version) {
-      await repo.putConfigMap(
-        nameOf(scope),
-        { [RESERVATIONS_KEY]: JSON.stringify(reservations) },
-        version === "" ? undefined : version,
-      );
+    data: {
+      session: s.session,
+      index: String(s.index),
+      cpu: String(s.cpu),
+      memory: String(s.memory),
+    },
+  });
+  const written = (cm: V1ConfigMap | undefined) => (cm ? toSlot(cm) : undefined);
+
+  return {
+    async list(scopes) {
+      if (scopes.length === 0) return [];
+      const items = await repo.listConfigMaps(`${SCOPE_LABEL} in (${scopes.join(",")})`);
+      return items.flatMap((cm) => toSlot(cm) ?? []);
+    },
+    claim: async (c) => written(await repo.createConfigMap(body(c, { owner: c.owner }))),
+    adopt: async (s, owner) =>
+      written(await repo.replaceConfigMap(body(s, { owner, version: s.version }))),
+    reshare: async (s, cpu, memory) =>
+      written(
+        await repo.replaceConfigMap(
+          body({ ...s, cpu, memory }, { owner: s.owner, version: s.version }),
+        ),
+      ),
+    async release(s) {
+      await repo.deleteConfigMap(s.name, s.version);
+    },
+    async releaseSession(session) {
+      await repo.deleteConfigMaps(`${SESSION_LABEL}=${session}`);
     },
   };
 }

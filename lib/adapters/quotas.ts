@@ -1,7 +1,7 @@
-/** The quota reservations' ConfigMaps; shares the function's k8s client when it declared one. */
+/** The quota places' ConfigMaps; shares the function's k8s client when it declared one. */
 import type { Adapter } from "./deps.js";
 import { k8s } from "./k8s.js";
-import { configMapReservationStore } from "./quota-store.js";
+import { configMapSlotStore } from "./quota-store.js";
 
 export const quotas: Adapter<"quotas"> = (core, built) =>
-  configMapReservationStore(built.k8s ?? k8s(core, built), core.config.quotas.reservations_name);
+  configMapSlotStore(built.k8s ?? k8s(core, built), core.config.quotas.reservations_name);

@@ -27,4 +27,6 @@ export const LIMITS = {
   envName: 128,
   envValue: 32 * 1024,
   envTotal: 256 * 1024,
+  /** A JSON answer: Lambda returns at most 6 MB (6,291,456 bytes) to API Gateway, headers included. */
+  responseBytes: 6 * 1024 * 1024 - 64 * 1024,
 } as const;

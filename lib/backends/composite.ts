@@ -35,11 +35,13 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
       if (a) return remember(primary, a);
       return b ? remember(legacy, b) : undefined;
     },
-    listForUser: (safeUsername) => both((b) => b.listForUser(safeUsername)),
+    listForUser: (safeUsername, opts) => both((b) => b.listForUser(safeUsername, opts)),
     listAnonymous: () => both((b) => b.listAnonymous()),
+    reference: (s) => of(s).reference(s),
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),
     serialize: (s, now) => of(s).serialize(s, now),
+    assertCanLaunch: (user) => primary.assertCanLaunch(user),
     async create(input, log) {
       const created = await primary.create(input, log);
       remember(primary, created.session);

@@ -5,7 +5,7 @@
  * only the backend that returned it reads what is inside.
  */
 import type { CoreV1Event } from "@kubernetes/client-node/dist/gen/index.js";
-import type { RegisteredUser } from "../auth/user.js";
+import type { RegisteredUser, User } from "../auth/user.js";
 import type { Logger } from "../obs/log.js";
 import type { ResolvedResources } from "../sessions/types.js";
 import type { SessionView } from "../sessions/view.js";
@@ -41,15 +41,25 @@ export interface SessionEventRecord {
 
 export interface SessionBackend {
   get(name: string): Promise<Session | undefined>;
-  /** The sessions labelled with this safe username (ownership is checked by the caller). */
-  listForUser(safeUsername: string): Promise<Session[]>;
+  /**
+   * The sessions labelled with this safe username (ownership is checked by the caller). `cached`:
+   * read from the API server's watch cache (a polling list); else consistently (POST's check).
+   */
+  listForUser(safeUsername: string, opts?: { cached?: boolean }): Promise<Session[]>;
   /** The sessions recorded as anonymous (label renku.io/user-kind): the anonymous total (D19). */
   listAnonymous(): Promise<Session[]>;
+  /** The resource as an ownerReference names it (its dependents go with it). */
+  reference(session: Session): { apiVersion: string; kind: string; name: string; uid: string };
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
   owner(session: Session): SessionView["owner"];
   /** The CRD-agnostic view the domain's rules (ownership, filters) work on. */
   view(session: Session): SessionView;
   serialize(session: Session, now: Date): NotebookResponse;
+  /**
+   * 401 when this kind cannot serve the caller's session (AmaltheaSession: an anonymous caller
+   * without the gateway's cookie, D21); the launch asks before it writes anything, quota places too.
+   */
+  assertCanLaunch(user: User): void;
   /** Builds the resource (422 code 1004 on an overridden variable, before any write) and creates it. */
   create(input: LaunchInput, log: Logger): Promise<Created>;
   /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */

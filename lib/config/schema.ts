@@ -87,12 +87,12 @@ const sentrySchema = group({
   sample_rate: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0),
 });
 
-const cullingSchema = (idle: number, hibernated: number) =>
+const cullingSchema = (idle: number, hibernated: number, failed: number) =>
   group({
     idle_seconds: int(idle),
     max_age_seconds: int(0),
     pending_seconds: int(0),
-    failed_seconds: int(0),
+    failed_seconds: int(failed),
     hibernated_seconds: int(hibernated),
   });
 
@@ -188,8 +188,9 @@ export const schema = z.strictObject({
       anonymous: json(z.array(z.string()), ["jupyter-server", "passthrough-proxy", "git-proxy"]),
     }),
     culling: group({
-      registered: cullingSchema(86400, 259200),
-      anonymous: cullingSchema(43200, 1),
+      // A failed session keeps its quota place (and its pod) until culled: a day, an hour (D19).
+      registered: cullingSchema(86400, 259200, 86400),
+      anonymous: cullingSchema(43200, 1, 3600),
     }),
     git_proxy: group({
       port: int(8080, 1),
@@ -283,6 +284,12 @@ export const schema = z.strictObject({
     sessions_per_user: int(10),
     sessions_per_anonymous_id: int(2),
     anonymous_sessions_total: int(50),
+    /** The share of the anonymous total one client address may hold (sourceIp); 0: no share. */
+    anonymous_sessions_per_client: int(10),
+    /** Launches in progress at once in the deployment (JupyterHub's concurrent_spawn_limit); 0: off. */
+    concurrent_spawn_limit: int(0),
+    /** A quota place still without its session after this long was left by a launch that died. */
+    place_ttl_seconds: int(60, 30),
     /** Optional: the CPU cores a registered user's running or starting sessions may request in all. */
     cpu_per_user: z.optional(z.coerce.number().check(z.positive())),
     /** Optional: the memory (a quantity such as "32Gi") they may request in all, as bytes. */
@@ -298,7 +305,7 @@ export const schema = z.strictObject({
         }),
       ),
     ),
-    /** Prefix of the ConfigMaps that hold the reservations of launches in progress. */
+    /** Prefix of the ConfigMaps that are the quota places (D19). */
     reservations_name: z._default(
       z
         .string()

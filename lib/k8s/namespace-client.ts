@@ -43,10 +43,13 @@ export interface ConfigMapData {
 }
 
 export interface NamespaceClient<S extends KubeObject = KubeObject> {
-  /** The user's custom objects, by the label `renku.io/safe-username` (D12). */
-  listForUser(safeUsername: string): Promise<S[]>;
+  /**
+   * The user's custom objects, by the label `renku.io/safe-username` (D12). `cached`: from the API
+   * server's watch cache (resourceVersion=0), possibly a moment old; else a consistent read.
+   */
+  listForUser(safeUsername: string, opts?: ListOptions): Promise<S[]>;
   /** All custom objects matching a label selector (scheduled jobs). */
-  list(labelSelector?: string): Promise<S[]>;
+  list(labelSelector?: string, opts?: ListOptions): Promise<S[]>;
   get(name: string): Promise<S | undefined>;
   create(manifest: S): Promise<CreateResult<S>>;
   /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */
@@ -61,7 +64,7 @@ export interface NamespaceClient<S extends KubeObject = KubeObject> {
   /** The session's volume claim, read for its uid only (events belong to objects by uid). */
   getPersistentVolumeClaim(name: string): Promise<V1PersistentVolumeClaim | undefined>;
   /** Pods matching a label selector (the sessions' pods carry their owner's label). */
-  listPods(labelSelector: string): Promise<V1Pod[]>;
+  listPods(labelSelector: string, opts?: ListOptions): Promise<V1Pod[]>;
   /** undefined when the pod or container is missing or the container has not started (400). */
   readLogs(
     pod: string,
@@ -79,6 +82,20 @@ export interface NamespaceClient<S extends KubeObject = KubeObject> {
   replaceSecret(name: string, secret: V1Secret): Promise<V1Secret | undefined>;
   deleteSecret(name: string): Promise<boolean>;
   getConfigMap(name: string): Promise<ConfigMapData | undefined>;
+  /** ConfigMaps by label selector, read consistently (the quota places). */
+  listConfigMaps(labelSelector: string): Promise<V1ConfigMap[]>;
+  /** Creates a ConfigMap; undefined when one of that name exists (409). */
+  createConfigMap(
+    cm: V1ConfigMap & { metadata: { name: string } },
+  ): Promise<V1ConfigMap | undefined>;
+  /** Replaces it at its metadata.resourceVersion; undefined when it changed or went. */
+  replaceConfigMap(
+    cm: V1ConfigMap & { metadata: { name: string } },
+  ): Promise<V1ConfigMap | undefined>;
+  /** Deletes it at that resourceVersion; false when it changed or went. */
+  deleteConfigMap(name: string, resourceVersion: string): Promise<boolean>;
+  /** Deletes every ConfigMap the selector matches (one deletecollection). */
+  deleteConfigMaps(labelSelector: string): Promise<void>;
   /**
    * POSTs JSON to a Service in the namespace through the API server's service proxy
    * (`services/proxy`), with its own timeout; the parsed answer.
@@ -113,6 +130,14 @@ export interface NamespaceClient<S extends KubeObject = KubeObject> {
   /** The same client for another custom resource (one cluster access, one token). */
   forResource<T extends KubeObject>(crd: CustomResource): NamespaceClient<T>;
 }
+
+export interface ListOptions {
+  /** Served from the watch cache (resourceVersion=0): for answers a second's staleness cannot hurt. */
+  cached?: boolean | undefined;
+}
+
+/** resourceVersion=0: any version the API server holds, from its watch cache. */
+const versionQuery = (opts?: ListOptions) => (opts?.cached ? { resourceVersion: "0" } : {});
 
 export interface CustomResource {
   group: string;
@@ -185,10 +210,14 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
   }
   const none = () => undefined;
 
-  const list = async (labelSelector?: string): Promise<S[]> => {
+  const list = async (labelSelector?: string, opts?: ListOptions): Promise<S[]> => {
     const res = await call(
       `list ${crd.plural}`,
-      send<{ items?: S[] }>({ method: "GET", path: servers, query: { labelSelector } }),
+      send<{ items?: S[] }>({
+        method: "GET",
+        path: servers,
+        query: { labelSelector, ...versionQuery(opts) },
+      }),
     );
     return res.items ?? [];
   };
@@ -237,8 +266,8 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
     list,
     // A safe username that is no valid label value (escaped leading/trailing character, > 63
     // characters) cannot label any session; asking the API would be a 400 selector error.
-    listForUser: async (safeUsername) =>
-      isLabelValue(safeUsername) ? list(`renku.io/safe-username=${safeUsername}`) : [],
+    listForUser: async (safeUsername, opts) =>
+      isLabelValue(safeUsername) ? list(`renku.io/safe-username=${safeUsername}`, opts) : [],
     get,
 
     async create(manifest) {
@@ -323,13 +352,13 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
         { 404: none },
       ),
 
-    async listPods(labelSelector) {
+    async listPods(labelSelector, opts) {
       const res = await call(
         `list pods`,
         send<{ items?: V1Pod[] }>({
           method: "GET",
           path: `${core}/pods`,
-          query: { labelSelector },
+          query: { labelSelector, ...versionQuery(opts) },
         }),
       );
       return res.items ?? [];
@@ -440,6 +469,57 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
     },
 
     putConfigMap,
+
+    async listConfigMaps(labelSelector) {
+      const res = await call(
+        "list configmaps",
+        send<{ items?: V1ConfigMap[] }>({
+          method: "GET",
+          path: `${core}/configmaps`,
+          query: { labelSelector },
+        }),
+      );
+      return res.items ?? [];
+    },
+
+    createConfigMap: (cm) =>
+      call(
+        `create configmaps/${cm.metadata.name}`,
+        send<V1ConfigMap>({ method: "POST", path: `${core}/configmaps`, body: cm }),
+        { 409: none },
+      ),
+
+    replaceConfigMap: (cm) =>
+      call(
+        `update configmaps/${cm.metadata.name}`,
+        send<V1ConfigMap>({
+          method: "PUT",
+          path: coreObject("configmaps", cm.metadata.name),
+          body: cm,
+        }),
+        { 409: none, 404: none },
+      ),
+
+    deleteConfigMap: (name, resourceVersion) =>
+      call(
+        `delete configmaps/${name}`,
+        async (api) => {
+          await send({
+            method: "DELETE",
+            path: coreObject("configmaps", name),
+            body: { preconditions: { resourceVersion } },
+          })(api);
+          return true;
+        },
+        { 409: () => false, 404: () => false },
+      ),
+
+    async deleteConfigMaps(labelSelector) {
+      await call(
+        "deletecollection configmaps",
+        send({ method: "DELETE", path: `${core}/configmaps`, query: { labelSelector } }),
+      );
+    },
 
     forResource: <T extends KubeObject>(resource: CustomResource) =>
       createNamespaceClient<T>({ ...opts, resource }),

@@ -1,47 +1,31 @@
 /**
- * Session quotas (issue 14), the counting only: given the sessions that exist and the one a caller
- * asks for, which limit (if any) the new one would break. Pure; the wiring into POST (with its
- * concurrency guarantee) comes with the identity-kind work, after the restructuring.
+ * Session quotas (issue 14, issue 25): the limits, and the refusal that names the one a launch would
+ * break. Pure; the places themselves are slot objects (lib/quotas/reserve.ts, docs/spec.md D19).
  */
 
-export type IdentityKind = "registered" | "anonymous";
-
 export interface QuotaLimits {
-  /** Running or starting sessions per registered user. */
+  /** Sessions holding a place per registered user (by the ID token's sub). */
   perRegisteredUser: number;
-  /** Running or starting sessions per anonymous id. */
+  /** Sessions holding a place per anonymous id. */
   perAnonymousId: number;
-  /** Running or starting anonymous sessions in all. */
+  /** Anonymous sessions holding a place in all. */
   anonymousTotal: number;
+  /** The share of the anonymous total one client address may hold; 0: no share. */
+  perClient: number;
   /** Optional: total requested CPU cores per registered user. */
   cpuPerUser?: number | undefined;
   /** Optional: total requested memory (bytes) per registered user. */
   memoryPerUser?: number | undefined;
 }
 
-export interface SessionUsage {
-  kind: IdentityKind;
-  /** The owner's id: the ID token's sub, or the anonymous id. */
-  ownerId: string;
-  /** Only sessions that hold resources count. */
-  state: "starting" | "running" | "stopping" | "failed" | "hibernated";
-  cpu: number;
-  memory: number;
-}
-
-export interface QuotaRequest {
-  kind: IdentityKind;
-  ownerId: string;
-  cpu: number;
-  memory: number;
-}
-
 export type QuotaLimitName =
   | "perRegisteredUser"
   | "perAnonymousId"
   | "anonymousTotal"
+  | "perClient"
   | "cpuPerUser"
-  | "memoryPerUser";
+  | "memoryPerUser"
+  | "concurrentSpawns";
 
 export interface QuotaViolation {
   limit: QuotaLimitName;
@@ -54,23 +38,24 @@ export interface QuotaViolation {
   message: string;
 }
 
-const counts = (s: SessionUsage) => s.state === "starting" || s.state === "running";
-const sameOwner = (s: SessionUsage, r: QuotaRequest) =>
-  s.kind === r.kind && s.ownerId === r.ownerId;
-
 const DESCRIBE: Record<QuotaLimitName, (max: number, used: number) => string> = {
   perRegisteredUser: (max, used) =>
-    `You have ${used} running or starting sessions; the limit per user is ${max}.`,
+    `You have ${used} running, starting or failed sessions; the limit per user is ${max}.`,
   perAnonymousId: (max, used) =>
-    `You have ${used} running or starting sessions; the limit for anonymous users is ${max}.`,
+    `You have ${used} running, starting or failed sessions; the limit for anonymous users is ${max}.`,
   anonymousTotal: (max, used) =>
-    `There are ${used} running or starting anonymous sessions; the limit is ${max} in all.`,
+    `There are ${used} running, starting or failed anonymous sessions; the limit is ${max} in all.`,
+  perClient: (max, used) =>
+    `Your address holds ${used} anonymous sessions; the limit per address is ${max}.`,
   cpuPerUser: (max, used) => `Your sessions request ${used} CPUs; the limit per user is ${max}.`,
   memoryPerUser: (max, used) =>
     `Your sessions request ${used} bytes of memory; the limit per user is ${max}.`,
+  concurrentSpawns: (max, used) =>
+    `${used} sessions are being started at once; the limit is ${max}. Please try again shortly.`,
 };
 
-function violation(
+/** The violation when `used + adding` passes `max`, else undefined. */
+export function violation(
   limit: QuotaLimitName,
   max: number,
   used: number,
@@ -78,35 +63,4 @@ function violation(
 ): QuotaViolation | undefined {
   if (used + adding <= max) return undefined;
   return { limit, max, used, adding, message: DESCRIBE[limit](max, used) };
-}
-
-/** The first limit the requested session would break, or undefined when it fits every one. */
-export function checkQuota(
-  limits: QuotaLimits,
-  sessions: readonly SessionUsage[],
-  request: QuotaRequest,
-): QuotaViolation | undefined {
-  const active = sessions.filter(counts);
-  const own = active.filter((s) => sameOwner(s, request));
-  if (request.kind === "anonymous") {
-    return (
-      violation("perAnonymousId", limits.perAnonymousId, own.length, 1) ??
-      violation(
-        "anonymousTotal",
-        limits.anonymousTotal,
-        active.filter((s) => s.kind === "anonymous").length,
-        1,
-      )
-    );
-  }
-  const sum = (key: "cpu" | "memory") => own.reduce((n, s) => n + s[key], 0);
-  return (
-    violation("perRegisteredUser", limits.perRegisteredUser, own.length, 1) ??
-    (limits.cpuPerUser === undefined
-      ? undefined
-      : violation("cpuPerUser", limits.cpuPerUser, sum("cpu"), request.cpu)) ??
-    (limits.memoryPerUser === undefined
-      ? undefined
-      : violation("memoryPerUser", limits.memoryPerUser, sum("memory"), request.memory))
-  );
 }

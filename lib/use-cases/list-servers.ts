@@ -1,10 +1,13 @@
 /**
  * GET /servers (section 3.4): the caller's sessions, found by the safe-username label (D12),
- * filtered by project, namespace, branch and commit_sha. One Kubernetes list call.
+ * filtered by project, namespace, branch and commit_sha. One Kubernetes list call, from the watch
+ * cache (AmaltheaSession: and the pods, only while some session is neither running nor hibernated).
  */
 import type { Deps } from "../adapters/deps.js";
+import { LIMITS } from "../api/limits.js";
 import type { User } from "../auth/user.js";
 import type { NotebookResponse } from "../backends/port.js";
+import { AppError } from "../errors.js";
 import { matchesFilters, ownsSession } from "../sessions/index.js";
 
 type Filters = Parameters<typeof matchesFilters>[1];
@@ -18,10 +21,20 @@ export async function listOwnSessions(
   const backend = deps.sessions;
   const now = deps.now();
   const servers: Record<string, NotebookResponse> = {};
-  for (const session of await backend.listForUser(user.safeUsername)) {
+  // A polling list: from the watch cache (a second's staleness is harmless here).
+  for (const session of await backend.listForUser(user.safeUsername, { cached: true })) {
     const view = backend.view(session);
     if (ownsSession(view.owner, user) && matchesFilters(view, filters))
       servers[session.name] = backend.serialize(session, now);
   }
+  // About 2 KB a session: some 3,000 would pass Lambda's 6 MB answer. Refused whole, never cut.
+  const bytes = Buffer.byteLength(JSON.stringify({ servers }));
+  if (bytes > LIMITS.responseBytes)
+    throw new AppError(
+      500,
+      3000,
+      `The list of ${Object.keys(servers).length} sessions is too large to answer (${bytes} bytes).`,
+      { detail: "Filter it by project, namespace, branch or commit_sha, or stop some sessions." },
+    );
   return { servers };
 }

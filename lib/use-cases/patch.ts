@@ -9,12 +9,14 @@ import type { Session } from "../backends/port.js";
 import {
   AppError,
   anonymousPatchError,
+  describeError,
   missingResource,
   patchServerError,
   pvDisabledError,
 } from "../errors.js";
 import { countEvent } from "../obs/metrics.js";
 import type { ResourceSource } from "../sessions/resource-source.js";
+import { changePlaceShare, resumePlaces } from "./launch/quota.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { resourcesForClass } from "./resource-class.js";
 
@@ -40,7 +42,7 @@ async function write<T>(fn: () => Promise<T>): Promise<T> {
  * StatefulSet (the resume's fresh tokens go into the CR's own patch).
  */
 export async function patchSession(
-  deps: Pick<Deps, "sessions" | "config" | "now" | "log">,
+  deps: Pick<Deps, "sessions" | "config" | "now" | "log" | "quotas">,
   user: User,
   name: string,
   body: SessionPatch,
@@ -56,8 +58,18 @@ export async function patchSession(
     backend.assertResourceClassChangeAllowed(session);
     const resources = await resourcesForClass(deps.config, user, body.resource_class_id, source);
     const current = session;
-    const patched = await write(() => backend.changeResourceClass(current, resources));
-    if (!patched) throw gone();
+    // A session holding a place (failed) takes its new CPU and memory share first (D19).
+    const undo = await changePlaceShare(deps, user, name, resources, deps.log);
+    const patched = await write(() => backend.changeResourceClass(current, resources)).catch(
+      async (err: unknown) => {
+        await undo();
+        throw err;
+      },
+    );
+    if (!patched) {
+      await undo();
+      throw gone();
+    }
     session = patched;
   }
 
@@ -66,11 +78,27 @@ export async function patchSession(
     const patched = await write(() => backend.hibernate(current, deps.now()));
     if (!patched) throw gone();
     session = patched;
+    // A hibernated session holds no place (D19); the resume takes one again. Failing to free
+    // them keeps them taken (the safe side) until the session is resumed or deleted.
+    await deps.quotas.releaseSession(name).catch((err: unknown) => {
+      deps.log.warn(
+        { server: name, err: describeError(err) },
+        "could not free a hibernated session's quota places",
+      );
+    });
     countEvent("Hibernations");
   } else if (body.state === "running" && backend.isHibernated(session)) {
     const current = session;
-    const patched = await write(() => backend.resume(current, user));
-    if (!patched) throw gone();
+    // Resuming takes the places a launch would, or 429 (D19).
+    const places = await resumePlaces(deps, user, current, deps.log);
+    const patched = await write(() => backend.resume(current, user)).catch(async (err: unknown) => {
+      await places.release();
+      throw err;
+    });
+    if (!patched) {
+      await places.release();
+      throw gone();
+    }
     session = patched;
     countEvent("Resumes");
   }

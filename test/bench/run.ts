@@ -13,7 +13,8 @@
  * packaging; BENCH_ONLY=checks runs only the in-process validator and quota checks (section 8),
  * without packaging or stand-ins; BENCH_ONLY=eks runs only the first EKS-mode request, SDK against
  * signed fetch, and kubeconfig mode's SDK-free start (section 9), without packaging or stand-ins;
- * BENCH_ONLY=regex times only the service's regular expressions on adversarial input (section 10).
+ * BENCH_ONLY=regex times only the service's regular expressions on adversarial input (section 10);
+ * BENCH_ONLY=scale runs only the scale section (11, test/bench/scale.ts), in process.
  */
 
 import { existsSync, writeFileSync } from "node:fs";
@@ -27,6 +28,7 @@ import { eksFirstRequest } from "./eks-first.js";
 import { machineDescription } from "./machine.js";
 import { memory } from "./memory.js";
 import { regexes } from "./regexes.js";
+import { scale } from "./scale.js";
 import { clearSessions, startStandIns } from "./stand-ins.js";
 import { type Row, renderTable } from "./table.js";
 import { v2Warm } from "./v2.js";
@@ -103,6 +105,11 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_ONLY === "regex") {
     await section("10 regular expressions", async () => regexes());
+    process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === "scale") {
+    await section("11 scale", () => scale(say));
     process.stdout.write(`Machine: ${machine}\n\n${renderTable(rows)}\n`);
     return;
   }
@@ -186,6 +193,7 @@ async function main(): Promise<void> {
       await section("8 validator and quota checks", () => checks());
       await section("9 EKS first request", () => eksFirstRequest(runs, say));
       await section("10 regular expressions", async () => regexes());
+      await section("11 scale", () => scale(say));
     }
   } finally {
     installTestDeps(undefined);

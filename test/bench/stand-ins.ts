@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
-import { type LocalCluster, startLocalCluster } from "../local/cluster/index.js";
+import { type LocalCluster, startLocalCluster, type Timing } from "../local/cluster/index.js";
 import { provisionQuotaObjects } from "../local/crc/index.js";
 import { type DataServicesDouble, startDataServicesDouble } from "../local/data-services/index.js";
 import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
@@ -36,10 +36,10 @@ export interface StandIns {
   stop(): Promise<void>;
 }
 
-export async function startStandIns(): Promise<StandIns> {
+export async function startStandIns(opts: { timing?: Timing } = {}): Promise<StandIns> {
   const seed = loadSeed();
   const [cluster, gitlab, registry] = await Promise.all([
-    startLocalCluster({ timing: "instant" }),
+    startLocalCluster({ timing: opts.timing ?? "instant" }),
     startGitLabDouble({ seed }),
     startRegistry({ kind: "open" }),
   ]);

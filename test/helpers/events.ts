@@ -17,6 +17,8 @@ export interface EventInput {
   pathParameters?: Record<string, string>;
   body?: unknown;
   rawBody?: string;
+  /** The client's address as API Gateway reports it (127.0.0.1 unless told). */
+  sourceIp?: string;
 }
 
 export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
@@ -51,7 +53,7 @@ export function apiEvent(input: EventInput): APIGatewayProxyEventV2 {
         method,
         path: input.path,
         protocol: "HTTP/1.1",
-        sourceIp: "127.0.0.1",
+        sourceIp: input.sourceIp ?? "127.0.0.1",
         userAgent: "test",
       },
       requestId: randomUUID(),

@@ -23,12 +23,12 @@ import { podName } from "../pod/ownership.js";
 import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
 import { isAnonymousSession, stepOfContainer } from "../pod/status.js";
 import type { ResourceList } from "../pod/types.js";
-import { sessionOwner, toSessionView } from "../pod/view.js";
+import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
 import type { Session, SessionBackend } from "../port.js";
 import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { amaltheaSessionGitStatus } from "./sidecar.js";
-import { sessionState, stepName } from "./status.js";
+import { podNotNeeded, sessionState, stepName } from "./status.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 
 export const AMALTHEA_SESSION_KIND = "AmaltheaSession";
@@ -44,6 +44,8 @@ const wrap = (cr: AmaltheaSession, pod?: V1Pod): AmsSession => ({
   pod,
 });
 const view = (s: Session) => s as AmsSession;
+/** A running session's answer read without its pod (every container ready, as Running says). */
+const wrapWithoutPod = (cr: AmaltheaSession): AmsSession => ({ ...wrap(cr), podSkipped: true });
 
 const isHibernated = (s: AmsSession) =>
   s.cr.spec.hibernated === true || s.cr.status?.state === "Hibernated";
@@ -56,6 +58,14 @@ function replacing(current: ResourceList | undefined, next: ResourceList): Recor
     if (value !== undefined) out[key] = String(value);
   return out;
 }
+
+/** The authproxy's token is the gateway's cookie: without it no URL opens the session (D21). */
+const assertCanLaunch: SessionBackend["assertCanLaunch"] = (user) => {
+  if (user.kind !== "registered" && !user.sessionCookie)
+    throw authenticationError(
+      `You have to have a renku session cookie at ${RENKU_SESSION_COOKIE} in order to launch an anonymous session.`,
+    );
+};
 
 export function amaltheaSessionBackend(
   repo: NamespaceClient<AmaltheaSession>,
@@ -73,28 +83,40 @@ export function amaltheaSessionBackend(
     return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
   };
 
+  /**
+   * A polling list, from the watch cache: the sessions first, and their pods only when some
+   * session's answer needs its pod (one neither running nor hibernated; see podNotNeeded).
+   */
+  const listCached = async (selector: string) => {
+    const crs = await repo.list(selector, { cached: true });
+    if (crs.every(podNotNeeded)) return crs.map((cr) => wrapWithoutPod(cr));
+    const pods = await repo.listPods(selector, { cached: true });
+    const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
+    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+  };
+
   return {
     async get(name) {
       const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
       return cr ? wrap(cr, pod) : undefined;
     },
 
-    async listForUser(safeUsername) {
+    async listForUser(safeUsername, opts) {
       if (!isLabelValue(safeUsername)) return [];
-      return listWithPods(`${SAFE_USERNAME_LABEL}=${safeUsername}`);
+      const selector = `${SAFE_USERNAME_LABEL}=${safeUsername}`;
+      return opts?.cached ? listCached(selector) : listWithPods(selector);
     },
     listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 
+    reference: (s) => referenceOf(view(s).cr),
     owner: (s) => sessionOwner(view(s).cr),
     view: (s) => toSessionView(view(s).cr),
     serialize: (s, now) => serializeSession(view(s), config, now),
 
+    assertCanLaunch,
+
     async create(input, log: Logger) {
-      // The authproxy's token is the gateway's cookie: without it no URL opens the session (D21).
-      if (input.user.kind !== "registered" && !input.user.sessionCookie)
-        throw authenticationError(
-          `You have to have a renku session cookie at ${RENKU_SESSION_COOKIE} in order to launch an anonymous session.`,
-        );
+      assertCanLaunch(input.user);
       const launchId = newLaunchId();
       const { session, secrets } = buildAmaltheaSession(input, launchId);
       const dropSecrets = () =>

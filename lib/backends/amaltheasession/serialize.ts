@@ -1,6 +1,7 @@
 /** NotebookResponse (section 5.3) of an AmaltheaSession: the same answer as for a JupyterServer. */
 import type { Config } from "../../config/schema.js";
 import { sessionUrl } from "../../sessions/url.js";
+import { podName } from "../pod/ownership.js";
 import {
   type NotebookResponse,
   publicAnnotations,
@@ -33,7 +34,12 @@ export function serializeSession(view: AmsView, config: Config, now: Date): Note
       cr.metadata.annotations ?? {},
       session.image === config.sessions.default_image,
     ),
-    state: { pod_name: pod?.metadata?.name ?? null },
+    // A running session read without its pod has the pod Amalthea names for it.
+    state: {
+      pod_name:
+        pod?.metadata?.name ??
+        (view.podSkipped && cr.status?.state === "Running" ? podName(cr.metadata.name) : null),
+    },
     started: pythonIsoUtc(cr.metadata.creationTimestamp),
     status: sessionStatus(view, config, now),
     url: amsUrl(view, config),

@@ -137,13 +137,32 @@ function readings(
   };
 }
 
+/**
+ * Whether a list can answer for this session without its pod: Amalthea's Running means every
+ * container is ready (RunningDegraded does not), and a hibernated session has no pod.
+ */
+export function podNotNeeded(cr: AmaltheaSession): boolean {
+  if (cr.metadata.deletionTimestamp) return false;
+  return cr.spec.hibernated === true || cr.status?.state === "Running";
+}
+
+/** Every container of the kind's pod (as the steps name them), ready: Running read without its pod. */
+const allReady = (names: readonly string[]): Record<string, StepStatus> =>
+  Object.fromEntries(names.map((n) => [n, "ready" as const]));
+
 export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStatus {
   const { cr, pod } = view;
   const state = sessionState(view);
   const registered = !isAnonymousSession(cr);
   const failing = state === "failed";
-  const init = states(pod?.status?.initContainerStatuses, registered, failing);
-  const regular = states(pod?.status?.containerStatuses, registered, failing);
+  const readyWithoutPod = view.podSkipped === true && state === "running";
+  const containers = config.sessions.containers[registered ? "registered" : "anonymous"];
+  const init = readyWithoutPod
+    ? allReady(config.sessions.init_containers)
+    : states(pod?.status?.initContainerStatuses, registered, failing);
+  const regular = readyWithoutPod
+    ? allReady(containers)
+    : states(pod?.status?.containerStatuses, registered, failing);
   // Starting, or hibernated without a pod: what has no state yet shows as waiting.
   const fill = state === "starting" || (!pod && state === "hibernated");
   const details = containerSteps(init, regular, fill, !registered, config);

@@ -116,4 +116,6 @@ export interface AmaltheaSession {
 export interface AmsView {
   cr: AmaltheaSession;
   pod: V1Pod | undefined;
+  /** The pod was not read: the CR says Running (all containers ready) or hibernated (no pod). */
+  podSkipped?: boolean;
 }

@@ -7,7 +7,7 @@ import { createSession, launched, newLaunchId, withLaunchId } from "../pod/creat
 import { ANONYMOUS_SELECTOR } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
 import { stepOfContainer } from "../pod/status.js";
-import { sessionOwner, toSessionView } from "../pod/view.js";
+import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
 import type { Session, SessionBackend } from "../port.js";
 import {
   assertResourceClassChangeAllowed,
@@ -46,8 +46,10 @@ export function jupyterServerBackend(
 ): SessionBackend {
   return {
     get: async (name) => wrapped(await repo.get(name)),
-    listForUser: async (safeUsername) => (await repo.listForUser(safeUsername)).map(wrap),
+    listForUser: async (safeUsername, opts) =>
+      (await repo.listForUser(safeUsername, opts)).map(wrap),
     listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
+    reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),
     serialize: (s, now) => serializeServer(cr(s), config, now),
@@ -61,6 +63,8 @@ export function jupyterServerBackend(
 
     delete: (name, opts) => repo.delete(name, opts),
     isHibernated: (s) => isHibernated(cr(s)),
+    // Every caller can open a JupyterServer (its URL carries the token).
+    assertCanLaunch: () => {},
     assertResourceClassChangeAllowed: (s) => assertResourceClassChangeAllowed(cr(s)),
 
     async changeResourceClass(s, resources) {

@@ -27,3 +27,15 @@ export function toSessionView(js: ViewSource): SessionView {
     commitSha: a["renku.io/commit-sha"],
   };
 }
+
+/** The resource (either kind) as an ownerReference names it. */
+export const referenceOf = (cr: {
+  apiVersion: string;
+  kind: string;
+  metadata: Pick<CustomResourceMeta, "name" | "uid">;
+}) => ({
+  apiVersion: cr.apiVersion,
+  kind: cr.kind,
+  name: cr.metadata.name,
+  uid: cr.metadata.uid ?? "",
+});

@@ -1,11 +1,13 @@
 /**
  * POST /notebooks/servers (docs/spec.md 4.1): names, idempotency, resources, username limit,
- * the concurrent existence checks, the quota reservation, creation without leftovers, then the
+ * the concurrent existence checks, the quota places (D19), creation without leftovers, then the
  * ledger and the autosave clean-up. Calls made (registered caller, static options, nothing missing):
- *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); the quota record,
- *     alongside the GitLab and registry checks (GET the ConfigMap, LIST the sessions that count,
- *     POST or PUT the ConfigMap); POST the session (AmaltheaSession: its Secrets first); then at
- *     once, drop the reservation (GET + PUT the ConfigMap) and GET (+ POST or PUT) the ledger's;
+ *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); LIST the quota
+ *     places of the caller's group, alongside the GitLab and registry checks; once they pass, POST
+ *     one place per scope (1 registered, 2 or 3 anonymous); POST the session (AmaltheaSession: its
+ *     Secrets first); PUT each place with its session as owner; then GET (+ POST or PUT) the
+ *     ledger's ConfigMap. The concurrent spawn limit, when set, adds a LIST, a POST and a DELETE;
+ *     a lost race for a place, a LIST and a POST;
  *   GitLab: project, branch and commit (both by the project's path) and the caller's profile at
  *     once, then the autosave branch list (+ a merge base and a delete per own autosave), unless
  *     that clean-up is handed to its own function (NB_AUTOSAVE__ON_LAUNCH_FUNCTION: one Lambda
@@ -20,11 +22,10 @@ import type { Created, NotebookResponse } from "../../backends/port.js";
 import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../../errors.js";
 import type { Logger } from "../../obs/log.js";
 import { assertSafeUsernameLength, ownsSession, sessionNames } from "../../sessions/index.js";
-import { settle, unsettle } from "../../util/settle.js";
 import { afterLaunch } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./body.js";
 import { checkLaunchResources } from "./checks.js";
-import { reserveSession } from "./quota.js";
+import { launchPlaces, type TakenPlaces } from "./quota.js";
 import { launchResources } from "./resources.js";
 
 export interface LaunchOutcome {
@@ -50,6 +51,8 @@ export async function launchSession(
   user: User,
   body: LaunchBody,
   log: Logger,
+  /** The caller's source address (requestContext.http.sourceIp): the anonymous share's key. */
+  client?: string,
 ): Promise<LaunchOutcome> {
   const { config } = deps;
   const backend = deps.sessions;
@@ -75,29 +78,20 @@ export async function launchSession(
 
   const resources = await launchResources(deps, user, body);
   assertSafeUsernameLength(user.safeUsername);
+  // Before the quota places: a launch no URL could open writes nothing (D21).
+  backend.assertCanLaunch(user);
   const checks = checkLaunchResources(deps, user, request, log);
-  // The first name's quota reservation (Kubernetes only) runs while GitLab and the registry answer.
-  // A failed check still wins, as if it had come first: the reservation is dropped, then it throws.
-  const reserveFirst = settle(reserveSession(deps, user, free[0] as string, resources, log));
-  let checked: Awaited<typeof checks>;
-  try {
-    checked = await checks;
-  } catch (err) {
-    const early = await reserveFirst;
-    if (early.ok) await early.value();
-    throw err;
-  }
+  // The quota places are listed while GitLab and the registry answer; nothing is written before
+  // every check has passed, so a refused launch leaves the cluster as it was.
+  const places = launchPlaces(deps, user, client, log);
+  const checked = await checks;
 
   let name = "";
   let created: Created | undefined;
-  // The reservation only guards the creation: once made, it is dropped while the ledger is written.
-  let released: Promise<void> = Promise.resolve();
+  let placed: TakenPlaces | undefined;
   for (const [i, candidate] of free.entries()) {
     name = candidate;
-    const release =
-      i === 0
-        ? unsettle(await reserveFirst)
-        : await reserveSession(deps, user, name, resources, log);
+    const mine = await places.take(name, { cpu: resources.cpu, memory: resources.memory });
     try {
       // Throws 422 code 1004 when a variable redefines a built-in one: before anything is created.
       created = await backend.create(
@@ -114,32 +108,45 @@ export async function launchSession(
         log,
       );
     } catch (err) {
-      await release();
+      await mine.release();
       // Taken meanwhile by a session the list did not show: the next name, if there is one.
       if (!isSessionNameTaken(err) || i === free.length - 1) throw err;
       continue;
     }
-    released = release();
+    placed = mine;
     break;
   }
-  if (!created) throw cannotStartServerError(name);
+  if (!created || !placed) throw cannotStartServerError(name);
+  const launch = created;
+  const held = placed;
+  // A concurrent identical POST made it: its places are the session's, these are spare.
+  const settled =
+    launch.status === 200
+      ? held.release()
+      : Promise.all([held.adopt(backend.reference(launch.session)), held.done()]);
+  try {
+    await settled;
+  } catch (err) {
+    // Frozen past the places' lifetime, and no room left since: the session cannot stay.
+    await Promise.all([launch.discard(), held.release()]);
+    throw err;
+  }
 
   let response: NotebookResponse;
   try {
-    response = backend.serialize(created.session, deps.now());
+    response = backend.serialize(launch.session, deps.now());
   } catch (err) {
-    await Promise.all([released, created.discard()]);
+    await launch.discard();
     throw cannotStartServerError(name, { cause: err });
   }
-  if (created.status === 200) {
-    await released;
-    return { status: 200, server: response };
-  }
+  if (launch.status === 200) return { status: 200, server: response };
 
-  const [after] = await Promise.all([
-    afterLaunch(deps, { user, project: checked.project, commit: checked.commit.id, log }),
-    released,
-  ]);
+  const after = await afterLaunch(deps, {
+    user,
+    project: checked.project,
+    commit: checked.commit.id,
+    log,
+  });
   log.info(
     {
       server: name,

@@ -148,7 +148,7 @@ describe("every AmaltheaSession the service builds", () => {
       maxAge: "0s",
       maxIdleDuration: "86400s",
       maxStartingDuration: "0s",
-      maxFailedDuration: "0s",
+      maxFailedDuration: "86400s",
       maxHibernatedDuration: "259200s",
     });
     expect(s.spec.imagePullSecrets).toEqual([{ name: "m-1-image-secret", adopt: true }]);

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
+import { configMapSlotStore } from "../../../lib/adapters/quota-store.js";
+import { referenceOf } from "../../../lib/backends/pod/view.js";
 import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
 import { loadConfig } from "../../../lib/config/load.js";
 import { AppError } from "../../../lib/errors.js";
@@ -20,6 +22,7 @@ import {
   type NamespaceClient,
 } from "../../../lib/k8s/namespace-client.js";
 import { createLogger } from "../../../lib/obs/log.js";
+import type { Slot } from "../../../lib/quotas/reserve.js";
 import { warmAmaltheaSessionSchema } from "../../helpers/stack.js";
 import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 import { deniedRequests, loadRbac, unusedGrants } from "./rbac.js";
@@ -367,6 +370,56 @@ describe("the autosave ledger ConfigMap", () => {
     const { version } = await store.read();
     await store.write([], version);
     await expect(store.write([], version)).rejects.toMatchObject({ name: "ConflictError" });
+  });
+});
+
+describe("the quota places (D19)", () => {
+  const store = () => configMapSlotStore(repo, "quota-test");
+  const place = (scope: string, index: number, session: string) => ({
+    group: "g",
+    scope,
+    index,
+    session,
+    cpu: 0.5,
+    memory: 1e9,
+  });
+
+  it("a place is taken once; it is listed by scope, and freed only at the version read", async () => {
+    const first = await store().claim(place("s", 0, "one"));
+    expect(first).toMatchObject({
+      name: "quota-test-s-0",
+      session: "one",
+      cpu: 0.5,
+      owner: undefined,
+    });
+    expect(await store().claim(place("s", 0, "two"))).toBeUndefined();
+    await store().claim(place("s", 1, "two"));
+    expect((await store().list(["s", "gc"])).map((s) => [s.index, s.session]).sort()).toEqual([
+      [0, "one"],
+      [1, "two"],
+    ]);
+    expect(await store().list(["other"])).toEqual([]);
+    const moved = await store().reshare(first as Slot, 2, 3);
+    expect(moved).toMatchObject({ cpu: 2, memory: 3 });
+    // The stale version is no longer the place: freeing at it frees nothing.
+    await store().release(first as Slot);
+    expect(await store().list(["s", "gc"])).toHaveLength(2);
+    await store().release(moved as Slot);
+    await store().releaseSession("two");
+    expect(await store().list(["s", "gc"])).toEqual([]);
+  });
+
+  it("a place owned by its session goes with it (the garbage collector)", async () => {
+    await repo.create(manifest("owner-of-a-place"));
+    const owner = await repo.get("owner-of-a-place");
+    const taken = await store().claim(place("gc", 0, "owner-of-a-place"));
+    const adopted = await store().adopt(taken as Slot, referenceOf(owner as Server));
+    expect(adopted?.owner).toMatchObject({ kind: "JupyterServer", name: "owner-of-a-place" });
+    // Adopting again at the version first read loses: someone else wrote it since.
+    expect(await store().adopt(taken as Slot, referenceOf(owner as Server))).toBeUndefined();
+    await repo.delete("owner-of-a-place");
+    await cluster.amalthea.settle();
+    expect(await store().list(["s", "gc"])).toEqual([]);
   });
 });
 

@@ -138,11 +138,17 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       // The clean-up looked, found nothing of this launch, and deleted nothing.
       expect(since(before)).toEqual([
         `list ${kit.plural}`,
-        `list ${kit.plural}`,
         `create ${kit.plural}`,
         `get ${kit.plural}`,
         ...secretsCheck,
       ]);
+      // Its quota place was taken, then freed (D19).
+      expect(
+        stack.cluster.requests
+          .slice(before)
+          .filter((r) => r.resource === "configmaps")
+          .map((r) => `${r.verb} ${r.resource}`),
+      ).toEqual(["list configmaps", "create configmaps", "delete configmaps"]);
       expect(await sessions()).toEqual([]);
       expect(await secretNames()).toEqual(secrets);
     });
@@ -165,7 +171,6 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       expect(res.status).toBe(500);
       expect(errorOf(res.json).code).toBe(3002);
       expect(since(before)).toEqual([
-        `list ${kit.plural}`,
         `list ${kit.plural}`,
         `create ${kit.plural}`,
         `get ${kit.plural}`,

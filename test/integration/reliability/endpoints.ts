@@ -109,6 +109,7 @@ export interface Call {
   query?: Record<string, string>;
   body?: unknown;
   rawBody?: string;
+  sourceIp?: string;
 }
 
 export function call(e: Endpoint, c: Call = {}): Promise<Response> {
@@ -121,5 +122,6 @@ export function call(e: Endpoint, c: Call = {}): Promise<Response> {
   if (c.query) input.query = c.query;
   if (c.body !== undefined) input.body = c.body;
   if (c.rawBody !== undefined) input.rawBody = c.rawBody;
+  if (c.sourceIp !== undefined) input.sourceIp = c.sourceIp;
   return invoke(e.main, input);
 }

@@ -76,15 +76,20 @@ describe("PATCH resource_class_id on an AmaltheaSession", () => {
 });
 
 describe("Kubernetes calls per endpoint", () => {
-  it("GET reads the session and its pod; the list adds one pod list; logs one read per container", async () => {
+  it("GET reads the session and its pod; a list of running sessions reads no pod; logs one read per container", async () => {
     expect((await k8sCalls(() => asAlice.get(hello))).sort()).toEqual([
       "get amaltheasessions",
       "get pods",
     ]);
-    expect((await k8sCalls(() => asAlice.list())).sort()).toEqual([
-      "list amaltheasessions",
-      "list pods",
-    ]);
+    const start = stack.cluster.requests.length;
+    expect(await k8sCalls(() => asAlice.list())).toEqual(["list amaltheasessions"]);
+    // A polling list reads the watch cache.
+    expect(stack.cluster.requests[start]?.query).toContain("resourceVersion=0");
+    // Running says every container is ready: the answer is the one GET gives with the pod.
+    const listed = (await asAlice.list()).json.servers;
+    expect(Object.keys(listed).sort()).toEqual([climate, hello].sort());
+    for (const name of [hello, climate])
+      expect(listed[name]).toEqual((await asAlice.get(name)).json);
     const logs = await k8sCalls(() => asAlice.logs(hello));
     // The pod once, then the log of each of its 3 init and 6 regular containers (the session
     // router among them, D22).
@@ -92,15 +97,37 @@ describe("Kubernetes calls per endpoint", () => {
     expect(logs.filter((c) => c === "get pods/log")).toHaveLength(9);
   });
 
+  it("lists the pods too while some session is neither running nor hibernated", async () => {
+    const failing = (
+      await launch(stack, { headers: alice, branch: "crashing", fault: "crashloop" })
+    ).metadata.name;
+    try {
+      expect((await k8sCalls(() => asAlice.list())).sort()).toEqual([
+        "list amaltheasessions",
+        "list pods",
+      ]);
+      const listed = (await asAlice.list()).json.servers;
+      expect(listed[failing].status.state).toBe("failed");
+      expect(listed[failing]).toEqual((await asAlice.get(failing)).json);
+    } finally {
+      await asAlice.stop(failing);
+    }
+  });
+
   it("hibernate asks the sidecar, then one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {
     const hibernate = await k8sCalls(() => asAlice.patch(hello, { state: "hibernated" }));
     // The git sidecar's get_status through the pod proxy (Amalthea makes no rpc-server Service).
+    // Then its quota places are freed (D19).
     expect(hibernate.filter((c) => !c.startsWith("get"))).toEqual([
       "create pods/proxy",
       "patch amaltheasessions",
+      "deletecollection configmaps",
     ]);
+    // The resume takes its place first (list, create, owned by the session from the start).
     const resume = await k8sCalls(() => asAlice.patch(hello, { state: "running" }));
     expect(resume.filter((c) => !c.startsWith("get"))).toEqual([
+      "list configmaps",
+      "create configmaps",
       "update secrets",
       "patch amaltheasessions",
     ]);

@@ -87,10 +87,12 @@ describe("GET /servers", () => {
     expect(await names({ unknown: "ignored" })).toHaveLength(3);
   });
 
-  it("makes one Kubernetes call, a list by the owner's label", async () => {
+  it("makes one Kubernetes call, a list by the owner's label from the watch cache", async () => {
+    const start = stack.cluster.requests.length;
     expect(await k8sCalls(() => asAlice.list({ project: "hello-world" }))).toEqual([
       "list jupyterservers",
     ]);
+    expect(stack.cluster.requests[start]?.query).toContain("resourceVersion=0");
     // A fault that matches only alice's selector proves the selector is what is sent.
     stack.cluster.faults.inject({
       pathPattern: /labelSelector=renku\.io(%2F|\/)safe-username(%3D|=)alice(&|$)/,
@@ -308,17 +310,24 @@ describe("Kubernetes calls per endpoint", () => {
     expect(await k8sCalls(() => asAlice.options())).toEqual([]);
   });
 
-  it("PATCH: hibernate is get + the sidecar's status (service proxy) + patch; resume adds the StatefulSet and secret reads and writes", async () => {
+  it("PATCH: hibernate is get + the sidecar's status (service proxy) + patch + freeing its places; resume takes a place, then the StatefulSet and secret reads and writes", async () => {
     const hibernate = await k8sCalls(() => asAlice.patch(feature, { state: "hibernated" }));
     expect(hibernate).toEqual([
       "get jupyterservers",
       "create services/proxy",
       "patch jupyterservers",
+      // The hibernated session's quota places are freed (D19).
+      "deletecollection configmaps",
     ]);
     const resume = await k8sCalls(() => asAlice.patch(feature, { state: "running" }));
-    expect(resume[0]).toBe("get jupyterservers");
-    expect(resume.slice(1, 3).sort()).toEqual(["get secrets", "get statefulsets"]);
-    expect(resume.slice(3, -1)).toEqual(["patch statefulsets"]);
+    // The resume takes its place first: list, then create (owned by the session from the start).
+    expect(resume.slice(0, 3)).toEqual([
+      "get jupyterservers",
+      "list configmaps",
+      "create configmaps",
+    ]);
+    expect(resume.slice(3, 5).sort()).toEqual(["get secrets", "get statefulsets"]);
+    expect(resume.slice(5, -1)).toEqual(["patch statefulsets"]);
     expect(resume.at(-1)).toBe("patch jupyterservers");
     expect((await asAlice.get(feature)).json.status.state).toBe("running");
   });

@@ -4,7 +4,15 @@
  * "drop-answer": the request is applied as asked, and the connection is cut before its answer (a
  * lost answer: the client cannot tell whether its write happened).
  */
-export type FaultKind = "500" | "503" | "429" | "reset" | "stall" | "slow-body" | "drop-answer";
+export type FaultKind =
+  | "500"
+  | "503"
+  | "429"
+  | "409"
+  | "reset"
+  | "stall"
+  | "slow-body"
+  | "drop-answer";
 
 export interface FaultRule {
   method?: string;

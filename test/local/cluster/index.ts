@@ -14,6 +14,7 @@ import { KubeApi } from "./api.js";
 import { GarbageCollector } from "./gc.js";
 import { FaultInjector, type FaultRule } from "./http-faults.js";
 import { kubeconfigYaml } from "./kubeconfig.js";
+import { type Latency, withLatency } from "./latency.js";
 import { resourceByKind } from "./resources.js";
 import { handler } from "./server.js";
 import type { KObject, RecordedRequest, Timing } from "./types.js";
@@ -30,6 +31,7 @@ export {
 } from "./amalthea/git-session.js";
 export type { FaultKind, FaultRule } from "./http-faults.js";
 export { LOCAL_TOKEN } from "./kubeconfig.js";
+export type { Latency } from "./latency.js";
 export type { RecordedRequest, Timing } from "./types.js";
 
 export interface LocalClusterOptions {
@@ -50,6 +52,8 @@ export interface LocalClusterOptions {
   graceScale?: number;
   /** The projects' git remote for autosave pushes and restores (also settable later). */
   gitRemote?: GitRemote;
+  /** A modelled time per API call, in milliseconds (benchmarks; also settable later). */
+  latencyMs?: number;
 }
 
 export interface LocalCluster {
@@ -58,6 +62,8 @@ export interface LocalCluster {
   writeKubeconfig(path: string): Promise<void>;
   stop(): Promise<void>;
   requests: RecordedRequest[];
+  /** The modelled time per API call (latency.ts); set `ms` to change it. */
+  latency: Latency;
   amalthea: {
     /** Manual timing: one reconcile/kubelet step for one session (or all). */
     advance(ns?: string, name?: string): Promise<void>;
@@ -105,19 +111,23 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const host = opts.host ?? "127.0.0.1";
   let url = "";
 
+  const latency: Latency = { ms: opts.latencyMs ?? 0 };
   const server = createServer(
-    handler({
-      api,
-      sim,
-      sessions,
-      faults,
-      requests,
-      watches,
-      afterWrite: () => {
-        if (timing === "instant") safely(settle);
-      },
-      serverAddress: () => url.replace(/^https?:\/\//, ""),
-    }),
+    withLatency(
+      latency,
+      handler({
+        api,
+        sim,
+        sessions,
+        faults,
+        requests,
+        watches,
+        afterWrite: () => {
+          if (timing === "instant") safely(settle);
+        },
+        serverAddress: () => url.replace(/^https?:\/\//, ""),
+      }),
+    ),
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -158,6 +168,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     kubeconfig,
     writeKubeconfig: (path) => writeFile(path, kubeconfig(), { mode: 0o600 }),
     requests,
+    latency,
     amalthea: {
       advance: async (ns, name) => {
         sim.advance(ns, name);

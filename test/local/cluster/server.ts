@@ -6,6 +6,7 @@ import type { AmaltheaSessionSimulator } from "./amaltheasession/simulator.js";
 import { hasStatusSubresource, type KubeApi, type PropagationPolicy } from "./api.js";
 import * as discovery from "./discovery.js";
 import type { FaultInjector } from "./http-faults.js";
+import { listVersion } from "./list-version.js";
 import { podLogs } from "./logs.js";
 import { optionBool, parseBool } from "./query.js";
 import { route } from "./router.js";
@@ -13,6 +14,7 @@ import { parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { ingressAnswer } from "./session-http.js";
 import {
   badRequest,
+  injectedConflict,
   internalError,
   KubeError,
   methodNotAllowed,
@@ -118,6 +120,9 @@ async function applyFault(
       return true;
     case "429":
       sendStatus(res, tooManyRequests());
+      return true;
+    case "409":
+      sendStatus(res, injectedConflict());
       return true;
     case "reset":
       req.socket.destroy();
@@ -322,6 +327,7 @@ async function serve(
       );
     }
     case "list": {
+      listVersion(q, ctx.api.store.currentResourceVersion());
       const result = ctx.api.list(def, {
         ...(ns ? { namespace: ns } : {}),
         labels: parseLabelSelector(q.get("labelSelector") ?? undefined),

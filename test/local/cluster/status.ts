@@ -122,6 +122,10 @@ export const methodNotAllowed = (method: string, def?: ResourceDef) =>
 export const pathNotFound = () =>
   failure(404, "NotFound", "the server could not find the requested resource");
 
+/** An injected 409 AlreadyExists (a create that lost to another writer), for contention tests. */
+export const injectedConflict = () =>
+  failure(409, "AlreadyExists", "the object already exists (injected fault)");
+
 export const tooManyRequests = () =>
   failure(429, "TooManyRequests", "Too many requests, please try again later.", {
     retryAfterSeconds: 1,
@@ -135,6 +139,17 @@ export const internalError = (detail: string) =>
 export const serviceUnavailable = (
   message = "the server is currently unable to handle the request",
 ) => failure(503, "ServiceUnavailable", message);
+
+/** A list at a version the store no longer holds (kube: compacted). */
+export const gone = () =>
+  failure(410, "Expired", "The resourceVersion for the provided list is too old.");
+
+/** A list at a version newer than any the store has reached (kube waits 3 s first). */
+export const tooLargeResourceVersion = (asked: string, current: string) =>
+  failure(504, "Timeout", `Timeout: Too large resource version: ${asked}, current: ${current}`, {
+    causes: [{ reason: "ResourceVersionTooLarge", message: "Too large resource version" }],
+    retryAfterSeconds: 1,
+  });
 
 export const namespaceNotFound = (ns: string) =>
   failure(404, "NotFound", `namespaces "${ns}" not found`, { name: ns, kind: "namespaces" });

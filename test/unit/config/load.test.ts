@@ -200,6 +200,9 @@ describe("quotas (issue 14)", () => {
       sessions_per_user: 10,
       sessions_per_anonymous_id: 2,
       anonymous_sessions_total: 50,
+      anonymous_sessions_per_client: 10,
+      concurrent_spawn_limit: 0,
+      place_ttl_seconds: 60,
       reservations_name: "renku-notebooks-quota",
     });
   });
@@ -223,11 +226,18 @@ describe("quotas (issue 14)", () => {
       NB_QUOTAS__CPU_PER_USER: "0",
       NB_QUOTAS__MEMORY_PER_USER: "lots",
       NB_QUOTAS__RESERVATIONS_NAME: "Not_A_Name",
+      NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: "-2",
+      NB_QUOTAS__CONCURRENT_SPAWN_LIMIT: "some",
+      // Shorter than a POST may run: a live launch's place would be freed under it.
+      NB_QUOTAS__PLACE_TTL_SECONDS: "10",
     });
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT",
       "NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL",
+      "NB_QUOTAS__CONCURRENT_SPAWN_LIMIT",
       "NB_QUOTAS__CPU_PER_USER",
       "NB_QUOTAS__MEMORY_PER_USER",
+      "NB_QUOTAS__PLACE_TTL_SECONDS",
       "NB_QUOTAS__RESERVATIONS_NAME",
       "NB_QUOTAS__SESSIONS_PER_USER",
     ]);

@@ -179,7 +179,7 @@ describe("buildManifest: registered user", () => {
       maxAgeSecondsThreshold: 0,
       hibernatedSecondsThreshold: 259200,
       startingSecondsThreshold: 0,
-      failedSecondsThreshold: 0,
+      failedSecondsThreshold: 86400,
     });
   });
 
