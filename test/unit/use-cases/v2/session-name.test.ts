@@ -1,7 +1,7 @@
 /** The v2 session name, checked against the names renku-data-services' own code gives (26 inputs). */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { sessionName } from "../../../lib/use-cases/v2/session-name.js";
+import { sessionName } from "../../../../lib/use-cases/v2/session-name.js";
 
 interface Case {
   id: string;

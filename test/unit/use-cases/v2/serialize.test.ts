@@ -1,7 +1,7 @@
 /** An AmaltheaSession as data-services' as_apispec shows it (amaltheasession.md 6.4). */
 import { describe, expect, it } from "vitest";
-import type { AmaltheaSession } from "../../../lib/backends/amaltheasession/types.js";
-import { roundHalfEven, toSessionResponse } from "../../../lib/use-cases/v2/serialize.js";
+import type { AmaltheaSession } from "../../../../lib/backends/amaltheasession/types.js";
+import { roundHalfEven, toSessionResponse } from "../../../../lib/use-cases/v2/serialize.js";
 
 function cr(over: {
   state?: string;

@@ -1,10 +1,10 @@
 /** The v2-era images' start-up contracts (docs/images-v2.md) as the local Amalthea applies them. */
 import { describe, expect, it } from "vitest";
-import type { V2Registered } from "../../../lib/auth/v2-caller.js";
-import { gitCloneInit, gitProxy } from "../../../lib/backends/amaltheasession/v2-manifest.js";
-import { loadConfig } from "../../../lib/config/load.js";
-import { startupFailure } from "../../../test/local/cluster/amalthea/image-contracts.js";
-import { isV2EraImage } from "../../../test/local/cluster/amalthea/image-contracts-v2.js";
+import type { V2Registered } from "../../../../lib/auth/v2-caller.js";
+import { gitCloneInit, gitProxy } from "../../../../lib/backends/amaltheasession/v2-manifest.js";
+import { loadConfig } from "../../../../lib/config/load.js";
+import { startupFailure } from "../amalthea/image-contracts.js";
+import { isV2EraImage } from "../amalthea/image-contracts-v2.js";
 
 const config = loadConfig({
   NB_STAGE: "local",
