@@ -3,7 +3,7 @@
  * that a POST here finds a session data-services created for the same launch, and back:
  * `<slug[:12]>-<md5(userId-projectId-launcherId-clusterId[-submissionId])[:12]>`, where the slug
  * comes from the e-mail's local part, else the names, else `user_<id>`. Jobs are prefixed
- * `j-<slug>-<submissionId>`. Checked against data-services' own function (test/unit/v2/).
+ * `j-<slug>-<submissionId>`. Checked against data-services' own function (test/unit/use-cases/v2/).
  */
 import { createHash } from "node:crypto";
 
