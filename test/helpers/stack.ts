@@ -41,6 +41,11 @@ export interface StackOptions {
   graceScale?: number;
   /** Also start the resource-pool double (test/local/crc) and point NB_CRC_URL at it. */
   crc?: boolean;
+  /**
+   * Provision the data-services double's pool quotas (PriorityClasses, ResourceQuotas) in the
+   * cluster, as renku-data-services does; false for a cluster that must lack them.
+   */
+  dataServicesQuotas?: boolean;
 }
 
 export async function startSessionStack(opts: StackOptions = {}): Promise<SessionStack> {
@@ -63,7 +68,8 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     gitlabUrl: gitlab.url,
     registryHost: registries.open.host,
   });
-  await provisionQuotaObjects(cluster.url, "renku", dataServices.quotas());
+  if (opts.dataServicesQuotas !== false)
+    await provisionQuotaObjects(cluster.url, "renku", dataServices.quotas());
   const dir = await mkdtemp(join(tmpdir(), "nb-stack-"));
   const kubeconfig = join(dir, "kubeconfig");
   await cluster.writeKubeconfig(kubeconfig);

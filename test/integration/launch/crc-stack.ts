@@ -13,6 +13,8 @@ export function crcStack(
     crc = await startCrcDouble(opts.pools ? { pools: opts.pools } : {});
     stack = await startSessionStack({
       timing: "instant",
+      // The pools' classes exist only where a test creates them (the priority-class test).
+      dataServicesQuotas: false,
       env: { NB_CRC_URL: crc.url, NB_AMALTHEA__BACKEND: backend, ...opts.env },
     });
   });

@@ -29,6 +29,7 @@ beforeAll(async () => {
       NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET: "local-git-proxy-secret",
       // data-services' own default, so both sides write the same culling.
       NB_SESSIONS__CULLING__REGISTERED__HIBERNATED_SECONDS: "86400",
+      NB_SESSIONS__CULLING__REGISTERED__FAILED_SECONDS: "0",
     },
   });
   const text = readFileSync(
