@@ -1,5 +1,5 @@
 /**
- * The two secret forms of lib/redact.ts whose extent a regex could only find by backtracking
+ * The two secret forms of lib/obs/redact.ts whose extent a regex could only find by backtracking
  * (a quoted value that may hold anything, a URL's user information), found with indexOf and one
  * forward scan each: linear in the text's length.
  */

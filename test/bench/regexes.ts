@@ -2,7 +2,7 @@
  * Section 10: every regular expression of the service (test/helpers/service-regexes.ts) against
  * 100k-character adversarial inputs: runs of one character after a prefix the patterns expect,
  * ending in a character that makes the match fail. Target: under 50 ms for each. The suite checks
- * the same property without a clock (test/unit/security/regex-redos.test.ts).
+ * the same property without a clock (test/repo/regex-redos.test.ts).
  */
 import { performance } from "node:perf_hooks";
 import { serviceRegexes } from "../helpers/service-regexes.js";
