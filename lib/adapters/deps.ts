@@ -32,6 +32,8 @@ export interface Core {
   verifyIdToken: IdTokenVerifier | undefined;
   /** Strict mode checks the access token too, with the same keys. */
   verifyAccessToken: IdTokenVerifier | undefined;
+  /** v2: the Keycloak access token, for renku-data-services' audiences. */
+  verifyV2AccessToken: IdTokenVerifier | undefined;
 }
 
 /** The heavy clients; a function gets one only by declaring its factory (lib/adapters/). */
@@ -94,6 +96,7 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
         jwksUrl,
         issuer: config.auth.issuer,
         audience: config.auth.audience,
+        v2Audiences: config.auth.access_token_audiences,
         timeoutMs: config.upstream_timeout_ms,
       })
     : undefined;
@@ -103,6 +106,7 @@ export function buildCore(config: Config, opts: CoreOptions = {}): Core {
     now: opts.now ?? (() => new Date()),
     verifyIdToken: verifiers?.idToken,
     verifyAccessToken: verifiers?.accessToken,
+    verifyV2AccessToken: verifiers?.v2AccessToken,
   };
 }
 

@@ -30,20 +30,20 @@ const verifierOf =
 const keySet = (opts: JwksOptions): KeySet =>
   createRemoteJWKSet(new URL(opts.jwksUrl), { timeoutDuration: opts.timeoutMs });
 
-/** One verifier: the realm's keys, the issuer and, when given, one of the audiences. */
-export function jwksVerifier(opts: JwksOptions): IdTokenVerifier {
-  return verifierOf(keySet(opts), opts.issuer, opts.audience);
-}
-
-/** v1: the ID token for this client's audience, and the access token with no audience to check. */
-export function jwksVerifiers(opts: JwksOptions): {
+/**
+ * The realm's verifiers over one key set: v1's ID token for this client's audience and access
+ * token with no audience to check (it is issued for the services, not this client), and v2's
+ * access token for renku-data-services' audiences.
+ */
+export function jwksVerifiers(opts: JwksOptions & { v2Audiences: string[] }): {
   idToken: IdTokenVerifier;
   accessToken: IdTokenVerifier;
+  v2AccessToken: IdTokenVerifier;
 } {
   const keys = keySet(opts);
-  // The access token is issued for the services, not for this client: no audience to check.
   return {
     idToken: verifierOf(keys, opts.issuer, opts.audience),
     accessToken: verifierOf(keys, opts.issuer, undefined),
+    v2AccessToken: verifierOf(keys, opts.issuer, opts.v2Audiences),
   };
 }

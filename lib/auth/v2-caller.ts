@@ -9,9 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { parseCookie } from "cookie";
 import { decodeJwt, type JWTPayload } from "jose";
-import type { Config } from "../config/schema.js";
 import type { IdTokenVerifier } from "./authenticate.js";
-import { jwksVerifier } from "./jwks.js";
 
 export interface V2Registered {
   kind: "registered";
@@ -118,23 +116,4 @@ export async function authenticateV2(
   }
   const id = headers[ANON_HEADER] || cookies[ANON_COOKIE] || `anon-${newUlid()}`;
   return { kind: "anonymous", id, sessionCookie: cookies[SESSION_COOKIE] || undefined };
-}
-
-/** The access-token verifier of a configuration, built once per container. */
-let cached: { url: string; verify: IdTokenVerifier } | undefined;
-export function accessTokenVerifier(config: Config): IdTokenVerifier | undefined {
-  const url = config.auth.jwks_url;
-  if (!url) return undefined;
-  if (cached?.url !== url) {
-    cached = {
-      url,
-      verify: jwksVerifier({
-        jwksUrl: url,
-        issuer: config.auth.issuer,
-        audience: config.auth.access_token_audiences,
-        timeoutMs: config.upstream_timeout_ms,
-      }),
-    };
-  }
-  return cached.verify;
 }

@@ -2,7 +2,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { AuthMode } from "../../api/route.js";
 import { authenticate } from "../../auth/authenticate.js";
-import { accessTokenVerifier, authenticateV2 } from "../../auth/v2-caller.js";
+import { authenticateV2 } from "../../auth/v2-caller.js";
 import { LOCAL_STAGE } from "../../config/defaults.js";
 import type { Event, Req, Result, StateContext } from "../context.js";
 
@@ -15,7 +15,7 @@ export function authentication(auth: AuthMode): MiddlewareObj<Event, Result, Err
       if (!config) throw new Error("request context missing");
       if (auth === "v2") {
         ctx.user = await authenticateV2(request.event.headers ?? {}, {
-          verify: accessTokenVerifier(config),
+          verify: ctx.deps?.verifyV2AccessToken,
           cookies: request.event.cookies,
         });
         return;
