@@ -191,15 +191,20 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     });
 
     it("a failed create never removes a concurrent identical launch's session", async () => {
-      // This launch's create stalls until its timeout; meanwhile an identical launch completes.
+      // This launch's create stalls; meanwhile an identical launch completes. Then the stalled
+      // create's connection is cut unanswered: the order is the test's, not a clock's.
       stack.cluster.faults.inject({ method: "POST", pathPattern: plural, kind: "stall" });
       const before = stack.cluster.requests.length;
       const stalled = launch(alice, helloBody());
       await expect
-        .poll(() => since(before).includes(`create ${kit.plural}`), { interval: 20 })
+        .poll(() => since(before).includes(`create ${kit.plural}`), {
+          interval: 20,
+          timeout: 60_000,
+        })
         .toBe(true);
       const other = await launch(alice, helloBody());
       expect(other.status, other.text).toBe(201);
+      expect(stack.cluster.faults.cutStalled()).toBe(1);
       const res = await stalled;
       expect(res.status, res.text).toBe(500);
       expect(errorOf(res.json).code).toBe(3002);

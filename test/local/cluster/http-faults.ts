@@ -22,8 +22,32 @@ export interface FaultRule {
   kind: FaultKind;
 }
 
+/** A stalled request's connection, as far as cutStalled() needs it. */
+interface Held {
+  destroy(): void;
+  once(event: "close", listener: () => void): unknown;
+}
+
 export class FaultInjector {
   private rules: Array<FaultRule & { left: number }> = [];
+  private held = new Set<Held>();
+
+  /** Keeps a stalled request's connection until the client gives up or cutStalled() cuts it. */
+  hold(conn: Held): void {
+    this.held.add(conn);
+    conn.once("close", () => this.held.delete(conn));
+  }
+
+  /**
+   * Cuts every stalled connection, unanswered: the test, not a clock, decides when a stalled
+   * request fails (the client cannot tell whether it was applied). Returns how many were cut.
+   */
+  cutStalled(): number {
+    const n = this.held.size;
+    for (const conn of this.held) conn.destroy();
+    this.held.clear();
+    return n;
+  }
 
   inject(rule: FaultRule): void {
     this.rules.push({ ...rule, left: rule.times ?? 1 });

@@ -70,7 +70,12 @@ export interface LocalCluster {
     /** Runs steps until nothing changes. */
     settle(): Promise<void>;
   };
-  faults: { inject(rule: FaultRule): void; clear(): void };
+  faults: {
+    inject(rule: FaultRule): void;
+    clear(): void;
+    /** Cuts the stalled requests' connections, unanswered (http-faults.ts); how many. */
+    cutStalled(): number;
+  };
   /** Stores objects as given (plus server metadata), without validation or simulation. */
   bulkLoad(objects: object[]): void;
   /** Connects the git remote (the GitLab double) that sessions push autosaves to. */
@@ -176,7 +181,11 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       },
       settle: async () => settle(),
     },
-    faults: { inject: (rule) => faults.inject(rule), clear: () => faults.clear() },
+    faults: {
+      inject: (rule) => faults.inject(rule),
+      clear: () => faults.clear(),
+      cutStalled: () => faults.cutStalled(),
+    },
     bulkLoad(objects) {
       sim.bulkLoading = true;
       sessions.bulkLoading = true;

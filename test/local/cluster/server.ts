@@ -110,6 +110,7 @@ async function applyFault(
   kind: string,
   req: IncomingMessage,
   res: ServerResponse,
+  faults: FaultInjector,
 ): Promise<boolean> {
   switch (kind) {
     case "500":
@@ -128,7 +129,9 @@ async function applyFault(
       req.socket.destroy();
       return true;
     case "stall":
-      // Never answer; the socket closes when the client gives up or the cluster stops.
+      // Never answer; the socket closes when the client gives up, the test cuts it or the
+      // cluster stops.
+      faults.hold(req.socket);
       return true;
     default:
       return false;
@@ -185,7 +188,7 @@ export function handler(ctx: ServerContext) {
       if (rec && !res.writableFinished) rec.unanswered = true;
     });
     const fault = ctx.faults.take(method, url.pathname + url.search);
-    if (fault && (await applyFault(fault, req, res))) return;
+    if (fault && (await applyFault(fault, req, res, ctx.faults))) return;
     const drop = fault === "drop-answer";
     let slow = fault === "slow-body";
     const pretty = parseBool(url.searchParams.get("pretty"));
