@@ -27,6 +27,10 @@ export const BASE_ENV = {
   NB_LOG_LEVEL: "debug",
   // EMF lines would fill the test output; the tests that read them switch them on.
   NB_METRICS__ENABLED: "false",
+  // Out of reach (10 min), however loaded the machine: the runner's deadline ends a request that
+  // never ends. A test of a timeout sets a short one (withUpstreamTimeout) and makes the upstream
+  // hang with a fault that never answers.
+  NB_UPSTREAM_TIMEOUT_MS: "600000",
 } as const;
 
 export interface TestDeps {
@@ -76,4 +80,21 @@ export function useTestDeps(env: Record<string, string> = {}): TestDeps {
   const deps = buildTestDeps(config, { log: createLogger(config.log_level, sink) });
   installTestDeps(deps);
   return { deps, logs };
+}
+
+/**
+ * `fn` on dependencies whose upstream timeout is `ms`, then the stack's own again: for a request
+ * that meets an upstream that never answers, while every other request keeps the generous one.
+ */
+export async function withUpstreamTimeout<T>(
+  stack: { env: Record<string, string>; deps: Deps },
+  ms: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  useTestDeps({ ...stack.env, NB_UPSTREAM_TIMEOUT_MS: String(ms) });
+  try {
+    return await fn();
+  } finally {
+    installTestDeps(stack.deps);
+  }
 }

@@ -83,7 +83,6 @@ export async function startSessionStack(opts: StackOptions = {}): Promise<Sessio
     NB_REGISTRY__ALLOWED_HOSTS: JSON.stringify(hosts),
     NB_REGISTRY__PLAIN_HTTP_HOSTS: JSON.stringify(hosts),
     NB_SESSIONS__DEFAULT_IMAGE: `${registries.open.host}/renku/singleuser:latest`,
-    NB_UPSTREAM_TIMEOUT_MS: "5000",
     ...(crc ? { NB_CRC_URL: crc.url } : {}),
     NB_DATA_SERVICES__URL: dataServices.url,
     ...opts.env,

@@ -20,7 +20,7 @@ if (!hello) throw new Error("seed lacks renku-demo/hello-world");
 const masterSha = hello.branches.find((b) => b.name === "master")?.commit ?? "";
 
 const client = (token?: string, extra: { timeoutMs?: number; maxRetryMs?: number } = {}) =>
-  createGitLabClient({ baseUrl: gl.url, token, timeoutMs: extra.timeoutMs ?? 2000, ...extra });
+  createGitLabClient({ baseUrl: gl.url, token, timeoutMs: extra.timeoutMs ?? 60_000, ...extra });
 
 async function failure(p: Promise<unknown>): Promise<AppError> {
   try {

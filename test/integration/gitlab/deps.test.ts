@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe("deps.gitlab", () => {
   it("uses NB_GIT__URL and the caller's token", async () => {
-    const { deps, logs } = useTestDeps({ NB_GIT__URL: gl.url, NB_UPSTREAM_TIMEOUT_MS: "2000" });
+    const { deps, logs } = useTestDeps({ NB_GIT__URL: gl.url });
     expect((await deps.gitlab("glpat-bob-secret").currentUser()).username).toBe("bob");
     expect(gl.calls.at(-1)?.user).toBe("bob");
     expect(await deps.gitlab().getProject("bob/secret")).toBeUndefined();

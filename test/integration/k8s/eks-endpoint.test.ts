@@ -78,8 +78,9 @@ const clients = {
 async function failure(
   endpoint: string,
   client: (o: ClusterAccessOptions) => ClusterAccessOptions,
+  timeoutMs = 60_000,
 ): Promise<AppError> {
-  const access = clusterAccess(k8s, client({ eksEndpoint: endpoint, credentials, timeoutMs: 300 }));
+  const access = clusterAccess(k8s, client({ eksEndpoint: endpoint, credentials, timeoutMs }));
   const err = await access.apis().catch((e: unknown) => e);
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
@@ -87,7 +88,7 @@ async function failure(
 
 describe.each(Object.entries(clients))("DescribeCluster through %s", (_, client) => {
   it("gives up on a DescribeCluster that never answers, with a 503 naming the cluster", async () => {
-    const err = await failure(url(silent), client);
+    const err = await failure(url(silent), client, 300);
     expect([err.status, err.code]).toEqual([503, 3503]);
     expect(err.message).toContain('EKS cluster "renku" (eu-central-1), DescribeCluster failed');
     expect(err.message).toContain("TimeoutError");
@@ -104,7 +105,7 @@ describe.each(Object.entries(clients))("DescribeCluster through %s", (_, client)
   it("sends DescribeCluster as a SigV4-signed GET /clusters/{name} for the eks service", async () => {
     const access = clusterAccess(
       k8s,
-      client({ eksEndpoint: url(answering), credentials, timeoutMs: 2000 }),
+      client({ eksEndpoint: url(answering), credentials, timeoutMs: 60_000 }),
     );
     const kc = await access.kubeConfig();
     expect(kc.getCurrentCluster()?.server).toBe(

@@ -42,6 +42,7 @@ const BASE = { NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "sessions.example.
 let cluster: LocalCluster;
 let repo: NamespaceClient<Server>;
 let config: ReturnType<typeof loadConfig>;
+let kubeconfig: string;
 const logs: string[] = [];
 const log = createLogger(
   "debug",
@@ -88,11 +89,12 @@ function repoFor(env: Record<string, string>) {
 
 beforeAll(async () => {
   cluster = await startLocalCluster();
-  const path = join(mkdtempSync(join(tmpdir(), "nb-k8s-")), "kubeconfig.yaml");
-  await cluster.writeKubeconfig(path);
-  config = loadConfig({ ...BASE, KUBECONFIG: path, NB_UPSTREAM_TIMEOUT_MS: "1500" });
+  kubeconfig = join(mkdtempSync(join(tmpdir(), "nb-k8s-")), "kubeconfig.yaml");
+  await cluster.writeKubeconfig(kubeconfig);
+  // A timeout no load reaches; the stalled-request test sets its own short one.
+  config = loadConfig({ ...BASE, KUBECONFIG: kubeconfig, NB_UPSTREAM_TIMEOUT_MS: "600000" });
   repo = createNamespaceClient<Server>({ access: clusterAccess(config.k8s), config, log });
-  // Compiled on first use: warmed here so that the client's 1.5 s bounds the client alone.
+  // Compiled on first use: warmed here, as a real API server does when the CRD is installed.
   await warmAmaltheaSessionSchema(cluster);
 });
 
@@ -439,7 +441,8 @@ describe("an unhealthy cluster", () => {
 
   it("gives up on a stalled request with 503/3503 instead of hanging", async () => {
     cluster.faults.inject({ kind: "stall", pathPattern: /jupyterservers/ });
-    const err = await appErrorOf(repo.get("getme"));
+    const impatient = repoFor({ NB_K8S__KUBECONFIG: kubeconfig, NB_UPSTREAM_TIMEOUT_MS: "1500" });
+    const err = await appErrorOf(impatient.get("getme"));
     expect([err.status, err.code]).toEqual([503, 3503]);
     expect(err.message).toContain("did not answer in time");
   });

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { JupyterServer } from "../../../lib/backends/jupyterserver/types.js";
+import { withUpstreamTimeout } from "../../helpers/deps.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import type { CrcDouble } from "../../local/crc/index.js";
@@ -17,7 +18,7 @@ const bob = registeredHeaders({ username: "bob" });
 const carol = registeredHeaders({ username: "carol" });
 
 beforeAll(async () => {
-  stack = await startSessionStack({ crc: true, env: { NB_UPSTREAM_TIMEOUT_MS: "3000" } });
+  stack = await startSessionStack({ crc: true });
   crc = stack.crc as CrcDouble;
 });
 afterEach(() => {
@@ -226,7 +227,9 @@ describe("the resource-pool service failing", () => {
 
   it("no answer in time is 503 code 3503, and nothing was created", async () => {
     crc.injectFault({ kind: "hang" });
-    const res = await launch(bob, helloBody({ resource_class_id: 1 }));
+    const res = await withUpstreamTimeout(stack, 3000, () =>
+      launch(bob, helloBody({ resource_class_id: 1 })),
+    );
     expect(res.status).toBe(503);
     expect(errorOf(res.json).code).toBe(3503);
     expect(await stack.deps.k8s.listForUser("bob")).toEqual([]);

@@ -23,7 +23,6 @@ beforeAll(async () => {
       NB_GIT__REGISTRY: proxy.host,
       NB_REGISTRY__ALLOWED_HOSTS: hosts,
       NB_REGISTRY__PLAIN_HTTP_HOSTS: hosts,
-      NB_UPSTREAM_TIMEOUT_MS: "2000",
     },
   });
 });

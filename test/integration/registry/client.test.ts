@@ -15,7 +15,7 @@ const clientFor = (hosts: string[], extra: Partial<RegistryClientOptions> = {}) 
     allowedHosts: hosts,
     plainHttpHosts: hosts,
     gitlabRegistryHost: "registry.gitlab.example.org",
-    timeoutMs: 5000,
+    timeoutMs: 60_000,
     ...extra,
   });
 

@@ -112,7 +112,7 @@ describe("SSRF guard in front of every registry request", () => {
       "loopback.evil.example",
     ],
     gitlabRegistryHost: "registry.gitlab.example.org",
-    timeoutMs: 2000,
+    timeoutMs: 60_000,
     lookup: async (host) => {
       const found = dnsTable[host];
       if (!found) throw Object.assign(new Error("nope"), { code: "ENOTFOUND" });
@@ -169,7 +169,7 @@ describe("SSRF guard in front of every registry request", () => {
         allowedHosts: [`127.0.0.1:${hostilePort}`],
         plainHttpHosts: ["127.0.0.1", "169.254.169.254", "10.0.0.1"],
         gitlabRegistryHost: "registry.gitlab.example.org",
-        timeoutMs: 2000,
+        timeoutMs: 60_000,
       });
 
     it("still refuses a token realm on the metadata address", async () => {

@@ -20,7 +20,6 @@ beforeAll(() => {
     // The bearer-token registry plays the GitLab registry: private images need the user's token.
     NB_GIT__REGISTRY: token.host,
     NB_ANONYMOUS_SESSIONS_ENABLED: "true",
-    NB_UPSTREAM_TIMEOUT_MS: "3000",
   });
 });
 

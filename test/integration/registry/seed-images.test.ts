@@ -10,7 +10,7 @@ const client = createRegistryClient({
   allowedHosts: [open.host],
   plainHttpHosts: [open.host],
   gitlabRegistryHost: open.host,
-  timeoutMs: 5000,
+  timeoutMs: 60_000,
 });
 
 beforeAll(async () => {

@@ -333,7 +333,7 @@ describe("tokens are validated at authentication", () => {
     const gitlab = createGitLabClient({
       baseUrl: stack.gitlab.url,
       token: `${secret}\r\nX-Injected: 1`,
-      timeoutMs: 2000,
+      timeoutMs: 60_000,
       log,
       // A retry would wait first: every wait is recorded instead of slept.
       sleep: async (ms) => {

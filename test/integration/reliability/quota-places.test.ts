@@ -43,10 +43,6 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
         NB_QUOTAS__SESSIONS_PER_ANONYMOUS_ID: String(LIMITS.perAnonymousId),
         NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: String(LIMITS.anonymousTotal),
         NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: String(LIMITS.perClient),
-        // A burst of 100 launches makes the single-threaded simulator the bottleneck on a loaded
-        // machine; the service's 5 s default for tests would turn that into 503s that are not
-        // what this suite measures.
-        NB_UPSTREAM_TIMEOUT_MS: "20000",
       },
     });
 
@@ -130,9 +126,9 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       // The collector works as the simulator steps (a foreground deletion takes a few steps).
       await vi.waitFor(
         async () => expect(await placesOf({ kind: "anonymous", ownerId: "x" })).toEqual([]),
-        { timeout: 30_000, interval: 200 },
+        { timeout: 60_000, interval: 200 },
       );
-    }, 120_000);
+    }, 300_000);
 
     it("one address cannot take more than its share of the anonymous total", async () => {
       const ids = Array.from({ length: 5 }, (_, i) => `anon-share-${i}`);

@@ -33,10 +33,6 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
         NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: String(ANON_TOTAL),
         // Every test request comes from 127.0.0.1: the per-address share has its own suite.
         NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: "0",
-        // 40 launches at once keep the in-process simulator (settling after every write) busy
-        // for seconds on a loaded machine; the tests' 5 s would turn that into 503s that are
-        // not what these tests count (as in quota-places.test.ts).
-        NB_UPSTREAM_TIMEOUT_MS: "20000",
       },
     });
     // Branches at master's commit: each is another project/branch/commit combination.
