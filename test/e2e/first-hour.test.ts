@@ -129,7 +129,7 @@ const listening = (port: number) =>
 function runLine(cwd: string, line: string): { status: number; body: string } {
   const out = execFileSync("sh", ["-c", `${line} -sS -w '\\n%{http_code}'`], {
     cwd,
-    timeout: 60_000,
+    timeout: 120_000,
   }).toString();
   const lines = out.trimEnd().split("\n");
   return { status: Number(lines.pop()), body: lines.join("\n") };
@@ -204,9 +204,9 @@ describe("npm start, as a newcomer meets it", () => {
     for (const name of Object.keys(servers)) expect(names).toContain(name);
   }
 
-  /** Waits until none of these processes is alive (15 s at most), then checks it. */
+  /** Waits until none of these processes is alive (60 s at most, a busy machine's), then checks it. */
   async function gone(tree: number[]) {
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 60_000;
     while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(tree.filter(alive)).toEqual([]);
   }
@@ -233,7 +233,7 @@ describe("npm start, as a newcomer meets it", () => {
       expect(status, `${line}\n${body}`).toBeGreaterThanOrEqual(200);
       expect(status, `${line}\n${body}`).toBeLessThan(300);
     }
-  });
+  }, 300_000);
 
   it("runs the README's walk-through (registered and anonymous) as written", () => {
     const readme = readFileSync(join(clone, "README.md"), "utf8");
@@ -249,7 +249,7 @@ describe("npm start, as a newcomer meets it", () => {
       const { status, body } = runLine(clone, line);
       expect(status, `${line}\n${body}`).toBeLessThan(300);
     }
-  });
+  }, 300_000);
 
   it("runs docs/autosave-cleanup.md's local run as written: bob fills the ledger, the dry run shows alice's stale autosave", () => {
     const doc = readFileSync(join(clone, "docs/autosave-cleanup.md"), "utf8");
@@ -314,7 +314,7 @@ describe("npm start, as a newcomer meets it", () => {
       expect(headers["x-content-type-options"]).toBe("nosniff");
       expect(headers["x-frame-options"]).toBe("DENY");
       expect(headers["referrer-policy"]).toBe("no-referrer");
-      await page.waitForSelector(".opblock-summary-path", { timeout: 30_000 });
+      await page.waitForSelector(".opblock-summary-path", { timeout: 60_000 });
       const rendered = (await page.locator(".opblock-summary-path").allTextContents()).map((t) =>
         t.replace(/\u200b/g, ""),
       );
@@ -324,7 +324,7 @@ describe("npm start, as a newcomer meets it", () => {
       // The launch operation opened: its example body is the seed's demo project.
       await page.locator("#operations-default-serversCreate .opblock-summary").click();
       await page.waitForSelector("#operations-default-serversCreate .body-param__example", {
-        timeout: 10_000,
+        timeout: 60_000,
       });
       expect(await page.locator("#operations-default-serversCreate").textContent()).toContain(
         "hello-world",
@@ -336,7 +336,7 @@ describe("npm start, as a newcomer meets it", () => {
       rmSync(profile, { recursive: true, force: true });
     }
     expect(problems).toEqual([]);
-  }, 90_000);
+  }, 180_000);
 
   it("refuses a second start on its port, and failed starts leave the first one working", async () => {
     const second = npmStart(clone, { PORT: String(port), LAMBDA_PORT: String(lambdaPort) });
@@ -408,9 +408,7 @@ describe("npm start, as a newcomer meets it", () => {
     expect(tree.length).toBeGreaterThan(3);
     process.kill(s.child.pid as number, "SIGINT");
     await s.exited;
-    const deadline = Date.now() + 15_000;
-    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(tree.filter(alive)).toEqual([]);
+    await gone(tree);
     expect(await listening(p)).toBe(false);
     expect(await listening(l)).toBe(false);
     await firstStillWorks();
@@ -428,10 +426,8 @@ describe("npm start, as a newcomer meets it", () => {
     leftovers.push(...tree);
     process.kill(pid, "SIGTERM");
     await first.exited;
-    const deadline = Date.now() + 15_000;
-    while (tree.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(tree.filter(alive)).toEqual([]);
+    await gone(tree);
     for (const p of new Set(ports)) expect(await listening(p), `port ${p}`).toBe(false);
     expect(existsSync(join(clone, ".local", `instance-${port}`))).toBe(false);
-  }, 60_000);
+  });
 });

@@ -10,11 +10,11 @@ describe("serverless offline", () => {
   let gitlab: GitLabDouble;
   beforeAll(async () => {
     gitlab = await startGitLabDouble();
-    offline = await startOffline({
-      NB_ANONYMOUS_SESSIONS_ENABLED: "true",
-      NB_LOG_LEVEL: "warn",
-      NB_GIT__URL: gitlab.url,
-    });
+    offline = await startOffline(
+      { NB_ANONYMOUS_SESSIONS_ENABLED: "true", NB_LOG_LEVEL: "warn", NB_GIT__URL: gitlab.url },
+      90_000,
+      { lambdaTimeouts: false },
+    );
   }, 300_000);
   afterAll(async () => {
     await offline?.stop();

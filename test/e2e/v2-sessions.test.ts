@@ -34,27 +34,6 @@ async function call(
   return { status: r.status, text, json: text ? JSON.parse(text) : undefined };
 }
 
-/** serverless offline loads each function on its first call: load them before the checks. */
-async function warmUp() {
-  const routes: [string, string][] = [
-    ["GET", "/sessions"],
-    ["POST", "/sessions"],
-    ["GET", "/sessions/warm-up"],
-    ["PATCH", "/sessions/warm-up"],
-    ["DELETE", "/sessions/warm-up"],
-    ["GET", "/sessions/warm-up/logs"],
-    ["GET", "/sessions/images"],
-  ];
-  for (const [method, path] of routes) {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const r = await call(method, path, {}, method === "POST" ? {} : undefined).catch(
-        () => undefined,
-      );
-      if (r && r.status < 500) break;
-    }
-  }
-}
-
 async function waitFor(name: string, want: string): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < 300; i++) {
@@ -74,8 +53,10 @@ beforeAll(async () => {
       NB_SESSIONS__GIT_PROXY__RENKU_CLIENT_SECRET: "local-git-proxy-secret",
     },
   });
-  offline = await startOffline({ ...BASE_ENV, ...stack.env, NB_LOG_LEVEL: "warn" }, 280_000);
-  await warmUp();
+  // No Lambda timeouts: a function's first call (its cold start) may be slow on a busy machine.
+  offline = await startOffline({ ...BASE_ENV, ...stack.env, NB_LOG_LEVEL: "warn" }, 280_000, {
+    lambdaTimeouts: false,
+  });
 }, 600_000);
 afterAll(async () => {
   await offline?.stop();
@@ -121,11 +102,13 @@ describe("the v2 sessions API through serverless offline", () => {
   it("POSTs a seeded launcher: 201, then 200, and the session reaches running", async () => {
     const first = await call("POST", "/sessions", alice, { launcher_id: LAUNCHER });
     expect(first.status, first.text).toBe(201);
+    // The answer's state, not a poll's first sight: a busy machine may poll after the start.
+    expect(first.json.status.state).toBe("starting");
     name = first.json.name;
     const again = await call("POST", "/sessions", alice, { launcher_id: LAUNCHER });
     expect([again.status, again.json.name]).toEqual([200, name]);
     const seen = await waitFor(name, "running");
-    expect(seen[0]).toBe("starting");
+    expect(seen).not.toContain("failed");
   }, 120_000);
 
   it("serves its logs", async () => {
@@ -155,5 +138,5 @@ describe("the v2 sessions API through serverless offline", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error("the session was not removed");
-  }, 60_000);
+  });
 });

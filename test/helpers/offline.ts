@@ -22,16 +22,33 @@ export interface Offline {
   stop: () => Promise<void>;
 }
 
+export interface OfflineOptions {
+  /**
+   * false: no Lambda timeout (serverless offline's --noTimeout). A function's first call loads it
+   * in a worker, and on a busy machine that alone can outlast a 6 s timeout: the tests, which are
+   * not about Lambda timeouts, run without them (serverless.yml's are checked statically, in
+   * test/integration/k8s/serverless-config.test.ts). The benchmarks keep them, as deployed.
+   */
+  lambdaTimeouts?: boolean;
+}
+
 export async function startOffline(
   env: Record<string, string>,
   timeoutMs = 90_000,
+  opts: OfflineOptions = {},
 ): Promise<Offline> {
   const port = await freePort();
   const lambdaPort = await freePort();
   let output = "";
   // Its own build folder: other runs may be building at the same time.
   const workFolder = `.esbuild-${randomUUID().slice(0, 8)}`;
-  const child: ChildProcess = spawn("npx", ["serverless", "offline", "start"], {
+  const args = [
+    "serverless",
+    "offline",
+    "start",
+    ...(opts.lambdaTimeouts === false ? ["--noTimeout"] : []),
+  ];
+  const child: ChildProcess = spawn("npx", args, {
     env: {
       ...process.env,
       ...env,

@@ -319,7 +319,10 @@ async function main() {
   };
   offline = spawn(
     process.execPath,
-    [resolve("node_modules/serverless/bin/serverless.js"), "offline", "start"],
+    // No Lambda timeouts locally (--noTimeout): a function's first call loads it, and on a busy
+    // machine that alone can outlast a deployed 6 s timeout, turning a pasted curl into a 504.
+    // The deployed timeouts are serverless.yml's (checked by serverless-config.test.ts).
+    [resolve("node_modules/serverless/bin/serverless.js"), "offline", "start", "--noTimeout"],
     {
       env: {
         ...env,
