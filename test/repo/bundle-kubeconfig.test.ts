@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { runBundled } from "../helpers/bundled.js";
 
 describe("the bundled KubeConfig", () => {
-  it("runs an exec plugin for credentials", { timeout: 60_000 }, async () => {
+  it("runs an exec plugin for credentials", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nb-kc-"));
     const plugin = join(dir, "plugin.cjs");
     writeFileSync(

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runBundled } from "../helpers/bundled.js";
 
 describe("the bundled logger", () => {
-  it("writes redacted JSON lines to stdout", { timeout: 60_000 }, async () => {
+  it("writes redacted JSON lines to stdout", async () => {
     const out = await runBundled(`
           import { createLogger } from "./lib/obs/log.ts";
           const log = createLogger("info");

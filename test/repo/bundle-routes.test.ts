@@ -43,7 +43,7 @@ describe("a function's bundle", () => {
   const single = ROUTES.filter((r) => r.id !== "spec");
   const summaries = ROUTES.map((r) => JSON.stringify(r.summary));
 
-  it("holds its own route and no other", { timeout: 120_000 }, async () => {
+  it("holds its own route and no other", async () => {
     const names = [...single.map((r) => r.id), "notFound"];
     const bundles = await Promise.all(names.map(bundle));
     names.forEach((name, i) => {
@@ -56,12 +56,12 @@ describe("a function's bundle", () => {
     expect(withLaunch).toEqual(["serversCreate"]);
   });
 
-  it("holds every route for the OpenAPI document", { timeout: 60_000 }, async () => {
+  it("holds every route for the OpenAPI document", async () => {
     const spec = await bundle("spec");
     for (const summary of summaries) expect(spec).toContain(summary);
   });
 
-  it("holds only the parts of zod it uses", { timeout: 60_000 }, async () => {
+  it("holds only the parts of zod it uses", async () => {
     // `import { z } from "zod"` would hold the whole namespace (its compiler, fromJSONSchema...);
     // `import * as z from "zod"` lets esbuild keep what the function calls.
     const { metafile } = await built("serversList");

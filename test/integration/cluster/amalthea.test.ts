@@ -616,7 +616,7 @@ describe("demo timing", () => {
       });
       await vi.waitFor(
         async () => expect((await getCr(c, "tick-1")).status.state).toBe("running"),
-        { timeout: 10_000, interval: 20 },
+        { timeout: 60_000, interval: 20 },
       );
     } finally {
       await c.cluster.stop();

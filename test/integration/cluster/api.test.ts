@@ -623,7 +623,7 @@ describe("collections, namespaces and watch", () => {
         merge,
       );
       await c.core.deleteNamespacedConfigMap({ name: "w-1", namespace: ns });
-      await vi.waitFor(() => expect(seen).toHaveLength(3));
+      await vi.waitFor(() => expect(seen).toHaveLength(3), { timeout: 60_000 });
       expect(seen).toEqual([
         ["ADDED", "w-1"],
         ["MODIFIED", "w-1"],

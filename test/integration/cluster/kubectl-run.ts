@@ -17,7 +17,7 @@ export async function runKubectl(dir: string, kubeconfig: string, args: string[]
     const { stdout, stderr } = await run(
       kubectlPath as string,
       ["--cache-dir", join(dir, "cache"), ...args],
-      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, timeout: 20_000 },
+      { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir }, timeout: 60_000 },
     );
     return { code: 0, stdout, stderr };
   } catch (err) {

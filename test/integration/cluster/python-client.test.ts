@@ -64,11 +64,11 @@ describe("python3-kubernetes against the local cluster", () => {
     const kubeconfig = join(dir, "kubeconfig");
     cluster = await startLocalCluster({ timing: "instant", kubeconfigPath: kubeconfig });
     const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, kubeconfig, "renku", NAME], {
-      timeout: 60_000,
+      timeout: 240_000,
       env: { ...process.env, HOME: dir },
     });
     seen = JSON.parse(stdout) as Observed;
-  }, 90_000);
+  });
   afterAll(async () => {
     await cluster?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });

@@ -18,7 +18,7 @@ let standIn: Awaited<ReturnType<typeof startEksStandIn>>;
 
 beforeAll(async () => {
   [probe, standIn] = await Promise.all([buildProbe(), startEksStandIn()]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await standIn?.stop();

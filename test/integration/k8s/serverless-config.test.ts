@@ -63,7 +63,7 @@ beforeAll(async () => {
       NB_SESSIONS__OIDC__CLIENT_SECRET: "ignored",
     }),
   ]);
-}, 120_000);
+});
 
 afterAll(() => rmSync(VPC_FILE, { force: true }));
 

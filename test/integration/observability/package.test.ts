@@ -44,7 +44,7 @@ beforeAll(async () => {
     readFileSync(join(OUT, "cloudformation-template-update-stack.json"), "utf8"),
   ) as { Resources: Record<string, Resource> };
   resources = template.Resources;
-}, 240_000);
+});
 
 afterAll(() => rmSync(join(ROOT, WORK), { recursive: true, force: true }));
 

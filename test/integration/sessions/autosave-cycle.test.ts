@@ -177,9 +177,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   });
 
   describe("a failing preStop hook", () => {
-    it("an executable the image lacks (poetry): FailedPreStopHook, the stop held for the grace period, nothing saved", {
-      timeout: 60_000,
-    }, async () => {
+    it("an executable the image lacks (poetry): FailedPreStopHook, the stop held for the grace period, nothing saved", async () => {
       const js = await launch(stack, {
         headers: bob,
         branch: "poetry-hook",
@@ -220,7 +218,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
       );
       // The hold, on the simulator's scaled clock, then the session is gone.
       await expect
-        .poll(async () => (await api.get(name)).status, { timeout: 30_000, interval: 200 })
+        .poll(async () => (await api.get(name)).status, { timeout: 60_000, interval: 200 })
         .toBe(404);
       expect(gitlabBranches()).toEqual(before);
     });
