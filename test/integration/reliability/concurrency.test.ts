@@ -103,10 +103,15 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     it("loses no entry", async () => {
       const store = configMapLedgerStore(stack.deps.k8s, "reliability-ledger");
       const at = new Date("2026-01-01T00:00:00Z");
+      // A writer's conflict means another writer's write landed after its read, and each of the
+      // other 19 lands once: 20 attempts suffice whatever the timing. The default 8 counts on
+      // the jitter to spread the writers, which a machine with busy cores defeats.
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          withLedger(store, (entries) =>
-            recordLaunch(entries, { projectId: 5000 + i, projectPath: `p/${i}`, at }),
+          withLedger(
+            store,
+            (entries) => recordLaunch(entries, { projectId: 5000 + i, projectPath: `p/${i}`, at }),
+            { attempts: 20 },
           ),
         ),
       );
