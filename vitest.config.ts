@@ -2,8 +2,7 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // One file per core. Vitest's default (cores - 1) ran the suite one file at a time on a 2-core
-// machine; more files than cores made the concurrency and fault tests, whose requests have short
-// timeouts, contend with each other for the CPU.
+// machine; more files than cores only make them contend for the CPU.
 const WORKERS = Math.max(2, availableParallelism());
 
 export default defineConfig({
