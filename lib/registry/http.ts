@@ -41,6 +41,32 @@ export class RegistryNetworkError extends Error {
   }
 }
 
+/** A registry status that means "try later" (429, 5xx): the registry is unavailable. */
+export class UpstreamStatus extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(UpstreamStatus, "name", { value: "UpstreamStatus" });
+  }
+  constructor(readonly response: HttpResponse) {
+    super(`registry answered ${response.status}`);
+  }
+}
+
+export const unavailable = (status: number) => status === 429 || status >= 500;
+
+export const header = (res: HttpResponse, name: string): string | undefined => {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export const parseJson = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+};
+
 export interface Agents {
   http: http.Agent;
   https: https.Agent;
