@@ -2,7 +2,7 @@
  * One HTTP exchange with a registry (or its token realm), through the SSRF guard, pinned to the
  * address the guard checked: node's `lookup` hook hands the socket that address instead of asking
  * DNS again, while the URL's host name still drives the Host header, SNI and certificate checks.
- * Redirects are not followed here; the client follows them, each one through the guard again.
+ * Redirects are not followed here; auth.ts follows them, each one through the guard again.
  */
 
 import http from "node:http";
