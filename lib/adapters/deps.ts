@@ -16,6 +16,7 @@ import type { SessionBackend } from "../backends/port.js";
 import { getConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import type { DataServicesClient } from "../data-services/client.js";
+import type { GitLabClientOptions } from "../gitlab/client.js";
 import type { GitLab } from "../gitlab/types.js";
 import type { NamespaceClient } from "../k8s/namespace-client.js";
 import { createLogger, type Logger } from "../obs/log.js";
@@ -38,8 +39,11 @@ export interface Core {
 
 /** The heavy clients; a function gets one only by declaring its factory (lib/adapters/). */
 export interface Adapters {
-  /** A GitLab client acting with this token (a user's, the service's) or anonymously without one. */
-  gitlab: (token?: string) => GitLab;
+  /**
+   * A GitLab client acting with this token (a user's, the service's) or anonymously without one;
+   * a job passes its own retry budget and logger.
+   */
+  gitlab: (token?: string, opts?: Pick<GitLabClientOptions, "maxRetryMs" | "log">) => GitLab;
   /**
    * The sessions namespace of the configured cluster (kubeconfig or EKS, docs/spec.md D18); its
    * custom objects are config.amalthea's (JupyterServers), forResource reaches the others.

@@ -5,10 +5,11 @@ import type { Adapter } from "./deps.js";
 
 export const gitlab: Adapter<"gitlab"> =
   ({ config, log }) =>
-  (token?: string) =>
+  (token, opts = {}) =>
     createGitLabClient({
       baseUrl: config.git.url,
       token,
       timeoutMs: config.upstream_timeout_ms,
-      log,
+      maxRetryMs: opts.maxRetryMs,
+      log: opts.log ?? log,
     });

@@ -2,7 +2,7 @@
  * One HTTP exchange with a registry (or its token realm), through the SSRF guard, pinned to the
  * address the guard checked: node's `lookup` hook hands the socket that address instead of asking
  * DNS again, while the URL's host name still drives the Host header, SNI and certificate checks.
- * Redirects are not followed here; the client follows them, each one through the guard again.
+ * Redirects are not followed here; auth.ts follows them, each one through the guard again.
  */
 
 import http from "node:http";
@@ -40,6 +40,32 @@ export class RegistryNetworkError extends Error {
     this.name = "RegistryNetworkError";
   }
 }
+
+/** A registry status that means "try later" (429, 5xx): the registry is unavailable. */
+export class UpstreamStatus extends Error {
+  // Minified bundles rename classes; tools that print constructor.name must see this one.
+  static {
+    Object.defineProperty(UpstreamStatus, "name", { value: "UpstreamStatus" });
+  }
+  constructor(readonly response: HttpResponse) {
+    super(`registry answered ${response.status}`);
+  }
+}
+
+export const unavailable = (status: number) => status === 429 || status >= 500;
+
+export const header = (res: HttpResponse, name: string): string | undefined => {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export const parseJson = (body: Buffer): unknown => {
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+};
 
 export interface Agents {
   http: http.Agent;

@@ -1,6 +1,7 @@
 /**
  * One run of the scheduled clean-up of stale autosave branches (D17): it acts with the GitLab
- * service token, reads the ledger and applies runAutosaveCleanup with config.autosave's settings.
+ * service token (a client from the gitlab adapter, with a batch job's retry budget), reads the
+ * ledger and applies runAutosaveCleanup with config.autosave's settings.
  * New work stops shortly before the Lambda would be killed, so a run cut short leaves the ledger
  * intact and the next run finishes the job.
  */
@@ -14,7 +15,6 @@ import type { LaunchCleanupJob } from "../autosave/hand-off.js";
 import type { WithLedgerOptions } from "../autosave/ledger.js";
 import { cleanupAutosavesOnLaunch, type LaunchCleanupResult } from "../autosave/on-launch.js";
 import { configurationError } from "../errors.js";
-import { createGitLabClient } from "../gitlab/client.js";
 
 /** A batch job can wait out GitLab's rate limiting far longer than a request could. */
 export const JOB_RETRY_BUDGET_MS = 60_000;
@@ -40,8 +40,8 @@ export function safetyMargin(remainingMs: number, upstreamTimeoutMs: number, ret
   return Math.min(needed, Math.floor(remainingMs / 2));
 }
 
-/** What the job uses; the GitLab client is its own (the service token, a batch retry budget). */
-export type CleanupDeps = Pick<Deps, "config" | "log" | "now" | "ledger">;
+/** What the job uses: the ledger, and GitLab clients that it asks for with the service token. */
+export type CleanupDeps = Pick<Deps, "config" | "log" | "now" | "ledger" | "gitlab">;
 
 function serviceToken({ config, log }: CleanupDeps): string {
   const token = config.git.service_token;
@@ -66,13 +66,8 @@ export async function runHandedOffCleanup(
   deps: CleanupDeps,
   job: LaunchCleanupJob,
 ): Promise<LaunchCleanupResult> {
-  const { config, log } = deps;
-  const gitlab = createGitLabClient({
-    baseUrl: config.git.url,
-    token: serviceToken(deps),
-    timeoutMs: config.upstream_timeout_ms,
-    log,
-  });
+  const { log } = deps;
+  const gitlab = deps.gitlab(serviceToken(deps), { log });
   const result = await cleanupAutosavesOnLaunch(gitlab, { ...job, log });
   log.info(
     {
@@ -94,13 +89,7 @@ export async function runScheduledCleanup(
   const { config, log } = deps;
   const token = serviceToken(deps);
   const maxRetryMs = opts.maxRetryMs ?? JOB_RETRY_BUDGET_MS;
-  const gitlab = createGitLabClient({
-    baseUrl: config.git.url,
-    token,
-    timeoutMs: config.upstream_timeout_ms,
-    maxRetryMs,
-    log,
-  });
+  const gitlab = deps.gitlab(token, { maxRetryMs, log });
 
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort(opts.signal?.reason);

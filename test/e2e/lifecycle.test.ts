@@ -6,10 +6,10 @@
  * with its own offline service and cluster.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backendStack } from "../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../helpers/backends.js";
 import { BASE_ENV } from "../helpers/deps.js";
 import { type Offline, startOffline } from "../helpers/offline.js";
-import { type SessionStack, startSessionStack } from "../helpers/stack.js";
 import { registeredHeaders } from "../helpers/users.js";
 import { GIT_STATE_ANNOTATION } from "../local/cluster/index.js";
 import "../../lib/adapters/k8s.js";
@@ -19,11 +19,10 @@ const alice = registeredHeaders({ username: "alice" });
 const bob = registeredHeaders({ username: "bob" });
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
+  const stack = backendStack(kit, { timing: { stepMs: 100 } });
   let offline: Offline;
 
   beforeAll(async () => {
-    stack = await startSessionStack({ timing: { stepMs: 100 }, env: kit.env });
     // No Lambda timeouts: a function's first call (its cold start) may be slow on a busy machine.
     offline = await startOffline({ ...BASE_ENV, ...stack.env, NB_LOG_LEVEL: "warn" }, 280_000, {
       lambdaTimeouts: false,
@@ -31,7 +30,6 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   }, 600_000);
   afterAll(async () => {
     await offline?.stop();
-    await stack?.stop();
   });
 
   // biome-ignore lint/suspicious/noExplicitAny: responses are arbitrary JSON

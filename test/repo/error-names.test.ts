@@ -13,6 +13,7 @@ const CLASSES: Record<string, string> = {
   QuantityError: "lib/util/quantities.ts",
   HostNotFoundError: "lib/registry/guard.ts",
   RegistryNetworkError: "lib/registry/http.ts",
+  UpstreamStatus: "lib/registry/http.ts",
 };
 
 describe("error class names in minified bundles", () => {

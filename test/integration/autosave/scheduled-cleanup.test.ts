@@ -46,12 +46,13 @@ afterEach(() => {
 
 /** The stack's deps with this test's ledger ConfigMap and job settings. */
 function jobDeps(ledgerName: string, autosave: Partial<Config["autosave"]> = {}): CleanupDeps {
-  const { config, log, now, k8s } = stack.deps;
+  const { config, log, now, k8s, gitlab } = stack.deps;
   return {
     config: { ...config, autosave: { ...config.autosave, ledger_name: ledgerName, ...autosave } },
     log,
     now,
     ledger: configMapLedgerStore(k8s, ledgerName),
+    gitlab,
   };
 }
 

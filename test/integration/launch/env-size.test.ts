@@ -2,8 +2,9 @@
  * Session environment variables at the request's limit and beyond it, on both backends, against a
  * cluster that enforces kube-apiserver's object sizes (Secret data 1 MiB, annotations 256 KiB).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { describe, expect, it } from "vitest";
+import { backendStack } from "../../helpers/backend-stack.js";
+import { BACKENDS } from "../../helpers/backends.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "../sessions/api.js";
 import { helloBody, launch } from "./helpers.js";
@@ -23,17 +24,8 @@ function env(count: number, total: number): Record<string, string> {
   return out;
 }
 
-describe.each(["jupyterserver", "amaltheasession"])("large environments on %s", (backend) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({
-      timing: "instant",
-      env: { NB_AMALTHEA__BACKEND: backend },
-    });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+describe.each(BACKENDS)("large environments on %s", (backend) => {
+  const stack = backendStack(backend, { timing: "instant" });
 
   it("an environment at the limit (256 KiB in all) is accepted and the session runs", async () => {
     const vars = env(10, 256 * 1024);

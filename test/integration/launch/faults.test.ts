@@ -5,11 +5,11 @@
  * create (or one whose answer was lost) is looked up and this launch's object removed, never a
  * concurrent launch's; the ledger and the autosave clean-up never fail a launch.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { LAUNCH_ID_ANNOTATION } from "../../../lib/backends/pod/create.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { LOCAL_TOKEN } from "../../local/cluster/index.js";
 import { helloBody, launch } from "./helpers.js";
@@ -26,21 +26,15 @@ const errorOf = (json: unknown) => (json as { error: { code: number; message: st
 const HELLO_SHA = "f1ea33570b1b86af316b85539c1b5d5c07949a82";
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
+  const stack = backendStack(kit);
   const plural = new RegExp(kit.plural);
 
-  beforeAll(async () => {
-    stack = await startSessionStack({ env: kit.env });
-  });
   afterEach(async () => {
     stack.cluster.faults.clear();
     stack.gitlab.clearFaults();
     for (const s of await kit.repository(stack.deps).list())
       await kit.repository(stack.deps).delete(s.metadata.name, { forced: true });
     await stack.cluster.amalthea.settle();
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   /** The sessions in the cluster: name, and whether they are being deleted. */

@@ -49,6 +49,7 @@ beforeAll(async () => {
         log: stack.deps.log,
         now: stack.deps.now,
         ledger: stack.deps.ledger,
+        gitlab: stack.deps.gitlab,
       }));
       invocations.push({
         path: req.url ?? "",

@@ -2,11 +2,11 @@
  * Concurrency: identical launches, racing stop and PATCH, and the ledger under many writers; once
  * for each backend.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { recordLaunch, withLedger } from "../../../lib/autosave/index.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { sessionState } from "./cluster-state.js";
 import { call, endpoint } from "./endpoints.js";
@@ -18,13 +18,7 @@ const HELLO = {
 };
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({ env: kit.env });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = backendStack(kit);
 
   describe("50 parallel identical POSTs", () => {
     it("make one session, and every caller gets that session", async () => {

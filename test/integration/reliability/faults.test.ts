@@ -8,10 +8,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { errorBody } from "../../../lib/api/requests.js";
 import { loadConfig } from "../../../lib/config/load.js";
 import { DEFAULT_RETRY_POLICY } from "../../../lib/gitlab/retry.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { withUpstreamTimeout } from "../../helpers/deps.js";
 import type { Response } from "../../helpers/events.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import type { FaultKind } from "../../local/cluster/index.js";
 import type { FaultKind as GitLabFault } from "../../local/gitlab/index.js";
@@ -35,29 +35,32 @@ const HANGS = new Set(["stall", "hang"]);
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   const sessionsPath = new RegExp(kit.plural);
-  let stack: SessionStack;
   let proxy: RegistryProxy;
   let session = "";
 
   beforeAll(async () => {
-    const registries = inject("registries");
-    proxy = await startRegistryProxy({ target: registries.open.url });
-    const hosts = JSON.stringify([registries.open.host, proxy.host]);
-    stack = await startSessionStack({
-      env: {
-        ...kit.env,
-        NB_REGISTRY__ALLOWED_HOSTS: hosts,
-        NB_REGISTRY__PLAIN_HTTP_HOSTS: hosts,
-      },
-    });
-    const res = await call(endpoint("serversCreate"), { headers: alice, body: HELLO });
-    expect(res.status, res.text).toBe(201);
-    session = res.json.name;
+    proxy = await startRegistryProxy({ target: inject("registries").open.url });
   });
   afterAll(async () => {
-    await stack?.stop();
     await proxy?.stop();
   });
+  const stack = backendStack(
+    kit,
+    () => {
+      const hosts = JSON.stringify([inject("registries").open.host, proxy.host]);
+      return {
+        env: {
+          NB_REGISTRY__ALLOWED_HOSTS: hosts,
+          NB_REGISTRY__PLAIN_HTTP_HOSTS: hosts,
+        },
+      };
+    },
+    async () => {
+      const res = await call(endpoint("serversCreate"), { headers: alice, body: HELLO });
+      expect(res.status, res.text).toBe(201);
+      session = res.json.name;
+    },
+  );
   beforeEach(() => {
     stack.cluster.faults.clear();
     stack.gitlab.clearFaults();

@@ -3,9 +3,9 @@
  * owner (another registered user, an anonymous user, a forged anonymous id) and changes nothing.
  * Once for each backend.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { call, endpoint } from "./endpoints.js";
 
@@ -56,7 +56,7 @@ const intruders: Record<string, Record<string, string>> = {
 };
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
+  const stack = backendStack(kit);
   const names: Record<string, string> = {};
 
   const writes = () =>
@@ -69,15 +69,11 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   }
 
   beforeAll(async () => {
-    stack = await startSessionStack({ env: kit.env });
     for (const [owner, headers] of Object.entries(owners)) {
       const res = await call(endpoint("serversCreate"), { headers, body: HELLO });
       expect(res.status, res.text).toBe(201);
       names[owner] = res.json.name;
     }
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   const sessionCalls = {

@@ -13,9 +13,10 @@ import type { SessionBackend } from "../../../lib/backends/port.js";
 import { createLogger } from "../../../lib/obs/log.js";
 import { quotaScopes, scopeIds } from "../../../lib/quotas/reserve.js";
 import { launchSession } from "../../../lib/use-cases/index.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { installTestDeps } from "../../helpers/deps.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import type { SessionStack, StackOptions } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { type CrcDouble, startCrcDouble } from "../../local/crc/index.js";
 import { pushSeedImages } from "../../local/registry/seed-images.js";
@@ -33,18 +34,19 @@ const WRITES = new Set(["create", "update", "patch", "delete", "deletecollection
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   let stack: SessionStack;
-  const start = (timing: "instant" | { stepMs: number }, extra: Record<string, string> = {}) =>
-    startSessionStack({
-      timing,
-      env: {
-        ...extra,
-        ...kit.env,
-        NB_QUOTAS__SESSIONS_PER_USER: String(LIMITS.perRegisteredUser),
-        NB_QUOTAS__SESSIONS_PER_ANONYMOUS_ID: String(LIMITS.perAnonymousId),
-        NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: String(LIMITS.anonymousTotal),
-        NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: String(LIMITS.perClient),
-      },
-    });
+  const options = (
+    timing: "instant" | { stepMs: number },
+    extra: Record<string, string> = {},
+  ): StackOptions => ({
+    timing,
+    env: {
+      ...extra,
+      NB_QUOTAS__SESSIONS_PER_USER: String(LIMITS.perRegisteredUser),
+      NB_QUOTAS__SESSIONS_PER_ANONYMOUS_ID: String(LIMITS.perAnonymousId),
+      NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: String(LIMITS.anonymousTotal),
+      NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: String(LIMITS.perClient),
+    },
+  });
 
   const body = (branch = "master", image?: string) => ({
     namespace: "renku-demo",
@@ -88,11 +90,8 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   };
 
   describe("anonymous bursts (the simulator steps every 100 ms, as `npm start` runs it)", () => {
-    beforeAll(async () => {
-      stack = await start({ stepMs: 100 });
-    });
-    afterAll(async () => {
-      await stack?.stop();
+    backendStack(kit, options({ stepMs: 100 }), (started) => {
+      stack = started;
     });
 
     it("100 anonymous ids at once against a total of 50: exactly 50 × 201 and 50 × 429, 50 sessions", async () => {
@@ -147,14 +146,19 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     let crc: CrcDouble;
     beforeAll(async () => {
       crc = await startCrcDouble();
-      stack = await start("instant", { NB_CRC_URL: crc.url, NB_QUOTAS__CPU_PER_USER: "1.2" });
-      for (let i = 0; i < 20; i++) stack.gitlab.state.setBranch(PROJECT, `b${i}`, HELLO.master);
-      await pushSeedImages(`http://${stack.registryHost}`, ["faults/crashloop:1"]);
     });
     afterAll(async () => {
-      await stack?.stop();
       await crc?.stop();
     });
+    backendStack(
+      kit,
+      () => options("instant", { NB_CRC_URL: crc.url, NB_QUOTAS__CPU_PER_USER: "1.2" }),
+      async (started) => {
+        stack = started;
+        for (let i = 0; i < 20; i++) stack.gitlab.state.setBranch(PROJECT, `b${i}`, HELLO.master);
+        await pushSeedImages(`http://${stack.registryHost}`, ["faults/crashloop:1"]);
+      },
+    );
 
     it("a sub under two usernames is one identity", async () => {
       // Both usernames are GitLab users of the double; the sub is what the quota keys on.

@@ -3,11 +3,11 @@
  * under concurrent POSTs, names that cannot be squatted, and identities of different kinds that
  * never match each other. Once for each backend.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { quotaScopes, scopeIds } from "../../../lib/quotas/reserve.js";
 import { sessionNames } from "../../../lib/sessions/index.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { HELLO, launch, userOf } from "../sessions/launch.js";
 import { call, endpoint } from "./endpoints.js";
@@ -23,23 +23,18 @@ const LIMITS = {
 };
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({
-      env: {
-        ...kit.env,
-        NB_QUOTAS__SESSIONS_PER_USER: String(PER_USER),
-        NB_QUOTAS__SESSIONS_PER_ANONYMOUS_ID: "1",
-        NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: String(ANON_TOTAL),
-        // Every test request comes from 127.0.0.1: the per-address share has its own suite.
-        NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: "0",
-      },
-    });
+  const stack = backendStack(kit, {
+    env: {
+      NB_QUOTAS__SESSIONS_PER_USER: String(PER_USER),
+      NB_QUOTAS__SESSIONS_PER_ANONYMOUS_ID: "1",
+      NB_QUOTAS__ANONYMOUS_SESSIONS_TOTAL: String(ANON_TOTAL),
+      // Every test request comes from 127.0.0.1: the per-address share has its own suite.
+      NB_QUOTAS__ANONYMOUS_SESSIONS_PER_CLIENT: "0",
+    },
+  });
+  beforeAll(() => {
     // Branches at master's commit: each is another project/branch/commit combination.
     for (let i = 0; i < 50; i++) stack.gitlab.state.setBranch(PROJECT, `b${i}`, HELLO.master);
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   const body = (branch = "master") => ({

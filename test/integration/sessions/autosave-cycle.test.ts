@@ -4,13 +4,13 @@
  * the next launch; hibernation records the sidecar's git state; a failing hook holds the stop for
  * the git proxy's grace period.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main as listAutosaves } from "../../../functions/autosaves/list.js";
 import { main as createServer } from "../../../functions/servers/create.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { invoke } from "../../helpers/events.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { GIT_STATE_ANNOTATION } from "../../local/cluster/index.js";
 import { sessionsApi } from "./api.js";
@@ -25,14 +25,7 @@ const root7 = HELLO.master.slice(0, 7);
 const GRACE_SCALE = 0.01;
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
-
-  beforeAll(async () => {
-    stack = await startSessionStack({ env: kit.env, timing: "instant", graceScale: GRACE_SCALE });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = backendStack(kit, { timing: "instant", graceScale: GRACE_SCALE });
 
   const post = () =>
     invoke(createServer, {

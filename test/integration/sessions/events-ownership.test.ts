@@ -4,11 +4,11 @@
  * anonymous session's name is), and an event belongs to the session by its object's uid: the
  * events of the session that held a name before never show under the session that reuses it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main as createServer } from "../../../functions/servers/create.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { invoke } from "../../helpers/events.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";
 import { HELLO } from "./launch.js";
@@ -20,13 +20,7 @@ interface Ev {
 }
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({ timing: "manual", env: kit.env });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = backendStack(kit, { timing: "manual" });
 
   const post = (headers: Record<string, string>) =>
     invoke(createServer, {

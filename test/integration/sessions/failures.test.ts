@@ -3,9 +3,9 @@
  * `failed` and the reference's message (section 5.2), and what the logs and PATCH then allow.
  * Once for each backend: an AmaltheaSession fails with the same state and message.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";
 import { launch } from "./launch.js";
@@ -40,19 +40,15 @@ const CASES: [fault: string, message: string][] = [
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
   const carol = registeredHeaders({ username: "carol" });
   const api = sessionsApi(carol);
-  let stack: SessionStack;
+  const stack = backendStack(kit, { timing: "instant" });
   const names = new Map<string, string>();
 
   beforeAll(async () => {
-    stack = await startSessionStack({ timing: "instant", env: kit.env });
     // One session per fault, told apart by branch (the name hashes it).
     for (const [fault] of CASES) {
       const js = await launch(stack, { headers: carol, branch: `fault-${fault}`, fault });
       names.set(fault, js.metadata.name);
     }
-  });
-  afterAll(async () => {
-    await stack?.stop();
   });
 
   describe("failed sessions", () => {

@@ -4,8 +4,9 @@
  * one at f1ea335 carries Jupyter Server 2. The simulated session is ready only when Jupyter
  * listens on 0.0.0.0:8888 at the session's path without a token of its own.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { describe, expect, it } from "vitest";
+import { backendStack } from "../../helpers/backend-stack.js";
+import { BACKENDS } from "../../helpers/backends.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { helloBody, launch } from "../launch/helpers.js";
 import { sessionsApi } from "./api.js";
@@ -16,14 +17,8 @@ const NOTEBOOK6 = {
 };
 const SERVER2 = {};
 
-describe.each(["jupyterserver", "amaltheasession"])("Jupyter flavours on %s", (backend) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({ timing: "instant", env: { NB_AMALTHEA__BACKEND: backend } });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+describe.each(BACKENDS)("Jupyter flavours on %s", (backend) => {
+  const stack = backendStack(backend, { timing: "instant" });
 
   it.each([
     ["Notebook 6", "registered", NOTEBOOK6],

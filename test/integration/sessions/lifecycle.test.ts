@@ -4,12 +4,12 @@
  * (fresh tokens) -> stop. Registered and anonymous callers, once for each backend.
  */
 import { Buffer } from "node:buffer";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main as createServer } from "../../../functions/servers/create.js";
 import { imagePullSecretName } from "../../../lib/backends/pod/pull-secret.js";
+import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
 import { invoke } from "../../helpers/events.js";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { sessionsApi } from "./api.js";
 import { HELLO, launch } from "./launch.js";
@@ -34,13 +34,7 @@ const ANONYMOUS_STEPS = [
 const RFC3339_LINE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z /;
 
 describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({ timing: "manual", env: kit.env });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+  const stack = backendStack(kit, { timing: "manual" });
 
   type Status = {
     state: string;

@@ -4,8 +4,9 @@
  * at its base URL, and for registered users the git sidecar's health and JSON-RPC, which the UI
  * calls for save, pull and the unsaved-work check (issue 23, item 3; D22 on AmaltheaSession).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
+import { describe, expect, it } from "vitest";
+import { backendStack } from "../../helpers/backend-stack.js";
+import { BACKENDS } from "../../helpers/backends.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { helloBody, launch } from "../launch/helpers.js";
 import { sessionsApi } from "./api.js";
@@ -13,14 +14,8 @@ import { sessionsApi } from "./api.js";
 /** oauth2-proxy's session cookie: the browser has signed in (the OIDC flow is not simulated). */
 const SIGNED_IN = "_oauth2_proxy=signed-in";
 
-describe.each(["jupyterserver", "amaltheasession"])("a session's URL on %s", (backend) => {
-  let stack: SessionStack;
-  beforeAll(async () => {
-    stack = await startSessionStack({ timing: "instant", env: { NB_AMALTHEA__BACKEND: backend } });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
+describe.each(BACKENDS)("a session's URL on %s", (backend) => {
+  const stack = backendStack(backend, { timing: "instant" });
 
   async function running(headers: Record<string, string>) {
     const res = await launch(headers, helloBody());
