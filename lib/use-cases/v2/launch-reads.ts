@@ -1,8 +1,8 @@
 /**
  * What a v2 launch reads once it has the launcher, all started at once: the existing session
  * (Kubernetes), the project, the pools, the caller's session secrets and the project's data
- * connector links (renku-data-services, with the caller's token), the image's working directory
- * (registry), and the pool's usage when the class has its quota enforced. The usage needs the
+ * connector links (renku-data-services, with the caller's token), the image's access and working
+ * directory (registry, image-access.ts), and the pool's usage when the class has its quota enforced. The usage needs the
  * pool's id: it is asked as soon as the pools answer names it, or at once when an earlier pools
  * answer in this process put the class in a pool (DataServices.poolHint), and asked again if
  * today's answer puts it elsewhere. The caller awaits the parts in data-services' order, so its
@@ -14,6 +14,7 @@ import type { AmaltheaSession } from "../../backends/amaltheasession/types.js";
 import type { DataServices } from "../../data-services/client.js";
 import type { Launcher, PoolUsage, Project, ResourcePool } from "../../data-services/schemas.js";
 import { fromUpstream } from "./errors.js";
+import type { ImageAccess } from "./image-access.js";
 import { type PoolAndClass, pickClass } from "./resources.js";
 
 export interface LaunchReads {
@@ -22,7 +23,7 @@ export interface LaunchReads {
   upstream: Promise<[Project, ResourcePool[], unknown[], { data_connector_id: string }[]]>;
   /** The usage of the chosen class's pool (call only when that class has quota_enforced). */
   usage(chosen: PoolAndClass): Promise<PoolUsage>;
-  workdir: Promise<string | undefined>;
+  image: Promise<ImageAccess>;
 }
 
 export interface ReadSources {
@@ -31,8 +32,8 @@ export interface ReadSources {
   launcher: Launcher;
   classId: number | null;
   findExisting: () => Promise<AmaltheaSession | undefined>;
-  /** Resolves undefined when the launcher names the working directory or the image has none. */
-  imageWorkdir: () => Promise<string | undefined>;
+  /** Never rejects: a registry that cannot be asked is "pullable". */
+  image: () => Promise<ImageAccess>;
 }
 
 /** A promise whose rejection is handled where it is awaited, or not at all when the launch ends first. */
@@ -74,6 +75,6 @@ export function startLaunchReads(src: ReadSources): LaunchReads {
       const usage = await chained;
       return usage ?? fromUpstream(ds.poolUsage(pool.id));
     },
-    workdir: quiet(src.imageWorkdir()),
+    image: quiet(src.image()),
   };
 }

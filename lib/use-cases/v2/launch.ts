@@ -17,9 +17,9 @@ import {
   V2ConfigurationError,
 } from "../../backends/amaltheasession/v2-manifest.js";
 import type { Logger } from "../../obs/log.js";
-import { parseImageRef } from "../../util/image-ref.js";
 import { isLabelValue } from "../../util/labels.js";
 import { fromUpstream } from "./errors.js";
+import { imageAccess, privateImageRefused } from "./image-access.js";
 import { startLaunchReads } from "./launch-reads.js";
 import { diskStorage, enforceQuota, pickClass } from "./resources.js";
 import { SlugError, sessionName } from "./session-name.js";
@@ -57,17 +57,6 @@ export function requireDataServices(deps: Pick<Deps, "dataServices">) {
 
 export const tokenOf = (caller: V2Caller) =>
   caller.kind === "registered" ? caller.accessToken : undefined;
-
-/** The image's working directory when the launcher does not set one (data-services reads it too). */
-async function imageWorkdir(deps: LaunchDeps, image: string, log: Logger) {
-  try {
-    const result = await deps.registry.check(parseImageRef(image), {}, { workdir: true });
-    return result.exists ? result.workdir : undefined;
-  } catch (err) {
-    log.debug({ err }, "image workdir not read");
-    return undefined;
-  }
-}
 
 export async function launchSession(
   deps: LaunchDeps,
@@ -112,10 +101,14 @@ export async function launchSession(
     launcher,
     classId: classId ?? null,
     findExisting: () => findSession(deps, caller, name),
-    imageWorkdir: async () =>
-      launcher.environment.working_directory
-        ? undefined
-        : imageWorkdir(deps, launcher.environment.container_image, log),
+    image: () =>
+      imageAccess(
+        deps,
+        caller,
+        launcher.environment.container_image,
+        !launcher.environment.working_directory,
+        log,
+      ),
   });
   const existing = await reads.existing;
   if (existing) return { created: false, session: existing };
@@ -149,7 +142,11 @@ export async function launchSession(
       `You have to have a renku session cookie at ${SESSION_COOKIE} in order to launch an anonymous session.`,
     );
 
-  const workdir = await reads.workdir;
+  const image = await reads.image;
+  if (image.kind === "unavailable")
+    throw v2Errors.invalid(
+      privateImageRefused(launcher.environment.container_image, deps.config.git.registry),
+    );
   const { session, secrets } = buildOrExplain(deps, {
     name,
     caller,
@@ -158,7 +155,11 @@ export async function launchSession(
     pool,
     resourceClass,
     diskStorage: disk,
-    imageWorkdir: workdir,
+    imageWorkdir: image.workdir,
+    registryPull:
+      image.kind === "gitlab"
+        ? { registry: image.registry, gitlabToken: image.gitlabToken }
+        : undefined,
     envOverrides: overrides,
   });
   return createWithSecrets(deps, caller, session, secrets, log);

@@ -60,7 +60,7 @@ function reads(ds: DataServices, classId: number) {
     launcher: { project_id: "p" } as never,
     classId,
     findExisting: async () => undefined,
-    imageWorkdir: async () => undefined,
+    image: async () => ({ kind: "pullable", workdir: undefined }),
   });
 }
 
