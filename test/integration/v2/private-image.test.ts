@@ -102,13 +102,10 @@ describe("a v2 launch of a private GitLab-registry image", () => {
     await stack.cluster.amalthea.settle();
     expect((await alice.get(name)).json.status.state).toBe("running");
     const pod = await stack.deps.amaltheaSessions.getPod(`${name}-0`);
-    expect(pod?.spec?.imagePullSecrets).toEqual([
-      { name: `${name}-image-secret-v1` },
-    ]);
+    expect(pod?.spec?.imagePullSecrets).toEqual([{ name: `${name}-image-secret-v1` }]);
     expect((await alice.delete(name)).status).toBe(204);
     await stack.cluster.amalthea.settle();
     expect(await stack.deps.amaltheaSessions.getSecret(`${name}-image-secret-v1`)).toBeUndefined();
     expect(await stack.deps.amaltheaSessions.getSecret(name)).toBeUndefined();
   });
-
 });
