@@ -18,6 +18,7 @@ const { open, token } = inject("registries");
 const HOSTS = JSON.stringify([open.host, token.host, new URL(token.tokenUrl).host]);
 const PRIVATE_LAUNCHER = "01JDV2SES00000000000000010";
 const MISSING_LAUNCHER = "01JDV2SES00000000000000011";
+const THEIRS = "theirs-0123456789ab";
 const IMAGE = `${token.host}/private/secret:1.0`;
 let stack: SessionStack;
 const alice = v2Api({ ...v2Headers("alice"), "gitlab-access-token": REGISTRY_GITLAB_TOKEN });
@@ -34,6 +35,8 @@ beforeAll(async () => {
       NB_REGISTRY__PLAIN_HTTP_HOSTS: HOSTS,
     },
   });
+  // The kubelet pulls this registry's images for real, with each pod's pull secrets.
+  stack.cluster.pullFrom([token.host]);
   const hello = stack.dataServices.data.launchers.find((l) => l.id === LAUNCHERS.hello);
   if (!hello) throw new Error("the seed's hello launcher is missing");
   const withImage = (id: string, image: string) => ({
@@ -98,11 +101,48 @@ describe("a v2 launch of a private GitLab-registry image", () => {
     });
   });
 
-  it("starts the pod with the pull secret, and the secret goes with the session", async () => {
+  it("the kubelet pulls the image with the pull secret from the registry, and the session runs", async () => {
     await stack.cluster.amalthea.settle();
     expect((await alice.get(name)).json.status.state).toBe("running");
     const pod = await stack.deps.amaltheaSessions.getPod(`${name}-0`);
     expect(pod?.spec?.imagePullSecrets).toEqual([{ name: `${name}-image-secret-v1` }]);
+    const main = pod?.status?.containerStatuses?.find((c) => c.name === "amalthea-session");
+    expect(main?.ready).toBe(true);
+  });
+
+  it("without that secret the same pod cannot pull: as data-services' own session of this image", async () => {
+    // data-services names `<name>-image-secret-v1` but never creates it (stringData): the same
+    // session, with a pull secret that does not exist.
+    const ours = (await stack.deps.amaltheaSessions.get(name)) as AmaltheaSession;
+    const theirs = structuredClone(ours);
+    theirs.metadata = {
+      name: THEIRS,
+      namespace: "renku",
+      labels: ours.metadata.labels,
+      annotations: ours.metadata.annotations,
+    };
+    theirs.spec.imagePullSecrets = [{ name: `${THEIRS}-image-secret-v1`, adopt: true }];
+    // Its auth Secret is ours, not adopted, so deleting it leaves ours alone.
+    theirs.spec.authentication = {
+      ...theirs.spec.authentication,
+      secretRef: { name, key: "auth", adopt: false },
+    } as AmaltheaSession["spec"]["authentication"];
+    await stack.deps.amaltheaSessions.create(theirs);
+    await stack.cluster.amalthea.settle();
+    const pod = await stack.deps.amaltheaSessions.getPod(`${THEIRS}-0`);
+    const main = pod?.status?.containerStatuses?.find((c) => c.name === "amalthea-session");
+    expect(main?.state?.waiting?.reason).toBe("ErrImagePull");
+    expect(main?.state?.waiting?.message).toContain(`failed to pull and unpack image "${IMAGE}"`);
+    const seen = (await alice.get(THEIRS)).json;
+    expect(seen.status.state).toBe("failed");
+    expect(seen.status.message).toContain(
+      "failure to retrieve image for container amalthea-session",
+    );
+    expect((await alice.delete(THEIRS)).status).toBe(204);
+    await stack.cluster.amalthea.settle();
+  });
+
+  it("the pull secret goes with the session", async () => {
     expect((await alice.delete(name)).status).toBe(204);
     await stack.cluster.amalthea.settle();
     expect(await stack.deps.amaltheaSessions.getSecret(`${name}-image-secret-v1`)).toBeUndefined();
