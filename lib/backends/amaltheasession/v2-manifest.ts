@@ -477,6 +477,9 @@ export function buildV2Session(
  * writes it as stringData, which its create step skips (only Secrets with `data` are created), so
  * its session refers to a Secret that never exists; this one is written as `data`.
  */
+/** data-services' name for it. */
+export const v2PullSecretName = (sessionName: string) => `${sessionName}-image-secret-v1`;
+
 function v2PullSecret(
   name: string,
   namespace: string,
@@ -487,7 +490,7 @@ function v2PullSecret(
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: { name: `${name}-image-secret-v1`, namespace },
+    metadata: { name: v2PullSecretName(name), namespace },
     type: "kubernetes.io/dockerconfigjson",
     data: { [DOCKER_CONFIG_KEY]: dockerConfigJson(pull.registry, pull.gitlabToken, email) },
   };

@@ -10,6 +10,9 @@
 
 import type { Deps } from "../../adapters/deps.js";
 import type { V2Caller } from "../../auth/v2-caller.js";
+import type { AmaltheaSession } from "../../backends/amaltheasession/types.js";
+import { v2PullSecretName } from "../../backends/amaltheasession/v2-manifest.js";
+import { withFreshRegistryToken } from "../../backends/pod/pull-secret.js";
 import type { Logger } from "../../obs/log.js";
 import { parseImageRef } from "../../util/image-ref.js";
 
@@ -54,4 +57,31 @@ export async function imageAccess(
     log.debug({ err }, "image not checked");
     return { kind: "pullable", workdir: undefined };
   }
+}
+
+/**
+ * On resume, the session's GitLab pull secret gets the caller's fresh GitLab token (the old one
+ * may have expired while it was hibernated; data-services rebuilds it on resume too). Without a
+ * token in this request, or without such a secret, nothing changes.
+ */
+export async function refreshPullSecret(
+  deps: Pick<Deps, "config" | "amaltheaSessions">,
+  caller: V2Caller,
+  cr: AmaltheaSession,
+): Promise<void> {
+  const name = v2PullSecretName(cr.metadata.name);
+  if (caller.kind !== "registered" || !caller.gitlabToken) return;
+  if (!cr.spec.imagePullSecrets?.some((p) => p.name === name)) return;
+  const secret = await deps.amaltheaSessions.getSecret(name);
+  if (!secret) return;
+  await deps.amaltheaSessions.overwriteSecret(
+    withFreshRegistryToken(
+      { ...secret, metadata: { ...secret.metadata, name } },
+      deps.config.git.registry,
+      {
+        gitToken: caller.gitlabToken,
+        email: caller.email,
+      },
+    ),
+  );
 }

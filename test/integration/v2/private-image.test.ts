@@ -142,6 +142,32 @@ describe("a v2 launch of a private GitLab-registry image", () => {
     await stack.cluster.amalthea.settle();
   });
 
+  it("resumes with the caller's fresh GitLab token in the pull secret, and pulls again", async () => {
+    const secretName = `${name}-image-secret-v1`;
+    const stale = await stack.deps.amaltheaSessions.getSecret(secretName);
+    // The token it was made with has expired meanwhile.
+    const expired = Buffer.from(
+      JSON.stringify({
+        auths: { [token.host]: { Username: "oauth2", Password: "glpat-expired" } },
+      }),
+    ).toString("base64");
+    await stack.deps.amaltheaSessions.overwriteSecret({
+      ...stale,
+      metadata: { name: secretName },
+      data: { ".dockerconfigjson": expired },
+    });
+    expect((await alice.patch(name, { state: "hibernated" })).status).toBe(200);
+    await stack.cluster.amalthea.settle();
+    expect((await alice.patch(name, { state: "running" })).status).toBe(200);
+    await stack.cluster.amalthea.settle();
+    const fresh = await stack.deps.amaltheaSessions.getSecret(secretName);
+    const config = JSON.parse(
+      Buffer.from(fresh?.data?.[".dockerconfigjson"] ?? "", "base64").toString("utf8"),
+    );
+    expect(config.auths[token.host].Password).toBe(REGISTRY_GITLAB_TOKEN);
+    expect((await alice.get(name)).json.status.state).toBe("running");
+  });
+
   it("the pull secret goes with the session", async () => {
     expect((await alice.delete(name)).status).toBe(204);
     await stack.cluster.amalthea.settle();
