@@ -35,6 +35,7 @@ misconfiguration (500), 3xxx infrastructure (500/503/504).
 this service serves those routes beside v1 (docs/v2.md). Identity there is the Keycloak access token
 as \`Authorization: Bearer\`; a missing or invalid token makes the caller anonymous
 (\`Renku-Auth-Anon-Id\`), never a 401. Errors use data-services' codes (1000 + status, 1500).
+Each v2 path is also served with a trailing slash (\`/api/data/sessions/\`), as data-services does.
 Locally, \`npm run as -- alice\` prints that header too.`;
 
 function header(name: string, description: string) {

@@ -39,6 +39,8 @@ export interface RouteDef<
    * slashes (API Gateway's greedy variable can only end a path); the function splits the path.
    */
   greedy?: boolean;
+  /** Also routed at the path with a trailing slash (API Gateway matches paths exactly). */
+  trailingSlash?: boolean;
   auth: A;
   /** "v2": errors in renku-data-services' code space (lib/http/v2-errors.ts). */
   errors?: "v2";
@@ -77,6 +79,15 @@ export const defineRoute = <
 /** The public path of a route under a prefix. */
 export const routePath = (route: Pick<RouteDef, "path" | "root">, prefix: string) =>
   route.root ? route.path : `${prefix}${route.path}`;
+
+/** The paths API Gateway routes to a function: the route's, and its trailing-slash twin. */
+export const routePaths = (
+  route: Pick<RouteDef, "path" | "root" | "trailingSlash">,
+  prefix: string,
+) =>
+  route.trailingSlash
+    ? [routePath(route, prefix), `${routePath(route, prefix)}/`]
+    : [routePath(route, prefix)];
 
 /** The greedy route's path under a prefix, as API Gateway spells it. */
 export const greedyPath = (prefix: string) => `${prefix}/{proxy+}`;

@@ -24,6 +24,11 @@ export interface V2Registered {
   /** Credentials: never logged nor returned. */
   accessToken: string;
   refreshToken: string | undefined;
+  /**
+   * `Gitlab-Access-Token`, which the gateway sends with an internal GitLab: data-services pulls a
+   * private image of that GitLab's registry with it (core_sessions.py get_image_pull_secret).
+   */
+  gitlabToken?: string | undefined;
 }
 
 export interface V2Anonymous {
@@ -87,6 +92,7 @@ async function registered(
   const email = claim(claims, "email") ?? (azp ? `service-account-${azp}@renku.local` : undefined);
   if (!id || !email) return undefined;
   const refresh = headers["renku-auth-refresh-token"];
+  const gitlab = headers["gitlab-access-token"];
   return {
     kind: "registered",
     id,
@@ -97,6 +103,7 @@ async function registered(
     issuer: claim(claims, "iss"),
     accessToken: token,
     refreshToken: refresh && TOKEN.test(refresh) ? refresh : undefined,
+    gitlabToken: gitlab && TOKEN.test(gitlab) ? gitlab : undefined,
   };
 }
 

@@ -46,6 +46,34 @@ export interface DataServices {
   dataConnectorLinks(projectId: string): Promise<{ data_connector_id: string }[]>;
   /** The caller's saved secrets for the project's session secret slots. */
   sessionSecrets(projectId: string): Promise<unknown[]>;
+  /**
+   * The pool a class was in when pools were last read in this process (`null`: the default
+   * class), so a launch can ask for the pool's usage while the pools are still being read. Only
+   * a hint: a class id names one class in one pool, but the caller's pools answer decides.
+   */
+  poolHint(classId: number | null): PoolHint | undefined;
+}
+
+export interface PoolHint {
+  poolId: number;
+  quotaEnforced: boolean;
+}
+
+/** Class id (`null`: the default pool's default class) -> its pool, from the pools answers seen. */
+function poolHints() {
+  const hints = new Map<number | null, PoolHint>();
+  return {
+    get: (classId: number | null) => hints.get(classId),
+    learn(pools: ResourcePool[]) {
+      for (const pool of pools) {
+        for (const c of pool.classes)
+          hints.set(c.id, { poolId: pool.id, quotaEnforced: c.quota_enforced === true });
+      }
+      const fallback = pools.find((p) => p.default);
+      const fallbackClass = fallback?.classes.find((c) => c.default) ?? fallback?.classes[0];
+      if (fallbackClass) hints.set(null, hints.get(fallbackClass.id) as PoolHint);
+    },
+  };
 }
 
 export interface DataServicesOptions {
@@ -59,6 +87,7 @@ export interface DataServicesOptions {
 export function createDataServicesClient(opts: DataServicesOptions) {
   const doFetch = opts.fetch ?? httpFetch;
   const base = trimTrailingSlashes(opts.baseUrl);
+  const hints = poolHints();
   return (accessToken?: string): DataServices => {
     const get = <T>(path: string, parse: (body: unknown) => T): Promise<T> =>
       observeUpstream("DataServices", "GET", () => call(path, parse));
@@ -102,7 +131,11 @@ export function createDataServicesClient(opts: DataServicesOptions) {
       launcher: (launcherId) =>
         get(`/session_launchers/${id(launcherId)}`, (b) => schemas().launcher.parse(b)),
       project: (projectId) => get(`/projects/${id(projectId)}`, (b) => schemas().project.parse(b)),
-      resourcePools: () => get("/resource_pools", (b) => schemas().pools.parse(b)),
+      resourcePools: async () => {
+        const pools = await get("/resource_pools", (b) => schemas().pools.parse(b));
+        hints.learn(pools);
+        return pools;
+      },
       resourceClass: (classId) =>
         get(`/classes/${classId}`, (b) => schemas().resourceClass.parse(b)),
       poolUsage: (poolId) =>
@@ -111,6 +144,7 @@ export function createDataServicesClient(opts: DataServicesOptions) {
         get(`/projects/${id(projectId)}/data_connector_links`, (b) => schemas().links.parse(b)),
       sessionSecrets: (projectId) =>
         get(`/projects/${id(projectId)}/session_secrets`, (b) => schemas().sessionSecrets.parse(b)),
+      poolHint: hints.get,
     };
   };
 }

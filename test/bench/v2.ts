@@ -3,7 +3,8 @@
  * list of the caller's AmaltheaSessions (the only call its answer needs), with 2000 sessions of 200
  * users in the namespace; and POST /api/data/sessions with 50 ms on every renku-data-services and
  * registry call, against its critical path (the launcher, then project, pools, session secrets
- * and data connector links at once).
+ * and data connector links at once); and the same for a launcher whose class has its quota
+ * enforced, where the pool's usage depends on the pools' answer (its pool id).
  */
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import { CustomObjectsApi } from "@kubernetes/client-node/dist/gen/index.js";
@@ -26,14 +27,18 @@ const CR = {
 };
 const ALICE = v2Headers("alice");
 const LAUNCHER = "01JDV2SES00000000000000001";
+/** Its class (4, the metered pool) has quota_enforced: the launch also reads the pool's usage. */
+const METERED = "01JDV2SES00000000000000003";
 const DELAY_MS = 50;
+const SLOW_MS = 250;
 const listEvent: EventInput = { path: "/api/data/sessions", headers: ALICE };
-const postEvent: EventInput = {
+const postOf = (launcherId: string): EventInput => ({
   method: "POST",
   path: "/api/data/sessions",
   headers: ALICE,
-  body: { launcher_id: LAUNCHER },
-};
+  body: { launcher_id: launcherId },
+});
+const postEvent = postOf(LAUNCHER);
 
 type KObject = { metadata: { name: string; labels?: Record<string, string> } } & Record<
   string,
@@ -102,19 +107,25 @@ export async function v2Warm(standIns: StandIns): Promise<Row[]> {
     },
   ];
 
-  const launches = async (runs: number) => {
+  const metered = await invoke(createMain, postOf(METERED));
+  if (metered.status !== 201 && metered.status !== 200)
+    throw new Error(`metered POST answered ${metered.status}: ${metered.text.slice(0, 300)}`);
+  const meteredName = (metered.json as { name: string }).name;
+  const launches = async (runs: number, event = postEvent, session = name) => {
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      await custom.deleteNamespacedCustomObject({ ...CR, name }).catch(() => undefined);
+      await custom.deleteNamespacedCustomObject({ ...CR, name: session }).catch(() => undefined);
       const t0 = performance.now();
-      const r = await invoke(createMain, postEvent);
+      const r = await invoke(createMain, event);
       times.push(performance.now() - t0);
       if (r.status !== 201) throw new Error(`POST answered ${r.status}: ${r.text.slice(0, 200)}`);
     }
     return median(times);
   };
   await launches(2); // warm: connections
+  await launches(2, postOf(METERED), meteredName);
   const undelayed = await launches(20);
+  const meteredUndelayed = await launches(20, postOf(METERED), meteredName);
   const dsBefore = standIns.dataServices.calls.length;
   const registryBefore = standIns.registryProxy.requests();
   await launches(1);
@@ -124,9 +135,16 @@ export async function v2Warm(standIns: StandIns): Promise<Row[]> {
   standIns.registryProxy.setDelay(DELAY_MS);
   try {
     const delayed = await launches(20);
-    // The launcher, then everything else at once: two rounds (the launcher names the working
-    // directory, so no registry call).
-    const rounds = 2 + registryCalls;
+    const meteredDelayed = await launches(20, postOf(METERED), meteredName);
+    // The rounds again from two delays (the slope), which the machine's load moves less.
+    standIns.dataServices.setLatency(SLOW_MS);
+    standIns.registryProxy.setDelay(SLOW_MS);
+    const meteredSlow = await launches(10, postOf(METERED), meteredName);
+    const slope = (meteredSlow - meteredDelayed) / (SLOW_MS - DELAY_MS);
+    // The launcher, then everything else at once: the data-services reads and the image check
+    // (its registry requests one after another; the launcher names the working directory, so no
+    // config blob).
+    const rounds = 1 + Math.max(1, registryCalls);
     const critical = undelayed + rounds * DELAY_MS;
     rows.push(
       {
@@ -141,6 +159,24 @@ export async function v2Warm(standIns: StandIns): Promise<Row[]> {
         section: "3 POST /servers warm",
         measure: "[v2] delayed rounds run one after another (observed)",
         value: String(Math.round((delayed - undelayed) / DELAY_MS)),
+        versus: `minimum ${rounds}`,
+      },
+      {
+        section: "3 POST /servers warm",
+        measure: `[v2] POST /api/data/sessions, quota-enforced class (the pool's usage read too), ${DELAY_MS} ms per call`,
+        value: ms(meteredDelayed),
+        versus: `undelayed ${ms(meteredUndelayed)}`,
+      },
+      {
+        section: "3 POST /servers warm",
+        measure: "[v2] delayed rounds of the quota-enforced launch, one after another (observed)",
+        value: String(Math.round((meteredDelayed - meteredUndelayed) / DELAY_MS)),
+        versus: `minimum ${rounds} (the launcher; then project, pools, usage and the image check at once)`,
+      },
+      {
+        section: "3 POST /servers warm",
+        measure: `[v2] the same rounds from ${DELAY_MS} and ${SLOW_MS} ms per call (median ${ms(meteredDelayed)} -> ${ms(meteredSlow)})`,
+        value: slope.toFixed(2),
         versus: `minimum ${rounds}`,
       },
     );

@@ -131,6 +131,30 @@ describe("the v2 sessions API through serverless offline", () => {
     await waitFor(name, "running");
   }, 120_000);
 
+  it("routes each path with a trailing slash too, as data-services does", async () => {
+    const listed = await call("GET", "/sessions/", alice);
+    expect(listed.status).toBe(200);
+    expect(listed.json.map((x: Json) => x.name)).toContain(name);
+    expect(await call("GET", `/sessions/${name}/`, alice)).toMatchObject({
+      status: 200,
+      json: { name, launcher_id: LAUNCHER },
+    });
+    const logs = await call("GET", `/sessions/${name}/logs/?max_lines=5`, alice);
+    expect(logs.status).toBe(200);
+    expect(logs.json["amalthea-session"]).toBeTypeOf("string");
+    const image = `${stack.registryHost}/renku/singleuser:latest`;
+    expect(
+      await call("GET", `/sessions/images/?image_url=${encodeURIComponent(image)}`, alice),
+    ).toMatchObject({ status: 200, json: { accessible: true } });
+    const again = await call("POST", "/sessions/", alice, { launcher_id: LAUNCHER });
+    expect([again.status, again.json.name]).toEqual([200, name]);
+    const touched = await call("PATCH", `/sessions/${name}/`, alice, { lastInteraction: "now" });
+    expect([touched.status, touched.json.name]).toEqual([200, name]);
+    const refused = await call("PUT", "/sessions/", alice);
+    expect([refused.status, refused.json.error.code]).toEqual([405, 1405]);
+    expect((await call("DELETE", "/sessions/nobody-0123456789ab/", alice)).status).toBe(204);
+  }, 60_000);
+
   it("DELETE stops it", async () => {
     expect((await call("DELETE", `/sessions/${name}`, alice)).status).toBe(204);
     for (let i = 0; i < 100; i++) {

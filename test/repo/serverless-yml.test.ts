@@ -1,16 +1,20 @@
 /** serverless.yml declares exactly the routes of lib/api/routes.ts, each with a handler and a sample event. */
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { greedyPath, routePath } from "../../lib/api/route.js";
+import { greedyPath, routePaths } from "../../lib/api/route.js";
 import { ROUTES } from "../../lib/api/routes.js";
 
 interface Fn {
   handler: string;
   events?: Array<{ httpApi?: string | { method: string; path: string }; schedule?: unknown }>;
 }
+const { withoutSlashTwins } = createRequire(import.meta.url)(
+  "../../build/offline-trailing-slash.cjs",
+) as { withoutSlashTwins: (events: Fn["events"] & unknown[]) => unknown[] };
 const yml = parse(readFileSync("serverless.yml", "utf8")) as {
   functions: Record<string, Fn>;
   package: { individually: boolean };
@@ -31,7 +35,7 @@ describe("serverless.yml", () => {
         .map((e) => ({ method: e.method, path: resolvePath(e.path) }));
       const greedy = route.greedy ? [{ method: route.method, path: greedyPath("/notebooks") }] : [];
       expect(http, route.id).toEqual([
-        { method: route.method, path: routePath(route, "/notebooks") },
+        ...routePaths(route, "/notebooks").map((path) => ({ method: route.method, path })),
         ...greedy,
       ]);
     }
@@ -55,6 +59,22 @@ describe("serverless.yml", () => {
       expect(typeof mod.main, name).toBe("function");
       expect(existsSync(`events/${name}.json`), `events/${name}.json`).toBe(true);
     }
+  });
+
+  it("routes every v2 route with a trailing slash too, as data-services does", () => {
+    const v2 = ROUTES.filter((r) => r.errors === "v2");
+    expect(v2.map((r) => r.trailingSlash)).toEqual(v2.map(() => true));
+    expect(yml.functions.v2SessionsGet?.events).toContainEqual({
+      httpApi: { method: "GET", path: "/api/data/sessions/{session_id}/" },
+    });
+  });
+
+  it("leaves the trailing-slash twins out under serverless offline, which strips the slash itself", () => {
+    const events = yml.functions.v2SessionsList?.events ?? [];
+    expect(withoutSlashTwins(events)).toEqual([
+      { httpApi: { method: "GET", path: "/api/data/sessions" } },
+    ]);
+    expect(withoutSlashTwins(yml.functions.notFound?.events ?? [])).toEqual([{ httpApi: "*" }]);
   });
 
   it("bundles each function on its own", () => {

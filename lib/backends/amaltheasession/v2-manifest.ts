@@ -17,6 +17,7 @@ import type {
   ResourcePool,
 } from "../../data-services/schemas.js";
 import { trimTrailingSlashes } from "../../util/trim.js";
+import { DOCKER_CONFIG_KEY, dockerConfigJson } from "../pod/pull-secret.js";
 import type { AmaltheaSession, Container, Volume } from "./types.js";
 
 /** A setting a v2 session needs is missing (the route answers 500 code 1500 with the message). */
@@ -33,8 +34,11 @@ export interface V2LaunchPlan {
   /** The image's own working directory, when the registry told it. */
   imageWorkdir: string | undefined;
   envOverrides: { name: string; value: string }[];
-  /** The image pull secret's name when the image needs one (created by the caller). */
-  imagePullSecret?: string | undefined;
+  /**
+   * A private image of the GitLab registry that the caller's GitLab token can pull: the session
+   * gets data-services' pull secret for it (`<name>-image-secret-v1`, adopted).
+   */
+  registryPull?: { registry: string; gitlabToken: string } | undefined;
 }
 
 type Env = { name: string; value?: string };
@@ -393,13 +397,14 @@ export function buildV2Session(
   ];
   const ingress = config.sessions.ingress;
   const quota = pool.quota?.id;
+  const pull = plan.registryPull && v2PullSecret(name, namespace, caller, plan.registryPull);
   const session: AmaltheaSession = {
     apiVersion: "amalthea.dev/v1alpha1",
     kind: "AmaltheaSession",
     metadata: { name, namespace, labels, annotations },
     spec: {
       location: "local",
-      imagePullSecrets: plan.imagePullSecret ? [{ name: plan.imagePullSecret, adopt: true }] : [],
+      imagePullSecrets: pull ? [{ name: pull.metadata.name, adopt: true }] : [],
       codeRepositories: [],
       hibernated: false,
       reconcileStrategy: "whenFailedOrHibernated",
@@ -463,5 +468,30 @@ export function buildV2Session(
     metadata: { name, namespace },
     stringData: secretData,
   };
-  return { session, secrets: [secret] };
+  return { session, secrets: pull ? [secret, pull] : [secret] };
+}
+
+/**
+ * data-services' pull secret for its internal GitLab's registry (core_sessions.py
+ * __get_gitlab_image_pull_secret): the caller's GitLab token as user oauth2, and the e-mail. It
+ * writes it as stringData, which its create step skips (only Secrets with `data` are created), so
+ * its session refers to a Secret that never exists; this one is written as `data`.
+ */
+/** data-services' name for it. */
+export const v2PullSecretName = (sessionName: string) => `${sessionName}-image-secret-v1`;
+
+function v2PullSecret(
+  name: string,
+  namespace: string,
+  caller: V2Caller,
+  pull: { registry: string; gitlabToken: string },
+): NamedSecret {
+  const email = caller.kind === "registered" ? caller.email : undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: v2PullSecretName(name), namespace },
+    type: "kubernetes.io/dockerconfigjson",
+    data: { [DOCKER_CONFIG_KEY]: dockerConfigJson(pull.registry, pull.gitlabToken, email) },
+  };
 }

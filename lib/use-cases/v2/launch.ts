@@ -1,8 +1,9 @@
 /**
  * POST /api/data/sessions (core_sessions.py start_session): the launcher first, with the
  * caller's own token so that data-services' authorisation applies; the name (data-services'
- * derivation) decides whether the session exists already (200); then project, pools and class
- * in parallel, the quota, and the AmaltheaSession with its Secret as data-services makes them.
+ * derivation) decides whether the session exists already (200); that lookup, project, pools,
+ * usage and the image's working directory run at once (launch-reads.ts); then the quota, and the
+ * AmaltheaSession with its Secret as data-services makes them.
  * What this service cannot launch yet is refused with a 422 naming it, never silently dropped.
  */
 
@@ -16,10 +17,11 @@ import {
   V2ConfigurationError,
 } from "../../backends/amaltheasession/v2-manifest.js";
 import type { Logger } from "../../obs/log.js";
-import { parseImageRef } from "../../util/image-ref.js";
 import { isLabelValue } from "../../util/labels.js";
 import { fromUpstream } from "./errors.js";
-import { checkQuota, diskStorage, pickClass } from "./resources.js";
+import { imageAccess, privateImageRefused } from "./image-access.js";
+import { startLaunchReads } from "./launch-reads.js";
+import { diskStorage, enforceQuota, pickClass } from "./resources.js";
 import { SlugError, sessionName } from "./session-name.js";
 import { findSession } from "./sessions.js";
 
@@ -55,17 +57,6 @@ export function requireDataServices(deps: Pick<Deps, "dataServices">) {
 
 export const tokenOf = (caller: V2Caller) =>
   caller.kind === "registered" ? caller.accessToken : undefined;
-
-/** The image's working directory when the launcher does not set one (data-services reads it too). */
-async function imageWorkdir(deps: LaunchDeps, image: string, log: Logger) {
-  try {
-    const result = await deps.registry.check(parseImageRef(image), {}, { workdir: true });
-    return result.exists ? result.workdir : undefined;
-  } catch (err) {
-    log.debug({ err }, "image workdir not read");
-    return undefined;
-  }
-}
 
 export async function launchSession(
   deps: LaunchDeps,
@@ -103,20 +94,30 @@ export async function launchSession(
     if (err instanceof SlugError) throw v2Errors.invalid(err.message);
     throw err;
   }
-  const existing = await findSession(deps, caller, name);
+  // Everything else at once; awaited below in data-services' order (launch-reads.ts).
+  const reads = startLaunchReads({
+    ds,
+    caller,
+    launcher,
+    classId: classId ?? null,
+    findExisting: () => findSession(deps, caller, name),
+    image: () =>
+      imageAccess(
+        deps,
+        caller,
+        launcher.environment.container_image,
+        !launcher.environment.working_directory,
+        log,
+      ),
+  });
+  const existing = await reads.existing;
   if (existing) return { created: false, session: existing };
 
-  const [project, pools, savedSecrets, links] = await Promise.all([
-    fromUpstream(ds.project(launcher.project_id)),
-    fromUpstream(ds.resourcePools()),
-    caller.kind === "registered"
-      ? fromUpstream(ds.sessionSecrets(launcher.project_id))
-      : Promise.resolve([]),
-    fromUpstream(ds.dataConnectorLinks(launcher.project_id)),
-  ]);
-  const { pool, resourceClass } = pickClass(pools, classId);
+  const [project, pools, savedSecrets, links] = await reads.upstream;
+  const chosen = pickClass(pools, classId);
+  const { pool, resourceClass } = chosen;
   const disk = diskStorage(resourceClass, body.disk_storage);
-  if (resourceClass.quota_enforced) await checkQuota(ds, pool.id);
+  if (resourceClass.quota_enforced) enforceQuota(await reads.usage(chosen));
   if (pool.remote) throw v2Errors.invalid(NOT_SUPPORTED.remote);
   if (savedSecrets.length > 0) throw v2Errors.invalid(NOT_SUPPORTED.sessionSecrets);
   const skipped = new Set(
@@ -141,9 +142,11 @@ export async function launchSession(
       `You have to have a renku session cookie at ${SESSION_COOKIE} in order to launch an anonymous session.`,
     );
 
-  const workdir = launcher.environment.working_directory
-    ? undefined
-    : await imageWorkdir(deps, launcher.environment.container_image, log);
+  const image = await reads.image;
+  if (image.kind === "unavailable")
+    throw v2Errors.invalid(
+      privateImageRefused(launcher.environment.container_image, deps.config.git.registry),
+    );
   const { session, secrets } = buildOrExplain(deps, {
     name,
     caller,
@@ -152,7 +155,11 @@ export async function launchSession(
     pool,
     resourceClass,
     diskStorage: disk,
-    imageWorkdir: workdir,
+    imageWorkdir: image.workdir,
+    registryPull:
+      image.kind === "gitlab"
+        ? { registry: image.registry, gitlabToken: image.gitlabToken }
+        : undefined,
     envOverrides: overrides,
   });
   return createWithSecrets(deps, caller, session, secrets, log);

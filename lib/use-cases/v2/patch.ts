@@ -22,6 +22,7 @@ import {
 } from "../../backends/amaltheasession/v2-manifest.js";
 import type { DataServices } from "../../data-services/client.js";
 import { fromUpstream } from "./errors.js";
+import { refreshPullSecret } from "./image-access.js";
 import { requireDataServices, tokenOf } from "./launch.js";
 import { checkQuota, pickClass } from "./resources.js";
 import { ANNOTATIONS, LABELS } from "./serialize.js";
@@ -179,6 +180,7 @@ export async function patchSession(
       quotaEnforced = rc?.quota_enforced ?? false;
     }
     if (quotaEnforced && poolId !== undefined) await checkQuota(ds(), poolId);
+    await refreshPullSecret(deps, caller, cr);
     spec.hibernated = false;
   }
   if (hibernate) spec.hibernated = true;

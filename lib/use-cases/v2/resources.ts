@@ -6,7 +6,7 @@
 
 import { v2Errors } from "../../api/v2/errors.js";
 import type { DataServices } from "../../data-services/client.js";
-import type { ResourceClass, ResourcePool } from "../../data-services/schemas.js";
+import type { PoolUsage, ResourceClass, ResourcePool } from "../../data-services/schemas.js";
 import { fromUpstream } from "./errors.js";
 
 export const QUOTA_EXHAUSTED =
@@ -46,7 +46,11 @@ export function diskStorage(resourceClass: ResourceClass, requested: number | nu
 
 /** 422 when the caller's cost this week has reached the pool's effective limit. */
 export async function checkQuota(ds: DataServices, poolId: number): Promise<void> {
-  const usage = await fromUpstream(ds.poolUsage(poolId));
+  enforceQuota(await fromUpstream(ds.poolUsage(poolId)));
+}
+
+/** The check itself, on a usage answer already read. */
+export function enforceQuota(usage: PoolUsage): void {
   const { user_limit: a, total_limit: b } = usage.pool_limits;
   const limit = b === 0 ? a : a === 0 ? b : Math.min(a, b);
   if (limit > 0 && usage.user_usage.cost >= limit) throw v2Errors.invalid(QUOTA_EXHAUSTED);

@@ -26,7 +26,9 @@ export async function listSessions(
   if (!isLabelValue(caller.id)) return [];
   let selector = `${LABELS.user}=${caller.id}`;
   if (type === "non-interactive") selector += `,${LABELS.type}=non_interactive`;
-  const all = await deps.amaltheaSessions.list(selector);
+  // One list from the API server's watch cache (resourceVersion=0), as v1's list: the UI polls
+  // this every 5 s per open browser, and data-services itself answers from a cache of its watcher.
+  const all = await deps.amaltheaSessions.list(selector, { cached: true });
   const launcher = (cr: AmaltheaSession) => cr.metadata.annotations?.["renku.io/launcher_id"] ?? "";
   const created = (cr: AmaltheaSession) =>
     (cr.metadata as { creationTimestamp?: string }).creationTimestamp ?? "";

@@ -37,6 +37,18 @@ const rejection = async (p: Promise<unknown>) => {
 };
 
 describe("the data-services double through the client", () => {
+  it("learns from pools answers which pool holds a class, for the next launch's usage read", async () => {
+    const fresh = createDataServicesClient({ baseUrl: ds.url, timeoutMs: 1000 });
+    expect(fresh().poolHint(4)).toBeUndefined();
+    await fresh(accessToken({ username: "alice" })).resourcePools();
+    // Any caller's client of this process: only class and pool ids, no caller's data.
+    const other = fresh();
+    expect(other.poolHint(4)).toEqual({ poolId: 2, quotaEnforced: true });
+    expect(other.poolHint(2)).toEqual({ poolId: 1, quotaEnforced: false });
+    expect(other.poolHint(null)).toEqual({ poolId: 1, quotaEnforced: false });
+    expect(other.poolHint(99)).toBeUndefined();
+  });
+
   it("serves a public project's launcher, environment embedded, to anyone", async () => {
     const launcher = await client().launcher(PUBLIC_LAUNCHER);
     expect(launcher.project_id).toBe("01JDV2PRJ00000000000000001");

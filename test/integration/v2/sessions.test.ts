@@ -31,6 +31,16 @@ afterAll(() => stack?.stop());
 const cr = async (name: string) => (await stack.deps.amaltheaSessions.get(name)) as AmaltheaSession;
 
 describe("v2 reads without sessions", () => {
+  it("lists with one API request: AmaltheaSessions by the caller's label, from the watch cache", async () => {
+    const before = stack.cluster.requests.length;
+    expect((await alice.list()).status).toBe(200);
+    const made = stack.cluster.requests.slice(before);
+    expect(made.map((r) => [r.verb, r.resource])).toEqual([["list", "amaltheasessions"]]);
+    const query = new URLSearchParams(made[0]?.query ?? "");
+    expect(query.get("labelSelector")).toBe("renku.io/safe-username=sub-alice");
+    expect(query.get("resourceVersion")).toBe("0");
+  });
+
   it("lists [] for an unauthenticated caller and for a bad token (never 401)", async () => {
     expect(await anonymous.list()).toMatchObject({ status: 200, json: [] });
     const bad = v2Api({ authorization: "Bearer not.a.jwt" });

@@ -80,6 +80,11 @@ export interface LocalCluster {
   bulkLoad(objects: object[]): void;
   /** Connects the git remote (the GitLab double) that sessions push autosaves to. */
   connectGitRemote(remote: GitRemote): void;
+  /**
+   * The kubelet pulls AmaltheaSession images of these registry hosts for real, with the pod's
+   * image pull secrets; a refused pull leaves the session container in ErrImagePull.
+   */
+  pullFrom(hosts: string[]): void;
 }
 
 /** A bug in the simulation must not take the API (or the process, from a timer) down with it. */
@@ -179,7 +184,14 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         sim.advance(ns, name);
         sessions.advance(ns, name);
       },
-      settle: async () => settle(),
+      settle: async () => {
+        settle();
+        // Real image pulls (pullFrom) end on their own time: settle again after each round.
+        while (sessions.workload.pulls.size > 0) {
+          await Promise.all([...sessions.workload.pulls]);
+          settle();
+        }
+      },
     },
     faults: {
       inject: (rule) => faults.inject(rule),
@@ -204,6 +216,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
         sim.bulkLoading = false;
         sessions.bulkLoading = false;
       }
+    },
+    pullFrom(hosts) {
+      for (const h of hosts) sessions.workload.pullHosts.add(h);
     },
     connectGitRemote(remote) {
       sim.workload.gitRemote = remote;

@@ -32,6 +32,11 @@ export interface DataServicesDouble {
   injectFault(fault: DsFault, times?: number): void;
   /** Every answer waits this long (benchmarks: a data-services round trip). */
   setLatency(ms: number): void;
+  /**
+   * Answers to `path` wait until a call to `until` has arrived (tests of what a launch asks at
+   * once: read one after the other, the held answer never comes and the caller times out).
+   */
+  holdUntilCalled(path: string, until: string): void;
   clearFaults(): void;
   /** The pools' quotas, as the cluster needs them provisioned (test/local/crc/quotas.ts). */
   quotas(): PoolQuota[];
@@ -94,6 +99,7 @@ export async function startDataServicesDouble(
   const calls: DsCall[] = [];
   const faults: DsFault[] = [];
   let latencyMs = 0;
+  const holds: { path: string; until: string; arrived: Promise<void>; release: () => void }[] = [];
 
   const canSeeProject = (id: string, user: string | undefined) => {
     const project = data.projects.find((p) => p.id === id);
@@ -251,6 +257,8 @@ export async function startDataServicesDouble(
       ...(user ? { user } : {}),
       authorized: req.headers.authorization !== undefined,
     });
+    for (const h of holds) if (h.until === path) h.release();
+    for (const h of holds) if (h.path === path) await h.arrived;
     const fault = faults.shift();
     if (fault?.kind === "hang") return;
     if (fault?.kind === "garbage") {
@@ -273,13 +281,22 @@ export async function startDataServicesDouble(
     setLatency(ms) {
       latencyMs = ms;
     },
+    holdUntilCalled(path, until) {
+      let release = () => {};
+      const arrived = new Promise<void>((r) => {
+        release = r;
+      });
+      holds.push({ path, until, arrived, release });
+    },
     clearFaults() {
       faults.length = 0;
+      for (const h of holds.splice(0)) h.release();
     },
     quotas: () =>
       [...new Set(data.resource_pools.flatMap((p) => (p.quota ? [p.quota] : [])))].map(poolQuota),
     stop: () =>
       new Promise<void>((r) => {
+        for (const h of holds.splice(0)) h.release();
         server.closeAllConnections();
         server.close(() => r());
       }),

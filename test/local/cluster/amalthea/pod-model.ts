@@ -4,6 +4,7 @@
  * log lines. Failures follow the scripted fault: exit codes, CrashLoopBackOff and restart counts.
  */
 import { createHash } from "node:crypto";
+import type { PullResult } from "../kubelet-pull.js";
 import { CLONE_ERRORS, type Fault, UNSCHEDULABLE_MESSAGE } from "./faults.js";
 import { type StartupFailure, startupFailure } from "./image-contracts.js";
 import { jupyterListening } from "./jupyter.js";
@@ -110,6 +111,8 @@ export class PodModel {
   terminated = false;
   /** The path Jupyter must serve under, when the session says it (AmaltheaSession's urlPath). */
   baseUrl: string | undefined;
+  /** The main image's real pull (kubelet-pull.ts), when its registry is pulled from for real. */
+  pull: "pending" | PullResult | undefined;
 
   constructor(
     readonly podName: string,
@@ -296,6 +299,19 @@ export class PodModel {
     if ("waiting" in c.state) {
       if (c.state.waiting.reason === "CrashLoopBackOff" && c.restartCount > this.limit(c))
         return false;
+      if (c.name === this.roles.main && !c.started && this.pull !== undefined) {
+        if (this.pull === "pending" || c.state.waiting.reason === "ErrImagePull") return false;
+        if (!this.pull.ok) {
+          c.state = { waiting: { reason: "ErrImagePull", message: this.pull.message } };
+          this.events.push({
+            reason: "Failed",
+            message: `Failed to pull image "${c.image}": ${this.pull.message}`,
+            type: "Warning",
+            container: c.name,
+          });
+          return true;
+        }
+      }
       const failure = this.failureFor(c);
       if (failure && failure.exitCode === 127) {
         // The runtime cannot exec the command: the container ends without ever running.

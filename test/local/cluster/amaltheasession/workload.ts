@@ -17,6 +17,7 @@ import { PodModel, type PodRoles } from "../amalthea/pod-model.js";
 import { stopSessionPod } from "../amalthea/pod-stop.js";
 import type { KubeApi } from "../api.js";
 import { type GarbageCollector, recordEvent } from "../gc.js";
+import { pullImage } from "../kubelet-pull.js";
 import { RESOURCES } from "../resources.js";
 import { KubeError } from "../status.js";
 import type { KObject, ResourceDef } from "../types.js";
@@ -25,6 +26,7 @@ import { SESSION_CONTAINER } from "./render.js";
 const def = (resource: string) => RESOURCES.find((r) => r.resource === resource) as ResourceDef;
 export const STS = def("statefulsets");
 export const PODS = def("pods");
+const SECRETS = def("secrets");
 
 /** Faults hit `amalthea-session`, and the clone init containers (Amalthea's or Renku's). */
 export const SESSION_ROLES: PodRoles = {
@@ -54,6 +56,10 @@ export class SessionWorkload {
   graceScale = 1;
   /** Asks for a pass after `ms` (a held stop ends then). */
   wake: (ms: number) => void = () => {};
+  /** Registry hosts whose session images the kubelet pulls for real (kubelet-pull.ts). */
+  readonly pullHosts = new Set<string>();
+  /** Pulls under way; settling waits for them. */
+  readonly pulls = new Set<Promise<void>>();
 
   constructor(
     private readonly api: KubeApi,
@@ -133,6 +139,28 @@ export class SessionWorkload {
     return this.pods.get(`${ns}/${pod}`);
   }
 
+  /** The main image's real pull, with the pod's pull secrets, when its registry is one to pull from. */
+  private startPull(ns: string, model: PodModel, podSpec: PodTemplate["spec"]): void {
+    const image = podSpec.containers.find((c) => c.name === this.roles.main)?.image;
+    if (!image || !this.pullHosts.has(image.split("/")[0] ?? "")) return;
+    const refs = (podSpec as { imagePullSecrets?: { name: string }[] }).imagePullSecrets ?? [];
+    const configs = refs.flatMap((r) => {
+      const data = this.api.store.peek(SECRETS, ns, r.name)?.data as
+        | Record<string, string>
+        | undefined;
+      return data?.[".dockerconfigjson"] ? [data[".dockerconfigjson"]] : [];
+    });
+    model.pull = "pending";
+    const done: Promise<void> = pullImage(image, configs)
+      .catch((err: unknown) => ({ ok: false as const, message: String(err) }))
+      .then((result) => {
+        model.pull = result;
+        this.pulls.delete(done);
+        this.wake(0);
+      });
+    this.pulls.add(done);
+  }
+
   /** Creates or removes pod `<name>-0` to match `replicas`. */
   controller(ns: string, name: string, fault: Fault | undefined): boolean {
     const sts = this.api.store.peek(STS, ns, name);
@@ -205,6 +233,7 @@ export class SessionWorkload {
       );
       model.baseUrl = this.baseUrlOf(ns, name);
       this.pods.set(`${ns}/${podName}`, model);
+      this.startPull(ns, model, podSpec);
       recordEvent(
         this.api,
         sts,
