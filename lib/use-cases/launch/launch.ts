@@ -5,8 +5,9 @@
  *   Kubernetes: LIST the caller's sessions (AmaltheaSession: and their pods); LIST the quota
  *     places of the caller's group, alongside the GitLab and registry checks; once they pass, POST
  *     one place per scope (1 registered, 2 or 3 anonymous); POST the session (AmaltheaSession: its
- *     Secrets first); PUT each place with its session as owner; then GET (+ POST or PUT) the
- *     ledger's ConfigMap. The concurrent spawn limit, when set, adds a LIST, a POST and a DELETE;
+ *     Secrets first); PUT each place with its session as owner, and meanwhile GET the ledger's
+ *     ConfigMap (+ POST or PUT it when the project's entry is over an hour old; none for a caller
+ *     whose session cannot autosave). The concurrent spawn limit, when set, adds a LIST, a POST and a DELETE;
  *     a lost race for a place, a LIST and a POST;
  *   GitLab: project, branch and commit (both by the project's path) and the caller's profile at
  *     once, then the autosave branch list (+ a merge base and a delete per own autosave), unless
@@ -22,7 +23,7 @@ import type { Created, NotebookResponse } from "../../backends/port.js";
 import { cannotStartServerError, isSessionNameTaken, sessionNameTakenError } from "../../errors.js";
 import type { Logger } from "../../obs/log.js";
 import { assertSafeUsernameLength, ownsSession, sessionNames } from "../../sessions/index.js";
-import { afterLaunch } from "./after-launch.js";
+import { afterLaunch, recordInLedger } from "./after-launch.js";
 import { type LaunchBody, toLaunchRequest } from "./body.js";
 import { checkLaunchResources } from "./checks.js";
 import { launchPlaces, type TakenPlaces } from "./quota.js";
@@ -119,11 +120,14 @@ export async function launchSession(
   if (!created || !placed) throw cannotStartServerError(name);
   const launch = created;
   const held = placed;
+  const afterInput = { user, project: checked.project, commit: checked.commit.id, log };
   // A concurrent identical POST made it: its places are the session's, these are spare.
   const settled =
     launch.status === 200
       ? held.release()
       : Promise.all([held.adopt(backend.reference(launch.session)), held.done()]);
+  // The ledger needs only the project: recorded while the places are handed to the session.
+  const ledger = launch.status === 201 ? recordInLedger(deps, afterInput) : undefined;
   try {
     await settled;
   } catch (err) {
@@ -141,12 +145,7 @@ export async function launchSession(
   }
   if (launch.status === 200) return { status: 200, server: response };
 
-  const after = await afterLaunch(deps, {
-    user,
-    project: checked.project,
-    commit: checked.commit.id,
-    log,
-  });
+  const after = await afterLaunch(deps, afterInput, ledger);
   log.info(
     {
       server: name,
