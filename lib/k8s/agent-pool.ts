@@ -2,8 +2,9 @@
  * Connection reuse for the cluster calls. client-node's `applyToFetchOptions` makes a new agent
  * for every request, so every call opened a new connection (over TLS, a new handshake): 5–11 per
  * launch. Calls close together (one request's) share one keep-alive agent instead. A connection
- * idle for longer than REUSE_MS is never reused: a Lambda frozen between invocations may find its
- * connections closed by the server, so the first call after a pause starts on a fresh agent.
+ * idle for longer than REUSE_MS is never reused: the agent closes it (its socket timeout), well
+ * before a server closes it under a request sent on it (ECONNRESET); and a Lambda frozen between
+ * invocations may find its connections closed, so the first call after a pause starts afresh.
  * Only plain http/https agents are pooled; a proxy agent is used as client-node made it.
  */
 import * as http from "node:http";
@@ -65,7 +66,13 @@ export function agentPool(): AgentPool {
         return pooled.agent;
       }
       if (pooled) retire(pooled.agent);
-      const agent = new Kind({ ...(options as http.AgentOptions), keepAlive: true });
+      // `timeout` closes a free connection idle that long; node-fetch ignores it on a busy one
+      // (its requests are bounded by their own AbortSignal).
+      const agent = new Kind({
+        ...(options as http.AgentOptions),
+        keepAlive: true,
+        timeout: REUSE_MS,
+      });
       pooled = { agent, options, lastUsed: now };
       return agent;
     },

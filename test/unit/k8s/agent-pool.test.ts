@@ -12,6 +12,8 @@ describe("agentPool", () => {
     const first = pool.use(fresh(), 0) as https.Agent;
     expect(first).toBeInstanceOf(https.Agent);
     expect(first.options.keepAlive).toBe(true);
+    // A free connection idle past the window is closed by the agent, before any server would.
+    expect(first.options.timeout).toBe(REUSE_MS);
     expect(first.options.ca).toEqual(Buffer.from("CA"));
     pool.release(first, 10);
     expect(pool.use(fresh(), 10 + REUSE_MS)).toBe(first);
