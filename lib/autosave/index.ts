@@ -11,6 +11,7 @@ export {
 } from "./cleanup-job.js";
 export { autosaveNotFound, deleteOwnAutosave } from "./delete.js";
 export {
+  LEDGER_REFRESH_MS,
   pruneLedger,
   recordLaunch,
   recordLaunchInLedger,

@@ -83,7 +83,7 @@ export async function withLedger(
     if (i > 0) await pause(i);
     const { entries, version } = await store.read();
     const next = mutate(entries);
-    if (sameEntries(entries, next)) return [...entries];
+    if (next === entries || sameEntries(entries, next)) return [...entries];
     try {
       await store.write(next, version);
       return next;
@@ -95,11 +95,38 @@ export async function withLedger(
   throw lastConflict;
 }
 
-/** The POST-time write: record a launch, retrying on conflicts. */
+/**
+ * How old a project's entry may be and still stand for a launch: a launch within it writes
+ * nothing. A class launching one project then reads the ledger once each instead of queueing on
+ * its one object; the only cost is that an empty project's entry may be pruned this much before
+ * the retention of its latest launch has passed (an hour of 14 days).
+ */
+export const LEDGER_REFRESH_MS = 60 * 60 * 1000;
+
+/** Pure: whether the ledger already stands for this launch (same path, recorded recently). */
+function launchRecorded(
+  entries: readonly LedgerEntry[],
+  launch: { projectId: number; projectPath: string; at: Date },
+): boolean {
+  const since = launch.at.getTime() - LEDGER_REFRESH_MS;
+  return entries.some(
+    (e) =>
+      e.projectId === launch.projectId &&
+      e.projectPath === launch.projectPath &&
+      Date.parse(e.lastLaunch) >= since,
+  );
+}
+
+/** The POST-time write: record a launch, retrying on conflicts; none when the entry is recent. */
 export function recordLaunchInLedger(
   store: LedgerStore,
   launch: { projectId: number; projectPath: string; at: Date },
   options?: WithLedgerOptions,
 ): Promise<LedgerEntry[]> {
-  return withLedger(store, (entries) => recordLaunch(entries, launch), options);
+  return withLedger(
+    store,
+    (entries) =>
+      launchRecorded(entries, launch) ? (entries as LedgerEntry[]) : recordLaunch(entries, launch),
+    options,
+  );
 }

@@ -29,12 +29,16 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     ];
   };
 
+  /** One session by name from both kinds at once, the primary's when both hold it. */
+  const either = async (read: (b: SessionBackend) => Promise<Session | undefined>) => {
+    const [a, b] = await Promise.all([read(primary), read(legacy)]);
+    if (a) return remember(primary, a);
+    return b ? remember(legacy, b) : undefined;
+  };
+
   return {
-    async get(name) {
-      const [a, b] = await Promise.all([primary.get(name), legacy.get(name)]);
-      if (a) return remember(primary, a);
-      return b ? remember(legacy, b) : undefined;
-    },
+    get: (name) => either((b) => b.get(name)),
+    getResource: (name) => either((b) => b.getResource(name)),
     listForUser: (safeUsername, opts) => both((b) => b.listForUser(safeUsername, opts)),
     listAnonymous: () => both((b) => b.listAnonymous()),
     reference: (s) => of(s).reference(s),

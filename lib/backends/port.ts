@@ -42,6 +42,11 @@ export interface SessionEventRecord {
 export interface SessionBackend {
   get(name: string): Promise<Session | undefined>;
   /**
+   * The session's resource alone, enough for its owner and its deletion (DELETE's lookup): one GET,
+   * where get() also reads the AmaltheaSession's pod. Not to be serialised.
+   */
+  getResource(name: string): Promise<Session | undefined>;
+  /**
    * The sessions labelled with this safe username (ownership is checked by the caller). `cached`:
    * read from the API server's watch cache (a polling list); else consistently (POST's check).
    */

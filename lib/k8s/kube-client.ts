@@ -11,6 +11,7 @@ import { ApiException } from "@kubernetes/client-node/dist/gen/apis/exception.js
 import fetch from "node-fetch";
 import { observeUpstream } from "../obs/upstream.js";
 import { trimTrailingSlashes } from "../util/trim.js";
+import { agentPool } from "./agent-pool.js";
 
 export type KubeMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -64,6 +65,7 @@ export function kubeClient(kc: KubeConfig): KubeClient {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("No active cluster!");
   const base = trimTrailingSlashes(cluster.server);
+  const agents = agentPool();
 
   return {
     request<T>(req: KubeRequest): Promise<T> {
@@ -85,11 +87,26 @@ export function kubeClient(kc: KubeConfig): KubeClient {
       headers.set("Content-Type", req.contentType ?? "application/json");
       body = JSON.stringify(req.body);
     }
+    const agent = agents.use(init.agent) as typeof init.agent;
+    try {
+      return await send<T>(url, req, headers, body, agent);
+    } finally {
+      agents.release(agent);
+    }
+  }
+
+  async function send<T>(
+    url: URL,
+    req: KubeRequest,
+    headers: InstanceType<typeof fetch.Headers>,
+    body: string | undefined,
+    agent: Awaited<ReturnType<KubeConfig["applyToFetchOptions"]>>["agent"],
+  ): Promise<T> {
     const res = await fetch(url.toString(), {
       method: req.method,
       headers,
       body,
-      agent: init.agent,
+      agent,
       signal: AbortSignal.timeout(req.timeoutMs),
     });
     const responseHeaders: Record<string, string> = {};

@@ -177,10 +177,18 @@ async function exchange(
       );
       request.destroy();
     }, timeoutMs);
+    const started = Date.now();
     request.on("error", (cause) =>
-      finish(() =>
-        reject(new RegistryNetworkError(`request to ${url.host} failed`, "network", { cause })),
-      ),
+      finish(() => {
+        // A pooled connection the server closed while it sat idle (Node's documented keep-alive
+        // race, and a thawed Lambda's case): nothing was served, so it is sent once more afresh.
+        const code = (cause as NodeJS.ErrnoException).code;
+        if (request.reusedSocket && (code === "ECONNRESET" || code === "EPIPE")) {
+          const left = timeoutMs - (Date.now() - started);
+          if (left > 0) return void exchange(guard, url, req, left, agents).then(resolve, reject);
+        }
+        reject(new RegistryNetworkError(`request to ${url.host} failed`, "network", { cause }));
+      }),
     );
     request.end();
   });

@@ -18,13 +18,19 @@ export const notFoundMessages = {
     `Cannot find server ${name} for user ${safeUsername} to read the logs from.`,
 } as const;
 
-/** The session if it exists and belongs to the caller; one Kubernetes GET. */
+/**
+ * The session if it exists and belongs to the caller; one Kubernetes GET (AmaltheaSession: and its
+ * pod, unless `resourceOnly`: enough to check the owner and delete, not to serialise).
+ */
 export async function findOwnedServer(
   deps: Pick<Deps, "sessions">,
   user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
+  opts: { resourceOnly?: boolean } = {},
 ): Promise<Session | undefined> {
-  const session = await deps.sessions.get(name);
+  const session = await (opts.resourceOnly
+    ? deps.sessions.getResource(name)
+    : deps.sessions.get(name));
   return session && ownsSession(deps.sessions.owner(session), user) ? session : undefined;
 }
 
@@ -34,8 +40,9 @@ export async function requireOwnedServer(
   user: Pick<User, "safeUsername" | "id" | "kind">,
   name: string,
   message: string,
+  opts: { resourceOnly?: boolean } = {},
 ): Promise<Session> {
-  const js = await findOwnedServer(deps, user, name);
+  const js = await findOwnedServer(deps, user, name, opts);
   if (!js) throw missingResource(message);
   return js;
 }

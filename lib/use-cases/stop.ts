@@ -14,7 +14,7 @@ export async function stopSession(
   opts: { forced: boolean },
 ): Promise<void> {
   const message = notFoundMessages.delete(name, user.safeUsername);
-  await requireOwnedServer(deps, user, name, message);
+  await requireOwnedServer(deps, user, name, message, { resourceOnly: true });
   let deleted: boolean;
   try {
     deleted = await deps.sessions.delete(name, { forced: opts.forced });

@@ -100,6 +100,10 @@ export function amaltheaSessionBackend(
       const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
       return cr ? wrap(cr, pod) : undefined;
     },
+    async getResource(name) {
+      const cr = await repo.get(name);
+      return cr ? wrapWithoutPod(cr) : undefined;
+    },
 
     async listForUser(safeUsername, opts) {
       if (!isLabelValue(safeUsername)) return [];

@@ -46,6 +46,7 @@ export function jupyterServerBackend(
 ): SessionBackend {
   return {
     get: async (name) => wrapped(await repo.get(name)),
+    getResource: async (name) => wrapped(await repo.get(name)),
     listForUser: async (safeUsername, opts) =>
       (await repo.listForUser(safeUsername, opts)).map(wrap),
     listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),

@@ -31,16 +31,26 @@ export interface AfterLaunchInput {
 }
 
 export interface AfterLaunchResult {
-  ledger: "recorded" | "failed";
+  ledger: "recorded" | "failed" | "skipped";
   autosaves: { deleted: string[]; kept: string[]; failed: string[] } | "skipped" | "handed-off";
 }
 
-export async function afterLaunch(
-  deps: Pick<Deps, "ledger" | "gitlab" | "now" | "launchCleanup">,
-  input: AfterLaunchInput,
-): Promise<AfterLaunchResult> {
-  const { user, project, log } = input;
-  const ledger = recordLaunchInLedger(deps.ledger, {
+type LedgerResult = AfterLaunchResult["ledger"];
+
+/**
+ * Records the launch's project in the ledger; never throws. Only a session that may autosave
+ * (a registered caller with Developer access or more, as the session's GIT_AUTOSAVE says) is
+ * recorded: no other leaves an autosave for the clean-up to find. The launch starts this as soon as
+ * its session exists, alongside the session's places being handed to it.
+ */
+export function recordInLedger(
+  deps: Pick<Deps, "ledger" | "now">,
+  input: Pick<AfterLaunchInput, "user" | "project" | "log">,
+): Promise<LedgerResult> {
+  const { project, log } = input;
+  if (input.user.kind !== "registered" || project.accessLevel < DEVELOPER_ACCESS)
+    return Promise.resolve("skipped");
+  return recordLaunchInLedger(deps.ledger, {
     projectId: project.id,
     projectPath: project.path_with_namespace,
     at: deps.now(),
@@ -54,6 +64,14 @@ export async function afterLaunch(
       return "failed" as const;
     },
   );
+}
+
+export async function afterLaunch(
+  deps: Pick<Deps, "ledger" | "gitlab" | "now" | "launchCleanup">,
+  input: AfterLaunchInput,
+  ledger: Promise<LedgerResult> = recordInLedger(deps, input),
+): Promise<AfterLaunchResult> {
+  const { user, project, log } = input;
   const inline = (gitToken: string) =>
     cleanupAutosavesOnLaunch(deps.gitlab(gitToken), {
       projectId: project.id,

@@ -250,18 +250,12 @@ describe("a registered launch", () => {
   it("makes the calls stated in the report, and no more", () => {
     // Her sessions (idempotency and names) and her quota places (D19), read at once.
     expect([...counts.k8s.slice(0, 2)].sort()).toEqual(["list configmaps", "list jupyterservers"]);
-    // Once the checks pass: her place, the session, the place given the session as owner.
-    expect(counts.k8s.slice(2, 5)).toEqual([
-      "create configmaps",
-      "create jupyterservers",
-      "update configmaps",
-    ]);
-    // Then the autosave ledger (get, then create or update).
-    const after = counts.k8s.slice(5);
-    expect(after).toEqual([
-      "get configmaps",
-      expect.stringMatching(/^(create|update) configmaps$/),
-    ]);
+    // Once the checks pass: her place, then the session.
+    expect(counts.k8s.slice(2, 4)).toEqual(["create configmaps", "create jupyterservers"]);
+    // Then at once the place given the session as owner and the autosave ledger read; the ledger
+    // written last (its entry for the project is new).
+    expect([...counts.k8s.slice(4, 6)].sort()).toEqual(["get configmaps", "update configmaps"]);
+    expect(counts.k8s.slice(6)).toEqual([expect.stringMatching(/^(create|update) configmaps$/)]);
     const gitlab = [...counts.gitlab].sort();
     expect(gitlab).toEqual(
       [
@@ -303,6 +297,24 @@ describe("a registered launch", () => {
     expect(other.status).toBe(201);
     expect((other.json as { name: string }).name).not.toBe(name);
   });
+
+  it("a launch of a project recorded within the hour reads the ledger and writes nothing to it", async () => {
+    const ledger = "renku-notebooks-autosave-ledger";
+    const before = await stack.deps.k8s.getConfigMap(ledger);
+    const start = stack.cluster.requests.length;
+    const res = await launch(bob, helloBody());
+    expect(res.status).toBe(201);
+    const ledgerCalls = stack.cluster.requests
+      .slice(start)
+      .filter((r) => r.path.endsWith(`/configmaps/${ledger}`))
+      .map((r) => r.verb);
+    expect(ledgerCalls).toEqual(["get"]);
+    expect((await stack.deps.k8s.getConfigMap(ledger))?.resourceVersion).toBe(
+      before?.resourceVersion,
+    );
+    // The tests below expect bob to have no session.
+    await stack.deps.k8s.delete((res.json as { name: string }).name, { forced: true });
+  });
 });
 
 describe("anonymous launches", () => {
@@ -337,6 +349,17 @@ describe("anonymous launches", () => {
       mountPath: "/etc/ssl/certs/",
       readOnly: true,
     });
+  });
+
+  it("leave the autosave ledger alone: their sessions never autosave", async () => {
+    const start = stack.cluster.requests.length;
+    const res = await launch(anonHeaders("anon-launcher-2"), helloBody());
+    expect(res.status).toBe(201);
+    const ledgerCalls = stack.cluster.requests
+      .slice(start)
+      .filter((r) => r.path.endsWith("/configmaps/renku-notebooks-autosave-ledger"));
+    expect(ledgerCalls).toEqual([]);
+    await stack.deps.k8s.delete((res.json as { name: string }).name, { forced: true });
   });
 
   it("get 404 for a private project, which they cannot see", async () => {

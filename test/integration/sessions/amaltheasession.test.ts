@@ -114,6 +114,16 @@ describe("Kubernetes calls per endpoint", () => {
     }
   });
 
+  it("DELETE reads the session alone (no pod) to check its owner, then deletes it", async () => {
+    const doomed = (await launch(stack, { headers: alice, branch: "doomed" })).metadata.name;
+    let status = 0;
+    const made = await k8sCalls(async () => {
+      status = (await asAlice.stop(doomed)).status;
+    });
+    expect(status).toBe(204);
+    expect(made).toEqual(["get amaltheasessions", "delete amaltheasessions"]);
+  });
+
   it("hibernate asks the sidecar, then one merge patch; resume refreshes the pull secret, then one JSON patch", async () => {
     const hibernate = await k8sCalls(() => asAlice.patch(hello, { state: "hibernated" }));
     // The git sidecar's get_status through the pod proxy (Amalthea makes no rpc-server Service).

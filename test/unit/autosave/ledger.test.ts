@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   DAY_MS,
+  LEDGER_REFRESH_MS,
   LedgerConflictError,
   type LedgerEntry,
   pruneLedger,
@@ -129,5 +130,43 @@ describe("withLedger", () => {
     ]);
     await withLedger(store, (e) => [...e]);
     expect(store.writes).toBe(0);
+  });
+});
+
+describe("recordLaunchInLedger: a recent entry stands for the launch", () => {
+  const launch = (at: Date, projectPath = "g/p") => ({ projectId: 1, projectPath, at });
+
+  it("writes nothing while the project's entry is younger than the refresh window", async () => {
+    const store = new FakeLedgerStore([
+      { projectId: 1, projectPath: "g/p", lastLaunch: T0.toISOString() },
+    ]);
+    const stored = await recordLaunchInLedger(store, launch(later(LEDGER_REFRESH_MS - 1)));
+    expect(store.writes).toBe(0);
+    expect(stored).toEqual([{ projectId: 1, projectPath: "g/p", lastLaunch: T0.toISOString() }]);
+  });
+
+  it("moves the entry forward once it is older than the window, or the project was renamed", async () => {
+    const store = new FakeLedgerStore([
+      { projectId: 1, projectPath: "g/p", lastLaunch: T0.toISOString() },
+    ]);
+    await recordLaunchInLedger(store, launch(later(LEDGER_REFRESH_MS + 1)));
+    expect(store.writes).toBe(1);
+    expect(store.entries).toEqual([
+      { projectId: 1, projectPath: "g/p", lastLaunch: later(LEDGER_REFRESH_MS + 1).toISOString() },
+    ]);
+    await recordLaunchInLedger(store, launch(later(LEDGER_REFRESH_MS + 2), "g/renamed"));
+    expect(store.writes).toBe(2);
+    expect(store.entries[0]?.projectPath).toBe("g/renamed");
+  });
+
+  it("a burst of launches of one project loses none and writes the entry once", async () => {
+    const store = new FakeLedgerStore();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        recordLaunchInLedger(store, launch(later(i)), { attempts: 20, pause: noPause }),
+      ),
+    );
+    expect(store.writes).toBe(1);
+    expect(store.entries).toHaveLength(1);
   });
 });
