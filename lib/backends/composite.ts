@@ -50,6 +50,12 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     // Whichever kind holds it, the primary first (as get() resolves a name).
     delete: async (name, opts) =>
       (await primary.delete(name, opts)) || (await legacy.delete(name, opts)),
+    markStopping: async (s, action, now) => {
+      const owner = of(s);
+      const out = await owner.markStopping(s, action, now);
+      return out && remember(owner, out);
+    },
+    autosaveNow: (s, deadlineMs) => of(s).autosaveNow(s, deadlineMs),
     isHibernated: (s) => of(s).isHibernated(s),
     assertResourceClassChangeAllowed: (s) => of(s).assertResourceClassChangeAllowed(s),
     changeResourceClass: async (s, resources) => {

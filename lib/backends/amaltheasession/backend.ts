@@ -29,6 +29,7 @@ import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { amaltheaSessionGitStatus } from "./sidecar.js";
 import { podNotNeeded, sessionState, stepName } from "./status.js";
+import { autosaveNow, markStopping, STOP_REQUESTED_ANNOTATION } from "./stop.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 
 export const AMALTHEA_SESSION_KIND = "AmaltheaSession";
@@ -139,6 +140,12 @@ export function amaltheaSessionBackend(
       return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
+    async markStopping(s, action, now) {
+      const marked = await markStopping(repo, view(s).cr, action, now);
+      // The pod is unchanged: it goes with the marked CR into the answer.
+      return marked && wrap(marked, view(s).pod);
+    },
+    autosaveNow: (s, deadlineMs) => autosaveNow(repo, view(s).cr, deadlineMs),
     delete: (name, opts) => repo.delete(name, opts),
     isHibernated: (s) => isHibernated(view(s)),
 
@@ -179,7 +186,10 @@ export function amaltheaSessionBackend(
       const git = await amaltheaSessionGitStatus(repo, log, view(s).cr);
       return withPod(
         await repo.patchMerge(s.name, {
-          metadata: { annotations: hibernationAnnotations(git, now) },
+          // A handed-off hibernation (D24) ends here: the session no longer shows as stopping.
+          metadata: {
+            annotations: { ...hibernationAnnotations(git, now), [STOP_REQUESTED_ANNOTATION]: null },
+          },
           spec: { hibernated: true },
         }),
       );

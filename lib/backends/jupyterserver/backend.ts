@@ -3,6 +3,7 @@ import type { Config } from "../../config/schema.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../obs/log.js";
 import { ownEvents } from "../events.js";
+import { askAutosave } from "../pod/autosave-rpc.js";
 import { createSession, launched, newLaunchId, withLaunchId } from "../pod/create.js";
 import { ANONYMOUS_SELECTOR } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
@@ -21,7 +22,7 @@ import { buildManifest } from "./manifest.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
 import { logContainers } from "./server-status.js";
-import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
+import { hasGitSidecar, sidecarGitStatus, sidecarRpcTarget } from "./sidecar.js";
 import type { JupyterServer } from "./types.js";
 
 export const JUPYTER_SERVER_KIND = "JupyterServer";
@@ -61,6 +62,15 @@ export function jupyterServerBackend(
       return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
+    // Its pod has NB_SESSIONS__TERMINATION_GRACE_PERIOD_SECONDS (a patch): the preStop autosave fits.
+    markStopping: async () => undefined,
+    autosaveNow: (s, deadlineMs) => {
+      const target = sidecarRpcTarget(s.name);
+      return askAutosave(
+        (body, ms) => repo.postServiceProxy(target.service, target.port, target.path, body, ms),
+        deadlineMs,
+      );
+    },
     delete: (name, opts) => repo.delete(name, opts),
     isHibernated: (s) => isHibernated(cr(s)),
     // Every caller can open a JupyterServer (its URL carries the token).
