@@ -21,6 +21,7 @@ import {
 import { ANONYMOUS_SELECTOR, containerResources, SAFE_USERNAME_LABEL } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
 import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
+import { readRefusal } from "../pod/refusal.js";
 import { isAnonymousSession, stepOfContainer } from "../pod/status.js";
 import type { ResourceList } from "../pod/types.js";
 import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
@@ -73,6 +74,19 @@ export function amaltheaSessionBackend(
   config: Config,
   log: Logger,
 ): SessionBackend {
+  /**
+   * A starting session without a pod (never reconciled into one, or refused): why, when the
+   * cluster says so (two more calls, for such sessions only).
+   */
+  const withRefusal = async (s: AmsSession): Promise<AmsSession> => {
+    const { cr, pod } = s;
+    const state = cr.status?.state ?? "NotReady";
+    if (pod || cr.metadata.deletionTimestamp || cr.spec.hibernated || state !== "NotReady")
+      return s;
+    const reconciled = cr.status?.url !== undefined;
+    return { ...s, refusal: await readRefusal(repo, s.name, cr.metadata.uid, reconciled) };
+  };
+
   /** The CR again with its pod: a write answers the CR alone. */
   const withPod = async (cr: AmaltheaSession | undefined) =>
     cr ? wrap(cr, await repo.getPod(podName(cr.metadata.name))) : undefined;
@@ -81,7 +95,9 @@ export function amaltheaSessionBackend(
   const listWithPods = async (selector: string) => {
     const [crs, pods] = await Promise.all([repo.list(selector), repo.listPods(selector)]);
     const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
-    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+    return Promise.all(
+      crs.map((cr) => withRefusal(wrap(cr, byName.get(podName(cr.metadata.name))))),
+    );
   };
 
   /**
@@ -93,13 +109,15 @@ export function amaltheaSessionBackend(
     if (crs.every(podNotNeeded)) return crs.map((cr) => wrapWithoutPod(cr));
     const pods = await repo.listPods(selector, { cached: true });
     const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
-    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
+    return Promise.all(
+      crs.map((cr) => withRefusal(wrap(cr, byName.get(podName(cr.metadata.name))))),
+    );
   };
 
   return {
     async get(name) {
       const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
-      return cr ? wrap(cr, pod) : undefined;
+      return cr ? withRefusal(wrap(cr, pod)) : undefined;
     },
 
     async listForUser(safeUsername, opts) {

@@ -168,10 +168,11 @@ export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStat
   // Starting, or hibernated without a pod: what has no state yet shows as waiting.
   const fill = state === "starting" || (!pod && state === "hibernated");
   const details = containerSteps(init, regular, fill, !registered, config);
+  const refused = state === "starting" && view.refusal ? [view.refusal] : [];
   return apiStatus(
     state,
     details,
-    warnings(readings(cr, state, config, now), state, config),
+    [...warnings(readings(cr, state, config, now), state, config), ...refused],
     failing ? failureMessage(view) : undefined,
   );
 }

@@ -7,7 +7,8 @@ import { askAutosave } from "../pod/autosave-rpc.js";
 import { createSession, launched, newLaunchId, withLaunchId } from "../pod/create.js";
 import { ANONYMOUS_SELECTOR } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
-import { stepOfContainer } from "../pod/status.js";
+import { readRefusal } from "../pod/refusal.js";
+import { type StatusWarning, stepOfContainer } from "../pod/status.js";
 import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
 import type { Session, SessionBackend } from "../port.js";
 import {
@@ -21,7 +22,7 @@ import {
 import { buildManifest } from "./manifest.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
-import { logContainers } from "./server-status.js";
+import { logContainers, serverState } from "./server-status.js";
 import { hasGitSidecar, sidecarGitStatus, sidecarRpcTarget } from "./sidecar.js";
 import type { JupyterServer } from "./types.js";
 
@@ -30,6 +31,8 @@ export const JUPYTER_SERVER_KIND = "JupyterServer";
 interface JsSession extends Session {
   readonly kind: typeof JUPYTER_SERVER_KIND;
   readonly cr: JupyterServer;
+  /** Why a starting session without a pod will get none (lib/backends/pod/refusal.ts). */
+  readonly refusal?: StatusWarning | undefined;
 }
 
 const wrap = (cr: JupyterServer): JsSession => ({
@@ -45,15 +48,29 @@ export function jupyterServerBackend(
   config: Config,
   log: Logger,
 ): SessionBackend {
+  /** A starting session the operator found no pod for: kopf's or the StatefulSet's refusal. */
+  const withRefusal = async (js: JupyterServer): Promise<JsSession> => {
+    const starting = serverState(js) === "starting" && !js.spec?.jupyterServer?.hibernated;
+    if (!starting || js.status?.mainPod?.name) return wrap(js);
+    return {
+      ...wrap(js),
+      refusal: await readRefusal(repo, js.metadata.name, js.metadata.uid, false),
+    };
+  };
+  const withRefusals = (list: JupyterServer[]) => Promise.all(list.map(withRefusal));
+
   return {
-    get: async (name) => wrapped(await repo.get(name)),
+    get: async (name) => {
+      const js = await repo.get(name);
+      return js ? withRefusal(js) : undefined;
+    },
     listForUser: async (safeUsername, opts) =>
-      (await repo.listForUser(safeUsername, opts)).map(wrap),
-    listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
+      withRefusals(await repo.listForUser(safeUsername, opts)),
+    listAnonymous: async () => withRefusals(await repo.list(ANONYMOUS_SELECTOR)),
     reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),
-    serialize: (s, now) => serializeServer(cr(s), config, now),
+    serialize: (s, now) => serializeServer(cr(s), config, now, (s as JsSession).refusal),
 
     async create(input, launchLog: Logger) {
       const launchId = newLaunchId();
