@@ -7,13 +7,12 @@
  * takes 40 s and the grace period 30 s, both on the simulator's scaled clock (1 s = 10 ms). The
  * Lambda API here is a stand-in that runs the real function's entry point on the event.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isStopEvent } from "../../../lib/autosave/stop-hand-off.js";
 import { stopEntry } from "../../../lib/use-cases/stop-hand-off.js";
 import { KITS } from "../../helpers/backends.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
+import { type LambdaApi, startLambdaApi } from "../../helpers/lambda-api.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { anonHeaders, registeredHeaders } from "../../helpers/users.js";
 import { GIT_STATE_ANNOTATION } from "../../local/cluster/index.js";
@@ -30,50 +29,27 @@ const autosaveOf = (branch: string) => `renku/autosave/bob/${branch}/${root7}/${
 const SCALE = 0.01;
 const SLOW = { clean: false, autosaveSeconds: 40 };
 
-interface Invocation {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** Runs the function on the event, as Lambda would once the invocation is dequeued. */
-  run: () => Promise<unknown>;
-}
-
-let lambda: Server;
-let lambdaUrl = "";
+let lambda: LambdaApi;
 let current: SessionStack | undefined;
-const invocations: Invocation[] = [];
 
 beforeAll(async () => {
-  lambda = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      res.writeHead(202).end();
-      const event = JSON.parse(body) as unknown;
-      const stack = current;
-      const run = stopEntry(() => stack?.deps as NonNullable<typeof stack>["deps"]);
-      invocations.push({
-        path: req.url ?? "",
-        headers: req.headers,
-        body,
-        run: () => (isStopEvent(event) ? run(event) : Promise.reject(new Error("not a stop"))),
-      });
-    });
+  lambda = await startLambdaApi((event) => {
+    const stack = current;
+    const run = stopEntry(() => stack?.deps as NonNullable<typeof stack>["deps"]);
+    return () => (isStopEvent(event) ? run(event) : Promise.reject(new Error("not a stop")));
   });
-  await new Promise<void>((r) => lambda.listen(0, "127.0.0.1", r));
-  lambdaUrl = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((r) => lambda?.close(r));
+  await lambda?.close();
 });
 beforeEach(() => {
-  invocations.length = 0;
+  lambda.invocations.length = 0;
 });
+const invocations = () => lambda.invocations;
 
 const handOffEnv = () => ({
   NB_AUTOSAVE__ON_STOP_FUNCTION: FUNCTION,
-  NB_AUTOSAVE__LAMBDA_ENDPOINT: lambdaUrl,
+  NB_AUTOSAVE__LAMBDA_ENDPOINT: lambda.url,
 });
 
 function stackFor(backend: "amaltheasession" | "jupyterserver", env: () => Record<string, string>) {
@@ -117,7 +93,7 @@ describe("AmaltheaSession backend, without a stop function (the stop as before)"
     expect(pod?.metadata?.deletionGracePeriodSeconds).toBe(30);
     await gone(name);
     expect(branches()).not.toContain(autosaveOf("lost-on-stop"));
-    expect(invocations).toEqual([]);
+    expect(invocations()).toEqual([]);
   });
 });
 
@@ -130,8 +106,8 @@ describe("AmaltheaSession backend, the stop handed off (D24)", () => {
     const seen = ctx.stack.cluster.requests.length;
     expect((await api.stop(name)).status).toBe(204);
     // Handed off, not done: the pod runs, the session shows as stopping.
-    expect(invocations).toHaveLength(1);
-    const [call] = invocations;
+    expect(invocations()).toHaveLength(1);
+    const [call] = invocations();
     expect(call?.path).toBe(`/2015-03-31/functions/${FUNCTION}/invocations`);
     expect(call?.headers["x-amz-invocation-type"]).toBe("Event");
     expect(JSON.parse(call?.body ?? "")).toEqual({ stopSession: { name, action: "delete" } });
@@ -172,10 +148,10 @@ describe("AmaltheaSession backend, the stop handed off (D24)", () => {
     const r = await api.patch(name, { state: "hibernated" });
     expect(r.status).toBe(200);
     expect(r.json.status.state).toBe("stopping");
-    expect(JSON.parse(invocations[0]?.body ?? "")).toEqual({
+    expect(JSON.parse(invocations()[0]?.body ?? "")).toEqual({
       stopSession: { name, action: "hibernate" },
     });
-    expect(await invocations[0]?.run()).toMatchObject({
+    expect(await invocations()[0]?.run()).toMatchObject({
       autosave: autosaveOf("saved-on-hibernate"),
       stopped: true,
     });
@@ -186,7 +162,7 @@ describe("AmaltheaSession backend, the stop handed off (D24)", () => {
     expect(after.json.annotations["renku.io/hibernationDirty"]).toBe("true");
     // A hibernated session has no pod: a later stop has nothing to save and is not handed off.
     expect((await api.stop(name)).status).toBe(204);
-    expect(invocations).toHaveLength(1);
+    expect(invocations()).toHaveLength(1);
     await gone(name);
   });
 
@@ -196,7 +172,7 @@ describe("AmaltheaSession backend, the stop handed off (D24)", () => {
       // 200 simulated seconds: 2 s, past the 1 s deadline.
       const name = await dirty("past-deadline", { clean: false, autosaveSeconds: 200 });
       expect((await api.stop(name)).status).toBe(204);
-      const result = await stopEntry(() => hurried.deps)(JSON.parse(invocations[0]?.body ?? ""));
+      const result = await stopEntry(() => hurried.deps)(JSON.parse(invocations()[0]?.body ?? ""));
       expect(result).toEqual({
         server: name,
         action: "delete",
@@ -217,14 +193,14 @@ describe("AmaltheaSession backend, the stop handed off (D24)", () => {
   it("a forced DELETE is not handed off; nor is an anonymous session (no sidecar)", async () => {
     const name = await dirty("forced-stop");
     expect((await api.stop(name, { forced: "true" })).status).toBe(204);
-    expect(invocations).toEqual([]);
+    expect(invocations()).toEqual([]);
     await gone(name);
 
     const anon = anonHeaders("anon-stopper");
     const js = await launch(ctx.stack, { headers: anon });
     const anonApi = sessionsApi(anon);
     expect((await anonApi.stop(js.metadata.name)).status).toBe(204);
-    expect(invocations).toEqual([]);
+    expect(invocations()).toEqual([]);
   });
 });
 
@@ -234,7 +210,7 @@ describe("JupyterServer backend: its pod's grace period fits the autosave", () =
   it("DELETE is not handed off; the preStop's 40 s autosave reaches GitLab within the 600 s grace", async () => {
     const name = await dirty("js-stop");
     expect((await api.stop(name)).status).toBe(204);
-    expect(invocations).toEqual([]);
+    expect(invocations()).toEqual([]);
     const pod = await ctx.stack.deps.k8s.getPod(`${name}-0`);
     expect(pod?.metadata?.deletionGracePeriodSeconds).toBe(600);
     await gone(name);
