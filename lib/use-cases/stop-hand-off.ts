@@ -19,12 +19,13 @@ export async function handOffStop(
 ): Promise<Session | undefined> {
   const handOff = deps.stopHandOff;
   if (!handOff) return undefined;
-  const marked = await deps.sessions.markStopping(session, action, deps.now());
-  if (!marked) return undefined;
+  let marked: Session | undefined;
   try {
+    marked = await deps.sessions.markStopping(session, action, deps.now());
+    if (!marked) return undefined;
     await handOff({ name: session.name, action });
   } catch (err) {
-    // The inline stop removes the mark: a deletion takes the annotation, a hibernation clears it.
+    // Stopped inline instead, which removes a mark: a deletion takes it along, a hibernation clears it.
     deps.log.warn(
       { server: session.name, action, err: describeError(err) },
       "stop hand-off failed, stopping here without the autosave first",

@@ -190,6 +190,22 @@ describe("AmaltheaSession backend, the stop handed off (D24)", () => {
     }
   });
 
+  it("a Lambda API that refuses the hand-off: the stop runs here, as before, and says so", async () => {
+    const name = await dirty("refused-hand-off", { clean: false });
+    lambda.refuse = true;
+    try {
+      expect((await api.stop(name)).status).toBe(204);
+    } finally {
+      lambda.refuse = false;
+    }
+    expect(ctx.stack.logs.join("\n")).toContain(
+      "stop hand-off failed, stopping here without the autosave first",
+    );
+    await gone(name);
+    // A quick autosave still fits the pod's own grace period.
+    expect(branches()).toContain(autosaveOf("refused-hand-off"));
+  });
+
   it("a forced DELETE is not handed off; nor is an anonymous session (no sidecar)", async () => {
     const name = await dirty("forced-stop");
     expect((await api.stop(name, { forced: "true" })).status).toBe(204);
