@@ -37,6 +37,10 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     },
     listForUser: (safeUsername, opts) => both((b) => b.listForUser(safeUsername, opts)),
     listAnonymous: () => both((b) => b.listAnonymous()),
+    withRefusal: async (s) => {
+      const owner = of(s);
+      return remember(owner, await owner.withRefusal(s));
+    },
     reference: (s) => of(s).reference(s),
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),

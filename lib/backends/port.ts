@@ -56,6 +56,11 @@ export interface SessionBackend {
   listForUser(safeUsername: string, opts?: { cached?: boolean }): Promise<Session[]>;
   /** The sessions recorded as anonymous (label renku.io/user-kind): the anonymous total (D19). */
   listAnonymous(): Promise<Session[]>;
+  /**
+   * The session with why the cluster gives it no pod, for its status to show (a starting session
+   * without a pod: two more calls; any other: none). Only the answers that show a status ask.
+   */
+  withRefusal(session: Session): Promise<Session>;
   /** The resource as an ownerReference names it (its dependents go with it). */
   reference(session: Session): { apiVersion: string; kind: string; name: string; uid: string };
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */

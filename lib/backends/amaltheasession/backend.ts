@@ -95,9 +95,7 @@ export function amaltheaSessionBackend(
   const listWithPods = async (selector: string) => {
     const [crs, pods] = await Promise.all([repo.list(selector), repo.listPods(selector)]);
     const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
-    return Promise.all(
-      crs.map((cr) => withRefusal(wrap(cr, byName.get(podName(cr.metadata.name))))),
-    );
+    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
   };
 
   /**
@@ -109,15 +107,13 @@ export function amaltheaSessionBackend(
     if (crs.every(podNotNeeded)) return crs.map((cr) => wrapWithoutPod(cr));
     const pods = await repo.listPods(selector, { cached: true });
     const byName = new Map(pods.map((p) => [p.metadata?.name ?? "", p]));
-    return Promise.all(
-      crs.map((cr) => withRefusal(wrap(cr, byName.get(podName(cr.metadata.name))))),
-    );
+    return crs.map((cr) => wrap(cr, byName.get(podName(cr.metadata.name))));
   };
 
   return {
     async get(name) {
       const [cr, pod] = await Promise.all([repo.get(name), repo.getPod(podName(name))]);
-      return cr ? withRefusal(wrap(cr, pod)) : undefined;
+      return cr ? wrap(cr, pod) : undefined;
     },
 
     async listForUser(safeUsername, opts) {
@@ -127,6 +123,7 @@ export function amaltheaSessionBackend(
     },
     listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 
+    withRefusal: (s) => withRefusal(view(s)),
     reference: (s) => referenceOf(view(s).cr),
     owner: (s) => sessionOwner(view(s).cr),
     view: (s) => toSessionView(view(s).cr),

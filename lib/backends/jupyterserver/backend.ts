@@ -57,16 +57,13 @@ export function jupyterServerBackend(
       refusal: await readRefusal(repo, js.metadata.name, js.metadata.uid, false),
     };
   };
-  const withRefusals = (list: JupyterServer[]) => Promise.all(list.map(withRefusal));
 
   return {
-    get: async (name) => {
-      const js = await repo.get(name);
-      return js ? withRefusal(js) : undefined;
-    },
+    get: async (name) => wrapped(await repo.get(name)),
     listForUser: async (safeUsername, opts) =>
-      withRefusals(await repo.listForUser(safeUsername, opts)),
-    listAnonymous: async () => withRefusals(await repo.list(ANONYMOUS_SELECTOR)),
+      (await repo.listForUser(safeUsername, opts)).map(wrap),
+    listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
+    withRefusal: (s) => withRefusal(cr(s)),
     reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),
