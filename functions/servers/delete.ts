@@ -3,6 +3,7 @@
  * the session shows as stopping until the operator has removed it.
  */
 import { sessions } from "../../lib/adapters/sessions.js";
+import { stopHandOff } from "../../lib/adapters/stop-hand-off.js";
 import { deleteServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { noContent } from "../../lib/http/reply.js";
@@ -14,5 +15,5 @@ export const main = handler(
     await stopSession(deps, user, params.server_name, { forced: query.forced });
     return noContent();
   },
-  { sessions },
+  { sessions, stopHandOff },
 );

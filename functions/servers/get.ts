@@ -10,7 +10,7 @@ export const main = handler(
   async ({ params, user }, deps) => {
     const name = params.server_name;
     const session = await requireOwnedServer(deps, user, name, notFoundMessages.get(name));
-    return ok(deps.sessions.serialize(session, deps.now()));
+    return ok(deps.sessions.serialize(await deps.sessions.withRefusal(session), deps.now()));
   },
   { sessions },
 );

@@ -3,6 +3,7 @@ import { k8s } from "../../lib/adapters/k8s.js";
 import { quotas } from "../../lib/adapters/quotas.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
+import { stopHandOff } from "../../lib/adapters/stop-hand-off.js";
 import { patchServer } from "../../lib/api/routes.js";
 import { handler } from "../../lib/http/handler.js";
 import { ok } from "../../lib/http/reply.js";
@@ -15,5 +16,5 @@ export const main = handler(
     const session = await patchSession(deps, user, params.server_name, body, deps.resources);
     return ok(deps.sessions.serialize(session, deps.now()));
   },
-  { k8s, sessions, resources, quotas },
+  { k8s, sessions, resources, quotas, stopHandOff },
 );

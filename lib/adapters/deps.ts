@@ -10,6 +10,7 @@ import type { IdTokenVerifier } from "../auth/authenticate.js";
 import { jwksVerifiers } from "../auth/jwks.js";
 import type { LaunchCleanupHandOff } from "../autosave/hand-off.js";
 import type { LedgerStore } from "../autosave/ports.js";
+import type { StopHandOff } from "../autosave/stop-hand-off.js";
 import type { AmaltheaSession } from "../backends/amaltheasession/types.js";
 import type { JupyterServer } from "../backends/jupyterserver/types.js";
 import type { SessionBackend } from "../backends/port.js";
@@ -65,6 +66,8 @@ export interface Adapters {
   amaltheaSessions: NamespaceClient<AmaltheaSession>;
   /** Hands the clean-up on launch to its own function (D11); absent: it runs inline. */
   launchCleanup?: LaunchCleanupHandOff | undefined;
+  /** Hands a stop that needs the sidecar's autosave first to its own function (D24); absent: inline. */
+  stopHandOff?: StopHandOff | undefined;
 }
 
 /** Every dependency there is; code below the functions asks for a Pick of it. */

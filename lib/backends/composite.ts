@@ -41,6 +41,10 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     getResource: (name) => either((b) => b.getResource(name)),
     listForUser: (safeUsername, opts) => both((b) => b.listForUser(safeUsername, opts)),
     listAnonymous: () => both((b) => b.listAnonymous()),
+    withRefusal: async (s) => {
+      const owner = of(s);
+      return remember(owner, await owner.withRefusal(s));
+    },
     reference: (s) => of(s).reference(s),
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),
@@ -54,6 +58,12 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
     // Whichever kind holds it, the primary first (as get() resolves a name).
     delete: async (name, opts) =>
       (await primary.delete(name, opts)) || (await legacy.delete(name, opts)),
+    markStopping: async (s, action, now) => {
+      const owner = of(s);
+      const out = await owner.markStopping(s, action, now);
+      return out && remember(owner, out);
+    },
+    autosaveNow: (s, deadlineMs) => of(s).autosaveNow(s, deadlineMs),
     isHibernated: (s) => of(s).isHibernated(s),
     assertResourceClassChangeAllowed: (s) => of(s).assertResourceClassChangeAllowed(s),
     changeResourceClass: async (s, resources) => {

@@ -39,6 +39,14 @@ export interface SessionEventRecord {
   step: string | undefined;
 }
 
+/** What a handed-off stop ends with (D24). */
+export type StopAction = "delete" | "hibernate";
+
+/** The autosave asked for before a stop: the branch pushed ("" nothing to save), or why not. */
+export type AutosaveOutcome =
+  | { saved: string }
+  | { failed: "unreachable" | "deadline" | "refused"; detail: string };
+
 export interface SessionBackend {
   get(name: string): Promise<Session | undefined>;
   /**
@@ -53,6 +61,11 @@ export interface SessionBackend {
   listForUser(safeUsername: string, opts?: { cached?: boolean }): Promise<Session[]>;
   /** The sessions recorded as anonymous (label renku.io/user-kind): the anonymous total (D19). */
   listAnonymous(): Promise<Session[]>;
+  /**
+   * The session with why the cluster gives it no pod, for its status to show (a starting session
+   * without a pod: two more calls; any other: none). Only the answers that show a status ask.
+   */
+  withRefusal(session: Session): Promise<Session>;
   /** The resource as an ownerReference names it (its dependents go with it). */
   reference(session: Session): { apiVersion: string; kind: string; name: string; uid: string };
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */
@@ -67,6 +80,14 @@ export interface SessionBackend {
   assertCanLaunch(user: User): void;
   /** Builds the resource (422 code 1004 on an overridden variable, before any write) and creates it. */
   create(input: LaunchInput, log: Logger): Promise<Created>;
+  /**
+   * A stop or hibernation about to be handed off (D24): when the session's pod needs the git
+   * sidecar's autosave before it goes (its grace period may be too short for it), marks the session
+   * as stopping and answers it so marked; undefined, writing nothing, when it does not.
+   */
+  markStopping(session: Session, action: StopAction, now: Date): Promise<Session | undefined>;
+  /** The git sidecar's `autosave/create`, waited for at most `deadlineMs`. */
+  autosaveNow(session: Session, deadlineMs: number): Promise<AutosaveOutcome>;
   /** false when there was nothing to delete. Foreground propagation; forced -> grace period 0. */
   delete(name: string, opts: { forced: boolean }): Promise<boolean>;
   isHibernated(session: Session): boolean;

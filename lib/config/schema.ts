@@ -325,6 +325,16 @@ export const schema = z.strictObject({
     on_launch_function: optionalStr(),
     /** Lambda's API elsewhere than the region's (serverless offline's lambdaPort). */
     lambda_endpoint: optionalStr(),
+    /**
+     * The function a stop or hibernation of an AmaltheaSession is handed to, which asks the
+     * sidecar to autosave before the pod goes (D24); unset: the stop runs inline, as before.
+     */
+    on_stop_function: optionalStr(),
+    /** How long that function waits for the sidecar's autosave; it must fit the function's timeout. */
+    on_stop_deadline_seconds: z._default(
+      z.coerce.number().check(z.int(), z.gte(1), z.lte(840)),
+      300,
+    ),
   }),
   /**
    * The v2 sessions API (/api/data/sessions, docs/v2.md): renku-data-services' base URL (launchers,

@@ -550,7 +550,8 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
         // `name:port` as client-go writes it: the colon stays unescaped.
         path: `${coreObject(resource, name)}:${encodeURIComponent(port)}/proxy/${path.replace(/^\/+/, "")}`,
         body,
-        timeoutMs: Math.min(proxyTimeoutMs, timeoutMs),
+        // The caller bounds a proxied call: a sidecar's autosave before a stop may take minutes (D24).
+        timeoutMs: proxyTimeoutMs,
       }),
     );
   }

@@ -22,11 +22,14 @@ export async function listOwnSessions(
   const now = deps.now();
   const servers: Record<string, NotebookResponse> = {};
   // A polling list: from the watch cache (a second's staleness is harmless here).
-  for (const session of await backend.listForUser(user.safeUsername, { cached: true })) {
+  const listed = await backend.listForUser(user.safeUsername, { cached: true });
+  const shown = listed.filter((session) => {
     const view = backend.view(session);
-    if (ownsSession(view.owner, user) && matchesFilters(view, filters))
-      servers[session.name] = backend.serialize(session, now);
-  }
+    return ownsSession(view.owner, user) && matchesFilters(view, filters);
+  });
+  // A starting session that will get no pod says why (issue 23): more calls for those only.
+  for (const session of await Promise.all(shown.map((s) => backend.withRefusal(s))))
+    servers[session.name] = backend.serialize(session, now);
   // About 2 KB a session: some 3,000 would pass Lambda's 6 MB answer. Refused whole, never cut.
   const bytes = Buffer.byteLength(JSON.stringify({ servers }));
   if (bytes > LIMITS.responseBytes)

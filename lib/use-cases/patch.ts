@@ -19,6 +19,7 @@ import type { ResourceSource } from "../sessions/resource-source.js";
 import { changePlaceShare, resumePlaces } from "./launch/quota.js";
 import { notFoundMessages, requireOwnedServer } from "./lookup.js";
 import { resourcesForClass } from "./resource-class.js";
+import { handOffStop } from "./stop-hand-off.js";
 
 export interface SessionPatch {
   state?: "running" | "hibernated" | undefined;
@@ -42,7 +43,7 @@ async function write<T>(fn: () => Promise<T>): Promise<T> {
  * StatefulSet (the resume's fresh tokens go into the CR's own patch).
  */
 export async function patchSession(
-  deps: Pick<Deps, "sessions" | "config" | "now" | "log" | "quotas">,
+  deps: Pick<Deps, "sessions" | "config" | "now" | "log" | "quotas" | "stopHandOff">,
   user: User,
   name: string,
   body: SessionPatch,
@@ -73,7 +74,14 @@ export async function patchSession(
     session = patched;
   }
 
-  if (body.state === "hibernated" && !backend.isHibernated(session)) {
+  const handedOff =
+    body.state === "hibernated" && !backend.isHibernated(session)
+      ? await handOffStop(deps, session, "hibernate")
+      : undefined;
+  if (handedOff) {
+    // The sessionStop function autosaves, hibernates and frees the places (D24); stopping until then.
+    session = handedOff;
+  } else if (body.state === "hibernated" && !backend.isHibernated(session)) {
     const current = session;
     const patched = await write(() => backend.hibernate(current, deps.now()));
     if (!patched) throw gone();

@@ -14,6 +14,7 @@ import { quotas } from "../../lib/adapters/quotas.js";
 import { registry } from "../../lib/adapters/registry.js";
 import { resources } from "../../lib/adapters/resources.js";
 import { sessions } from "../../lib/adapters/sessions.js";
+import { stopHandOff } from "../../lib/adapters/stop-hand-off.js";
 import { loadConfig } from "../../lib/config/load.js";
 import type { LambdaHandler } from "../../lib/http/handler.js";
 import { createLogger } from "../../lib/obs/log.js";
@@ -50,6 +51,7 @@ export function buildTestDeps(config: ReturnType<typeof loadConfig>, opts: CoreO
     ledger,
     quotas,
     launchCleanup,
+    stopHandOff,
     dataServices,
     amaltheaSessions,
   });

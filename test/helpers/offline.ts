@@ -38,7 +38,8 @@ export async function startOffline(
   opts: OfflineOptions = {},
 ): Promise<Offline> {
   const port = await freePort();
-  const lambdaPort = await freePort();
+  // A caller that points the service at offline's Lambda API (a hand-off) chooses the port.
+  const lambdaPort = env.LAMBDA_PORT ? Number(env.LAMBDA_PORT) : await freePort();
   let output = "";
   // Its own build folder: other runs may be building at the same time.
   const workFolder = `.esbuild-${randomUUID().slice(0, 8)}`;

@@ -37,7 +37,7 @@ export interface SessionStack extends TestDeps {
 export interface StackOptions {
   timing?: "instant" | "manual" | { stepMs: number };
   env?: Record<string, string>;
-  /** Scales the git proxy's grace period of a held stop (startLocalCluster's graceScale). */
+  /** Scales the simulated seconds: grace periods, a slow autosave (startLocalCluster's graceScale). */
   graceScale?: number;
   /** Also start the resource-pool double (test/local/crc) and point NB_CRC_URL at it. */
   crc?: boolean;

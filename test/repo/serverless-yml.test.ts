@@ -45,7 +45,9 @@ describe("serverless.yml", () => {
     expect(yml.functions.notFound?.events).toEqual([{ httpApi: "*" }]);
     expect(yml.functions.autosaveCleanup?.events?.[0]?.schedule).toBeDefined();
     const declared = Object.keys(yml.functions).sort();
-    expect(declared).toEqual([...ROUTES.map((r) => r.id), "notFound", "autosaveCleanup"].sort());
+    expect(declared).toEqual(
+      [...ROUTES.map((r) => r.id), "notFound", "autosaveCleanup", "sessionStop"].sort(),
+    );
   });
 
   it("points every handler at a file exporting main, with a sample event", async () => {

@@ -21,6 +21,7 @@ import {
 import { ANONYMOUS_SELECTOR, containerResources, SAFE_USERNAME_LABEL } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
 import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
+import { readRefusal } from "../pod/refusal.js";
 import { isAnonymousSession, stepOfContainer } from "../pod/status.js";
 import type { ResourceList } from "../pod/types.js";
 import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
@@ -29,6 +30,7 @@ import { buildAmaltheaSession } from "./manifest.js";
 import { serializeSession } from "./serialize.js";
 import { amaltheaSessionGitStatus } from "./sidecar.js";
 import { podNotNeeded, sessionState, stepName } from "./status.js";
+import { autosaveNow, markStopping, STOP_REQUESTED_ANNOTATION } from "./stop.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 
 export const AMALTHEA_SESSION_KIND = "AmaltheaSession";
@@ -72,6 +74,19 @@ export function amaltheaSessionBackend(
   config: Config,
   log: Logger,
 ): SessionBackend {
+  /**
+   * A starting session without a pod (never reconciled into one, or refused): why, when the
+   * cluster says so (two more calls, for such sessions only).
+   */
+  const withRefusal = async (s: AmsSession): Promise<AmsSession> => {
+    const { cr, pod } = s;
+    const state = cr.status?.state ?? "NotReady";
+    if (pod || cr.metadata.deletionTimestamp || cr.spec.hibernated || state !== "NotReady")
+      return s;
+    const reconciled = cr.status?.url !== undefined;
+    return { ...s, refusal: await readRefusal(repo, s.name, cr.metadata.uid, reconciled) };
+  };
+
   /** The CR again with its pod: a write answers the CR alone. */
   const withPod = async (cr: AmaltheaSession | undefined) =>
     cr ? wrap(cr, await repo.getPod(podName(cr.metadata.name))) : undefined;
@@ -112,6 +127,7 @@ export function amaltheaSessionBackend(
     },
     listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 
+    withRefusal: (s) => withRefusal(view(s)),
     reference: (s) => referenceOf(view(s).cr),
     owner: (s) => sessionOwner(view(s).cr),
     view: (s) => toSessionView(view(s).cr),
@@ -143,6 +159,12 @@ export function amaltheaSessionBackend(
       return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
+    async markStopping(s, action, now) {
+      const marked = await markStopping(repo, view(s).cr, action, now);
+      // The pod is unchanged: it goes with the marked CR into the answer.
+      return marked && wrap(marked, view(s).pod);
+    },
+    autosaveNow: (s, deadlineMs) => autosaveNow(repo, view(s).cr, deadlineMs),
     delete: (name, opts) => repo.delete(name, opts),
     isHibernated: (s) => isHibernated(view(s)),
 
@@ -183,7 +205,10 @@ export function amaltheaSessionBackend(
       const git = await amaltheaSessionGitStatus(repo, log, view(s).cr);
       return withPod(
         await repo.patchMerge(s.name, {
-          metadata: { annotations: hibernationAnnotations(git, now) },
+          // A handed-off hibernation (D24) ends here: the session no longer shows as stopping.
+          metadata: {
+            annotations: { ...hibernationAnnotations(git, now), [STOP_REQUESTED_ANNOTATION]: null },
+          },
           spec: { hibernated: true },
         }),
       );

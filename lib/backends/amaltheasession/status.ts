@@ -21,6 +21,7 @@ import type { ContainerStatus, PodStatus } from "../pod/types.js";
 import { durationSeconds } from "./duration.js";
 import { SESSION_CONTAINER } from "./manifest.js";
 import { ROUTER_CONTAINER } from "./router.js";
+import { stopRequested } from "./stop.js";
 import type { AmaltheaSession, AmsView } from "./types.js";
 
 /** The JupyterServer's message for a quota failure, which the operator words differently. */
@@ -86,7 +87,8 @@ function renamed(pod: V1Pod | undefined): PodStatus | undefined {
 /** amaltheasession.md §6.4, plus the JupyterServer's own rules where it says more. */
 export function sessionState(view: AmsView): ServerState {
   const { cr, pod } = view;
-  if (cr.metadata.deletionTimestamp) return "stopping";
+  // A handed-off stop (D24) shows as stopping while the sidecar autosaves.
+  if (cr.metadata.deletionTimestamp || stopRequested(cr)) return "stopping";
   if (cr.spec.hibernated) return "hibernated";
   const state = cr.status?.state ?? "NotReady";
   if (state === "Failed" || state === "Succeeded") return "failed";
@@ -166,10 +168,11 @@ export function sessionStatus(view: AmsView, config: Config, now: Date): ApiStat
   // Starting, or hibernated without a pod: what has no state yet shows as waiting.
   const fill = state === "starting" || (!pod && state === "hibernated");
   const details = containerSteps(init, regular, fill, !registered, config);
+  const refused = state === "starting" && view.refusal ? [view.refusal] : [];
   return apiStatus(
     state,
     details,
-    warnings(readings(cr, state, config, now), state, config),
+    [...warnings(readings(cr, state, config, now), state, config), ...refused],
     failing ? failureMessage(view) : undefined,
   );
 }

@@ -4,6 +4,7 @@
  * Only lib/backends/amaltheasession/ knows this shape.
  */
 import type { V1Pod } from "@kubernetes/client-node/dist/gen/index.js";
+import type { StatusWarning } from "../pod/status.js";
 import type { CustomResourceMeta, ResourceList } from "../pod/types.js";
 
 export type AmsState =
@@ -118,4 +119,6 @@ export interface AmsView {
   pod: V1Pod | undefined;
   /** The pod was not read: the CR says Running (all containers ready) or hibernated (no pod). */
   podSkipped?: boolean;
+  /** Why a starting session without a pod will get none (lib/backends/pod/refusal.ts). */
+  refusal?: StatusWarning | undefined;
 }

@@ -3,10 +3,12 @@ import type { Config } from "../../config/schema.js";
 import type { NamespaceClient } from "../../k8s/namespace-client.js";
 import type { Logger } from "../../obs/log.js";
 import { ownEvents } from "../events.js";
+import { askAutosave } from "../pod/autosave-rpc.js";
 import { createSession, launched, newLaunchId, withLaunchId } from "../pod/create.js";
 import { ANONYMOUS_SELECTOR } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
-import { stepOfContainer } from "../pod/status.js";
+import { readRefusal } from "../pod/refusal.js";
+import { type StatusWarning, stepOfContainer } from "../pod/status.js";
 import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
 import type { Session, SessionBackend } from "../port.js";
 import {
@@ -20,8 +22,8 @@ import {
 import { buildManifest } from "./manifest.js";
 import { reinjectTokens } from "./resume.js";
 import { serializeServer } from "./serialize.js";
-import { logContainers } from "./server-status.js";
-import { hasGitSidecar, sidecarGitStatus } from "./sidecar.js";
+import { logContainers, serverState } from "./server-status.js";
+import { hasGitSidecar, sidecarGitStatus, sidecarRpcTarget } from "./sidecar.js";
 import type { JupyterServer } from "./types.js";
 
 export const JUPYTER_SERVER_KIND = "JupyterServer";
@@ -29,6 +31,8 @@ export const JUPYTER_SERVER_KIND = "JupyterServer";
 interface JsSession extends Session {
   readonly kind: typeof JUPYTER_SERVER_KIND;
   readonly cr: JupyterServer;
+  /** Why a starting session without a pod will get none (lib/backends/pod/refusal.ts). */
+  readonly refusal?: StatusWarning | undefined;
 }
 
 const wrap = (cr: JupyterServer): JsSession => ({
@@ -44,16 +48,27 @@ export function jupyterServerBackend(
   config: Config,
   log: Logger,
 ): SessionBackend {
+  /** A starting session the operator found no pod for: kopf's or the StatefulSet's refusal. */
+  const withRefusal = async (js: JupyterServer): Promise<JsSession> => {
+    const starting = serverState(js) === "starting" && !js.spec?.jupyterServer?.hibernated;
+    if (!starting || js.status?.mainPod?.name) return wrap(js);
+    return {
+      ...wrap(js),
+      refusal: await readRefusal(repo, js.metadata.name, js.metadata.uid, false),
+    };
+  };
+
   return {
     get: async (name) => wrapped(await repo.get(name)),
     getResource: async (name) => wrapped(await repo.get(name)),
     listForUser: async (safeUsername, opts) =>
       (await repo.listForUser(safeUsername, opts)).map(wrap),
     listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
+    withRefusal: (s) => withRefusal(cr(s)),
     reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),
-    serialize: (s, now) => serializeServer(cr(s), config, now),
+    serialize: (s, now) => serializeServer(cr(s), config, now, (s as JsSession).refusal),
 
     async create(input, launchLog: Logger) {
       const launchId = newLaunchId();
@@ -62,6 +77,15 @@ export function jupyterServerBackend(
       return launched(repo, created, { name: input.name, launchId }, wrap, log);
     },
 
+    // Its pod has NB_SESSIONS__TERMINATION_GRACE_PERIOD_SECONDS (a patch): the preStop autosave fits.
+    markStopping: async () => undefined,
+    autosaveNow: (s, deadlineMs) => {
+      const target = sidecarRpcTarget(s.name);
+      return askAutosave(
+        (body, ms) => repo.postServiceProxy(target.service, target.port, target.path, body, ms),
+        deadlineMs,
+      );
+    },
     delete: (name, opts) => repo.delete(name, opts),
     isHibernated: (s) => isHibernated(cr(s)),
     // Every caller can open a JupyterServer (its URL carries the token).

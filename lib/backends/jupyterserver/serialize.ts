@@ -8,6 +8,7 @@ import {
   pythonIsoUtc,
   resourceRequests,
 } from "../pod/serialize.js";
+import type { StatusWarning } from "../pod/status.js";
 import { serverStatus } from "./server-status.js";
 import type { JupyterServer } from "./types.js";
 
@@ -36,7 +37,12 @@ function usage(js: JupyterServer): Record<string, string | number> {
   return out;
 }
 
-export function serializeServer(js: JupyterServer, config: Config, now: Date): NotebookResponse {
+export function serializeServer(
+  js: JupyterServer,
+  config: Config,
+  now: Date,
+  refusal?: StatusWarning,
+): NotebookResponse {
   const annotations = publicAnnotations(
     js.metadata.name,
     js.metadata.annotations ?? {},
@@ -47,7 +53,7 @@ export function serializeServer(js: JupyterServer, config: Config, now: Date): N
     annotations,
     state: { pod_name: js.status?.mainPod?.name ?? null },
     started: pythonIsoUtc(js.metadata.creationTimestamp),
-    status: serverStatus(js, config, now),
+    status: serverStatus(js, config, now, refusal),
     url: serverUrl(js, config),
     resources: { requests: requests(js), usage: usage(js) },
     image: js.spec.jupyterServer.image,

@@ -11,6 +11,7 @@ import {
   containerSteps,
   isAnonymousSession,
   type StatusStep,
+  type StatusWarning,
   secondsSince,
   unschedulableMessage,
   type WarningReadings,
@@ -97,12 +98,18 @@ function idleReading(
   return { threshold, idleFor, action: anonymous ? "deleted" : "hibernated" };
 }
 
-export function serverStatus(js: JupyterServer, config: Config, now: Date): ApiStatus {
+export function serverStatus(
+  js: JupyterServer,
+  config: Config,
+  now: Date,
+  refusal?: StatusWarning,
+): ApiStatus {
   const state = serverState(js);
+  const refused = state === "starting" && refusal ? [refusal] : [];
   return apiStatus(
     state,
     steps(js, config),
-    warnings(readings(js, state, config, now), state, config),
+    [...warnings(readings(js, state, config, now), state, config), ...refused],
     state === "failed" ? failureMessage(js) : undefined,
   );
 }

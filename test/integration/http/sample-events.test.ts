@@ -8,7 +8,9 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { isStopEvent } from "../../../lib/autosave/stop-hand-off.js";
 import type { LambdaHandler } from "../../../lib/http/handler.js";
+import { stopEntry } from "../../../lib/use-cases/stop-hand-off.js";
 import { withTestDeps } from "../../helpers/deps.js";
 import { lambdaContext } from "../../helpers/events.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
@@ -78,7 +80,7 @@ const AS_ALICE: Record<string, Answer> = {
 };
 
 const httpEvents = readdirSync("events")
-  .filter((f) => f.endsWith(".json") && f !== "autosaveCleanup.json")
+  .filter((f) => f.endsWith(".json") && !["autosaveCleanup.json", "sessionStop.json"].includes(f))
   .map((f) => f.replace(/\.json$/, ""))
   .sort();
 
@@ -111,6 +113,17 @@ describe("sample events", () => {
     for (const name of httpEvents) expect(fns[name], name).toBeDefined();
     expect(Object.keys(AS_SHIPPED).sort()).toEqual(httpEvents);
     expect(Object.keys(AS_ALICE).sort()).toEqual(httpEvents);
+  });
+
+  it("sessionStop's sample event: a session that is not there is nothing to save or stop", async () => {
+    const event = JSON.parse(readFileSync("events/sessionStop.json", "utf8"));
+    expect(isStopEvent(event)).toBe(true);
+    expect(await stopEntry(() => stack.deps)(event)).toEqual({
+      server: event.stopSession.name,
+      action: "delete",
+      autosave: "gone",
+      stopped: false,
+    });
   });
 
   const check = (result: { statusCode: number; body?: string }, [status, code]: Answer) => {

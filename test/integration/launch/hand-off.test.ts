@@ -5,12 +5,11 @@
  * service token. A Lambda API that refuses the invocation leaves the clean-up to the launch, as
  * before. The Lambda API here is a small stand-in that runs the real function's entry point.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isLaunchCleanupEvent } from "../../../lib/autosave/hand-off.js";
 import { cleanupEntry } from "../../../lib/use-cases/cleanup-invocation.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
+import { type LambdaApi, startLambdaApi } from "../../helpers/lambda-api.js";
 import { type SessionStack, startSessionStack } from "../../helpers/stack.js";
 import { registeredHeaders } from "../../helpers/users.js";
 import { HELLO, helloBody, launch } from "./helpers.js";
@@ -18,60 +17,31 @@ import { HELLO, helloBody, launch } from "./helpers.js";
 const FUNCTION = "renku-notebooks-test-autosaveCleanup";
 const alice = registeredHeaders({ username: "alice" });
 
-interface Invocation {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** Runs the function on the event, as Lambda would once the invocation is dequeued. */
-  run: () => Promise<unknown>;
-}
-
 let stack: SessionStack;
-let lambda: Server;
-let refuse = false;
-const invocations: Invocation[] = [];
+let lambda: LambdaApi;
 
 beforeAll(async () => {
-  lambda = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      if (refuse) {
-        res.writeHead(500, { "x-amzn-ErrorType": "ServiceException" });
-        res.end(JSON.stringify({ message: "try later" }));
-        return;
-      }
-      const body = Buffer.concat(chunks).toString("utf8");
-      res.writeHead(202).end();
-      const event = JSON.parse(body) as unknown;
-      const run = cleanupEntry(() => ({
-        config: stack.deps.config,
-        log: stack.deps.log,
-        now: stack.deps.now,
-        ledger: stack.deps.ledger,
-        gitlab: stack.deps.gitlab,
-      }));
-      invocations.push({
-        path: req.url ?? "",
-        headers: req.headers,
-        body,
-        run: () => (isLaunchCleanupEvent(event) ? run(event, undefined) : Promise.resolve()),
-      });
-    });
+  lambda = await startLambdaApi((event) => {
+    const run = cleanupEntry(() => ({
+      config: stack.deps.config,
+      log: stack.deps.log,
+      now: stack.deps.now,
+      ledger: stack.deps.ledger,
+      gitlab: stack.deps.gitlab,
+    }));
+    return () => (isLaunchCleanupEvent(event) ? run(event, undefined) : Promise.resolve());
   });
-  await new Promise<void>((r) => lambda.listen(0, "127.0.0.1", r));
-  const port = (lambda.address() as AddressInfo).port;
   stack = await startSessionStack({
     env: {
       NB_GIT__SERVICE_TOKEN: "glpat-service-secret",
       NB_AUTOSAVE__ON_LAUNCH_FUNCTION: FUNCTION,
-      NB_AUTOSAVE__LAMBDA_ENDPOINT: `http://127.0.0.1:${port}`,
+      NB_AUTOSAVE__LAMBDA_ENDPOINT: lambda.url,
     },
   });
 });
 afterAll(async () => {
   await stack?.stop();
-  await new Promise((r) => lambda?.close(r));
+  await lambda?.close();
 });
 
 const sha = (short: string) => {
@@ -87,8 +57,8 @@ const autosaveBranches = async () =>
     .sort();
 
 beforeEach(async () => {
-  refuse = false;
-  invocations.length = 0;
+  lambda.refuse = false;
+  lambda.invocations.length = 0;
   for (const name of (await stack.deps.k8s.listForUser("alice")).map((s) => s.metadata.name)) {
     await stack.deps.k8s.delete(name);
   }
@@ -103,8 +73,8 @@ describe("the clean-up on launch, handed off", () => {
     expect(res.status).toBe(201);
     // The launch itself made no autosave call: the listing belongs to the invoked function.
     const launchCalls = stack.gitlab.calls.slice(before).map((c) => c.path);
-    expect(invocations).toHaveLength(1);
-    const [call] = invocations;
+    expect(lambda.invocations).toHaveLength(1);
+    const [call] = lambda.invocations;
     expect(call?.path).toBe(`/2015-03-31/functions/${FUNCTION}/invocations`);
     expect(call?.headers["x-amz-invocation-type"]).toBe("Event");
     expect(String(call?.headers.authorization)).toMatch(
@@ -125,7 +95,7 @@ describe("the clean-up on launch, handed off", () => {
   });
 
   it("a refused invocation: the launch cleans up itself, and says so", async () => {
-    refuse = true;
+    lambda.refuse = true;
     const res = await launch(alice, helloBody({ branch: "feature/plots" }));
     expect(res.status).toBe(201);
     expect(stack.logs.join("\n")).toContain(
@@ -142,13 +112,13 @@ describe("a caller posing as another user (the ID token is not verified, D14)", 
   it("hands nothing off: the service token never deletes for him", async () => {
     const res = await launch(impostor, helloBody({ branch: "feature/plots" }));
     expect(res.status).toBe(201);
-    expect(invocations).toEqual([]);
-    for (const call of invocations) await call.run();
+    expect(lambda.invocations).toEqual([]);
+    for (const call of lambda.invocations) await call.run();
     expect(await autosaveBranches()).toHaveLength(2);
   });
 
   it("inline, with his own token, GitLab refuses every deletion", async () => {
-    refuse = true;
+    lambda.refuse = true;
     const res = await launch(impostor, helloBody({ branch: "feature/plots" }));
     expect(res.status).toBe(201);
     expect(await autosaveBranches()).toHaveLength(2);
@@ -163,7 +133,7 @@ describe("a caller posing as another user (the ID token is not verified, D14)", 
       expect(inlineOnly.deps.launchCleanup).toBeUndefined();
       const res = await launch(impostor, helloBody({ branch: "feature/plots" }));
       expect(res.status).toBe(201);
-      expect(invocations).toEqual([]);
+      expect(lambda.invocations).toEqual([]);
       expect(await autosaveBranches()).toHaveLength(2);
     } finally {
       installTestDeps(stack.deps);

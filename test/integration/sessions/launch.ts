@@ -46,6 +46,8 @@ export interface LaunchOptions {
   image?: string;
   /** Resource class id recorded on the session (annotation). */
   resourceClassId?: number;
+  /** The PriorityClass the session's pod names (none by default). */
+  priorityClass?: string;
   /** A private GitLab-registry image: the session gets a pull secret with the user's token. */
   privateImage?: boolean;
   /** Changes the manifest before it is created (a session the service would not build). */
@@ -124,7 +126,7 @@ export async function launch(
       gpu: 0,
       defaultUrl: "/lab",
       lfsAutoFetch: false,
-      priorityClass: null,
+      priorityClass: opts.priorityClass ?? null,
       resourceClassId: opts.resourceClassId ?? null,
     },
   };

@@ -131,7 +131,8 @@ export function recordEvent(
   involved: KObject,
   reason: string,
   message: string,
-  opts: { type?: "Normal" | "Warning"; component?: string; fieldPath?: string } = {},
+  // "Error": kopf posts a logged error as an event of that type (core/v1 accepts any type).
+  opts: { type?: "Normal" | "Warning" | "Error"; component?: string; fieldPath?: string } = {},
 ): void {
   const def = RESOURCES.find((r) => r.resource === "events") as ResourceDef;
   const ns = involved.metadata.namespace ?? "default";

@@ -46,8 +46,8 @@ export interface LocalClusterOptions {
   /** The cluster's clock (tests move it to pass culling and scheduling timeouts). */
   now?: () => Date;
   /**
-   * Multiplies the git proxy's grace period that a failed preStop hook holds a stop for
-   * (default 1: 600 s as configured; tests use e.g. 0.001).
+   * Multiplies the kubelet's simulated seconds: the grace periods that hold a stop, and a slow
+   * autosave's `autosaveSeconds` (default 1; tests use e.g. 0.01).
    */
   graceScale?: number;
   /** The projects' git remote for autosave pushes and restores (also settable later). */

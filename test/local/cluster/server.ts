@@ -283,13 +283,29 @@ async function serve(
       const [podName = "", port = "80"] = r.name.split(":");
       const pod = ctx.api.get(def, ns, podName);
       const session = podName.replace(/-0$/, "");
-      const out = podPortAnswer(
-        pod,
-        ctx.sim.logs(ns ?? "", podName) ?? ctx.sessions?.logs(ns ?? "", podName),
-        Number(port),
-        { method, path: r.proxyPath ?? "/", body: parseProxyBody(rawBody) },
-        ctx.sim.gitState(ns ?? "", session) ?? ctx.sessions?.workload.gitState(ns ?? "", session),
-      );
+      const body = parseProxyBody(rawBody);
+      const rpc = body as { method?: unknown; id?: unknown } | undefined;
+      // The sidecar's autosave takes its (simulated) time: the answer comes when it has pushed.
+      const workload = ctx.sim.logs(ns ?? "", podName) ? ctx.sim.workload : ctx.sessions?.workload;
+      const out =
+        method === "POST" && rpc?.method === "autosave/create"
+          ? pod.metadata.deletionTimestamp
+            ? undefined
+            : await workload?.rpcAutosave(
+                ns ?? "",
+                session,
+                Number(port),
+                r.proxyPath ?? "/",
+                rpc.id,
+              )
+          : podPortAnswer(
+              pod,
+              ctx.sim.logs(ns ?? "", podName) ?? ctx.sessions?.logs(ns ?? "", podName),
+              Number(port),
+              { method, path: r.proxyPath ?? "/", body },
+              ctx.sim.gitState(ns ?? "", session) ??
+                ctx.sessions?.workload.gitState(ns ?? "", session),
+            );
       if (!out)
         throw serviceUnavailable(
           `error trying to reach service: dial tcp 10.0.0.1:${port}: connect: connection refused`,

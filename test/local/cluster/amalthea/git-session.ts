@@ -5,7 +5,10 @@
  */
 import { type ContainerSpec, renkuImageOf, sidecarConfigError } from "./image-contracts.js";
 
-/** JSON, every field optional: {"clean": false, "ahead": 1, "behind": 0, "branch": "b", "commit": "sha"}. */
+/**
+ * JSON, every field optional: {"clean": false, "ahead": 1, "behind": 0, "branch": "b", "commit": "sha",
+ * "autosaveSeconds": 40}; the last is how long an autosave of the work takes, in simulated seconds.
+ */
 export const GIT_STATE_ANNOTATION = "local.renku.io/git-state";
 
 export interface GitState {
@@ -14,6 +17,8 @@ export interface GitState {
   behind: number;
   branch: string;
   commit: string;
+  /** How long an autosave takes (simulated seconds, scaled as the grace periods are); absent: at once. */
+  autosaveSeconds?: number;
 }
 
 /** What the simulated pod can do with the project's remote; connected by the test set-up. */
@@ -56,13 +61,16 @@ export function gitStateOf(
   if (!raw) return base;
   try {
     const given = JSON.parse(raw) as Partial<GitState>;
-    return {
+    const state: GitState = {
       clean: typeof given.clean === "boolean" ? given.clean : base.clean,
       ahead: Number.isInteger(given.ahead) ? (given.ahead as number) : base.ahead,
       behind: Number.isInteger(given.behind) ? (given.behind as number) : base.behind,
       branch: typeof given.branch === "string" ? given.branch : base.branch,
       commit: typeof given.commit === "string" ? given.commit : base.commit,
     };
+    const slow = given.autosaveSeconds;
+    if (typeof slow === "number" && slow > 0) state.autosaveSeconds = slow;
+    return state;
   } catch {
     return base;
   }
@@ -163,6 +171,23 @@ export function runSidecarPreStop(
       output: `/app/.venv/bin/python: No module named ${args[1] ?? "''"}`,
       shutdown: false,
     };
+  return autosaveWork(sidecar, state, gitProxy, remote);
+}
+
+/** Does the work need saving (uncommitted changes, or commits not pushed)? */
+export const hasUnsavedWork = (state: GitState) => !state.clean || state.ahead > 0;
+
+/**
+ * The sidecar's autosave (the preStop command and the `autosave/create` RPC run the same code):
+ * it loads the sidecar's configuration, then (always calling the proxy's /shutdown at the end)
+ * commits and pushes an autosave branch when the work is dirty or ahead.
+ */
+export function autosaveWork(
+  sidecar: ContainerSpec,
+  state: GitState,
+  gitProxy: ContainerSpec | undefined,
+  remote: GitRemote | undefined,
+): PreStopResult {
   const env = envMap(sidecar);
   const loadError = sidecarConfigError(env);
   if (loadError)
@@ -172,7 +197,7 @@ export function runSidecarPreStop(
       shutdown: false,
     };
   // From here on the autosave's `finally` calls the proxy's /shutdown, whatever happens.
-  if (state.clean && state.ahead === 0) return { exitCode: 0, output: "", shutdown: true };
+  if (!hasUnsavedWork(state)) return { exitCode: 0, output: "", shutdown: true };
   for (const name of ["CI_COMMIT_SHA", "RENKU_USERNAME"])
     if (!env.has(name))
       return {

@@ -106,9 +106,11 @@ export class PodModel {
   startTime?: string;
   readonly events: PodEvent[] = [];
   /** Set when the kubelet began stopping the pod (preStop hooks ran): held until `until` (ms). */
-  termination?: { until: number };
+  termination?: { until: number; finish?: () => void };
   /** Every container has stopped: the pod object may go. */
   terminated = false;
+  /** An `autosave/create` RPC ran: its `finally` called the git proxy's /shutdown (it exited). */
+  gitProxyShutDown = false;
   /** The path Jupyter must serve under, when the session says it (AmaltheaSession's urlPath). */
   baseUrl: string | undefined;
   /** The main image's real pull (kubelet-pull.ts), when its registry is pulled from for real. */

@@ -5,6 +5,7 @@
  * collector, then update_server_state writes the CR status (amalthea.md A.5-A.9).
  */
 
+import { STATUS_CODES } from "node:http";
 import { SessionWorkload } from "../amaltheasession/workload.js";
 import type { KubeApi } from "../api.js";
 import { dropFinalizer, type GarbageCollector, recordEvent } from "../gc.js";
@@ -28,6 +29,8 @@ interface Session {
   ns: string;
   name: string;
   createError?: string;
+  /** create_fn raised on a child the API server refused: kopf retries it, and fails again. */
+  createRefused?: boolean;
   fault: Fault | undefined;
   childKeys: Record<string, { def: ResourceDef; name: string }>;
   deleteStarted?: boolean;
@@ -229,6 +232,7 @@ export class AmaltheaSimulator {
         s.childKeys[key] = { def: childDef, name: created.metadata.name };
       } catch (err) {
         if (!(err instanceof KubeError)) throw err;
+        return this.createFnRaised(s, cr, ops, now, err);
       }
     }
     this.patchCr(s, [
@@ -245,6 +249,47 @@ export class AmaltheaSimulator {
         },
       },
     ]);
+    return true;
+  }
+
+  /**
+   * A child the API server refused: create_fn raises the client's exception after the children
+   * created before it (service, ingress, then the StatefulSet). kopf posts it as an Error event
+   * on the JupyterServer (its traceback's frames left out here) and keeps the status create_fn
+   * patched first, `starting`; its retries fail again (on the children that exist by then) and
+   * are not modelled. No pod ever comes: the session is `starting` until someone looks.
+   */
+  private createFnRaised(
+    s: Session,
+    cr: KObject,
+    ops: unknown[],
+    now: string,
+    err: KubeError,
+  ): boolean {
+    s.createRefused = true;
+    this.patchCr(s, [
+      ...ops,
+      {
+        op: "add",
+        path: "/status",
+        value: { ...(cr.status as object), state: "starting", startingSince: now },
+      },
+    ]);
+    // The Python client's exception names the HTTP status and its phrase, then the Status body.
+    const reason = STATUS_CODES[err.code] ?? "";
+    const exception =
+      err.code === 422
+        ? "UnprocessableEntityError"
+        : err.code === 403
+          ? "ForbiddenError"
+          : "ApiException";
+    recordEvent(
+      this.api,
+      cr,
+      "Logging",
+      `Handler 'create_fn' failed with an exception. Will retry.\nTraceback (most recent call last):\nkubernetes.dynamic.exceptions.${exception}: ${err.code}\nReason: ${reason}\nHTTP response body: ${JSON.stringify(err.body)}`,
+      { type: "Error", component: "kopf" },
+    );
     return true;
   }
 

@@ -7,14 +7,16 @@
 
 import type { Fault } from "../amalthea/faults.js";
 import {
+  autosaveWork,
   cloneRestore,
   type GitRemote,
   type GitState,
   gitStateOf,
+  hasUnsavedWork,
 } from "../amalthea/git-session.js";
 import { renkuImageOf } from "../amalthea/image-contracts.js";
 import { PodModel, type PodRoles } from "../amalthea/pod-model.js";
-import { stopSessionPod } from "../amalthea/pod-stop.js";
+import { remoteThroughProxy, stopSessionPod } from "../amalthea/pod-stop.js";
 import type { KubeApi } from "../api.js";
 import { type GarbageCollector, recordEvent } from "../gc.js";
 import { pullImage } from "../kubelet-pull.js";
@@ -52,7 +54,7 @@ export class SessionWorkload {
   private readonly restored = new Set<string>();
   /** The project's git remote, for autosave pushes and restores (the GitLab double in tests). */
   gitRemote: GitRemote | undefined;
-  /** Scales the git proxy's grace period when a failed preStop holds a stop (tests shorten it). */
+  /** Scales the simulated seconds: grace periods, a slow autosave (tests shorten them). */
   graceScale = 1;
   /** Asks for a pass after `ms` (a held stop ends then). */
   wake: (ms: number) => void = () => {};
@@ -100,6 +102,54 @@ export class SessionWorkload {
       clone?.spec,
       this.restored.has(`${ns}/${name}`),
     );
+  }
+
+  /**
+   * The sidecar's `autosave/create` JSON-RPC on pod `<name>-0` (port and path as its env sets
+   * them): answered once the autosave's simulated time has passed, with the branch it pushed (null when
+   * there was nothing to save). Like the image's, the autosave ends by calling the git proxy's
+   * /shutdown. Undefined when no ready sidecar listens there, or the pod went meanwhile (the
+   * connection is cut).
+   */
+  async rpcAutosave(
+    ns: string,
+    name: string,
+    port: number,
+    path: string,
+    id: unknown,
+  ): Promise<{ code: number; body: unknown } | undefined> {
+    const key = `${ns}/${name}-0`;
+    const model = this.pods.get(key);
+    const sidecar = model?.regular.find(
+      (c) =>
+        c.ready &&
+        renkuImageOf(c.image) === "git-rpc-server" &&
+        ((c.spec as { ports?: Array<{ containerPort?: number }> }).ports ?? []).some(
+          (p) => p.containerPort === port,
+        ),
+    );
+    const state = this.gitState(ns, name);
+    if (!model || !sidecar || !state) return undefined;
+    const prefix = (sidecar.spec.env ?? []).find((e) => e.name === "GIT_RPC_URL_PREFIX")?.value;
+    if (path !== `${prefix ?? "/"}jsonrpc`) return { code: 404, body: "Not Found" };
+    const ms = hasUnsavedWork(state) ? (state.autosaveSeconds ?? 0) * 1000 * this.graceScale : 0;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    if (model.terminated || this.pods.get(key) !== model) return undefined;
+    const proxy = model.regular.find(
+      (c) => renkuImageOf(c.image) === "git-https-proxy" && "running" in c.state,
+    );
+    const result = autosaveWork(
+      sidecar.spec,
+      state,
+      proxy?.spec,
+      remoteThroughProxy(this.gitRemote, model),
+    );
+    if (result.shutdown) model.gitProxyShutDown = true;
+    const body =
+      result.exitCode === 0
+        ? { jsonrpc: "2.0", id: id ?? null, result: result.autosaveBranch ?? null }
+        : { jsonrpc: "2.0", id: id ?? null, error: { code: -32000, message: result.output } };
+    return { code: 200, body };
   }
 
   /**
