@@ -4,6 +4,7 @@
  * sidecar to autosave (with a deadline), then deletes or hibernates. The response does not wait:
  * API Gateway answers in 29 s, an autosave may take minutes.
  */
+import { DNS_LABEL } from "../util/labels.js";
 
 /** What the handed-off stop needs; no token: the receiving function acts with its own access. */
 export interface StopJob {
@@ -26,7 +27,7 @@ export function isStopEvent(event: unknown): event is StopEvent {
     typeof job === "object" &&
     job !== null &&
     typeof job.name === "string" &&
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(job.name) &&
+    DNS_LABEL.test(job.name) &&
     (job.action === "delete" || job.action === "hibernate")
   );
 }

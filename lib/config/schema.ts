@@ -8,6 +8,7 @@
 // start does, costs ~2 ms instead of ~5.
 import * as z from "zod/mini";
 import { parseImageRef } from "../util/image-ref.js";
+import { DNS_LABEL } from "../util/labels.js";
 import { parseBytes } from "../util/quantities.js";
 import { DEFAULT_SERVER_DEFAULTS, DEFAULT_UI_CHOICES } from "./defaults.js";
 
@@ -268,12 +269,7 @@ export const schema = z.strictObject({
   }),
   k8s: group({
     namespace: z._default(
-      z
-        .string()
-        .check(
-          z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label"),
-          z.maxLength(63),
-        ),
+      z.string().check(z.regex(DNS_LABEL, "must be a DNS-1123 label"), z.maxLength(63)),
       "renku",
     ),
     kubeconfig: optionalStr(),
@@ -307,12 +303,7 @@ export const schema = z.strictObject({
     ),
     /** Prefix of the ConfigMaps that are the quota places (D19). */
     reservations_name: z._default(
-      z
-        .string()
-        .check(
-          z.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label"),
-          z.maxLength(40),
-        ),
+      z.string().check(z.regex(DNS_LABEL, "must be a DNS-1123 label"), z.maxLength(40)),
       "renku-notebooks-quota",
     ),
   }),

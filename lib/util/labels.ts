@@ -4,6 +4,9 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** Whether a string may be a Kubernetes label value: at most 63 characters, alphanumeric ends. */
 export const isLabelValue = (value: string) => value.length <= 63 && LABEL_VALUE.test(value);
 
+/** Kubernetes' DNS-1123 label (namespaces, object name prefixes, session names); length apart. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** Kubernetes' length limit for a label value. */
 export const MAX_LABEL_VALUE = 63;
 
