@@ -64,7 +64,7 @@ export async function signedIdToken(
   key: CryptoKey,
   kid: string,
   claims: Record<string, unknown>,
-  opts: { issuer: string; audience?: string; expiresIn?: string | number },
+  opts: { issuer: string; audience?: string | string[]; expiresIn?: string | number },
 ): Promise<string> {
   let jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: "RS256", kid })

@@ -1,7 +1,5 @@
 /** D14: with a JWKS URL configured, ID tokens are verified against the realm's keys over HTTP. */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type CryptoKey, exportJWK, generateKeyPair } from "jose";
+import type { CryptoKey } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineRoute } from "../../../lib/api/route.js";
@@ -9,6 +7,7 @@ import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { invoke } from "../../helpers/events.js";
+import { type Jwks, startJwks } from "../../helpers/jwks.js";
 import { registeredHeaders, signedIdToken } from "../../helpers/users.js";
 
 const ISSUER = "https://renku.example.org/auth/realms/Renku";
@@ -26,26 +25,16 @@ const whoami = handler(
 );
 
 describe("ID token verification with a JWKS", () => {
-  let server: Server;
+  let jwks: Jwks;
   let good: CryptoKey;
   let other: CryptoKey;
-  let fetches = 0;
   let jwksEnv: Record<string, string> = {};
 
   beforeAll(async () => {
-    const pair = await generateKeyPair("RS256");
-    good = pair.privateKey;
-    other = (await generateKeyPair("RS256")).privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-    server = createServer((_req, res) => {
-      fetches++;
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const { port } = server.address() as AddressInfo;
+    jwks = await startJwks("/realms/Renku/protocol/openid-connect/certs");
+    ({ good, other } = jwks);
     jwksEnv = {
-      NB_AUTH__JWKS_URL: `http://127.0.0.1:${port}/realms/Renku/protocol/openid-connect/certs`,
+      NB_AUTH__JWKS_URL: jwks.url,
       NB_AUTH__ISSUER: ISSUER,
       NB_AUTH__AUDIENCE: "renku",
     };
@@ -53,7 +42,7 @@ describe("ID token verification with a JWKS", () => {
   });
   afterAll(async () => {
     installTestDeps(undefined);
-    await new Promise((r) => server.close(r));
+    await jwks.stop();
   });
 
   const call = async (idToken: string) =>
@@ -68,7 +57,7 @@ describe("ID token verification with a JWKS", () => {
     const r = await call(token);
     expect(r.status).toBe(200);
     expect(r.json.username).toBe("carol");
-    expect(fetches).toBeGreaterThan(0);
+    expect(jwks.fetches()).toBeGreaterThan(0);
   });
 
   it("rejects a token signed by another key", async () => {

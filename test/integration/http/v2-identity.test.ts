@@ -4,9 +4,7 @@
  * whatever is wrong with it, the caller is anonymous, never refused. Without JWKS (local stage)
  * the token is decoded, and an expired one still makes the caller anonymous.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
+import type { CryptoKey } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineRoute } from "../../../lib/api/route.js";
@@ -14,6 +12,8 @@ import { handler } from "../../../lib/http/handler.js";
 import { ok } from "../../../lib/http/reply.js";
 import { installTestDeps, useTestDeps } from "../../helpers/deps.js";
 import { invoke } from "../../helpers/events.js";
+import { type Jwks, startJwks } from "../../helpers/jwks.js";
+import { signedIdToken } from "../../helpers/users.js";
 import { accessToken } from "../../helpers/v2-users.js";
 
 const ISSUER = "https://renku.example.org/auth/realms/Renku";
@@ -39,45 +39,30 @@ const whoami = handler(
 
 const call = (headers: Record<string, string>) => invoke(whoami, { path: "/whoami", headers });
 
-async function signed(
+/** A token signed with `key` (kid "k1") by the realm's issuer. */
+const signed = (
   key: CryptoKey,
   claims: Record<string, unknown>,
   opts: { audience?: string | string[]; expiresIn?: string | number } = {},
-) {
-  let jwt = new SignJWT(claims)
-    .setProtectedHeader({ alg: "RS256", kid: "k1" })
-    .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(opts.expiresIn ?? "1h");
-  if (opts.audience) jwt = jwt.setAudience(opts.audience);
-  return jwt.sign(key);
-}
+) => signedIdToken(key, "k1", claims, { issuer: ISSUER, ...opts });
 
 describe("v2 identity with a JWKS", () => {
-  let server: Server;
+  let jwks: Jwks;
   let good: CryptoKey;
   let other: CryptoKey;
 
   beforeAll(async () => {
-    const pair = await generateKeyPair("RS256");
-    good = pair.privateKey;
-    other = (await generateKeyPair("RS256")).privateKey;
-    const jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
-    server = createServer((_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ keys: [jwk] }));
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const { port } = server.address() as AddressInfo;
+    jwks = await startJwks();
+    ({ good, other } = jwks);
     useTestDeps({
-      NB_AUTH__JWKS_URL: `http://127.0.0.1:${port}/certs`,
+      NB_AUTH__JWKS_URL: jwks.url,
       NB_AUTH__ISSUER: ISSUER,
       NB_AUTH__AUDIENCE: "renku-jupyterserver",
     });
   });
   afterAll(async () => {
     installTestDeps(undefined);
-    await new Promise((r) => server.close(r));
+    await jwks.stop();
   });
 
   it("makes a registered caller of a signed token for a data-services audience", async () => {
