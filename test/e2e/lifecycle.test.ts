@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backendStack } from "../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../helpers/backends.js";
 import { BASE_ENV } from "../helpers/deps.js";
-import { type Offline, startOffline } from "../helpers/offline.js";
+import { jsonCaller, type Offline, startOffline } from "../helpers/offline.js";
 import { registeredHeaders } from "../helpers/users.js";
 import { GIT_STATE_ANNOTATION } from "../local/cluster/index.js";
 import "../../lib/adapters/k8s.js";
@@ -32,23 +32,7 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
     await offline?.stop();
   });
 
-  // biome-ignore lint/suspicious/noExplicitAny: responses are arbitrary JSON
-  type Json = any;
-
-  async function call(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    body?: unknown,
-  ): Promise<{ status: number; json: Json; text: string }> {
-    const r = await fetch(`${offline.url}/notebooks${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    return { status: r.status, text, json: text ? JSON.parse(text) : undefined };
-  }
+  const call = jsonCaller(() => `${offline.url}/notebooks`);
 
   /** Polls GET until the state is `want` (or the session is gone when want is 404); returns the states seen. */
   async function waitFor(name: string, want: string): Promise<string[]> {

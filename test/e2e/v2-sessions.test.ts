@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_ENV } from "../helpers/deps.js";
-import { type Offline, startOffline } from "../helpers/offline.js";
+import { jsonCaller, type Offline, startOffline } from "../helpers/offline.js";
 import { type SessionStack, startSessionStack } from "../helpers/stack.js";
 import { v2Headers } from "../helpers/v2-users.js";
 
@@ -16,23 +16,7 @@ const LAUNCHER = "01JDV2SES00000000000000001";
 let stack: SessionStack;
 let offline: Offline;
 
-// biome-ignore lint/suspicious/noExplicitAny: responses are arbitrary JSON
-type Json = any;
-
-async function call(
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: unknown,
-): Promise<{ status: number; json: Json; text: string }> {
-  const r = await fetch(`${offline.url}/api/data${path}`, {
-    method,
-    headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, text, json: text ? JSON.parse(text) : undefined };
-}
+const call = jsonCaller(() => `${offline.url}/api/data`);
 
 async function waitFor(name: string, want: string): Promise<string[]> {
   const seen: string[] = [];
@@ -134,7 +118,7 @@ describe("the v2 sessions API through serverless offline", () => {
   it("routes each path with a trailing slash too, as data-services does", async () => {
     const listed = await call("GET", "/sessions/", alice);
     expect(listed.status).toBe(200);
-    expect(listed.json.map((x: Json) => x.name)).toContain(name);
+    expect(listed.json.map((x: { name: string }) => x.name)).toContain(name);
     expect(await call("GET", `/sessions/${name}/`, alice)).toMatchObject({
       status: 200,
       json: { name, launcher_id: LAUNCHER },

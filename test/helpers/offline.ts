@@ -16,6 +16,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A JSON answer over real HTTP: its status, its text, and the text parsed (undefined when empty). */
+export interface JsonAnswer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: responses are arbitrary JSON
+  json: any;
+  text: string;
+}
+
+/**
+ * A JSON caller of the routes below `base()` (read on every call: the server is started in a
+ * beforeAll, after the caller is made); a body is sent as JSON.
+ */
+export function jsonCaller(base: () => string) {
+  return async (
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: unknown,
+  ): Promise<JsonAnswer> => {
+    const r = await fetch(`${base()}${path}`, {
+      method,
+      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    return { status: r.status, text, json: text ? JSON.parse(text) : undefined };
+  };
+}
+
 export interface Offline {
   url: string;
   output: () => string;
