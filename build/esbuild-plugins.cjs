@@ -41,6 +41,34 @@ const whatwgUrlFromNode = {
   },
 };
 
+/**
+ * node-fetch 2 parses every request URL with node:url's legacy `url.parse`, which Node 24 (the
+ * Lambda runtime, serverless.yml) deprecates with a DEP0169 warning on each cold start's first
+ * call. It only ever parses absolute URLs it has already normalised with WHATWG URL, so node-fetch
+ * gets a node:url whose `parse` is WHATWG URL's request options (what http.request takes) and
+ * whose `format` is their href. A relative URL parses to no protocol or host, and node-fetch
+ * refuses it with its own "Only absolute URLs are supported", as before.
+ */
+const nodeFetchWithoutLegacyUrlParse = {
+  name: "node-fetch-without-legacy-url-parse",
+  setup(build) {
+    build.onResolve({ filter: /^url$/ }, (args) => {
+      if (!/[\\/]node-fetch[\\/]/.test(args.importer)) return undefined;
+      return { path: "url", namespace: "node-fetch-url" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "node-fetch-url" }, () => ({
+      contents:
+        'const { URL, urlToHttpOptions } = require("node:url");\n' +
+        "function parse(input) {\n" +
+        "  if (!URL.canParse(input)) return { protocol: null, hostname: null, href: input };\n" +
+        "  return urlToHttpOptions(new URL(input));\n" +
+        "}\n" +
+        "module.exports = { URL, parse, format: (parsed) => parsed.href };\n",
+      loader: "js",
+    }));
+  },
+};
+
 const CLIENT_NODE_CONFIG = /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/;
 
 /**
@@ -204,6 +232,7 @@ module.exports = [
   rawText,
   zodEnglishOnly,
   whatwgUrlFromNode,
+  nodeFetchWithoutLegacyUrlParse,
   kubeConfigWithoutGeneratedApis,
   kubeConfigEssentials,
   kubeConfigLazyChildProcess,

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { lambdaNode, lambdaRuntime } from "../helpers/lambda-node.js";
 import { registeredHeaders } from "../helpers/users.js";
 import { dominantModules, type FunctionBundle, ROOT } from "./bundles.js";
 import { launchBody } from "./launch-body.js";
@@ -22,6 +23,8 @@ const OVER_BARE_MS = 60;
 export interface ChildResult {
   ms: number;
   report: Record<string, unknown>;
+  /** What the process wrote on stderr (Node's own warnings land there). */
+  stderr: string;
 }
 
 /** Spawns a fresh node running `script`; its `BENCH {json}` line and the wall time to exit. */
@@ -30,10 +33,11 @@ export function spawnReport(
   args: string[],
   env: Record<string, string>,
   nodeArgs: string[] = [],
+  node = process.execPath,
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    const child = spawn(node, [...nodeArgs, script, ...args], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -53,9 +57,29 @@ export function spawnReport(
         reject(new Error(`no result from ${args[0] ?? script}: ${err.slice(0, 300)}`));
         return;
       }
-      resolve({ ms: elapsed, report: JSON.parse(line.slice(6)) as Record<string, unknown> });
+      try {
+        resolve({
+          ms: elapsed,
+          report: JSON.parse(line.slice(6)) as Record<string, unknown>,
+          stderr: err,
+        });
+      } catch (e) {
+        reject(new Error(`unreadable result from ${args[0] ?? script}: ${(e as Error).message}`));
+      }
     });
   });
+}
+
+/**
+ * The Node that cold starts run on: Lambda's (the runtime in serverless.yml), as deployed;
+ * BENCH_NODE=system for this machine's, or a path to another binary.
+ */
+export function benchNode(): { path: string; label: string } {
+  const chosen = process.env.BENCH_NODE;
+  if (chosen === "system")
+    return { path: process.execPath, label: `this machine's ${process.version}` };
+  if (chosen) return { path: chosen, label: chosen };
+  return { path: lambdaNode(), label: `${lambdaRuntime()}'s Node` };
 }
 
 /** Spawns a fresh node running the harness; the wall time from spawn to exit. */
@@ -63,9 +87,15 @@ export function runChild(
   bundle: string,
   eventsFile: string,
   env: Record<string, string>,
-  opts: { repeat?: number; nodeArgs?: string[] } = {},
+  opts: { repeat?: number; nodeArgs?: string[]; node?: string } = {},
 ): Promise<ChildResult> {
-  return spawnReport(HARNESS, [bundle, eventsFile, String(opts.repeat ?? 1)], env, opts.nodeArgs);
+  return spawnReport(
+    HARNESS,
+    [bundle, eventsFile, String(opts.repeat ?? 1)],
+    env,
+    opts.nodeArgs,
+    opts.node,
+  );
 }
 
 /** A function's sample event (events/<fn>.json), signed in as the seed's alice. */
@@ -87,11 +117,21 @@ export function writeEvents(name: string, events: unknown[]): string {
   return file;
 }
 
-/** The environment of a deployed function (serverless.yml's provider.environment essentials). */
+/**
+ * The environment of a deployed function (serverless.yml's provider.environment essentials).
+ * Lambda sets no NODE_EXTRA_CA_CERTS: a machine's own (this one's costs Node 20 ~70 ms at every
+ * start, reading its CA bundle) is left out, as NODE_OPTIONS is.
+ */
 export function lambdaEnv(standIns: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !k.startsWith("NB_") && k !== "NODE_OPTIONS") env[k] = v;
+    if (
+      v !== undefined &&
+      !k.startsWith("NB_") &&
+      k !== "NODE_OPTIONS" &&
+      k !== "NODE_EXTRA_CA_CERTS"
+    )
+      env[k] = v;
   }
   return {
     ...env,
@@ -114,6 +154,7 @@ export async function coldStarts(
   opts: { compareSourceMaps?: boolean; compareMetrics?: boolean } = {},
 ): Promise<Row[]> {
   const env = lambdaEnv(standInsEnv);
+  const { path: node, label } = benchNode();
   const mapsEnv = withSourceMaps(env);
   // Metrics are on by default (issue 18): the same function with NB_METRICS__ENABLED=false.
   const noMetricsEnv = { ...env, NB_METRICS__ENABLED: "false" };
@@ -134,14 +175,14 @@ export async function coldStarts(
     const noMetrics: number[] = [];
     let statuses = "";
     for (let i = 0; i < runs; i++) {
-      bareTimes.push((await runChild(BARE, bareEvents, env)).ms);
-      const r = await runChild(bundle.file, eventsFile, env);
+      bareTimes.push((await runChild(BARE, bareEvents, env, { node })).ms);
+      const r = await runChild(bundle.file, eventsFile, env, { node });
       times.push(r.ms);
       // Alternating with the run above, so the machine's load hits both alike.
       if (opts.compareSourceMaps)
-        withMaps.push((await runChild(bundle.file, eventsFile, mapsEnv)).ms);
+        withMaps.push((await runChild(bundle.file, eventsFile, mapsEnv, { node })).ms);
       if (opts.compareMetrics)
-        noMetrics.push((await runChild(bundle.file, eventsFile, noMetricsEnv)).ms);
+        noMetrics.push((await runChild(bundle.file, eventsFile, noMetricsEnv, { node })).ms);
       statuses = r.report.error
         ? `error: ${String(r.report.error)}`
         : Object.keys((r.report.statuses as object) ?? {}).join(",");
@@ -154,7 +195,7 @@ export async function coldStarts(
     section: "1 cold start",
     measure: "bare node process (require nothing, trivial handler)",
     value: ms(bare),
-    versus: `${bareTimes.length} runs`,
+    versus: `${bareTimes.length} runs, on ${label}`,
   });
   for (const { bundle, times, withMaps, noMetrics, statuses } of results) {
     const fn = median(times);
@@ -223,6 +264,7 @@ export async function coldLaunches(
   clear: () => Promise<void>,
 ): Promise<Row[]> {
   const env = lambdaEnv(standInsEnv);
+  const { path: node } = benchNode();
   const event = sampleEvent(bundle.name);
   const events = writeEvents(`${bundle.name}-launches`, [
     event,
@@ -236,8 +278,8 @@ export async function coldLaunches(
   let statuses = "";
   for (let i = 0; i < runs; i++) {
     await clear();
-    bare.push((await runChild(BARE, bareEvents, env)).ms);
-    const r = await runChild(bundle.file, events, env);
+    bare.push((await runChild(BARE, bareEvents, env, { node })).ms);
+    const r = await runChild(bundle.file, events, env, { node });
     const times = (r.report.times as number[] | undefined) ?? [];
     statuses = r.report.error
       ? `error: ${String(r.report.error)}`

@@ -6,7 +6,7 @@
 import { apiEvent } from "../helpers/events.js";
 import { registeredHeaders } from "../helpers/users.js";
 import type { FunctionBundle } from "./bundles.js";
-import { lambdaEnv, runChild, sampleEvent, writeEvents } from "./cold-start.js";
+import { benchNode, lambdaEnv, runChild, sampleEvent, writeEvents } from "./cold-start.js";
 import { mb } from "./stats.js";
 import { type Row, verdict } from "./table.js";
 import { getEvent, launchBody, listEvent } from "./warm.js";
@@ -42,6 +42,7 @@ export async function memory(
     const r = await runChild(bundle.file, writeEvents(`mem-${kind.fn}`, [kind.event]), env, {
       repeat: requests,
       nodeArgs: ["--expose-gc"],
+      node: benchNode().path,
     });
     if (r.report.error) {
       rows.push({ section: "5 memory", measure: kind.label, value: `error: ${r.report.error}` });
