@@ -1,8 +1,10 @@
 /** Starts `serverless offline` for real on free loopback ports and waits until it answers. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,6 +74,9 @@ export async function startOffline(
   let output = "";
   // Its own build folder: other runs may be building at the same time.
   const workFolder = `.esbuild-${randomUUID().slice(0, 8)}`;
+  // And its own temp folder, removed with it: what its functions leave there (start-up warning
+  // markers, lib/obs/warn-once.ts) would otherwise pile up in the machine's.
+  const tmp = await mkdtemp(join(tmpdir(), "nb-offline-"));
   const args = [
     "serverless",
     "offline",
@@ -85,6 +90,7 @@ export async function startOffline(
       PORT: String(port),
       LAMBDA_PORT: String(lambdaPort),
       ESBUILD_WORK_FOLDER: workFolder,
+      TMPDIR: tmp,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -105,6 +111,7 @@ export async function startOffline(
       if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
     }
     await rm(workFolder, { recursive: true, force: true });
+    await rm(tmp, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { firstInProcess } from "../../../lib/obs/warn-once.js";
@@ -37,5 +41,24 @@ describe("firstInProcess", () => {
     const key = `test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const results = await Promise.all([inWorker(key), inWorker(key), inWorker(key)]);
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("leaves no marker behind when the process ends", () => {
+    const key = `test-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const source = `
+      import { firstInProcess } from ${JSON.stringify(MODULE)};
+      import { readdirSync } from "node:fs";
+      import { tmpdir } from "node:os";
+      const first = firstInProcess(${JSON.stringify(key)});
+      const marked = readdirSync(tmpdir()).filter((f) => f.endsWith(${JSON.stringify(key)}));
+      console.log(JSON.stringify({ first, marked, pid: process.pid }));`;
+    const out = JSON.parse(
+      execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", source], {
+        encoding: "utf8",
+      }),
+    ) as { first: boolean; marked: string[]; pid: number };
+    expect(out.first).toBe(true);
+    expect(out.marked).toHaveLength(1);
+    expect(existsSync(join(tmpdir(), out.marked[0] ?? "none"))).toBe(false);
   });
 });
