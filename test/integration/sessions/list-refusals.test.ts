@@ -5,6 +5,7 @@
  * refusal GET shows for it (GET reads one session's own events and StatefulSet).
  */
 import { describe, expect, it } from "vitest";
+import { jupyterServerBackend } from "../../../lib/backends/jupyterserver/backend.js";
 import { STS_MISSING } from "../../../lib/backends/pod/refusal.js";
 import { backendStack } from "../../helpers/backend-stack.js";
 import { type BackendKit, EACH_BACKEND } from "../../helpers/backends.js";
@@ -71,6 +72,62 @@ describe.each(EACH_BACKEND)("$name backend", (kit: BackendKit) => {
         // The same warnings as GET, which reads this session's own events and StatefulSet.
         expect(shown.warnings).toEqual((await api.get(name)).json.status.warnings);
       }
+    },
+  );
+});
+
+describe("migration mode (NB_AMALTHEA__BACKEND=both)", () => {
+  const stack = backendStack({ env: { NB_AMALTHEA__BACKEND: "both" } }, { timing: "instant" });
+
+  it.each([1, 3])(
+    "%i refused sessions of each kind: two more calls per kind, whatever their number",
+    async (n) => {
+      const headers = registeredHeaders({ username: `migrating${n}` });
+      const api = sessionsApi(headers);
+      // JupyterServers from before the switch (their pods refused), AmaltheaSessions after it
+      // (their StatefulSets refused).
+      const legacy = jupyterServerBackend(stack.deps.k8s, stack.deps.config, stack.deps.log);
+      const before = { ...stack, deps: { ...stack.deps, sessions: legacy } };
+      const pods: string[] = [];
+      const sets: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const old = await launch(before, {
+          headers,
+          branch: `old-${i}`,
+          priorityClass: "no-such-class",
+        });
+        pods.push(old.metadata.name);
+        const fresh = await launch(stack, { headers, branch: `new-${i}`, sidecar: brokenSidecar });
+        sets.push(fresh.metadata.name);
+      }
+
+      let listed: Awaited<ReturnType<typeof api.list>> | undefined;
+      const calls = await k8sCalls(stack.cluster, async () => {
+        listed = await api.list();
+      });
+      expect([...calls].sort()).toEqual([
+        "list amaltheasessions",
+        "list events",
+        "list events",
+        "list jupyterservers",
+        "list pods",
+        "list statefulsets",
+        "list statefulsets",
+      ]);
+      const servers = listed?.json.servers;
+      expect(Object.keys(servers).sort()).toEqual([...pods, ...sets].sort());
+      for (const name of pods)
+        expect(servers[name].status.warnings).toContainEqual({
+          message: `The cluster refused to create the session's pod: pods "${name}-0" is forbidden: no PriorityClass with name no-such-class was found`,
+          critical: true,
+        });
+      for (const name of sets)
+        expect(servers[name].status.warnings).toContainEqual({
+          message: STS_MISSING,
+          critical: true,
+        });
+      for (const name of [...pods, ...sets])
+        expect(servers[name].status.warnings).toEqual((await api.get(name)).json.status.warnings);
     },
   );
 });
