@@ -103,7 +103,10 @@ export async function readRefusals(
   const byUid = new Map<string, CoreV1Event[]>();
   for (const e of events) {
     const uid = e.involvedObject?.uid;
-    if (uid) byUid.set(uid, [...(byUid.get(uid) ?? []), e]);
+    if (!uid) continue;
+    const own = byUid.get(uid);
+    if (own) own.push(e);
+    else byUid.set(uid, [e]);
   }
   const uidOf = new Map(sets.map((s) => [s.metadata?.name, s.metadata?.uid]));
   return new Map(
