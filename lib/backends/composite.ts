@@ -45,6 +45,16 @@ export function bothBackends(primary: SessionBackend, legacy: SessionBackend): S
       const owner = of(s);
       return remember(owner, await owner.withRefusal(s));
     },
+    // Each kind's sessions to their backend at once (two calls each at most), in the order given.
+    withRefusals: async (sessions) => {
+      const read = (backend: SessionBackend) => {
+        const mine = sessions.filter((s) => of(s) === backend);
+        return mine.length === 0 ? [] : backend.withRefusals(mine);
+      };
+      const answers = await Promise.all([read(primary), read(legacy)]);
+      const done = new Map(answers.flat().map((s) => [s.name, s]));
+      return sessions.map((s) => done.get(s.name) ?? s);
+    },
     reference: (s) => of(s).reference(s),
     owner: (s) => of(s).owner(s),
     view: (s) => of(s).view(s),

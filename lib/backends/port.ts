@@ -66,6 +66,12 @@ export interface SessionBackend {
    * without a pod: two more calls; any other: none). Only the answers that show a status ask.
    */
   withRefusal(session: Session): Promise<Session>;
+  /**
+   * The same for many sessions (a polling list's), in at most two more calls whatever their number
+   * (one list of the events that can say why, one of their StatefulSets); none when no session
+   * starts without a pod. Answered in the order given.
+   */
+  withRefusals(sessions: Session[]): Promise<Session[]>;
   /** The resource as an ownerReference names it (its dependents go with it). */
   reference(session: Session): { apiVersion: string; kind: string; name: string; uid: string };
   /** Who owns it (lib/sessions/ownership.ts decides), without reading the rest of the view. */

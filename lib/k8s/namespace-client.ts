@@ -58,6 +58,8 @@ export interface NamespaceClient<S extends KubeObject = KubeObject> {
   patchJson(name: string, ops: JsonPatchOp[]): Promise<S | undefined>;
   patchMerge(name: string, body: Record<string, unknown>): Promise<S | undefined>;
   getStatefulSet(name: string): Promise<V1StatefulSet | undefined>;
+  /** StatefulSets matching a label selector, read consistently (many sessions' in one call). */
+  listStatefulSets(labelSelector: string): Promise<V1StatefulSet[]>;
   /** A missing StatefulSet is ignored (undefined), as the reference did. */
   patchStatefulSetJson(name: string, ops: JsonPatchOp[]): Promise<V1StatefulSet | undefined>;
   getPod(name: string): Promise<V1Pod | undefined>;
@@ -73,6 +75,8 @@ export interface NamespaceClient<S extends KubeObject = KubeObject> {
   ): Promise<string | undefined>;
   /** Events about one object (by involvedObject.name), oldest first as the API returns them. */
   listEvents(involvedObjectName: string): Promise<CoreV1Event[]>;
+  /** The namespace's events matching a field selector (many objects' in one call). */
+  listEventsMatching(fieldSelector: string): Promise<CoreV1Event[]>;
   getSecret(name: string): Promise<V1Secret | undefined>;
   /** Creates a Secret; false when one of that name exists. */
   createSecret(secret: V1Secret & { metadata: { name: string } }): Promise<boolean>;
@@ -179,8 +183,8 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
   const core = kubePath`/api/v1/namespaces/${namespace}`;
   const coreObject = (resource: string, name: string) =>
     `${core}/${resource}/${encodeURIComponent(name)}`;
-  const statefulSet = (name: string) =>
-    kubePath`/apis/apps/v1/namespaces/${namespace}/statefulsets/${name}`;
+  const statefulSets = kubePath`/apis/apps/v1/namespaces/${namespace}/statefulsets`;
+  const statefulSet = (name: string) => `${statefulSets}/${encodeURIComponent(name)}`;
   /** One REST call with the service's timeout. */
   const send =
     <T>(req: Omit<KubeRequest, "timeoutMs">) =>
@@ -217,6 +221,18 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
         method: "GET",
         path: servers,
         query: { labelSelector, ...versionQuery(opts) },
+      }),
+    );
+    return res.items ?? [];
+  };
+
+  const listEventsMatching = async (fieldSelector: string): Promise<CoreV1Event[]> => {
+    const res = await call(
+      `list events`,
+      send<{ items?: CoreV1Event[] }>({
+        method: "GET",
+        path: `${core}/events`,
+        query: { fieldSelector },
       }),
     );
     return res.items ?? [];
@@ -325,6 +341,18 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
         { 404: none },
       ),
 
+    async listStatefulSets(labelSelector) {
+      const res = await call(
+        `list statefulsets`,
+        send<{ items?: V1StatefulSet[] }>({
+          method: "GET",
+          path: statefulSets,
+          query: { labelSelector },
+        }),
+      );
+      return res.items ?? [];
+    },
+
     patchStatefulSetJson: (name, ops) =>
       call(
         `patch statefulsets/${name}`,
@@ -380,17 +408,9 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
         { 404: none, 400: none },
       ),
 
-    async listEvents(involvedObjectName) {
-      const res = await call(
-        `list events`,
-        send<{ items?: CoreV1Event[] }>({
-          method: "GET",
-          path: `${core}/events`,
-          query: { fieldSelector: `involvedObject.name=${involvedObjectName}` },
-        }),
-      );
-      return res.items ?? [];
-    },
+    listEvents: (involvedObjectName) =>
+      listEventsMatching(`involvedObject.name=${involvedObjectName}`),
+    listEventsMatching,
 
     getSecret: (name) =>
       call(

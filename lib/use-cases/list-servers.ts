@@ -1,7 +1,8 @@
 /**
  * GET /servers (section 3.4): the caller's sessions, found by the safe-username label (D12),
  * filtered by project, namespace, branch and commit_sha. One Kubernetes list call, from the watch
- * cache (AmaltheaSession: and the pods, only while some session is neither running nor hibernated).
+ * cache (AmaltheaSession: and the pods, only while some session is neither running nor hibernated);
+ * two more while some session starts without a pod, however many do (their refusals, issue 23).
  */
 import type { Deps } from "../adapters/deps.js";
 import { LIMITS } from "../api/limits.js";
@@ -27,8 +28,9 @@ export async function listOwnSessions(
     const view = backend.view(session);
     return ownsSession(view.owner, user) && matchesFilters(view, filters);
   });
-  // A starting session that will get no pod says why (issue 23): more calls for those only.
-  for (const session of await Promise.all(shown.map((s) => backend.withRefusal(s))))
+  // A starting session that will get no pod says why (issue 23): read for all such sessions at
+  // once, at most two more calls per kind however many start (a class polling while it launches).
+  for (const session of await backend.withRefusals(shown))
     servers[session.name] = backend.serialize(session, now);
   // About 2 KB a session: some 3,000 would pass Lambda's 6 MB answer. Refused whole, never cut.
   const bytes = Buffer.byteLength(JSON.stringify({ servers }));

@@ -68,12 +68,69 @@ export function refusalWarning(r: RefusalReadings): StatusWarning | undefined {
   return r.statefulSetMissing ? { message: STS_MISSING, critical: true } : undefined;
 }
 
+/** A starting session without a pod, whose refusal a list reads with the others'. */
+export interface RefusalTarget {
+  name: string;
+  /** The session resource's uid. */
+  resourceUid: string | undefined;
+  /** The operator has reconciled it once: a missing StatefulSet is then a refusal. */
+  reconciled: boolean;
+}
+
+/**
+ * The events that can say why, namespace-wide in one list: a refusal is never Normal and never
+ * about a pod (a starting pod's own warnings, the bulk of a busy namespace's, say nothing here).
+ * Both are field selectors the API server supports for events (type, involvedObject.kind).
+ */
+export const REFUSAL_EVENTS = "type!=Normal,involvedObject.kind!=Pod";
+
+/**
+ * The refusals of many sessions in two calls whatever their number (a polling list's): the
+ * events above, and the sessions' StatefulSets by `statefulSets`, a label selector naming them
+ * all (the operator's own labels, e.g. `app.kubernetes.io/instance in (a,b)`). An event is the
+ * session's by its object's uid, as in readRefusal. No target, no call.
+ */
+export async function readRefusals(
+  repo: Pick<NamespaceClient, "listEventsMatching" | "listStatefulSets">,
+  statefulSets: (names: string[]) => string,
+  targets: RefusalTarget[],
+): Promise<Map<string, StatusWarning | undefined>> {
+  if (targets.length === 0) return new Map();
+  const [events, sets] = await Promise.all([
+    repo.listEventsMatching(REFUSAL_EVENTS),
+    repo.listStatefulSets(statefulSets(targets.map((t) => t.name))),
+  ]);
+  const byUid = new Map<string, CoreV1Event[]>();
+  for (const e of events) {
+    const uid = e.involvedObject?.uid;
+    if (!uid) continue;
+    const own = byUid.get(uid);
+    if (own) own.push(e);
+    else byUid.set(uid, [e]);
+  }
+  const uidOf = new Map(sets.map((s) => [s.metadata?.name, s.metadata?.uid]));
+  return new Map(
+    targets.map((t) => {
+      const statefulSetUid = uidOf.get(t.name);
+      const own = [t.resourceUid, statefulSetUid].flatMap((u) => (u ? (byUid.get(u) ?? []) : []));
+      const warning = refusalWarning({
+        events: own,
+        resourceUid: t.resourceUid,
+        statefulSetUid,
+        statefulSetMissing: t.reconciled && !uidOf.has(t.name),
+      });
+      return [t.name, warning];
+    }),
+  );
+}
+
+/** `key in (a,b)`: one label selector for many sessions' objects. */
+export const labelIn = (key: string, values: string[]) => `${key} in (${values.join(",")})`;
+
 /** The events named after the session and its StatefulSet, read together (two calls). */
 export async function readRefusal(
   repo: Pick<NamespaceClient, "listEvents" | "getStatefulSet">,
-  name: string,
-  resourceUid: string | undefined,
-  reconciled: boolean,
+  { name, resourceUid, reconciled }: RefusalTarget,
 ): Promise<StatusWarning | undefined> {
   const [events, sts] = await Promise.all([repo.listEvents(name), repo.getStatefulSet(name)]);
   return refusalWarning({

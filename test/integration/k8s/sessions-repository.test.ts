@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { configMapLedgerStore } from "../../../lib/adapters/ledger-store.js";
 import { configMapSlotStore } from "../../../lib/adapters/quota-store.js";
+import { REFUSAL_EVENTS } from "../../../lib/backends/pod/refusal.js";
 import { referenceOf } from "../../../lib/backends/pod/view.js";
 import { AMALTHEA_SESSIONS } from "../../../lib/backends/select.js";
 import { loadConfig } from "../../../lib/config/load.js";
@@ -241,6 +242,35 @@ describe("the session's pod, logs, events and StatefulSet", () => {
     );
     for (const e of events) expect(e.involvedObject.name).toBe("running-0");
     expect(await repo.listEvents("ghost-0")).toEqual([]);
+  });
+
+  it("lists many objects' StatefulSets by a label set, and the namespace's events by field selector", async () => {
+    // Amalthea labels each child with its parent's name; a name with no StatefulSet is no error.
+    const sets = await repo.listStatefulSets(
+      "amalthea.dev/parent-name in (running,logs-bad-container,ghost)",
+    );
+    expect(sets.map((s) => s.metadata?.name).sort()).toEqual(["logs-bad-container", "running"]);
+    const event = (name: string, kind: string, type: string, reason: string) => ({
+      apiVersion: "v1",
+      kind: "Event",
+      metadata: { name, namespace: "renku" },
+      involvedObject: { kind, name: "running", namespace: "renku" },
+      type,
+      reason,
+      message: reason,
+    });
+    cluster.bulkLoad([
+      event("sts-refused", "StatefulSet", "Warning", "FailedCreate"),
+      event("pod-backoff", "Pod", "Warning", "BackOff"),
+    ]);
+    const found = await repo.listEventsMatching(REFUSAL_EVENTS);
+    expect(found.map((e) => e.metadata?.name)).toContain("sts-refused");
+    for (const e of found) {
+      expect(e.type).not.toBe("Normal");
+      expect(e.involvedObject.kind).not.toBe("Pod");
+    }
+    const onPods = await repo.listEventsMatching("type=Warning,involvedObject.kind=Pod");
+    expect(onPods.map((e) => e.metadata?.name)).toEqual(["pod-backoff"]);
   });
 
   it("reads and json-patches the StatefulSet; a missing one is ignored", async () => {

@@ -6,7 +6,13 @@ import type { CoreV1Event } from "@kubernetes/client-node/dist/gen/index.js";
 import { describe, expect, it } from "vitest";
 import { isStopEvent } from "../../../../lib/autosave/stop-hand-off.js";
 import { AUTOSAVE_REQUEST, askAutosave } from "../../../../lib/backends/pod/autosave-rpc.js";
-import { refusalWarning, STS_MISSING } from "../../../../lib/backends/pod/refusal.js";
+import {
+  labelIn,
+  REFUSAL_EVENTS,
+  readRefusals,
+  refusalWarning,
+  STS_MISSING,
+} from "../../../../lib/backends/pod/refusal.js";
 
 describe("the sidecar's autosave/create", () => {
   it("asks once with the deadline and reads the pushed branch, or null as nothing to save", async () => {
@@ -114,5 +120,62 @@ describe("refusal warnings", () => {
     expect(
       refusalWarning({ ...base, statefulSetUid: undefined, statefulSetMissing: true, events: [] }),
     ).toEqual({ message: STS_MISSING, critical: true });
+  });
+});
+
+describe("many sessions' refusals at once", () => {
+  const failedCreate = (uid: string, name: string) =>
+    ({
+      involvedObject: { uid, kind: "StatefulSet", name },
+      metadata: {},
+      type: "Warning",
+      reason: "FailedCreate",
+      message: `create Pod ${name}-0 in StatefulSet ${name} failed error: refused ${name}`,
+    }) as CoreV1Event;
+
+  it("two reads for all of them; each event is its own session's by uid, never by name", async () => {
+    const asked: string[] = [];
+    const repo = {
+      listEventsMatching: async (selector: string) => {
+        asked.push(`events ${selector}`);
+        // b's is from a StatefulSet of the same name that an earlier session had.
+        return [failedCreate("sts-a", "a"), failedCreate("sts-b-before", "b")];
+      },
+      listStatefulSets: async (selector: string) => {
+        asked.push(`statefulsets ${selector}`);
+        return [
+          { metadata: { name: "a", uid: "sts-a" } },
+          { metadata: { name: "b", uid: "sts-b" } },
+        ];
+      },
+    };
+    const found = await readRefusals(repo, (names) => labelIn("x/parent", names), [
+      { name: "a", resourceUid: "cr-a", reconciled: true },
+      { name: "b", resourceUid: "cr-b", reconciled: true },
+      { name: "c", resourceUid: "cr-c", reconciled: true },
+      { name: "d", resourceUid: "cr-d", reconciled: false },
+    ]);
+    expect(asked.sort()).toEqual([
+      `events ${REFUSAL_EVENTS}`,
+      "statefulsets x/parent in (a,b,c,d)",
+    ]);
+    expect(Object.fromEntries(found)).toEqual({
+      a: { message: "The cluster refused to create the session's pod: refused a", critical: true },
+      b: undefined,
+      c: { message: STS_MISSING, critical: true },
+      d: undefined,
+    });
+  });
+
+  it("no session to read: no call", async () => {
+    const none = async (): Promise<never> => {
+      throw new Error("no call expected");
+    };
+    const found = await readRefusals(
+      { listEventsMatching: none, listStatefulSets: none },
+      (names) => labelIn("x", names),
+      [],
+    );
+    expect(found.size).toBe(0);
   });
 });
