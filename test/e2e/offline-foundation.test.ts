@@ -1,6 +1,8 @@
 /** The service under `serverless offline`, over real HTTP, as the README's quick start runs it. */
 import { connect } from "node:net";
+import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lambdaNode } from "../helpers/lambda-node.js";
 import { type Offline, startOffline } from "../helpers/offline.js";
 import { anonHeaders, registeredHeaders } from "../helpers/users.js";
 import { type GitLabDouble, startGitLabDouble } from "../local/gitlab/index.js";
@@ -23,6 +25,12 @@ describe("serverless offline", () => {
 
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetch(`${offline.url}${path}`, { headers });
+
+  it("runs the functions on Lambda's Node", () => {
+    // Besides node: npm exec's shell and esbuild's binary.
+    const nodes = offline.executables().filter((e) => basename(e) === "node");
+    expect(nodes).toEqual([lambdaNode()]);
+  });
 
   it("serves /health", async () => {
     const r = await get("/health");
@@ -140,5 +148,15 @@ describe("serverless offline", () => {
     expect(left.map((a) => a.name)).not.toContain(name);
     const wrongMethod = await fetch(`${offline.url}/notebooks/servers`, { method: "DELETE" });
     expect(wrongMethod.status).toBe(405);
+  });
+
+  // Last: after every request above, Node has printed no warning (a deprecation, say) of its own.
+  it("leaves no Node warning in offline's output", () => {
+    expect(
+      offline
+        .output()
+        .split("\n")
+        .filter((l) => /^\(node:\d+\)/.test(l)),
+    ).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 /** Starts `serverless offline` for real on free loopback ports and waits until it answers. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { lambdaNode } from "./lambda-node.js";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -50,6 +52,8 @@ export function jsonCaller(base: () => string) {
 export interface Offline {
   url: string;
   output: () => string;
+  /** The executables of offline's processes (npx, serverless and its workers' process). */
+  executables: () => string[];
   stop: () => Promise<void>;
 }
 
@@ -61,6 +65,11 @@ export interface OfflineOptions {
    * test/integration/k8s/serverless-config.test.ts). The benchmarks keep them, as deployed.
    */
   lambdaTimeouts?: boolean;
+  /**
+   * "lambda" (default): offline, and the functions in its worker threads, run on the Node that
+   * Lambda runs (serverless.yml's runtime, test/helpers/lambda-node.ts), not this machine's.
+   */
+  node?: "lambda" | "system";
 }
 
 export async function startOffline(
@@ -91,6 +100,10 @@ export async function startOffline(
       LAMBDA_PORT: String(lambdaPort),
       ESBUILD_WORK_FOLDER: workFolder,
       TMPDIR: tmp,
+      // npx and serverless start with `#!/usr/bin/env node`: the first node on PATH runs them.
+      ...(opts.node !== "system" && {
+        PATH: `${dirname(lambdaNode())}${delimiter}${process.env.PATH}`,
+      }),
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -102,6 +115,20 @@ export async function startOffline(
     output += d;
   });
   const url = `http://127.0.0.1:${port}`;
+  const executables = () => {
+    const found = new Set<string>();
+    for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        // /proc/<pid>/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces, so read after ")".
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const pgrp = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+        if (pgrp === child.pid) found.add(readlinkSync(`/proc/${pid}/exe`));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return [...found];
+  };
   const stop = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
@@ -118,7 +145,7 @@ export async function startOffline(
     if (child.exitCode !== null) throw new Error(`serverless offline exited:\n${output}`);
     try {
       const r = await fetch(`${url}/health`);
-      if (r.status === 200) return { url, output: () => output, stop };
+      if (r.status === 200) return { url, output: () => output, executables, stop };
     } catch {
       // not listening yet
     }
