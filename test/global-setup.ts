@@ -1,10 +1,20 @@
 /** Starts what the whole suite shares. Each stand-in registers its own start here as it lands. */
 import type { TestProject } from "vitest/node";
+import { lambdaNode } from "./helpers/lambda-node.js";
 import { pushSeedImages } from "./local/registry/index.js";
 import { startSuiteRegistries } from "./local/registry/suite.js";
 import { loadSeed } from "./local/seed.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The Node that Lambda runs (the runtime test, the e2e's serverless offline): fetched from the
+  // npm registry once, here, rather than by several test files at once.
+  try {
+    lambdaNode();
+  } catch (e) {
+    throw new Error(`test setup: Lambda's Node could not be fetched: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
   const stops: Array<() => Promise<void>> = [];
   try {
     // The real docker-registry in three setups (open, Basic, bearer token), seeded with images;
