@@ -110,8 +110,9 @@ describe("serverless.yml", () => {
     });
   });
 
-  it("runs Node 20 and sizes every function within API Gateway's 30 s", () => {
-    expect(deployed.provider.runtime).toBe("nodejs20.x");
+  // Not nodejs20.x: Lambda no longer creates or updates functions on it (docs/deploy.md, 3.4).
+  it("runs Node 24 and sizes every function within API Gateway's 30 s", () => {
+    expect(deployed.provider.runtime).toBe("nodejs24.x");
     expect(deployed.provider.architecture).toBe("arm64");
     for (const [name, fn] of Object.entries(deployed.functions)) {
       expect(fn.memorySize, name).toBeGreaterThanOrEqual(256);
