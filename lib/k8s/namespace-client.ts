@@ -203,6 +203,7 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
       throw translateK8sError(err, {
         op,
         cluster: access.label,
+        connectionHint: access.connectionHint,
         log,
         onUnauthorized: () => access.invalidate(),
       });
