@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../lib/config/load.js";
+import { loadConfig } from "../../../lib/config/load.js";
+import { configProblems } from "../../helpers/config.js";
 import { makeClusterCa } from "../../helpers/eks-api-tls.js";
 
 const BASE = {
@@ -11,15 +12,7 @@ const ENDPOINT = "https://ABCDEF0123456789.gr7.eu-central-1.eks.amazonaws.com";
 const { caData: CA, serverCert } = makeClusterCa();
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
-const problemsOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-};
+const problemsOf = configProblems;
 
 const pinned = (endpoint: string, ca: string) => ({
   ...BASE,
