@@ -1,6 +1,7 @@
 /** Loading the configuration: NB_* variables checked against the schema, once per container. */
 import * as z from "zod/mini";
 import { LOCAL_STAGE } from "./defaults.js";
+import { eksPinProblems } from "./eks-pin.js";
 import { envName, nestEnv, variablesUnder } from "./env.js";
 import { type Config, schema } from "./schema.js";
 
@@ -23,8 +24,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nested.k8s = { kubeconfig: env.KUBECONFIG, ...k8s };
   }
   const result = z.safeParse(schema, nested);
+  // Settings that only make sense together, told alongside any other problem.
+  const pairing = eksPinProblems((nested.k8s as Record<string, unknown> | undefined)?.eks);
   if (result.success) {
-    const strict = strictModeProblems(result.data);
+    const strict = [...pairing, ...strictModeProblems(result.data)];
     if (strict.length > 0) throw new ConfigError(strict);
     return result.data;
   }
@@ -37,7 +40,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     return [`${envName(issue.path)}: ${issue.message}`];
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...problems, ...pairing]);
 }
 
 /** Strict mode: every stage but "local" (unset included) verifies ID tokens fully, or says it trusts the gateway. */

@@ -11,6 +11,7 @@ import { parseImageRef } from "../util/image-ref.js";
 import { DNS_LABEL } from "../util/labels.js";
 import { parseBytes } from "../util/quantities.js";
 import { DEFAULT_SERVER_DEFAULTS, DEFAULT_UI_CHOICES } from "./defaults.js";
+import { certificateAuthorityProblem } from "./eks-pin.js";
 
 // Every function parses its configuration and request once per container: zod's compiled fast path
 // costs more to build on those first parses (about 6 ms for the configuration) than it saves.
@@ -273,7 +274,29 @@ export const schema = z.strictObject({
       "renku",
     ),
     kubeconfig: optionalStr(),
-    eks: group({ cluster_name: optionalStr(), region: optionalStr() }),
+    eks: group({
+      cluster_name: optionalStr(),
+      region: optionalStr(),
+      /**
+       * The cluster's API server and CA as DescribeCluster gives them; with both set, cluster
+       * access never calls DescribeCluster (nor loads the SDK). Pairing: eks-pin.ts.
+       */
+      endpoint: z.optional(
+        z.url({
+          protocol: /^https$/,
+          error: "must be an https URL such as https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+        }),
+      ),
+      certificate_authority: z.optional(
+        z.pipe(
+          z.string(),
+          z.transform((raw: string, payload) => {
+            const problem = certificateAuthorityProblem(raw);
+            return problem ? fail(payload, problem) : raw;
+          }),
+        ),
+      ),
+    }),
   }),
   /** Session quotas (issue 14): running or starting sessions; POST answers 429 code 1429 past one. */
   quotas: group({

@@ -73,6 +73,8 @@ export interface TranslateContext {
   op: string;
   /** Names the cluster (never its credentials). */
   cluster: string;
+  /** Added to network, TLS and timeout errors: the settings that decide where and whom to trust. */
+  connectionHint?: string | undefined;
   log: Logger;
   /** Called on 401 so the next call renews the token. */
   onUnauthorized?: () => void;
@@ -113,18 +115,24 @@ export function translateK8sError(err: unknown, ctx: TranslateContext): AppError
     ctx.log.error(logged, "the Kubernetes API refused a request");
     return programmingError({ cause: err });
   }
+  const hint = ctx.connectionHint ? { hint: ctx.connectionHint } : {};
+  const hinted = ctx.connectionHint ? `; ${ctx.connectionHint}` : "";
   if (isTimeout(err)) {
-    ctx.log.warn({ op: ctx.op, cluster: ctx.cluster }, "the Kubernetes API timed out");
+    ctx.log.warn({ op: ctx.op, cluster: ctx.cluster, ...hint }, "the Kubernetes API timed out");
     return upstreamUnavailable(
-      `The Kubernetes cluster (${ctx.cluster}) did not answer in time (${ctx.op}).`,
+      `The Kubernetes cluster (${ctx.cluster}) did not answer in time (${ctx.op})${hinted}.`,
       { cause: err },
     );
   }
+  // TLS failures (an unknown CA, a name the certificate does not cover) are network errors too.
   if (isNetworkError(err)) {
     const code = (err as { code?: unknown }).code;
-    ctx.log.warn({ op: ctx.op, cluster: ctx.cluster, code }, "the Kubernetes API is unreachable");
+    ctx.log.warn(
+      { op: ctx.op, cluster: ctx.cluster, code, ...hint },
+      "the Kubernetes API is unreachable",
+    );
     return upstreamUnavailable(
-      `The Kubernetes cluster (${ctx.cluster}) cannot be reached${typeof code === "string" ? ` (${code})` : ""}.`,
+      `The Kubernetes cluster (${ctx.cluster}) cannot be reached${typeof code === "string" ? ` (${code})` : ""}${hinted}.`,
       { cause: err },
     );
   }

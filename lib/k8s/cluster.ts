@@ -1,13 +1,15 @@
 /**
  * Cluster access by configuration (D18): a kubeconfig file (local runs, serverless-offline) or an
- * EKS cluster by name and region (in AWS). Nothing is read or fetched until the first call, and the
- * result is cached per warm container; EKS tokens are renewed well before their 15-minute expiry.
+ * EKS cluster by name and region (in AWS), its endpoint and CA from DescribeCluster or, when given,
+ * from the settings. Nothing is read or fetched until the first call, and the result is cached per
+ * warm container; EKS tokens are renewed well before their 15-minute expiry.
  */
 // Deep imports keep watch/exec/cp/websocket code out of every function's bundle.
 import { isAbsolute } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node/dist/config.js";
 import type { Cluster, Context, User } from "@kubernetes/client-node/dist/config_types.js";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { CA_VAR, ENDPOINT_VAR } from "../config/eks-pin.js";
 import { awsEnvCredentials } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { AppError, configurationError, describeError, upstreamUnavailable } from "../errors.js";
@@ -27,6 +29,8 @@ export type K8sApis = KubeClient;
 export interface ClusterAccess {
   /** Names the cluster in error messages, e.g. `EKS cluster "renku" (eu-central-1)`. */
   readonly label: string;
+  /** What to check when the cluster cannot be reached over the network or TLS (the settings to blame). */
+  readonly connectionHint?: string;
   /** API clients with valid credentials; rebuilt when the EKS token is renewed. */
   apis(): Promise<K8sApis>;
   kubeConfig(): Promise<KubeConfig>;
@@ -101,8 +105,9 @@ export function apisFor(kc: KubeConfig): K8sApis {
 }
 
 export function clusterAccess(k8s: Config["k8s"], opts: ClusterAccessOptions = {}): ClusterAccess {
-  const { cluster_name: clusterName, region } = k8s.eks;
-  if (clusterName) return eksAccess(clusterName, region, opts);
+  const { cluster_name: clusterName, region, endpoint, certificate_authority: caData } = k8s.eks;
+  const pinned = endpoint && caData ? { endpoint, caData } : undefined;
+  if (clusterName) return eksAccess(clusterName, region, opts, pinned);
   if (k8s.kubeconfig) return kubeconfigAccess(k8s.kubeconfig);
   return unconfiguredAccess();
 }
@@ -142,15 +147,20 @@ function kubeconfigAccess(path: string): ClusterAccess {
   };
 }
 
+/** Endpoint and CA from the settings: a stale or mistyped pair shows as TLS or connection errors. */
+const PINNED_HINT = `its endpoint and CA are set by ${ENDPOINT_VAR} and ${CA_VAR}: check them against aws eks describe-cluster (docs/deploy.md, 3.4c)`;
+
 function eksAccess(
   clusterName: string,
   region: string | undefined,
   opts: ClusterAccessOptions,
+  pinned: EksClusterInfo | undefined,
 ): ClusterAccess {
   const label = `EKS cluster "${clusterName}"${region ? ` (${region})` : ""}`;
   const now = opts.now ?? (() => new Date());
   const renewBefore = opts.renewBeforeMs ?? DEFAULT_RENEW_BEFORE_MS;
-  let info: EksClusterInfo | undefined;
+  // Given as settings: no DescribeCluster, so the SDK is never loaded either.
+  let info: EksClusterInfo | undefined = pinned;
   let eks = opts.eksClient;
   let credentials = opts.credentials;
   let current: { token: EksToken; kc: KubeConfig; apis: K8sApis } | undefined;
@@ -168,13 +178,13 @@ function eksAccess(
     }
     // One credential provider for DescribeCluster and the token, so both act as the same identity.
     credentials ??= environmentCredentials;
-    eks ??= lazySdkEksClient({
-      region,
-      credentials,
-      timeoutMs: opts.timeoutMs ?? 8000,
-      ...(opts.eksEndpoint ? { endpoint: opts.eksEndpoint } : {}),
-    });
     if (!info) {
+      eks ??= lazySdkEksClient({
+        region,
+        credentials,
+        timeoutMs: opts.timeoutMs ?? 8000,
+        ...(opts.eksEndpoint ? { endpoint: opts.eksEndpoint } : {}),
+      });
       try {
         info = await describeEksCluster(eks, clusterName);
       } catch (cause) {
@@ -209,6 +219,7 @@ function eksAccess(
 
   return {
     label,
+    ...(pinned ? { connectionHint: PINNED_HINT } : {}),
     apis: async () => (await get()).apis,
     kubeConfig: async () => (await get()).kc,
     invalidate: () => {

@@ -207,6 +207,7 @@ export function createNamespaceClient<S extends KubeObject = KubeObject>(
       throw translateK8sError(err, {
         op,
         cluster: access.label,
+        connectionHint: access.connectionHint,
         log,
         onUnauthorized: () => access.invalidate(),
       });

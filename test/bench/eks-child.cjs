@@ -1,5 +1,5 @@
 // A fresh "Lambda container" for test/bench/eks-first.ts: require the probe bundle, serve one first
-// request's cluster access, report on stdout. argv: <probe.cjs> <sdk|signed|kubeconfig>.
+// request's cluster access, report on stdout. argv: <probe.cjs> <sdk|signed|pinned|kubeconfig>.
 const { performance } = require("node:perf_hooks");
 const [bundle, way] = process.argv.slice(2);
 const report = (o) => process.stdout.write(`BENCH ${JSON.stringify(o)}\n`);
@@ -12,9 +12,13 @@ const sdkModules = () =>
   const probe = require(bundle);
   const t1 = performance.now();
   const loadedBefore = sdkModules();
-  const server = await probe.firstRequest(way);
+  const { server, access } = await probe.firstRequest(way);
   const t2 = performance.now();
-  report({ loadMs: t1 - t0, firstMs: t2 - t1, loadedBefore, loadedAfter: sdkModules(), server });
+  // Untimed: one real API call after the first request's access, when asked (BENCH_EKS_CALL).
+  const path = process.env.BENCH_EKS_CALL;
+  const called = path ? await probe.call(access, path) : undefined;
+  const loadedAfter = sdkModules();
+  report({ loadMs: t1 - t0, firstMs: t2 - t1, loadedBefore, loadedAfter, server, called });
   process.exit(0);
 })().catch((err) => {
   report({ error: String(err?.stack ? err.stack.split("\n")[0] : err) });

@@ -1,7 +1,8 @@
 /**
  * The first EKS-mode request both ways (issue 16): @aws-sdk/client-eks loaded on first use, as the
  * functions run it, against the hand-signed DescribeCluster they used before; the SDK bundled into
- * the zip instead (docs/deploy.md's alternative); and kubeconfig mode, which must load no SDK.
+ * the zip instead (docs/deploy.md's alternative); the endpoint and CA given as settings, which
+ * needs neither DescribeCluster nor the SDK; and kubeconfig mode, which must load no SDK.
  *
  * Each run is a fresh node process that requires a probe bundle (eks-probe.ts, built with
  * serverless.yml's esbuild options) and times its first `kubeConfig()` against a local stand-in of
@@ -14,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { makeClusterCa } from "../helpers/eks-api-tls.js";
 import { lambdaBuildOptions, ROOT } from "./bundles.js";
 import { spawnReport } from "./cold-start.js";
 import type { Way } from "./eks-probe.js";
@@ -32,6 +34,8 @@ export interface ProbeReport {
   loadedBefore: number;
   loadedAfter: number;
   server?: string;
+  /** The kind of object BENCH_EKS_CALL's GET answered. */
+  called?: unknown;
   error?: string;
 }
 
@@ -84,8 +88,14 @@ export async function startEksStandIn() {
   };
 }
 
-/** A Lambda-like environment: static credentials, the SDK found through NODE_PATH. */
-export function probeEnv(eksEndpoint: string): Record<string, string> {
+/**
+ * A Lambda-like environment: static credentials, the SDK found through NODE_PATH, DescribeCluster
+ * at `eksEndpoint`; `pinned`: the API server's endpoint and CA as settings, for the pinned way.
+ */
+export function probeEnv(
+  eksEndpoint: string,
+  pinned?: { endpoint: string; caData: string },
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith("NB_") && !k.startsWith("AWS_")) env[k] = v;
@@ -114,6 +124,12 @@ export function probeEnv(eksEndpoint: string): Record<string, string> {
     BENCH_EKS_ENDPOINT: eksEndpoint,
     NB_K8S__EKS__REGION: "eu-central-1",
     NB_K8S__KUBECONFIG: kubeconfig,
+    ...(pinned
+      ? {
+          NB_K8S__EKS__ENDPOINT: pinned.endpoint,
+          NB_K8S__EKS__CERTIFICATE_AUTHORITY: pinned.caData,
+        }
+      : {}),
   };
 }
 
@@ -145,21 +161,27 @@ async function handlerBytes(entry: string, bundleSdk: boolean): Promise<number> 
 export async function eksFirstRequest(runs: number, say: (line: string) => void): Promise<Row[]> {
   const [excluded, bundled] = await Promise.all([buildProbe(), buildProbe({ bundleSdk: true })]);
   const standIn = await startEksStandIn();
-  const env = probeEnv(standIn.url);
+  // The first request ends at the kubeconfig: the pinned endpoint is never contacted either.
+  const env = probeEnv(standIn.url, { endpoint: CLUSTER_SERVER, caData: makeClusterCa().caData });
   const ways = [
     { key: "sdk", file: excluded, way: "sdk" },
+    { key: "pinned", file: excluded, way: "pinned" },
     { key: "signed", file: excluded, way: "signed" },
     { key: "bundled", file: bundled, way: "sdk" },
     { key: "kubeconfig", file: excluded, way: "kubeconfig" },
   ] as const;
   const results = new Map<string, ProbeReport[]>(ways.map((w) => [w.key, []]));
+  /** DescribeCluster requests the stand-in got, per way. */
+  const described = new Map<string, number>(ways.map((w) => [w.key, 0]));
   try {
     for (let i = 0; i < runs; i++) {
       for (const w of ways) {
+        const before = standIn.agents.length;
         const r = await runProbe(w.file, w.way, env);
         if (w.way !== "kubeconfig" && r.server !== CLUSTER_SERVER)
           throw new Error(`the ${w.key} probe built a kubeconfig for ${r.server}`);
         results.get(w.key)?.push(r);
+        described.set(w.key, (described.get(w.key) ?? 0) + standIn.agents.length - before);
       }
     }
   } finally {
@@ -171,15 +193,16 @@ export async function eksFirstRequest(runs: number, say: (line: string) => void)
   const first = (key: string) => of(key, (r) => r.firstMs);
   const load = (key: string) => of(key, (r) => r.loadMs);
   const sdkFiles = of("sdk", (r) => r.loadedAfter);
-  const kubeconfigLoads = (results.get("kubeconfig") ?? []).filter(
-    (r) => r.loadedBefore + r.loadedAfter > 0,
-  ).length;
+  const sdkLoads = (key: string) =>
+    (results.get(key) ?? []).filter((r) => r.loadedBefore + r.loadedAfter > 0).length;
+  const kubeconfigLoads = sdkLoads("kubeconfig");
+  const pinnedClean = sdkLoads("pinned") === 0 && described.get("pinned") === 0;
   const [listExcluded, listBundled] = await Promise.all([
     handlerBytes("functions/servers/list.ts", false),
     handlerBytes("functions/servers/list.ts", true),
   ]);
   say(
-    `  EKS first request: SDK ${ms(first("sdk"))}, signed ${ms(first("signed"))}, bundled SDK ${ms(first("bundled"))}, kubeconfig ${ms(first("kubeconfig"))}`,
+    `  EKS first request: SDK ${ms(first("sdk"))}, pinned ${ms(first("pinned"))}, signed ${ms(first("signed"))}, bundled SDK ${ms(first("bundled"))}, kubeconfig ${ms(first("kubeconfig"))}`,
   );
   const n = `${runs} fresh processes each, alternating`;
   return [
@@ -188,6 +211,15 @@ export async function eksFirstRequest(runs: number, say: (line: string) => void)
       measure: `EKS mode, SDK loaded on first use (as deployed): require @aws-sdk/client-eks (${sdkFiles} @aws-sdk/@smithy files from NODE_PATH) + EKSClient DescribeCluster + token`,
       value: ms(first("sdk")),
       versus: `+${ms(first("sdk") - first("signed"))} over the signed fetch; ${n}; ${sdkAgents} requests with the SDK's user agent`,
+    },
+    {
+      section: SECTION,
+      measure:
+        "EKS mode, endpoint and CA pinned (NB_K8S__EKS__ENDPOINT, NB_K8S__EKS__CERTIFICATE_AUTHORITY): token only",
+      value: ms(first("pinned")),
+      versus: `-${ms(first("sdk") - first("pinned"))} against the SDK's DescribeCluster; ${n}; SDK files loaded in ${sdkLoads("pinned")} of ${runs} runs, ${described.get("pinned")} DescribeCluster requests`,
+      target: "no SDK, no DescribeCluster",
+      verdict: verdict(pinnedClean),
     },
     {
       section: SECTION,

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { routePath } from "../../lib/api/route.js";
 import { ROUTES } from "../../lib/api/routes.js";
+import { configVariables } from "../../lib/config/env.js";
 import { loadConfig } from "../../lib/config/load.js";
 
 const readme = readFileSync("README.md", "utf8");
@@ -76,6 +77,13 @@ describe("README.md", () => {
       expect(ci, pkgName).toContain(pkgName);
       expect(readme, pkgName).toContain(pkgName);
     }
+  });
+
+  it("has a row for every setting in its configuration table, and none that is not one", () => {
+    const rows = [...readme.matchAll(/^\| `(NB_[A-Z0-9_]+)` \|/gm)].map((m) => m[1] as string);
+    const settings = configVariables();
+    for (const name of settings) expect(rows, name).toContain(name);
+    for (const name of rows) expect(settings, name).toContain(name);
   });
 
   it("documents the boolean spellings the configuration accepts", () => {

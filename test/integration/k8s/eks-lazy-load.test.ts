@@ -1,7 +1,8 @@
 /**
- * @aws-sdk/client-eks is loaded on EKS mode's first DescribeCluster and never in kubeconfig mode:
- * fresh node processes run cluster access bundled as the functions are (serverless.yml's esbuild
- * options, the SDK excluded) and report which SDK files their require cache holds.
+ * @aws-sdk/client-eks is loaded on EKS mode's first DescribeCluster and never in kubeconfig mode,
+ * nor in EKS mode with the endpoint and CA as settings (no DescribeCluster at all): fresh node
+ * processes run cluster access bundled as the functions are (serverless.yml's esbuild options, the
+ * SDK excluded) and report which SDK files their require cache holds.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,16 +13,32 @@ import {
   runProbe,
   startEksStandIn,
 } from "../../bench/eks-first.js";
+import {
+  type ClusterCa,
+  type EksApiServer,
+  makeClusterCa,
+  startEksApiServer,
+} from "../../helpers/eks-api-tls.js";
+import { type LocalCluster, startLocalCluster } from "../../local/cluster/index.js";
 
 let probe: string;
 let standIn: Awaited<ReturnType<typeof startEksStandIn>>;
+let cluster: LocalCluster;
+let ca: ClusterCa;
+let apiServer: EksApiServer;
 
 beforeAll(async () => {
-  [probe, standIn] = await Promise.all([buildProbe(), startEksStandIn()]);
+  ca = makeClusterCa();
+  [probe, standIn, cluster] = await Promise.all([
+    buildProbe(),
+    startEksStandIn(),
+    startLocalCluster(),
+  ]);
+  apiServer = await startEksApiServer(ca, cluster.url);
 });
 
 afterAll(async () => {
-  await standIn?.stop();
+  await Promise.all([standIn?.stop(), apiServer?.stop(), cluster?.stop()]);
 });
 
 describe("loading the AWS SDK", () => {
@@ -46,6 +63,21 @@ describe("loading the AWS SDK", () => {
     expect(standIn.agents.slice(seen)).toEqual([
       expect.stringMatching(/aws-sdk-js\/3\..*api\/eks/),
     ]);
+  });
+
+  it("never happens with the endpoint and CA as settings, whose first call needs no DescribeCluster", async () => {
+    const [described, tokens] = [standIn.agents.length, apiServer.tokens.length];
+    const env = {
+      ...probeEnv(standIn.url, { endpoint: apiServer.url, caData: ca.caData }),
+      BENCH_EKS_CALL: "/api/v1/namespaces/renku/configmaps",
+    };
+    const r = await runProbe(probe, "pinned", env);
+    expect(r.server).toBe(apiServer.url);
+    // The call went over TLS verified against the pinned CA, with an EKS token.
+    expect(r.called).toBe("ConfigMapList");
+    expect(apiServer.tokens.slice(tokens)).toEqual([expect.stringMatching(/^k8s-aws-v1\./)]);
+    expect([r.loadedBefore, r.loadedAfter]).toEqual([0, 0]);
+    expect(standIn.agents.slice(described)).toEqual([]);
   });
 
   it("fails the first EKS-mode request with a 503 naming the SDK where the runtime lacks it", async () => {

@@ -60,6 +60,8 @@ beforeAll(async () => {
     print("local", { NB_SESSIONS__OIDC__CLIENT_SECRET: "from-the-shell" }),
     print(STAGE, {
       NB_K8S__EKS__CLUSTER_NAME: "renku-prod",
+      NB_K8S__EKS__ENDPOINT: "https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+      NB_K8S__EKS__CERTIFICATE_AUTHORITY: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
       NB_SESSIONS__OIDC__CLIENT_SECRET: "ignored",
     }),
   ]);
@@ -101,6 +103,17 @@ describe("serverless.yml", () => {
     ]);
     expect(deployed.provider.environment.NB_K8S__EKS__CLUSTER_NAME).toBe("renku-prod");
     expect(deployed.provider.environment.NB_K8S__EKS__REGION).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
+  });
+
+  it("passes the cluster's endpoint and CA from the shell, and leaves them unset otherwise", () => {
+    expect(deployed.provider.environment).toMatchObject({
+      NB_K8S__EKS__ENDPOINT: "https://ABCDEF.gr7.eu-central-1.eks.amazonaws.com",
+      NB_K8S__EKS__CERTIFICATE_AUTHORITY: "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+    });
+    expect(local.provider.environment).toMatchObject({
+      NB_K8S__EKS__ENDPOINT: "",
+      NB_K8S__EKS__CERTIFICATE_AUTHORITY: "",
+    });
   });
 
   it("puts the functions in a VPC only when the stage has a VPC file", () => {

@@ -1,6 +1,7 @@
 /**
  * `serverless package` compiles the dashboard and the two alarms into the CloudFormation template,
- * and bundles that neither contain the tracer nor load it unless tracing is on.
+ * and bundles that neither contain the tracer nor load it unless tracing is on; each function's
+ * environment fits Lambda's 4 KB, the cluster's CA (NB_K8S__EKS__CERTIFICATE_AUTHORITY) included.
  */
 import { execFile } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,11 +10,15 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZip } from "../../../deploy/check-package.js";
+import { makeClusterCa } from "../../helpers/eks-api-tls.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 // Inside the worktree, so a bundle resolves node_modules as a deployed one resolves the layer.
 const WORK = `.esbuild-obs-${process.pid}`;
 const OUT = join(ROOT, WORK, "package");
+// As EKS makes them: an RSA 2048 CA (~1.5 KB as base64 PEM), a long host name.
+const EKS_CA = makeClusterCa("rsa").caData;
+const EKS_ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-central-1.eks.amazonaws.com";
 
 interface Resource {
   Type: string;
@@ -36,7 +41,13 @@ beforeAll(async () => {
     ["package", "--stage", "prod", "--package", OUT],
     {
       cwd: ROOT,
-      env: { ...cleanEnv(), ESBUILD_WORK_FOLDER: WORK, NB_K8S__EKS__CLUSTER_NAME: "renku-prod" },
+      env: {
+        ...cleanEnv(),
+        ESBUILD_WORK_FOLDER: WORK,
+        NB_K8S__EKS__CLUSTER_NAME: "renku-prod",
+        NB_K8S__EKS__ENDPOINT: EKS_ENDPOINT,
+        NB_K8S__EKS__CERTIFICATE_AUTHORITY: EKS_CA,
+      },
       maxBuffer: 20 * 1024 * 1024,
     },
   );
@@ -154,5 +165,22 @@ describe("the operations dashboard and alarms", () => {
     };
     expect(await loaded("false")).toEqual({ status: 200, tracer: false });
     expect(await loaded("true")).toEqual({ status: 200, tracer: true });
+  });
+});
+
+describe("the functions' environment", () => {
+  it("leaves unset settings out, so that it fits Lambda's 4 KB with the cluster's CA in it", () => {
+    const functions = Object.values(resources).filter((r) => r.Type === "AWS::Lambda::Function");
+    expect(functions.length).toBeGreaterThan(10);
+    for (const fn of functions) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
+      const name = String(fn.Properties.FunctionName);
+      expect(Object.values(variables), name).not.toContain("");
+      expect(variables.NB_K8S__EKS__CERTIFICATE_AUTHORITY, name).toBe(EKS_CA);
+      expect(variables.NB_K8S__EKS__ENDPOINT, name).toBe(EKS_ENDPOINT);
+      // What Lambda measures: the variables as JSON (secrets still as their longer references).
+      expect(JSON.stringify(variables).length, name).toBeLessThanOrEqual(4096);
+    }
   });
 });

@@ -2,19 +2,12 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { configVariables, nestEnv } from "../../../lib/config/env.js";
-import { ConfigError, loadConfig } from "../../../lib/config/load.js";
+import { loadConfig } from "../../../lib/config/load.js";
+import { configProblems } from "../../helpers/config.js";
 
 const HOST = { NB_STAGE: "local", NB_SESSIONS__INGRESS__HOST: "sessions.example.org" };
 
-const problemsOf = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-};
+const problemsOf = configProblems;
 
 describe("configuration", () => {
   it("nests NB_ variables on double underscores and ignores others", () => {

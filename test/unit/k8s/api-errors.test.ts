@@ -125,6 +125,29 @@ describe("translating Kubernetes client errors", () => {
     expect(err.message).toContain("ECONNREFUSED");
   });
 
+  it("adds the connection hint to a timeout and an unreachable cluster, in the error and the log", () => {
+    const hint = "its endpoint and CA are set by A and B";
+    const abort = Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+    const tls = Object.assign(new Error("request to https://127.0.0.1:1/ failed"), {
+      name: "FetchError",
+      type: "system",
+      code: "SELF_SIGNED_CERT_IN_CHAIN",
+    });
+    const t = ctx();
+    const hinted = { ...t.ctx, connectionHint: hint };
+    expect(translateK8sError(abort, hinted).message).toBe(
+      `The Kubernetes cluster (EKS cluster "renku" (eu-central-1)) did not answer in time (patch jupyterservers/abc); ${hint}.`,
+    );
+    expect(translateK8sError(tls, hinted).message).toBe(
+      `The Kubernetes cluster (EKS cluster "renku" (eu-central-1)) cannot be reached (SELF_SIGNED_CERT_IN_CHAIN); ${hint}.`,
+    );
+    expect(t.lines.map((l) => JSON.parse(l).hint)).toEqual([hint, hint]);
+    // Without one, the messages are as they were.
+    expect(translateK8sError(tls, ctx().ctx).message).toBe(
+      'The Kubernetes cluster (EKS cluster "renku" (eu-central-1)) cannot be reached (SELF_SIGNED_CERT_IN_CHAIN).',
+    );
+  });
+
   it("passes AppErrors through untouched", () => {
     const original = new AppError(404, 1404, "nope");
     expect(translateK8sError(original, ctx().ctx)).toBe(original);
