@@ -86,9 +86,25 @@ export async function setUpWarm(
     throw new Error(`POST /servers answered ${res.status}: ${res.text.slice(0, 300)}`);
   }
   const name = (res.json as { name: string }).name;
+  // The copies that fill the namespace are taken from it once it runs: a copy frozen while it
+  // starts would show a session starting without a pod, for ever, and every list would read why
+  // (issue 23), which running sessions never cost.
+  await untilRunning(getMain, name);
   const template = (await custom.getNamespacedCustomObject({ ...CR, name })) as KObject;
   const core = kc.makeApiClient(CoreV1Api);
   return { backend, cr: CR, createMain, getMain, listMain, template, custom, core, total: 1 };
+}
+
+/** Polls GET /servers/{name} until the session is running (the stand-ins' operator is instant). */
+async function untilRunning(getMain: LambdaHandler, name: string): Promise<void> {
+  const get = { method: "GET", path: `/notebooks/servers/${name}`, headers: ALICE };
+  for (let i = 0; i < 200; i++) {
+    const r = await invoke(getMain, { ...get, pathParameters: { server_name: name } });
+    const state = (r.json as { status?: { state?: string } } | undefined)?.status?.state;
+    if (state === "running") return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the bench's session ${name} did not reach running in 10 s`);
 }
 
 /** A copy of the template owned by `user`, named uniquely. */
