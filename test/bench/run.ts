@@ -85,6 +85,9 @@ async function warmSetUp(
 
 /** List, get (200 and 2000 sessions) and POST on the AmaltheaSession backend, beside the figures above. */
 async function amaltheaSessionWarm(standIns: Awaited<ReturnType<typeof startStandIns>>) {
+  // alice's JupyterServer from the sections above holds the same name, and its StatefulSet would
+  // refuse the AmaltheaSession's: that session would never run.
+  await clearSessions(standIns, "alice");
   const b = await warmSetUp(standIns, "amaltheasession");
   if (!b) return;
   fillTo(standIns, b, 200);
