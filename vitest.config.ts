@@ -1,5 +1,19 @@
-import { availableParallelism } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// One temp folder per run, removed when the run ends: what the tests, the stand-ins and the
+// processes they start (serverless, the registries, npm start) write under the temp folder goes
+// there and not into the machine's, where ~100 folders and files a run used to stay. Children
+// inherit it from this process; vitest's workers, killed rather than exited, too.
+// The config is read more than once per run (once per project): one folder, made by the first.
+if (!process.env.RENKU_NB_TEST_RUN_TMP) {
+  const runTmp = mkdtempSync(join(tmpdir(), "nb-test-run-"));
+  process.env.RENKU_NB_TEST_RUN_TMP = String(process.pid);
+  process.env.TMPDIR = runTmp;
+  process.once("exit", () => rmSync(runTmp, { recursive: true, force: true }));
+}
 
 // One file per core. Vitest's default (cores - 1) ran the suite one file at a time on a 2-core
 // machine; more files than cores only make them contend for the CPU.

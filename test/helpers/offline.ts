@@ -2,10 +2,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname } from "node:path";
 import { lambdaNode } from "./lambda-node.js";
 
 export async function freePort(): Promise<number> {
@@ -83,9 +82,6 @@ export async function startOffline(
   let output = "";
   // Its own build folder: other runs may be building at the same time.
   const workFolder = `.esbuild-${randomUUID().slice(0, 8)}`;
-  // And its own temp folder, removed with it: what its functions leave there (start-up warning
-  // markers, lib/obs/warn-once.ts) would otherwise pile up in the machine's.
-  const tmp = await mkdtemp(join(tmpdir(), "nb-offline-"));
   const args = [
     "serverless",
     "offline",
@@ -99,7 +95,6 @@ export async function startOffline(
       PORT: String(port),
       LAMBDA_PORT: String(lambdaPort),
       ESBUILD_WORK_FOLDER: workFolder,
-      TMPDIR: tmp,
       // npx and serverless start with `#!/usr/bin/env node`: the first node on PATH runs them.
       ...(opts.node !== "system" && {
         PATH: `${dirname(lambdaNode())}${delimiter}${process.env.PATH}`,
@@ -138,7 +133,6 @@ export async function startOffline(
       if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
     }
     await rm(workFolder, { recursive: true, force: true });
-    await rm(tmp, { recursive: true, force: true });
   };
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -60,5 +60,16 @@ describe("firstInProcess", () => {
     expect(out.first).toBe(true);
     expect(out.marked).toHaveLength(1);
     expect(existsSync(join(tmpdir(), out.marked[0] ?? "none"))).toBe(false);
+  });
+
+  it("removes the markers of processes that ended without removing theirs (killed, or offline's)", () => {
+    const ended = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const stale = join(tmpdir(), `renku-notebooks-${ended}-1-jwks-warning`);
+    const live = join(tmpdir(), `renku-notebooks-${process.ppid}-1-live-test`);
+    writeFileSync(stale, "");
+    writeFileSync(live, "");
+    expect(firstInProcess(`test-${Date.now()}-${Math.random().toString(36).slice(2)}`)).toBe(true);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });
