@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { lambdaNode, lambdaRuntime } from "../helpers/lambda-node.js";
+import { fetchLambdaNode, lambdaRuntime } from "../helpers/lambda-node.js";
 import { registeredHeaders } from "../helpers/users.js";
 import { dominantModules, type FunctionBundle, ROOT } from "./bundles.js";
 import { launchBody } from "./launch-body.js";
@@ -74,12 +74,12 @@ export function spawnReport(
  * The Node that cold starts run on: Lambda's (the runtime in serverless.yml), as deployed;
  * BENCH_NODE=system for this machine's, or a path to another binary.
  */
-export function benchNode(): { path: string; label: string } {
+export async function benchNode(): Promise<{ path: string; label: string }> {
   const chosen = process.env.BENCH_NODE;
   if (chosen === "system")
     return { path: process.execPath, label: `this machine's ${process.version}` };
   if (chosen) return { path: chosen, label: chosen };
-  return { path: lambdaNode(), label: `${lambdaRuntime()}'s Node` };
+  return { path: await fetchLambdaNode(), label: `${lambdaRuntime()}'s Node` };
 }
 
 /** Spawns a fresh node running the harness; the wall time from spawn to exit. */
@@ -154,7 +154,7 @@ export async function coldStarts(
   opts: { compareSourceMaps?: boolean; compareMetrics?: boolean } = {},
 ): Promise<Row[]> {
   const env = lambdaEnv(standInsEnv);
-  const { path: node, label } = benchNode();
+  const { path: node, label } = await benchNode();
   const mapsEnv = withSourceMaps(env);
   // Metrics are on by default (issue 18): the same function with NB_METRICS__ENABLED=false.
   const noMetricsEnv = { ...env, NB_METRICS__ENABLED: "false" };
@@ -264,7 +264,7 @@ export async function coldLaunches(
   clear: () => Promise<void>,
 ): Promise<Row[]> {
   const env = lambdaEnv(standInsEnv);
-  const { path: node } = benchNode();
+  const { path: node } = await benchNode();
   const event = sampleEvent(bundle.name);
   const events = writeEvents(`${bundle.name}-launches`, [
     event,

@@ -42,7 +42,7 @@ export async function memory(
     const r = await runChild(bundle.file, writeEvents(`mem-${kind.fn}`, [kind.event]), env, {
       repeat: requests,
       nodeArgs: ["--expose-gc"],
-      node: benchNode().path,
+      node: (await benchNode()).path,
     });
     if (r.report.error) {
       rows.push({ section: "5 memory", measure: kind.label, value: `error: ${r.report.error}` });

@@ -5,13 +5,15 @@
  * (the node-linux-<arch> packages, the only network here), pinned by version and integrity, and is
  * unpacked once into node_modules/.cache.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { parse } from "yaml";
 
 const ROOT = join(import.meta.dirname, "..", "..");
+const run = promisify(execFile);
 
 /** The pinned release: its major is the runtime's (test/repo/serverless-yml.test.ts checks). */
 export const LAMBDA_NODE = {
@@ -31,28 +33,42 @@ export function lambdaRuntime(): string {
   return yml.provider.runtime;
 }
 
-/**
- * The path of the runtime's node binary, fetched with `npm pack` on first use. Safe to call from
- * several processes at once: each unpacks into its own folder and the first rename wins.
- */
-export function lambdaNode(): string {
+function paths(): { dir: string; bin: string; pkg: string; expected: string } {
   const { version } = LAMBDA_NODE;
   const dir = join(ROOT, "node_modules", ".cache", "lambda-node", `${version}-${process.arch}`);
-  const bin = join(dir, "bin", "node");
-  if (existsSync(bin)) return bin;
   const expected = LAMBDA_NODE.integrity[process.arch];
   if (!expected) throw new Error(`no pinned Node ${version} build for ${process.arch}`);
-  const pkg = `node-linux-${process.arch}@${version}`;
+  return {
+    dir,
+    bin: join(dir, "bin", "node"),
+    pkg: `node-linux-${process.arch}@${version}`,
+    expected,
+  };
+}
+
+/** The path of the runtime's node binary, once fetched (test/global-setup.ts fetches it). */
+export function lambdaNode(): string {
+  const { bin } = paths();
+  if (!existsSync(bin))
+    throw new Error(`Lambda's Node is not fetched yet: ${bin} (run the tests' global set-up)`);
+  return bin;
+}
+
+/**
+ * Fetches the runtime's node binary with `npm pack` unless it is there. Safe to run from several
+ * processes at once: each unpacks into its own folder and the first rename wins.
+ */
+export async function fetchLambdaNode(): Promise<string> {
+  const { dir, bin, pkg, expected } = paths();
+  if (existsSync(bin)) return bin;
   mkdirSync(join(dir, ".."), { recursive: true });
   const work = mkdtempSync(`${dir}.part-`);
   try {
-    const tgz = execFileSync("npm", ["pack", pkg, "--silent", "--pack-destination", work], {
-      encoding: "utf8",
-    }).trim();
-    const file = join(work, tgz.split("\n").pop() ?? "");
+    const { stdout } = await run("npm", ["pack", pkg, "--silent", "--pack-destination", work]);
+    const file = join(work, stdout.trim().split("\n").pop() ?? "");
     const actual = `sha512-${createHash("sha512").update(readFileSync(file)).digest("base64")}`;
     if (actual !== expected) throw new Error(`${pkg}: integrity ${actual}, pinned ${expected}`);
-    execFileSync("tar", ["xzf", file, "-C", work, "package/bin/node"]);
+    await run("tar", ["xzf", file, "-C", work, "package/bin/node"]);
     try {
       renameSync(join(work, "package"), dir);
     } catch (e) {

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { delimiter, dirname } from "node:path";
-import { lambdaNode } from "./lambda-node.js";
+import { fetchLambdaNode } from "./lambda-node.js";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,7 +97,7 @@ export async function startOffline(
       ESBUILD_WORK_FOLDER: workFolder,
       // npx and serverless start with `#!/usr/bin/env node`: the first node on PATH runs them.
       ...(opts.node !== "system" && {
-        PATH: `${dirname(lambdaNode())}${delimiter}${process.env.PATH}`,
+        PATH: `${dirname(await fetchLambdaNode())}${delimiter}${process.env.PATH}`,
       }),
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,15 +1,19 @@
 /**
  * `serverless package` compiles the dashboard and the two alarms into the CloudFormation template,
  * and bundles that neither contain the tracer nor load it unless tracing is on; each function's
- * environment fits Lambda's 4 KB, the cluster's CA (NB_K8S__EKS__CERTIFICATE_AUTHORITY) included.
+ * environment fits Lambda's 4 KB, the cluster's CA (NB_K8S__EKS__CERTIFICATE_AUTHORITY) included;
+ * it writes one zip per function and leaves the temp folder as it found it (serverless-esbuild's
+ * zip folders, build/esbuild-zip-cleanup.cjs).
  */
 import { execFile } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZip } from "../../../deploy/check-package.js";
+import { functionHandlers } from "../../bench/bundles.js";
 import { makeClusterCa } from "../../helpers/eks-api-tls.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -19,6 +23,8 @@ const OUT = join(ROOT, WORK, "package");
 // As EKS makes them: an RSA 2048 CA (~1.5 KB as base64 PEM), a long host name.
 const EKS_CA = makeClusterCa("rsa").caData;
 const EKS_ENDPOINT = "https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-central-1.eks.amazonaws.com";
+// The packaging's own temp folder, to see what it leaves there.
+const TEMP = mkdtempSync(join(tmpdir(), "nb-package-tmp-"));
 
 interface Resource {
   Type: string;
@@ -44,6 +50,7 @@ beforeAll(async () => {
       env: {
         ...cleanEnv(),
         ESBUILD_WORK_FOLDER: WORK,
+        TMPDIR: TEMP,
         NB_K8S__EKS__CLUSTER_NAME: "renku-prod",
         NB_K8S__EKS__ENDPOINT: EKS_ENDPOINT,
         NB_K8S__EKS__CERTIFICATE_AUTHORITY: EKS_CA,
@@ -57,7 +64,20 @@ beforeAll(async () => {
   resources = template.Resources;
 });
 
-afterAll(() => rmSync(join(ROOT, WORK), { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(join(ROOT, WORK), { recursive: true, force: true });
+  rmSync(TEMP, { recursive: true, force: true });
+});
+
+it("writes every function's zip and leaves the temp folder as it found it", () => {
+  const zips = readdirSync(OUT).filter((f) => f.endsWith(".zip"));
+  expect(zips.sort()).toEqual(
+    functionHandlers()
+      .map((f) => `${f.name}.zip`)
+      .sort(),
+  );
+  expect(readdirSync(TEMP)).toEqual([]);
+});
 
 /** The dashboard body as CloudWatch would receive it in eu-central-1. */
 function dashboard() {
