@@ -21,7 +21,7 @@ import {
 import { ANONYMOUS_SELECTOR, containerResources, SAFE_USERNAME_LABEL } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
 import { imagePullSecretName, withFreshRegistryToken } from "../pod/pull-secret.js";
-import { labelIn, type RefusalTarget, readRefusal, readRefusals } from "../pod/refusal.js";
+import { labelIn, type RefusalTarget, refusalReaders } from "../pod/refusal.js";
 import { isAnonymousSession, stepOfContainer } from "../pod/status.js";
 import type { ResourceList } from "../pod/types.js";
 import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
@@ -85,20 +85,13 @@ export function amaltheaSessionBackend(
       return undefined;
     return { name: s.name, resourceUid: cr.metadata.uid, reconciled: cr.status?.url !== undefined };
   };
-  const withRefusal = async (s: AmsSession): Promise<AmsSession> => {
-    const target = refusalTarget(s);
-    return target ? { ...s, refusal: await readRefusal(repo, target) } : s;
-  };
   // Amalthea's selector labels, on every StatefulSet it makes (0.25-0.31, selectorLabels).
-  const statefulSetsNamed = (names: string[]) =>
-    `app.kubernetes.io/name=AmaltheaSession,${labelIn("app.kubernetes.io/instance", names)}`;
-  const withRefusals = async (sessions: AmsSession[]): Promise<AmsSession[]> => {
-    const targets = sessions.flatMap((s) => refusalTarget(s) ?? []);
-    const refusals = await readRefusals(repo, statefulSetsNamed, targets);
-    return sessions.map((s) =>
-      refusals.has(s.name) ? { ...s, refusal: refusals.get(s.name) } : s,
-    );
-  };
+  const refusals = refusalReaders(
+    repo,
+    refusalTarget,
+    (names) =>
+      `app.kubernetes.io/name=AmaltheaSession,${labelIn("app.kubernetes.io/instance", names)}`,
+  );
 
   /** The CR again with its pod: a write answers the CR alone. */
   const withPod = async (cr: AmaltheaSession | undefined) =>
@@ -140,8 +133,8 @@ export function amaltheaSessionBackend(
     },
     listAnonymous: () => listWithPods(ANONYMOUS_SELECTOR),
 
-    withRefusal: (s) => withRefusal(view(s)),
-    withRefusals: (sessions) => withRefusals(sessions.map(view)),
+    withRefusal: (s) => refusals.one(view(s)),
+    withRefusals: (sessions) => refusals.many(sessions.map(view)),
     reference: (s) => referenceOf(view(s).cr),
     owner: (s) => sessionOwner(view(s).cr),
     view: (s) => toSessionView(view(s).cr),

@@ -7,7 +7,7 @@ import { askAutosave } from "../pod/autosave-rpc.js";
 import { createSession, launched, newLaunchId, withLaunchId } from "../pod/create.js";
 import { ANONYMOUS_SELECTOR } from "../pod/launch.js";
 import { podName } from "../pod/ownership.js";
-import { labelIn, type RefusalTarget, readRefusal, readRefusals } from "../pod/refusal.js";
+import { labelIn, type RefusalTarget, refusalReaders } from "../pod/refusal.js";
 import { type StatusWarning, stepOfContainer } from "../pod/status.js";
 import { referenceOf, sessionOwner, toSessionView } from "../pod/view.js";
 import type { Session, SessionBackend } from "../port.js";
@@ -54,22 +54,12 @@ export function jupyterServerBackend(
     if (!starting || js.status?.mainPod?.name) return undefined;
     return { name: js.metadata.name, resourceUid: js.metadata.uid, reconciled: false };
   };
-  const withRefusal = async (js: JupyterServer): Promise<JsSession> => {
-    const target = refusalTarget(js);
-    return target ? { ...wrap(js), refusal: await readRefusal(repo, target) } : wrap(js);
-  };
   // Amalthea 0.24 labels every child with its parent's name (get_labels: <group>/parent-name).
-  const statefulSetsNamed = (names: string[]) =>
-    labelIn(`${config.amalthea.group}/parent-name`, names);
-  const withRefusals = async (servers: JupyterServer[]): Promise<JsSession[]> => {
-    const targets = servers.flatMap((js) => refusalTarget(js) ?? []);
-    const refusals = await readRefusals(repo, statefulSetsNamed, targets);
-    return servers.map((js) =>
-      refusals.has(js.metadata.name)
-        ? { ...wrap(js), refusal: refusals.get(js.metadata.name) }
-        : wrap(js),
-    );
-  };
+  const refusals = refusalReaders<JsSession>(
+    repo,
+    (s) => refusalTarget(s.cr),
+    (names) => labelIn(`${config.amalthea.group}/parent-name`, names),
+  );
 
   return {
     get: async (name) => wrapped(await repo.get(name)),
@@ -77,8 +67,8 @@ export function jupyterServerBackend(
     listForUser: async (safeUsername, opts) =>
       (await repo.listForUser(safeUsername, opts)).map(wrap),
     listAnonymous: async () => (await repo.list(ANONYMOUS_SELECTOR)).map(wrap),
-    withRefusal: (s) => withRefusal(cr(s)),
-    withRefusals: (sessions) => withRefusals(sessions.map(cr)),
+    withRefusal: (s) => refusals.one(s as JsSession),
+    withRefusals: (sessions) => refusals.many(sessions as JsSession[]),
     reference: (s) => referenceOf(cr(s)),
     owner: (s) => sessionOwner(cr(s)),
     view: (s) => toSessionView(cr(s)),

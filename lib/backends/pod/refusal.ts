@@ -140,3 +140,33 @@ export async function readRefusal(
     statefulSetMissing: reconciled && !sts,
   });
 }
+
+/**
+ * A backend's refusal readings over its own sessions: `target` picks a starting session without a
+ * pod, `statefulSetsNamed` selects many sessions' StatefulSets by the operator's labels; what
+ * the cluster says is attached to the session as its `refusal`.
+ */
+export function refusalReaders<
+  S extends { readonly name: string; readonly refusal?: StatusWarning | undefined },
+>(
+  repo: Pick<
+    NamespaceClient,
+    "listEvents" | "getStatefulSet" | "listEventsMatching" | "listStatefulSets"
+  >,
+  target: (session: S) => RefusalTarget | undefined,
+  statefulSetsNamed: (names: string[]) => string,
+): { one(session: S): Promise<S>; many(sessions: S[]): Promise<S[]> } {
+  return {
+    one: async (session) => {
+      const t = target(session);
+      return t ? { ...session, refusal: await readRefusal(repo, t) } : session;
+    },
+    many: async (sessions) => {
+      const targets = sessions.flatMap((session) => target(session) ?? []);
+      const refusals = await readRefusals(repo, statefulSetsNamed, targets);
+      return sessions.map((session) =>
+        refusals.has(session.name) ? { ...session, refusal: refusals.get(session.name) } : session,
+      );
+    },
+  };
+}
