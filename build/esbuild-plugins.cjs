@@ -24,46 +24,35 @@ const zodEnglishOnly = {
 };
 
 /**
- * node-fetch 2 (client-node's HTTP layer) reads `Url.URL || whatwgUrl.URL`: on Node >= 10 the
- * built-in URL always wins, so whatwg-url and its tr46 tables (~290 KB) are dead weight.
+ * node-fetch 2 (client-node's HTTP layer) gets its two URL modules from here:
+ * - `whatwg-url`: it reads `Url.URL || whatwgUrl.URL`, and on Node >= 10 the built-in URL always
+ *   wins, so whatwg-url and its tr46 tables (~290 KB) are dead weight;
+ * - `url`: it parses every request URL with the legacy `url.parse`, which Node 24 (the Lambda
+ *   runtime, serverless.yml) deprecates with a DEP0169 warning on each cold start's first call. It
+ *   only ever parses absolute URLs it has already normalised with WHATWG URL, so its `parse` gives
+ *   WHATWG URL's request options (what http.request takes) and `format` their href. A relative URL
+ *   parses to no protocol or host, and node-fetch refuses it with its own "Only absolute URLs are
+ *   supported", as before.
  */
-const whatwgUrlFromNode = {
-  name: "whatwg-url-from-node",
-  setup(build) {
-    build.onResolve({ filter: /^whatwg-url$/ }, (args) => {
-      if (!/[\\/]node-fetch[\\/]/.test(args.importer)) return undefined;
-      return { path: "whatwg-url", namespace: "node-url" };
-    });
-    build.onLoad({ filter: /.*/, namespace: "node-url" }, () => ({
-      contents: "module.exports = { URL: require('node:url').URL };\n",
-      loader: "js",
-    }));
-  },
+const NODE_FETCH_URL_MODULES = {
+  "whatwg-url": "module.exports = { URL: require('node:url').URL };\n",
+  url:
+    'const { URL, urlToHttpOptions } = require("node:url");\n' +
+    "function parse(input) {\n" +
+    "  if (!URL.canParse(input)) return { protocol: null, hostname: null, href: input };\n" +
+    "  return urlToHttpOptions(new URL(input));\n" +
+    "}\n" +
+    "module.exports = { URL, parse, format: (parsed) => parsed.href };\n",
 };
-
-/**
- * node-fetch 2 parses every request URL with node:url's legacy `url.parse`, which Node 24 (the
- * Lambda runtime, serverless.yml) deprecates with a DEP0169 warning on each cold start's first
- * call. It only ever parses absolute URLs it has already normalised with WHATWG URL, so node-fetch
- * gets a node:url whose `parse` is WHATWG URL's request options (what http.request takes) and
- * whose `format` is their href. A relative URL parses to no protocol or host, and node-fetch
- * refuses it with its own "Only absolute URLs are supported", as before.
- */
-const nodeFetchWithoutLegacyUrlParse = {
-  name: "node-fetch-without-legacy-url-parse",
+const nodeFetchUrlModules = {
+  name: "node-fetch-url-modules",
   setup(build) {
-    build.onResolve({ filter: /^url$/ }, (args) => {
+    build.onResolve({ filter: /^(whatwg-url|url)$/ }, (args) => {
       if (!/[\\/]node-fetch[\\/]/.test(args.importer)) return undefined;
-      return { path: "url", namespace: "node-fetch-url" };
+      return { path: args.path, namespace: "node-fetch-url" };
     });
-    build.onLoad({ filter: /.*/, namespace: "node-fetch-url" }, () => ({
-      contents:
-        'const { URL, urlToHttpOptions } = require("node:url");\n' +
-        "function parse(input) {\n" +
-        "  if (!URL.canParse(input)) return { protocol: null, hostname: null, href: input };\n" +
-        "  return urlToHttpOptions(new URL(input));\n" +
-        "}\n" +
-        "module.exports = { URL, parse, format: (parsed) => parsed.href };\n",
+    build.onLoad({ filter: /.*/, namespace: "node-fetch-url" }, (args) => ({
+      contents: NODE_FETCH_URL_MODULES[args.path],
       loader: "js",
     }));
   },
@@ -231,8 +220,7 @@ const middyWithoutWebStreams = {
 module.exports = [
   rawText,
   zodEnglishOnly,
-  whatwgUrlFromNode,
-  nodeFetchWithoutLegacyUrlParse,
+  nodeFetchUrlModules,
   kubeConfigWithoutGeneratedApis,
   kubeConfigEssentials,
   kubeConfigLazyChildProcess,
